@@ -1,0 +1,38 @@
+# CodePrep: `make run` sets everything up and serves the site; `make test` sets up and runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test install setup test-sqlite test-postgres benchmarks clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Database, migrations, code sets and question bank (idempotent, fast when nothing changed)
+setup: install
+	$(FLASK) setup
+
+run: setup
+	@$(FLASK) serve
+
+## The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+test: install
+	$(BIN)/python -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		CODEPREP_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -m "not browser"; \
+	fi
+
+benchmarks: setup
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,58 @@
+"""CodePrep: the application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` (tests) replaces the environment-derived settings."""
+    instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    from study.config import Defaults, from_environment
+
+    app.config.from_object(Defaults)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(from_environment(app.instance_path) if config is None else config)
+
+    from study import cli, errors, extensions, security, templating
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    _init_login(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    from study import admin, auth, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from study.extensions import login_manager
+    from study.services.users import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)

@@ -1,0 +1,36 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from study.admin import bp
+from study.admin.forms import ChangeRoleForm
+from study.models import Role
+from study.security import role_required
+from study.services import ServiceError
+from study.services import users as user_service
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    page = request.args.get("page", 1, type=int)
+    query = request.args.get("q", "", type=str)[:254]
+    pagination = user_service.list_users(page=page, query=query)
+    forms = {u.id: ChangeRoleForm(prefix=f"u{u.id}", role=u.role) for u in pagination.items}
+    return render_template("admin/users.html", pagination=pagination, forms=forms, query=query)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required(Role.ADMIN)
+def change_role(user_id: int):
+    form = ChangeRoleForm(prefix=f"u{user_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        user = user_service.set_role(current_user, user_id, form.role.data)
+    except ServiceError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} is now {Role(user.role).label.lower()}.", "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from study.services.users import MIN_PASSWORD_LENGTH, password_problem
+
+
+def _strong(form, field):
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField("Display name (optional)", validators=[Length(max=80)])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), _strong],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")]
+    )
+    submit = SubmitField("Create account")
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    submit = SubmitField("Sign in")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    password = PasswordField(
+        "New password", validators=[DataRequired(), _strong], description=f"At least {MIN_PASSWORD_LENGTH} characters."
+    )
+    confirm = PasswordField(
+        "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")]
+    )
+    submit = SubmitField("Change password")
+
+
+class SignOutForm(FlaskForm):
+    submit = SubmitField("Sign out")

@@ -1,0 +1,111 @@
+"""Accounts: sign-up, authentication, password and role changes."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from study.extensions import db
+from study.models import Role, User
+from study.models.base import utcnow
+from study.services import Conflict, NotFound, ServiceError
+
+MIN_PASSWORD_LENGTH = 10
+# scrypt (werkzeug's default): memory-hard, no extra dependency
+_HASH_METHOD = "scrypt"
+# a hash to check against when the e-mail is unknown, so timing does not reveal accounts
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=_HASH_METHOD)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > 256:
+        return "Use at most 256 characters."
+    if password.strip() == "" or len(set(password)) < 4:
+        return "Choose a less predictable password."
+    return None
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, display_name: str = "") -> User:
+    role = Role(role)
+    email = normalise_email(email)
+    problem = password_problem(password)
+    if problem:
+        raise ServiceError(problem)
+    if find_by_email(email) is not None:
+        raise Conflict("An account with this e-mail address already exists.")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=generate_password_hash(password, method=_HASH_METHOD),
+        role=role.value,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError("The current password is not right.")
+    problem = password_problem(new)
+    if problem:
+        raise ServiceError(problem)
+    user.password_hash = generate_password_hash(new, method=_HASH_METHOD)
+    user.session_version += 1
+    db.session.commit()
+
+
+def set_role(actor: User, user_id: int, role: Role | str) -> User:
+    role = Role(role)
+    user = get_user(user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    if user.id == actor.id and role != Role.ADMIN:
+        raise ServiceError("You cannot remove your own admin role; ask another admin.")
+    user.role = role.value
+    db.session.commit()
+    return user
+
+
+def list_users(page: int = 1, per_page: int = 50, query: str = ""):
+    stmt = sa.select(User).order_by(User.email)
+    if query:
+        stmt = stmt.where(User.email.contains(normalise_email(query)))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so a password change signs out other sessions."""
+    try:
+        raw_id, raw_version = session_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or str(user.session_version) != raw_version:
+        return None
+    return user

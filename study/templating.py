@@ -1,0 +1,13 @@
+"""Template globals and filters."""
+from __future__ import annotations
+
+from flask import Flask
+
+from study.auth.forms import SignOutForm
+from study.models import Role
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def globals_():
+        return {"sign_out_form": SignOutForm(), "Role": Role}

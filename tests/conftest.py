@@ -1,0 +1,59 @@
+"""Fixtures: one database per test session (migrated from empty, code sets loaded once), every
+table the tests write to emptied after each test, a new app per test, `login_as(role)`."""
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+
+from tests import factories
+from tests.support import make_app, scratch_database, wipe
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("db")
+    with scratch_database(tmp) as url:
+        app = make_app(url, str(tmp / "instance"))
+        with app.app_context():
+            upgrade()
+            from study.extensions import db
+
+            db.engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture
+def app(database_url, instance_path):
+    app = make_app(database_url, instance_path)
+    with app.app_context():
+        yield app
+    wipe(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as("instructor") -> the signed-in User (the client carries the session)."""
+
+    def _login(role="learner", **fields):
+        user = factories.make_user(role, **fields)
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return _login

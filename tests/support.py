@@ -1,0 +1,96 @@
+"""Test infrastructure shared by conftest and the browser tests: databases and apps."""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from study import create_app
+from study.extensions import db
+
+# tables filled once per session and only read by tests (the code sets); never wiped between tests
+REFERENCE_TABLES: set[str] = {"alembic_version"}
+
+
+def backend() -> str:
+    if os.environ.get("CODEPREP_TEST_BACKEND") == "postgres":
+        if not os.environ.get("TEST_DATABASE_URL"):
+            raise RuntimeError("CODEPREP_TEST_BACKEND=postgres needs TEST_DATABASE_URL")
+        return "postgres"
+    return "sqlite"
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    from study.config import normalise_database_url
+
+    url = normalise_database_url(url)
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@contextmanager
+def scratch_database(tmp_dir):
+    """Yield a database URL of its own for this test session; drop it afterwards."""
+    if backend() == "sqlite":
+        yield "sqlite:///" + str(tmp_dir / "test.sqlite")
+        return
+    from study.config import normalise_database_url
+
+    base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _with_search_path(base, schema)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def app_config(database_url: str, instance_path: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+        "QUESTION_BANK": os.path.join(os.path.dirname(os.path.dirname(__file__)), "question_bank"),
+    }
+    config.update(overrides)
+    return config
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production: `g` (and so the signed-in
+    user) and the database session are never shared with the test or with another client."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_app(database_url: str, instance_path: str, **overrides):
+    os.environ.setdefault("INSTANCE_PATH", instance_path)
+    app = create_app(app_config(database_url, instance_path, **overrides))
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def wipe(app) -> None:
+    """Empty every table the tests write to, children first: each test starts from a fresh database."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    conn.execute(table.delete())
+        db.engine.dispose()

@@ -1,0 +1,21 @@
+"""Migrations build the schema from an empty database, and the models have nothing pending."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from study.extensions import db
+from tests.support import make_app, scratch_database
+
+
+def test_upgrade_from_empty_matches_models(tmp_path):
+    with scratch_database(tmp_path) as url:
+        app = make_app(url, str(tmp_path / "instance"))
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+                diff = compare_metadata(context, db.metadata)
+            assert diff == [], f"models and migrations differ: {diff}"
+            downgrade(revision="base")
+            upgrade()
+            db.engine.dispose()
