@@ -38,9 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from study import admin, auth, main
+    from study import admin, auth, codebook, main
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(codebook.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     return app

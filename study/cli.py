@@ -1,6 +1,7 @@
 """Command-line interface: one click group per domain; commands are thin wrappers over services."""
 from __future__ import annotations
 
+import json
 import os
 
 import click
@@ -85,10 +86,79 @@ def setup_command() -> None:
 
 
 # later subsystems (code sets, question bank) append their idempotent setup steps here
-SETUP_STEPS: list = []
+SETUP_STEPS: list = []  # filled at the end of this module
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(setup_command)
+    app.cli.add_command(codes_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(serve_command)
+
+
+codes_cli = AppGroup("codes", help="Code sets: load them, look codes up.")
+
+
+@codes_cli.command("load")
+@click.option("--force", is_flag=True, help="Reload even when the table is already filled.")
+def codes_load_command(force: bool) -> None:
+    """Load ICD-10-CM (FY2026) from the simple-icd-10-cm package into the database."""
+    from study.services import codes
+
+    count = codes.load_icd10cm(force=force)
+    version = codes.code_set_version(codes.ICD10CM)
+    if count:
+        click.echo(f"Loaded {count:,} ICD-10-CM entries ({codes.reportable_count():,} valid for reporting): {version.version}.")
+    else:
+        click.echo(f"ICD-10-CM is already loaded ({version.count:,} entries, {version.version}); --force reloads.")
+
+
+@codes_cli.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def codes_show_command(code: str, as_json: bool) -> None:
+    """Check a code and show what the code book says about it."""
+    from study.services import codes
+
+    payload = codes.describe_code(code)
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{payload['code'] or code}: {payload['status']} - {payload['message']}")
+    for ancestor in payload.get("hierarchy", []):
+        click.echo(f"  in {ancestor['code']}: {ancestor['description']}")
+    for kind, lines in payload.get("notes", {}).items():
+        for line in lines:
+            click.echo(f"  {kind}: {line}")
+    if payload["status"] != "reportable":
+        raise SystemExit(1)
+
+
+@codes_cli.command("search")
+@click.argument("words")
+@click.option("--limit", default=25, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def codes_search_command(words: str, limit: int, as_json: bool) -> None:
+    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop")."""
+    from study.services import codes
+
+    result = codes.search(words, limit=limit)
+    if as_json:
+        click.echo(json.dumps(codes.search_payload(result), indent=2, ensure_ascii=False))
+        return
+    for hit in result.hits:
+        click.echo(f"{hit.code:<9} {'reportable' if hit.reportable else 'header    '}  {hit.description}")
+    if not result.hits:
+        click.echo("No codes found.")
+
+
+def _setup_code_sets() -> None:
+    from study.services import codes
+
+    count = codes.load_icd10cm()
+    if count:
+        click.echo(f"Loaded {count:,} ICD-10-CM entries.")
+    codes.load_project_lists()
+
+
+SETUP_STEPS.extend([_setup_code_sets])

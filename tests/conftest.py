@@ -16,8 +16,12 @@ def database_url(tmp_path_factory):
         app = make_app(url, str(tmp / "instance"))
         with app.app_context():
             upgrade()
+            from study.codes.memory import ICD10CM_SOURCE, cached_icd10cm_records
             from study.extensions import db
+            from study.services import codes
 
+            codes.load_icd10cm(cached_icd10cm_records(), version=ICD10CM_SOURCE)
+            codes.load_project_lists()
             db.engine.dispose()
         yield url
 

@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 
 from study import create_app
 from study.extensions import db
+from study.models.codes import CODE_TABLES
 
 # tables filled once per session and only read by tests (the code sets); never wiped between tests
-REFERENCE_TABLES: set[str] = {"alembic_version"}
+REFERENCE_TABLES: set[str] = {"alembic_version", *CODE_TABLES}
 
 
 def backend() -> str:

@@ -7,13 +7,20 @@ from study.extensions import db
 from tests.support import make_app, scratch_database
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    # the word-search structures are made by hand in the code-set migration, not by the models
+    return not (name or "").startswith(("icd10cm_fts", "ix_icd10cm_code_search"))
+
+
 def test_upgrade_from_empty_matches_models(tmp_path):
     with scratch_database(tmp_path) as url:
         app = make_app(url, str(tmp_path / "instance"))
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+                context = MigrationContext.configure(
+                    conn, opts={"compare_type": True, "render_as_batch": True, "include_object": include_object}
+                )
                 diff = compare_metadata(context, db.metadata)
             assert diff == [], f"models and migrations differ: {diff}"
             downgrade(revision="base")

@@ -63,6 +63,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Search structures made by hand in migrations (FTS5 tables, expression indexes) are not models."""
+    return not (name or "").startswith(("icd10cm_fts", "ix_icd10cm_code_search"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -82,6 +87,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,0 +1,67 @@
+"""The code book: ICD-10-CM search and code pages for learners, and the JSON behind them.
+
+ICD-10-CM is public domain, so the code book is public (career changers use it too)."""
+from flask import abort, render_template, request
+
+from study.codebook import bp
+from study.extensions import limiter
+from study.security import public
+from study.services import codes
+
+
+def _query() -> str:
+    return request.args.get("q", "", type=str)[: codes.MAX_QUERY]
+
+
+@bp.route("/codes")
+@public
+def search():
+    query = _query()
+    result = codes.search(query, limit=50) if query else None
+    template = "codebook/_results.html" if request.args.get("partial") == "1" else "codebook/search.html"
+    return render_template(template, query=query, result=result, panel=request.args.get("panel") == "1")
+
+
+@bp.route("/codes/<path:code>")
+@public
+def show(code: str):
+    code = code[:20]
+    detail = codes.code_detail(code)
+    if detail is None:
+        return render_template("codebook/not_found.html", payload=codes.check_payload(code, "icd10cm")), 404
+    if detail.record.kind in ("chapter", "block"):
+        payload = {"status": "header", "message": f"A {detail.record.kind} of the classification, not a code."}
+    else:
+        payload = codes.check_payload(detail.record.code, "icd10cm")
+    return render_template("codebook/show.html", payload=payload, detail=detail)
+
+
+@bp.route("/api/codes/search")
+@limiter.limit("120 per minute")
+@public
+def api_search():
+    limit = request.args.get("limit", 25, type=int)
+    return codes.search_payload(codes.search(_query(), limit=limit))
+
+
+@bp.route("/api/codes/check")
+@limiter.limit("240 per minute")
+@public
+def api_check():
+    raw = request.args.get("code", "", type=str)[:40]
+    system = request.args.get("system", type=str)
+    if system not in (None, "icd10cm", "cpt", "hcpcs", "pcs", "modifier", "procedure"):
+        abort(400)
+    payload = codes.check_payload(raw, system)
+    dx = [d for d in request.args.get("with", "", type=str)[:400].split(",") if d.strip()][:25]
+    if dx:
+        payload["conflicts"] = codes.conflicts_payload(dx)
+    return payload
+
+
+@bp.route("/api/codes/conflicts")
+@limiter.limit("240 per minute")
+@public
+def api_conflicts():
+    dx = [d for d in request.args.get("dx", "", type=str)[:400].split(",") if d.strip()][:25]
+    return {"diagnoses": dx, "conflicts": codes.conflicts_payload(dx)}

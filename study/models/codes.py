@@ -1,0 +1,88 @@
+"""Code-set tables: loaded at setup time, read by every process afterwards.
+
+ICD-10-CM comes from the `simple-icd-10-cm` package (`flask codes load`); HCPCS Level II from a
+CMS file (`flask codes load-hcpcs`) or, by default, the project's own list of the HCPCS codes its
+bank uses; CPT only from a site's licensed file; ICD-10-PCS from a CMS order file or, by default,
+the project's own list. `CodeSetVersion` records what was loaded, from where and when.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from study.extensions import db
+from study.models.base import UTCDateTime, utcnow
+
+
+class Icd10cmCode(db.Model):
+    __tablename__ = "icd10cm_code"
+
+    code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    # the code without its dot ("E1122"): prefix lookups and "nearest" suggestions
+    bare: Mapped[str] = mapped_column(sa.String(12), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    description: Mapped[str] = mapped_column(sa.Text)
+    reportable: Mapped[bool] = mapped_column(sa.Boolean)
+    parent: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    # position in the tabular list: chapters, blocks and codes in book order
+    position: Mapped[int] = mapped_column(sa.Integer, index=True)
+    # JSON: {"excludes1": [...], ...} own notes only; {} when none
+    notes: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # JSON: the 7th-character table that applies (inherited); {} when none
+    seventh: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # what word search looks at: the description and the inclusion terms
+    search_text: Mapped[str] = mapped_column(sa.Text)
+
+
+class CodeSetVersion(db.Model):
+    __tablename__ = "code_set_version"
+
+    system: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(200))
+    source: Mapped[str] = mapped_column(sa.String(20))  # "package", "cms", "licensed", "project"
+    count: Mapped[int] = mapped_column(sa.Integer)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HcpcsCode(db.Model):
+    __tablename__ = "hcpcs_code"
+
+    code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
+    short_description: Mapped[str] = mapped_column(sa.String(200), default="")
+    long_description: Mapped[str] = mapped_column(sa.Text, default="")
+    effective_date: Mapped[date | None] = mapped_column(sa.Date)
+    termination_date: Mapped[date | None] = mapped_column(sa.Date)
+    action_code: Mapped[str] = mapped_column(sa.String(1), default="")
+    source: Mapped[str] = mapped_column(sa.String(20))  # "cms" or "project"
+
+
+class Modifier(db.Model):
+    """CPT and HCPCS modifiers: the project's own short descriptions, overlaid by a CMS file's."""
+
+    __tablename__ = "code_modifier"
+
+    code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    description: Mapped[str] = mapped_column(sa.String(300))
+    source: Mapped[str] = mapped_column(sa.String(20))
+
+
+class CptCode(db.Model):
+    """Only a site's own licensed CPT file ever fills this table; the project ships no CPT text."""
+
+    __tablename__ = "cpt_code"
+
+    code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class PcsCode(db.Model):
+    __tablename__ = "pcs_code"
+
+    code: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    source: Mapped[str] = mapped_column(sa.String(20))
+
+
+CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code"}
