@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the pure core (study.codes, study.bank, study.grading) must import without Flask
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` (tests) replaces the environment-derived settings."""
+    from flask import Flask
+
     instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         __name__,

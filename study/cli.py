@@ -152,6 +152,41 @@ def codes_search_command(words: str, limit: int, as_json: bool) -> None:
         click.echo("No codes found.")
 
 
+def _load_code_file(loader_name: str, path: str) -> dict:
+    from study.services import codes
+
+    try:
+        return getattr(codes, loader_name)(path)
+    except codes.CodeFileError as exc:
+        for problem in exc.problems[:50]:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s): nothing was imported.") from exc
+
+
+@codes_cli.command("load-hcpcs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_hcpcs_command(path: str) -> None:
+    """Import a CMS HCPCS Level II alpha-numeric file (fixed width)."""
+    summary = _load_code_file("load_hcpcs_file", path)
+    click.echo(f"Loaded {summary['codes']:,} HCPCS codes and {summary['modifiers']} modifiers ({summary['version']}).")
+
+
+@codes_cli.command("load-pcs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_pcs_command(path: str) -> None:
+    """Import a CMS ICD-10-PCS order file (icd10pcs_order_YYYY.txt)."""
+    summary = _load_code_file("load_pcs_file", path)
+    click.echo(f"Loaded {summary['codes']:,} ICD-10-PCS codes; PCS codes are now checked for existence.")
+
+
+@codes_cli.command("load-cpt")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_cpt_command(path: str) -> None:
+    """Import your site's licensed CPT file (CSV: code,description). CodePrep ships no CPT text."""
+    summary = _load_code_file("load_cpt_file", path)
+    click.echo(f"Loaded {summary['codes']:,} CPT codes; CPT codes are now checked for existence.")
+
+
 def _setup_code_sets() -> None:
     from study.services import codes
 

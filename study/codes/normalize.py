@@ -155,7 +155,11 @@ def parse_procedure(token: str) -> ProcedureEntry:
     raw = token
     problem: str | None = None
     parts = token.split("-")
-    code, units_text = _split_units(parts[0])
+    bare_units = re.fullmatch(r"X([0-9]+)", parts[0], re.ASCII)
+    if bare_units:  # 'x4' on its own: units without a code
+        code, units_text = "", bare_units.group(1)
+    else:
+        code, units_text = _split_units(parts[0])
     modifiers: list[str] = []
     for index, part in enumerate(parts[1:], start=1):
         if index == len(parts) - 1:

@@ -7,6 +7,7 @@ Lookups are primary-key or indexed prefix queries; a small per-source cache keep
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -108,8 +109,9 @@ class DbCodeSource:
         return self._loaded[system]
 
     def hcpcs(self, code: str) -> str | None:
+        """Known and not terminated (a CMS file keeps codes that ended years ago)."""
         row = db.session.get(HcpcsCode, normalize_hcpcs(code))
-        if row is None:
+        if row is None or (row.termination_date is not None and row.termination_date < date.today()):
             return None
         return row.short_description or row.long_description or row.code
 

@@ -15,7 +15,7 @@ from study.codes.types import CodeRecord
 from study.extensions import db
 from study.models import CodeSetVersion, Icd10cmCode
 from study.models.base import utcnow
-from study.services.code_source import DbCodeSource, bare_prefix, record_from_row
+from study.services.code_source import DbCodeSource, bare_prefix, record_from_row  # noqa: F401 (re-exported)
 
 ICD10CM = "icd10cm"
 _BATCH = 5000
@@ -126,7 +126,8 @@ def search_words(text: str) -> list[str]:
 def search(query: str, limit: int = 25) -> SearchResult:
     """Code-prefix search ("E11.2", "e112") or word search ("diab nephrop"), ranked.
 
-    Every word must match; each word matches as a prefix ("nephrop" finds nephropathy). Results are
+    Every word must match, as a whole (stemmed) word and the last one also as a prefix; when that
+    finds nothing, every word as a prefix ("diab nephrop" finds diabetic nephropathy). Results are
     ordered by relevance, then reportable codes first, then tabular order; the same contract on SQLite
     (FTS5, bm25) and PostgreSQL (tsvector, ts_rank).
     """
@@ -153,15 +154,31 @@ def _prefix_hits(compact: str, limit: int) -> list[SearchHit]:
     rows = db.session.execute(
         sa.select(Icd10cmCode.code, Icd10cmCode.description, Icd10cmCode.reportable, Icd10cmCode.kind)
         .where(*bare_prefix(bare), Icd10cmCode.kind.not_in(("chapter", "block")))
-        .order_by(Icd10cmCode.position)
+        # the index order of the bare code is the tabular order within a prefix: no sort needed
+        .order_by(Icd10cmCode.bare)
         .limit(limit)
     ).all()
     return [SearchHit(*row) for row in rows]
 
 
 def _word_hits(words: list[str], limit: int) -> list[SearchHit]:
+    """Whole (stemmed) words, the last one also as a prefix; when that finds nothing, every word
+    as a prefix ("diab nephrop"). Prefix matches of common words are costly, so they come second."""
+    hits = _word_query(words, limit, prefix_all=False)
+    if not hits and len(words) > 1:
+        hits = _word_query(words, limit, prefix_all=True)
+    return hits
+
+
+def _terms(words: list[str], prefix_all: bool, prefix: str, exact: str) -> list[str]:
+    # one- and two-character words ("d", "2") never as prefixes: they would match most of the table
+    last = len(words) - 1
+    return [prefix.format(w) if len(w) >= 3 and (prefix_all or i == last) else exact.format(w) for i, w in enumerate(words)]
+
+
+def _word_query(words: list[str], limit: int, *, prefix_all: bool) -> list[SearchHit]:
     if db.engine.dialect.name == "postgresql":
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        tsquery = " & ".join(_terms(words, prefix_all, "{}:*", "{}"))
         stmt = sa.text(
             "SELECT code, description, reportable, kind FROM icd10cm_code, to_tsquery('english', :q) query "
             "WHERE to_tsvector('english', search_text) @@ query "
@@ -170,12 +187,13 @@ def _word_hits(words: list[str], limit: int) -> list[SearchHit]:
         )
         rows = db.session.execute(stmt, {"q": tsquery, "limit": limit}).all()
     else:
-        match = " ".join(f'"{w}"*' for w in words)
+        match = " ".join(_terms(words, prefix_all, '"{}"*', '"{}"'))
+        # rank inside FTS5 first (bm25 over the matches only), then join the few rows kept
         stmt = sa.text(
-            "SELECT c.code, c.description, c.reportable, c.kind FROM icd10cm_fts f "
+            "SELECT c.code, c.description, c.reportable, c.kind FROM "
+            "(SELECT rowid, rank FROM icd10cm_fts WHERE icd10cm_fts MATCH :q ORDER BY rank LIMIT :limit) f "
             "JOIN icd10cm_code c ON c.rowid = f.rowid "
-            "WHERE icd10cm_fts MATCH :q "
-            "ORDER BY f.rank, c.reportable DESC, c.position LIMIT :limit"
+            "ORDER BY f.rank, c.reportable DESC, c.position"
         )
         rows = db.session.execute(stmt, {"q": f"search_text : ({match})", "limit": limit}).all()
     return [SearchHit(code, description, bool(reportable), kind) for code, description, reportable, kind in rows]
@@ -339,3 +357,122 @@ def load_project_lists() -> None:
                 db.session.add(PcsCode(code=code, description=description, source="project"))
         _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
     db.session.commit()
+
+
+# ---------------------------------------------------------------- files a site loads itself
+class CodeFileError(Exception):
+    """A code file that cannot be imported; `problems` are `path:line: message` strings."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_hcpcs_file(path: str) -> dict:
+    """Import a CMS HCPCS Level II alpha-numeric file (codes and modifiers), replacing the project's list.
+
+    All or nothing: any line the parser cannot understand stops the import with its line number.
+    """
+    from pathlib import Path
+
+    from study.codes.hcpcs_file import parse_hcpcs_file
+    from study.models import HcpcsCode, Modifier
+
+    data = Path(path).read_bytes()
+    result = parse_hcpcs_file(data)
+    if result.problems or not result.records:
+        problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no HCPCS records found"]
+        raise CodeFileError(problems)
+    try:
+        db.session.execute(HcpcsCode.__table__.delete())
+        db.session.execute(Modifier.__table__.delete().where(Modifier.source == "cms"))
+        project_modifiers = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
+        rows = [
+            {
+                "code": r.code,
+                "short_description": r.short_description[:200],
+                "long_description": r.long_description,
+                "effective_date": r.effective_date,
+                "termination_date": r.termination_date,
+                "action_code": r.action_code[:1],
+                "source": "cms",
+            }
+            for r in result.codes
+        ]
+        for start in range(0, len(rows), _BATCH):
+            db.session.execute(HcpcsCode.__table__.insert(), rows[start : start + _BATCH])
+        for m in result.modifiers:
+            description = m.long_description or m.short_description
+            if m.code in project_modifiers:
+                project_modifiers[m.code].description = description[:300]
+                project_modifiers[m.code].source = "cms"
+            else:
+                db.session.add(Modifier(code=m.code, description=description[:300], source="cms"))
+        latest = max((r.effective_date for r in result.records if r.effective_date), default=None)
+        version = f"CMS HCPCS file {Path(path).name}" + (f", effective through {latest.isoformat()}" if latest else "")
+        _record_version("hcpcs", version, "cms", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(result.codes), "modifiers": len(result.modifiers), "version": version}
+
+
+def load_pcs_file(path: str) -> dict:
+    """Import a CMS ICD-10-PCS order file: afterwards PCS codes are checked for existence."""
+    from pathlib import Path
+
+    from study.codes.pcs_file import parse_pcs_order_file
+    from study.models import PcsCode
+
+    result = parse_pcs_order_file(Path(path).read_bytes())
+    if result.problems or not result.codes:
+        problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no valid PCS codes found"]
+        raise CodeFileError(problems)
+    try:
+        db.session.execute(PcsCode.__table__.delete())
+        rows = [{"code": r.code, "description": r.long_description or r.short_description, "source": "cms"} for r in result.codes]
+        for start in range(0, len(rows), _BATCH):
+            db.session.execute(PcsCode.__table__.insert(), rows[start : start + _BATCH])
+        _record_version("pcs", f"CMS ICD-10-PCS order file {Path(path).name}", "cms", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(rows)}
+
+
+def load_cpt_file(path: str) -> dict:
+    """Import a site's own licensed CPT file (CSV: code,description). The project ships none."""
+    import csv
+    from pathlib import Path
+
+    from study.codes.normalize import is_cpt_shape
+    from study.models import CptCode
+
+    problems: list[str] = []
+    rows: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for line_no, row in enumerate(csv.reader(fh), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            code = row[0].strip().upper()
+            if line_no == 1 and not is_cpt_shape(code):
+                continue  # a header row
+            if not is_cpt_shape(code):
+                problems.append(f"{path}:{line_no}: {code!r} is not a CPT code (5 digits, or 4 digits and F or T)")
+            elif code in rows:
+                problems.append(f"{path}:{line_no}: {code} appears twice")
+            else:
+                rows[code] = (row[1] if len(row) > 1 else "").strip()
+    if problems or not rows:
+        raise CodeFileError(problems or [f"{path}:1: no CPT codes found"])
+    try:
+        db.session.execute(CptCode.__table__.delete())
+        db.session.execute(CptCode.__table__.insert(), [{"code": c, "description": d} for c, d in rows.items()])
+        _record_version("cpt", f"licensed CPT file {Path(path).name}", "licensed", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(rows)}
