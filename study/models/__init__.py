@@ -1,5 +1,8 @@
 """Typed SQLAlchemy 2 models. Importing this package registers every table on db.metadata."""
 from study.models.codes import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models.content import BankImport, Blueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.users import Role, User
 
-__all__ = ["CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode", "Role", "User"]
+__all__ = [
+    "BankImport", "Blueprint", "Item", "ItemExam", "ItemVersion", "Topic",
+   "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode", "Role", "User"]

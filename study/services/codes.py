@@ -336,7 +336,9 @@ def load_project_lists() -> None:
     """
     from study.models import HcpcsCode, Modifier, PcsCode
 
-    modifiers = _project_yaml("modifiers.yaml")
+    from study.codes.loaders import load_modifier_list
+
+    modifiers = load_modifier_list()
     existing = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
     for code, description in modifiers.items():
         row = existing.get(code)

@@ -1,0 +1,758 @@
+"""Validation of bank files against the format's rules, with the line of each offending key.
+
+``check_bank(root, checker)`` parses and validates a whole bank; ``validate_path(path, checker)``
+does the same for a bank directory or a single item file (topics and blueprints are then read
+from the bank the file lives in). ``validate_bank(bank, checker)`` validates what
+``load_bank`` parsed. With ``checker=None`` code integrity is limited to shapes.
+
+Errors make a bank unusable; warnings (``severity="warning"``) are printed but do not fail
+validation: a blueprint section the bank cannot fill yet, a file name that differs from the id,
+an unknown Markdown section.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import Any
+
+from study.bank.model import (
+    DEFAULT_EXAMS,
+    DEFAULT_WEIGHTS,
+    DIFFICULTIES,
+    ID_PATTERN,
+    ITEM_STATUSES,
+    ITEM_TYPES,
+    SETTINGS,
+    Bank,
+    Blueprint,
+    CaseItem,
+    Item,
+    McqItem,
+    Problem,
+    SourceInfo,
+)
+from study.bank.parser import load_bank, load_yaml, parse_blueprint, parse_item_file, parse_topics, read_text
+from study.codes.checking import CodeChecker
+from study.codes.normalize import (
+    classify_procedure_code,
+    is_cpt_shape,
+    is_hcpcs_shape,
+    is_modifier_shape,
+    is_pcs_shape,
+    looks_like_icd10cm,
+    normalize_icd10cm,
+)
+
+COMMON_REQUIRED = ("id", "type", "exams", "topic")
+COMMON_OPTIONAL = ("difficulty", "tags", "status")
+MCQ_REQUIRED = ("answer",)
+MCQ_OPTIONAL = ("allow_invalid_distractors",)
+CASE_REQUIRED = ("setting", "key")
+CASE_OPTIONAL = ("scoring", "minutes")
+KEY_LISTS = ("diagnoses", "procedures", "pcs", "not_reportable")
+LINE_KEYS = {
+    "diagnoses": ("code", "alternates", "optional"),
+    "procedures": ("code", "modifiers", "units", "alternates", "optional"),
+    "pcs": ("code", "alternates", "optional"),
+    "not_reportable": ("code", "why"),
+}
+BLUEPRINT_REQUIRED = ("exam", "title", "minutes", "pass_percent", "warn_at_minutes_left", "source", "sections")
+BLUEPRINT_OPTIONAL = ("pace_minutes_per_question",)
+SECTION_REQUIRED = ("key", "title", "topics")
+SECTION_OPTIONAL = ("questions", "cases", "confirmed")
+MAX_OPTIONS = 6
+
+_ID_RE = re.compile(ID_PATTERN)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+_HOW_MANY_RE = re.compile(
+    r"\b(?:select|choose|pick|mark|identify|check|which)\s+(?:the\s+)?(?:(?:best|correct|right)\s+)?"
+    r"(two|three|four|five|six|[2-6])\b",
+    re.IGNORECASE,
+)
+# an instruction to choose several ("Select two."), as opposed to "between which two structures"
+_CHOOSE_MANY_RE = re.compile(
+    r"\b(?:select|choose|pick|mark)\s+(?:the\s+)?(?:(?:best|correct|right)\s+)?(two|three|four|five|six|[2-6])\b",
+    re.IGNORECASE,
+)
+_ALL_THAT_APPLY_RE = re.compile(r"all\s+that\s+apply", re.IGNORECASE)
+_DOTTED_ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![A-Za-z0-9])")
+_LIST_SPLIT_RE = re.compile(r"[\s,;]+|\band\b|\bplus\b", re.IGNORECASE)
+_THREE_CHAR_ICD_RE = re.compile(r"[A-Z][0-9][0-9A-Z]")
+_PROCEDURE_TOKEN_RE = re.compile(r"[0-9A-Z]{5}(?:-[0-9A-Z]{2})*(?:[xX][0-9]+)?")
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'difficulty'?)`` for a near miss, else ``""``. A choice that the word
+    begins (``outpatient`` -> ``outpatient-facility``) comes first."""
+    options = [str(c) for c in choices]
+    lowered = word.lower()
+    prefixed = [c for c in options if len(lowered) >= 3 and c.lower().startswith(lowered) and c.lower() != lowered]
+    close = prefixed[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Report:
+    """Collects problems for one file."""
+
+    def __init__(self, path: str, source: SourceInfo | None) -> None:
+        self.path = path
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def line(self, *at: Any) -> int:
+        return self.source.line(*at) if self.source else 1
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message, "warning"))
+
+    def keys(
+        self, raw: dict[Any, Any], required: Iterable[str], optional: Iterable[str], at: tuple[Any, ...], where: str
+    ) -> None:
+        """Missing required keys (at the mapping's line) and unknown keys (at their own line)."""
+        required = tuple(required)
+        allowed = required + tuple(optional)
+        for key in required:
+            if key not in raw or raw[key] is None:
+                what = f"missing required key '{key}'" + (f" in {where}" if where else "")
+                self.error(self.line(*at) if at else self.line(), what)
+        for key in raw:
+            name = str(key)
+            if name not in allowed:
+                self.error(
+                    self.line(*at, name),
+                    f"unknown key '{name}'" + (f" in {where}" if where else "")
+                    + did_you_mean(name, allowed),
+                )
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+def validate_item(
+    item: Item,
+    *,
+    topics: Collection[str] | None = None,
+    exams: Collection[str] = DEFAULT_EXAMS,
+    checker: CodeChecker | None = None,
+) -> list[Problem]:
+    """Every rule of the format that one item file can be checked against on its own."""
+    source = item.source or SourceInfo(path=item.path)
+    report = _Report(item.path or source.path, source)
+    raw = dict(source.raw) if source.raw else {}
+    kind = raw.get("type")
+    if kind == "mcq":
+        report.keys(raw, COMMON_REQUIRED + MCQ_REQUIRED, COMMON_OPTIONAL + MCQ_OPTIONAL, (), "")
+    elif kind == "case":
+        report.keys(raw, COMMON_REQUIRED + CASE_REQUIRED, COMMON_OPTIONAL + CASE_OPTIONAL, (), "")
+    else:
+        everything = COMMON_OPTIONAL + MCQ_REQUIRED + MCQ_OPTIONAL + CASE_REQUIRED + CASE_OPTIONAL
+        report.keys(raw, COMMON_REQUIRED, everything, (), "")
+        if "type" in raw and raw["type"] is not None:
+            report.error(
+                report.line("type"),
+                f"type must be 'mcq' or 'case', not {raw['type']!r}" + did_you_mean(str(raw["type"]), ITEM_TYPES),
+            )
+    _common(item, raw, report, topics, exams)
+    if isinstance(item, McqItem):
+        if kind == "mcq":
+            _mcq(item, raw, report, checker)
+    elif kind == "case":
+        _case(item, raw, report, checker)
+    return report.problems
+
+
+def _common(
+    item: Item, raw: dict[Any, Any], report: _Report, topics: Collection[str] | None, exams: Collection[str]
+) -> None:
+    if "id" in raw and raw["id"] is not None:
+        value = raw["id"]
+        if not isinstance(value, str) or not _ID_RE.match(value):
+            report.error(
+                report.line("id"),
+                f"bad id {value!r}: an id is 3-64 characters, lower-case letters, digits and "
+                "dashes, starting with a letter or digit",
+            )
+        elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
+            report.warning(report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'")
+    if "exams" in raw and raw["exams"] is not None:
+        value = raw["exams"]
+        if not isinstance(value, list):
+            report.error(report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]")
+        elif not value:
+            report.error(report.line("exams"), "exams is empty: name at least one exam")
+        else:
+            for index, exam in enumerate(value):
+                if not isinstance(exam, str) or exam not in exams:
+                    report.error(
+                        report.line("exams", index),
+                        f"unknown exam {exam!r} (exams: {', '.join(exams)})" + did_you_mean(str(exam), exams),
+                    )
+    if "topic" in raw and raw["topic"] is not None:
+        value = raw["topic"]
+        if not isinstance(value, str):
+            report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
+        elif topics is not None and value not in topics:
+            report.error(
+                report.line("topic"), f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics)
+            )
+    for key, allowed in (("difficulty", DIFFICULTIES), ("status", ITEM_STATUSES)):
+        if key in raw:
+            value = raw[key]
+            if value not in allowed:
+                report.error(
+                    report.line(key),
+                    f"{key} must be one of {', '.join(allowed)}, not {value!r}" + did_you_mean(str(value), allowed),
+                )
+    if "tags" in raw:
+        value = raw["tags"]
+        if not isinstance(value, list) or not all(
+            (isinstance(t, str) and t.strip()) or _is_number(t) for t in value
+        ):
+            report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
+
+
+def _how_many(stem: str, pattern: re.Pattern[str] = _HOW_MANY_RE) -> int | None:
+    match = pattern.search(stem)
+    return _NUMBERS[match.group(1).lower()] if match else None
+
+
+def icd10cm_codes_in_option(text: str) -> list[str]:
+    """ICD-10-CM codes an option names: dotted codes always; undotted 3-character codes (I10)
+    only when the option is nothing but a list of codes."""
+    codes = [m.group(1) for m in _DOTTED_ICD_RE.finditer(text)]
+    tokens = [t for t in _LIST_SPLIT_RE.split(text.strip()) if t]
+    if tokens and all(
+        _DOTTED_ICD_RE.fullmatch(t)
+        or _THREE_CHAR_ICD_RE.fullmatch(t)
+        or _PROCEDURE_TOKEN_RE.fullmatch(t)
+        or is_pcs_shape(t)
+        for t in tokens
+    ):
+        codes.extend(t for t in tokens if _THREE_CHAR_ICD_RE.fullmatch(t))
+    ordered: list[str] = []
+    for code in codes:
+        if code not in ordered:
+            ordered.append(code)
+    return ordered
+
+
+def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    source = report.source
+    assert source is not None
+    heading = source.headings
+    letters = [o.letter for o in item.options]
+    if "options" not in heading:
+        report.error(source.end_line, "missing section '## Options'")
+    else:
+        if not (2 <= len(letters) <= MAX_OPTIONS):
+            report.error(heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}")
+        for index, letter in enumerate(letters):
+            expected = chr(ord("A") + index)
+            if letter != expected:
+                report.error(
+                    source.option_lines.get(letter, heading["options"]),
+                    f"options are lettered A, B, C... in order: expected {expected}, found {letter}",
+                )
+                break
+        for option in item.options:
+            if not option.text.strip():
+                report.error(source.option_lines.get(option.letter, heading["options"]), f"option {option.letter} is empty")
+    if not item.stem.strip():
+        report.error(source.body_line, "the stem is empty: write the question before '## Options'")
+    # answer
+    answer = raw.get("answer")
+    answer_line = report.line("answer")
+    correct: set[str] = set()
+    if answer is not None:
+        if isinstance(answer, str):
+            if not re.fullmatch(r"[A-F]", answer):
+                report.error(answer_line, f"answer must be one capital letter A-F (or a list of letters), not {answer!r}")
+            correct = {answer}
+            how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
+            if how_many is not None and how_many > 1:
+                report.error(
+                    answer_line,
+                    f"the stem asks for {how_many} answers but answer is a single letter: write answer: [A, C]",
+                )
+        elif isinstance(answer, list):
+            values = [a for a in answer]
+            if len(values) < 2:
+                report.error(answer_line, "a multiple-response answer lists at least two letters; for one answer write answer: B")
+            for index, value in enumerate(values):
+                if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
+                    report.error(report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}")
+            if len(set(map(str, values))) != len(values):
+                report.error(answer_line, "answer lists a letter twice")
+            correct = {str(v) for v in values}
+            how_many = _how_many(item.stem)
+            if how_many is None:
+                extra = (
+                    " ('select all that apply' is not enough)" if _ALL_THAT_APPLY_RE.search(item.stem) else ""
+                )
+                report.error(
+                    source.body_line,
+                    "a multiple-response stem must say how many to choose, e.g. 'Select two.'" + extra,
+                )
+            elif how_many != len(values):
+                report.error(
+                    source.body_line,
+                    f"the stem asks for {how_many} answers but answer lists {len(values)} letters",
+                )
+        else:
+            report.error(answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])")
+        for letter in sorted(correct):
+            if letters and letter not in letters:
+                report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
+    # rationale and why-not
+    if "rationale" not in heading:
+        report.error(source.end_line, "missing section '## Rationale' (explain the correct answer)")
+    elif not item.rationale.strip():
+        report.error(heading["rationale"], "'## Rationale' is empty")
+    for letter, _ in item.why_not:
+        line = source.why_not_lines.get(letter, heading.get("why not the others", source.end_line))
+        if letter not in letters:
+            report.error(line, f"'Why not the others' explains {letter}, which is not an option")
+        elif letter in correct:
+            report.error(line, f"'Why not the others' explains {letter}, which is a correct answer")
+    value = raw.get("allow_invalid_distractors")
+    if "allow_invalid_distractors" in raw and not isinstance(value, bool):
+        report.error(report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false")
+    # code integrity
+    if checker is not None:
+        for option in item.options:
+            line = source.option_lines.get(option.letter, heading.get("options", 1))
+            for code in icd10cm_codes_in_option(option.text):
+                check = checker.check("icd10cm", code)
+                if option.letter in correct:
+                    if not check.reportable:
+                        report.error(
+                            line,
+                            f"option {option.letter} is a correct answer but {code} is not valid for "
+                            f"reporting: {check.message}",
+                        )
+                elif not check.exists and not item.allow_invalid_distractors:
+                    report.error(
+                        line,
+                        f"option {option.letter}: {check.message} (if the distractor is deliberately "
+                        "not a code, set allow_invalid_distractors: true)",
+                    )
+
+
+def _code_hint(kind: str, value: Any) -> str:
+    if kind in ("procedures", "pcs"):
+        word = "CPT and HCPCS" if kind == "procedures" else "ICD-10-PCS"
+        return (
+            f"{word} codes must be quoted strings: write code: \"{value}\" with the code exactly "
+            "as printed (YAML reads an unquoted code as a number and drops its leading zeros)"
+        )
+    return f"codes must be strings, not {value!r}"
+
+
+def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    source = report.source
+    assert source is not None
+    heading = source.headings
+    setting = raw.get("setting")
+    if setting is not None and setting not in SETTINGS:
+        report.error(
+            report.line("setting"),
+            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}" + did_you_mean(str(setting), SETTINGS),
+        )
+    if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
+        report.error(report.line("minutes"), "minutes must be a positive whole number")
+    scoring = raw.get("scoring")
+    if "scoring" in raw:
+        if not isinstance(scoring, dict):
+            report.error(report.line("scoring"), f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers")
+        else:
+            for name, value in scoring.items():
+                line = report.line("scoring", str(name))
+                if str(name) not in DEFAULT_WEIGHTS:
+                    report.error(
+                        line,
+                        f"unknown scoring weight '{name}' (weights: {', '.join(DEFAULT_WEIGHTS)})"
+                        + did_you_mean(str(name), DEFAULT_WEIGHTS),
+                    )
+                elif not _is_number(value) or value < 0:
+                    report.error(line, f"scoring weight '{name}' must be a number of points, 0 or more")
+    for name, title in (("documentation", "Documentation"), ("rationale", "Rationale")):
+        text = item.documentation if name == "documentation" else item.rationale
+        if name not in heading:
+            report.error(source.end_line, f"missing section '## {title}'")
+        elif not text.strip():
+            report.error(heading[name], f"'## {title}' is empty")
+    key = raw.get("key")
+    if "key" not in raw or key is None:
+        return
+    if not isinstance(key, dict):
+        report.error(report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable")
+        return
+    report.keys(key, (), KEY_LISTS, ("key",), "key")
+    scored = 0
+    for kind in KEY_LISTS:
+        if kind not in key or key[kind] is None:
+            continue
+        lines = key[kind]
+        if not isinstance(lines, list):
+            report.error(report.line("key", kind), f"key.{kind} must be a list")
+            continue
+        for index, value in enumerate(lines):
+            at = ("key", kind, index)
+            scored += _key_line(kind, value, at, report, checker, item)
+    if scored == 0:
+        report.error(report.line("key"), "the key has no scored line: add a diagnosis, procedure or pcs line that is not optional")
+    if item.key.pcs and item.setting and item.setting != "inpatient":
+        report.warning(report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)")
+    seen: set[tuple[str, str]] = set()
+    for kind in ("diagnoses", "pcs"):
+        for index, line in enumerate(getattr(item.key, kind)):
+            for code in line.codes:
+                if code and (kind, code) in seen:
+                    report.warning(report.line("key", kind, index), f"{code} appears twice in key.{kind}")
+                seen.add((kind, code))
+
+
+def _key_line(
+    kind: str, value: Any, at: tuple[Any, ...], report: _Report, checker: CodeChecker | None, item: CaseItem
+) -> int:
+    """Check one key line; returns 1 when it is a scored (not optional) line."""
+    line = report.line(*at)
+    if isinstance(value, dict):
+        required = ("code", "why") if kind == "not_reportable" else ("code",)
+        optional_keys = tuple(k for k in LINE_KEYS[kind] if k not in required)
+        report.keys(value, required, optional_keys, at, f"key.{kind} line")
+        code = value.get("code")
+        code_line = report.line(*at, "code")
+        if "alternates" in value:
+            alternates = value["alternates"]
+            if not isinstance(alternates, list):
+                report.error(report.line(*at, "alternates"), "alternates must be a list of codes")
+                alternates = []
+        else:
+            alternates = []
+        if "optional" in value and not isinstance(value["optional"], bool):
+            report.error(report.line(*at, "optional"), "optional must be true or false")
+        if kind == "procedures":
+            _procedure_extras(value, at, report, checker)
+        if kind == "not_reportable" and "why" in value:
+            why = value["why"]
+            if not isinstance(why, str) or not why.strip():
+                report.error(report.line(*at, "why"), "why must say why the code is not reported (it is shown to the learner)")
+        optional = value.get("optional") is True
+    elif kind == "not_reportable":
+        report.error(line, "a not_reportable line is a mapping: {code: R52, why: \"...\"}")
+        return 0
+    else:
+        code, code_line, alternates, optional = value, line, [], False
+    if code is None:
+        return 0
+    for position, candidate in enumerate([code, *alternates]):
+        where = code_line if position == 0 else report.line(*at, "alternates", position - 1)
+        _key_code(kind, candidate, where, report, checker, item)
+    return 0 if optional or kind == "not_reportable" else 1
+
+
+def _procedure_extras(value: dict[Any, Any], at: tuple[Any, ...], report: _Report, checker: CodeChecker | None) -> None:
+    if "units" in value:
+        units = value["units"]
+        if not _is_int(units) or units < 1:
+            report.error(report.line(*at, "units"), "units must be a whole number, 1 or more")
+    if "modifiers" in value:
+        modifiers = value["modifiers"]
+        if not isinstance(modifiers, list):
+            report.error(report.line(*at, "modifiers"), "modifiers must be a list, e.g. modifiers: [RT]")
+            return
+        for index, modifier in enumerate(modifiers):
+            line = report.line(*at, "modifiers", index)
+            text = str(modifier).zfill(2) if _is_int(modifier) else str(modifier).strip().upper()
+            if not is_modifier_shape(text):
+                report.error(line, f"{modifier!r} is not a modifier: modifiers are two letters or digits")
+            elif checker is not None:
+                check = checker.check("modifier", text)
+                if not check.reportable:
+                    report.error(line, check.message)
+
+
+def _key_code(
+    kind: str, code: Any, line: int, report: _Report, checker: CodeChecker | None, item: CaseItem
+) -> None:
+    if not isinstance(code, str):
+        report.error(line, _code_hint(kind, code))
+        return
+    if not code.strip():
+        report.error(line, "the code is empty")
+        return
+    if kind == "diagnoses":
+        if not looks_like_icd10cm(code):
+            report.error(line, f"{code} is not an ICD-10-CM code")
+            return
+        if checker is not None:
+            check = checker.check("icd10cm", code)
+            if not check.reportable:
+                report.error(line, f"{check.code} is not valid for reporting: {check.message}")
+    elif kind == "procedures":
+        system = classify_procedure_code(code)
+        if system is None:
+            report.error(
+                line,
+                f"{code} is not a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II "
+                "code (a letter A-V and 4 digits)",
+            )
+            return
+        if checker is not None:
+            check = checker.check(system, code)
+            if not check.reportable:
+                report.error(line, check.message)
+    elif kind == "pcs":
+        if checker is not None:
+            check = checker.check("pcs", code)
+            if not check.reportable:
+                report.error(line, check.message)
+        elif not is_pcs_shape(code.strip().upper()):
+            report.error(line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O")
+    elif kind == "not_reportable":
+        text = code.strip().upper()
+        if looks_like_icd10cm(text) and not (is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)):
+            if checker is not None and not checker.check("icd10cm", text).exists:
+                report.error(line, checker.check("icd10cm", text).message)
+        elif is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text):
+            if checker is not None and is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
+                return  # J1100 or J11.00: either may be meant
+            if checker is not None:
+                system = classify_procedure_code(text) or "pcs"
+                check = checker.check(system, text)
+                if not check.exists:
+                    report.error(line, check.message)
+        else:
+            report.error(line, f"{code} is not a code of any code set")
+
+
+# --- blueprints -------------------------------------------------------------------------------
+
+
+def validate_blueprint(blueprint: Blueprint, *, name: str | None = None, topics: Collection[str] | None = None) -> list[Problem]:
+    """Keys, counts and topics of one blueprint; ``name`` is the file's stem (CPC.yaml -> CPC)."""
+    source = blueprint.source_info or SourceInfo(path=blueprint.path)
+    report = _Report(blueprint.path, source)
+    raw = dict(source.raw)
+    report.keys(raw, BLUEPRINT_REQUIRED, BLUEPRINT_OPTIONAL, (), "")
+    exam = raw.get("exam")
+    if exam is not None and name is not None and exam != name:
+        report.error(report.line("exam"), f"exam '{exam}' does not match the file name {name}.yaml")
+    for key in ("minutes", "warn_at_minutes_left"):
+        if key in raw and raw[key] is not None and (not _is_int(raw[key]) or raw[key] < (1 if key == "minutes" else 0)):
+            report.error(report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number")
+    if _is_int(raw.get("minutes")) and _is_int(raw.get("warn_at_minutes_left")) and raw["warn_at_minutes_left"] >= raw["minutes"]:
+        report.error(report.line("warn_at_minutes_left"), "warn_at_minutes_left must be less than minutes")
+    value = raw.get("pass_percent")
+    if "pass_percent" in raw and value is not None and (not _is_number(value) or not 0 < value <= 100):
+        report.error(report.line("pass_percent"), "pass_percent must be a number above 0 and at most 100")
+    value = raw.get("pace_minutes_per_question")
+    if "pace_minutes_per_question" in raw and (not _is_number(value) or value <= 0):
+        report.error(report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number")
+    for key in ("title", "source"):
+        if key in raw and raw[key] is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            report.error(report.line(key), f"{key} must be text")
+    sections = raw.get("sections")
+    if "sections" in raw and sections is not None:
+        if not isinstance(sections, list) or not sections:
+            report.error(report.line("sections"), "sections must be a non-empty list")
+            return report.problems
+        seen: dict[str, int] = {}
+        for index, section in enumerate(sections):
+            at = ("sections", index)
+            line = report.line(*at)
+            if not isinstance(section, dict):
+                report.error(line, "a section is a mapping: key, title, questions or cases, topics, confirmed")
+                continue
+            report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
+            key = section.get("key")
+            if isinstance(key, str):
+                if key in seen:
+                    report.error(report.line(*at, "key"), f"section key '{key}' is used twice (first at line {seen[key]})")
+                seen.setdefault(key, report.line(*at, "key"))
+            questions, cases = section.get("questions", 0), section.get("cases", 0)
+            for field_name, count in (("questions", questions), ("cases", cases)):
+                if field_name in section and (not _is_int(count) or count < 0):
+                    report.error(report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more")
+            if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
+                report.error(line, "a section asks for a positive number of questions or cases")
+            if "confirmed" in section and not isinstance(section["confirmed"], bool):
+                report.error(report.line(*at, "confirmed"), "confirmed must be true or false")
+            section_topics = section.get("topics")
+            if "topics" in section:
+                if not isinstance(section_topics, list) or not section_topics:
+                    report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
+                elif topics is not None:
+                    for t_index, topic in enumerate(section_topics):
+                        if topic not in topics:
+                            report.error(
+                                report.line(*at, "topics", t_index),
+                                f"unknown topic '{topic}' (not in topics.yaml)" + did_you_mean(str(topic), topics),
+                            )
+    return report.problems
+
+
+def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Problem]:
+    """A warning per section the bank's published items cannot fill."""
+    problems: list[Problem] = []
+    source = blueprint.source_info
+    for index, section in enumerate(blueprint.sections):
+        line = source.line("sections", index) if source else 1
+        wanted = set(section.topics)
+        for kind, need in (("mcq", section.questions), ("case", section.cases)):
+            if need <= 0:
+                continue
+            have = sum(
+                1
+                for item in bank.items
+                if item.status == "published" and item.type == kind and exam in item.exams and item.topic in wanted
+            )
+            if have < need:
+                noun = "questions" if kind == "mcq" else "cases"
+                problems.append(
+                    Problem(
+                        blueprint.path,
+                        line,
+                        f"section '{section.key}' needs {need} {noun} but the bank has {have} published "
+                        f"{'MCQ items' if kind == 'mcq' else 'cases'} for {exam} in its topics",
+                        "warning",
+                    )
+                )
+    return problems
+
+
+# --- a whole bank -----------------------------------------------------------------------------
+
+
+def validate_bank(bank: Bank, checker: CodeChecker | None = None) -> list[Problem]:
+    """Every item, duplicate ids, blueprints and their coverage. Parse problems are not
+    included (``load_bank`` returns them; ``check_bank`` joins both)."""
+    problems: list[Problem] = []
+    topics = set(bank.topics) if bank.topics else None
+    exams = bank.exams
+    first: dict[str, Item] = {}
+    for item in bank.items:
+        problems.extend(validate_item(item, topics=topics, exams=exams, checker=checker))
+        if item.id:
+            if item.id in first:
+                other = first[item.id]
+                other_line = other.source.line("id") if other.source else 1
+                line = item.source.line("id") if item.source else 1
+                problems.append(
+                    Problem(item.path, line, f"duplicate id '{item.id}' (also in {other.path}:{other_line})")
+                )
+            else:
+                first[item.id] = item
+    for name, blueprint in bank.blueprints.items():
+        problems.extend(validate_blueprint(blueprint, name=name, topics=topics))
+        problems.extend(blueprint_coverage(bank, name, blueprint))
+    return problems
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.path, p.line, p.severity != "error"))
+
+
+def check_bank(root: Path | str, checker: CodeChecker | None = None) -> tuple[Bank, list[Problem]]:
+    """Parse and validate a bank directory; problems sorted by path and line."""
+    bank, problems = load_bank(root)
+    return bank, sort_problems([*problems, *validate_bank(bank, checker)])
+
+
+def find_bank_root(path: Path | str) -> Path | None:
+    """The nearest directory at or above ``path`` that holds a topics.yaml."""
+    current = Path(path).resolve()
+    for candidate in (current, *current.parents):
+        if (candidate / "topics.yaml").is_file():
+            return candidate
+    return None
+
+
+def _bank_context(path: Path) -> tuple[set[str] | None, tuple[str, ...], Path | None]:
+    root = find_bank_root(path.parent)
+    if root is None:
+        return None, DEFAULT_EXAMS, None
+    topics: set[str] | None = None
+    text, _ = read_text(root / "topics.yaml")
+    if text is not None:
+        parsed, _ = parse_topics(text, str(root / "topics.yaml"))
+        topics = set(parsed) or None
+    exams = tuple(sorted(p.stem for p in (root / "blueprints").glob("*.yaml"))) if (root / "blueprints").is_dir() else ()
+    return topics, exams or DEFAULT_EXAMS, root
+
+
+def validate_item_file(
+    path: Path | str,
+    checker: CodeChecker | None = None,
+    *,
+    topics: Collection[str] | None = None,
+    exams: Collection[str] | None = None,
+) -> list[Problem]:
+    """Parse and validate one item file. Topics and exams default to those of the bank the
+    file lives in (found by looking for topics.yaml above it)."""
+    file = Path(path)
+    if topics is None or exams is None:
+        found_topics, found_exams, _ = _bank_context(file)
+        topics = found_topics if topics is None else topics
+        exams = found_exams if exams is None else exams
+    item, problems = parse_item_file(file)
+    if item is not None:
+        problems.extend(validate_item(item, topics=topics, exams=exams, checker=checker))
+    return sort_problems(problems)
+
+
+def validate_path(path: Path | str, checker: CodeChecker | None = None) -> list[Problem]:
+    """``bank validate [PATH]``: a bank directory, one item file, topics.yaml or a blueprint."""
+    target = Path(path)
+    if target.is_dir():
+        return check_bank(target, checker)[1]
+    if not target.exists():
+        return [Problem(str(target), 1, "no such file or directory")]
+    if target.suffix in (".yaml", ".yml"):
+        text, problems = read_text(target)
+        if text is None:
+            return problems
+        if target.name == "topics.yaml":
+            return sort_problems(parse_topics(text, str(target))[1])
+        topics, _, _ = _bank_context(target)
+        blueprint, problems = parse_blueprint(text, str(target))
+        if blueprint is not None:
+            problems.extend(validate_blueprint(blueprint, name=target.stem, topics=topics))
+        return sort_problems(problems)
+    return validate_item_file(target, checker)
+
+
+__all__ = [
+    "blueprint_coverage",
+    "check_bank",
+    "did_you_mean",
+    "find_bank_root",
+    "has_errors",
+    "icd10cm_codes_in_option",
+    "load_yaml",
+    "sort_problems",
+    "validate_bank",
+    "validate_blueprint",
+    "validate_item",
+    "validate_item_file",
+    "validate_path",
+]

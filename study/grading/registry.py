@@ -1,0 +1,100 @@
+"""Item type -> grader, like CTFd's challenge types: adding an item type means registering one
+grader, not touching the services that call ``grade``.
+
+    from study.grading.registry import grade
+    result = grade(item, response, checker)   # McqResult or GradeReport
+
+A grader takes the item, the learner's response and (for coding cases) a ``CodeChecker``, and
+returns a result object with ``to_json(after_attempt)``. No side effects, no request objects.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from study.bank.model import CaseItem, McqItem
+from study.codes.checking import CodeChecker
+from study.codes.normalize import parse_submission
+from study.codes.types import Submission
+from study.grading.case import grade_case
+from study.grading.mcq import grade_mcq
+
+
+class Grader(Protocol):
+    item_type: str
+
+    def grade(self, item: Any, response: Any, checker: CodeChecker | None = None) -> Any: ...
+
+
+class McqGrader:
+    """``response``: the letters chosen (``"B"``, ``"A, C"``, ``["A", "C"]``)."""
+
+    item_type = "mcq"
+
+    def __init__(self, partial_credit: bool = False) -> None:
+        self.partial_credit = partial_credit
+
+    def grade(self, item: McqItem, response: Any, checker: CodeChecker | None = None) -> Any:
+        if not isinstance(item, McqItem):
+            raise TypeError(f"the mcq grader cannot grade {type(item).__name__}")
+        return grade_mcq(item, response, partial_credit=self.partial_credit)
+
+
+class CaseGrader:
+    """``response``: a ``Submission``, or a mapping of the three text boxes ``dx``, ``px``, ``pcs``."""
+
+    item_type = "case"
+
+    def grade(self, item: CaseItem, response: Any, checker: CodeChecker | None = None) -> Any:
+        if not isinstance(item, CaseItem):
+            raise TypeError(f"the case grader cannot grade {type(item).__name__}")
+        if checker is None:
+            raise ValueError("grading a coding case needs a CodeChecker")
+        if isinstance(response, Mapping):
+            response = parse_submission(response.get("dx", ""), response.get("px", ""), response.get("pcs", ""))
+        elif not isinstance(response, Submission):
+            response = parse_submission(str(response or ""))
+        return grade_case(item, response, checker)
+
+
+class GraderRegistry:
+    def __init__(self) -> None:
+        self._graders: dict[str, Grader] = {}
+
+    def register(self, grader: Grader, *, replace: bool = False) -> Grader:
+        if grader.item_type in self._graders and not replace:
+            raise ValueError(f"a grader for {grader.item_type!r} is already registered")
+        self._graders[grader.item_type] = grader
+        return grader
+
+    def get(self, item_type: str) -> Grader:
+        try:
+            return self._graders[item_type]
+        except KeyError:
+            known = ", ".join(sorted(self._graders)) or "none"
+            raise KeyError(f"no grader for item type {item_type!r} (known: {known})") from None
+
+    def types(self) -> tuple[str, ...]:
+        return tuple(sorted(self._graders))
+
+    def grade(self, item: Any, response: Any, checker: CodeChecker | None = None) -> Any:
+        return self.get(item.type).grade(item, response, checker)
+
+
+def default_registry() -> GraderRegistry:
+    registry = GraderRegistry()
+    registry.register(McqGrader())
+    registry.register(CaseGrader())
+    return registry
+
+
+registry = default_registry()
+
+
+def get_grader(item_type: str) -> Grader:
+    return registry.get(item_type)
+
+
+def grade(item: Any, response: Any, checker: CodeChecker | None = None) -> Any:
+    """Grade any item with the grader registered for its type."""
+    return registry.grade(item, response, checker)

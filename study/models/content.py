@@ -1,0 +1,118 @@
+"""The question bank in the database: topics, blueprints, items and their versions.
+
+Bank files are the source of truth for content (docs/authoring.md). An item keeps its bank id for
+life; every change to what a learner sees or how it is graded makes a new `ItemVersion`, and
+attempts point at the version they answered. Items are never deleted: removed ones are retired.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from study.extensions import db
+from study.models.base import UTCDateTime, utcnow
+
+
+class Topic(db.Model):
+    __tablename__ = "topic"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Blueprint(db.Model):
+    __tablename__ = "blueprint"
+
+    exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    minutes: Mapped[int] = mapped_column(sa.Integer)
+    pass_percent: Mapped[float] = mapped_column(sa.Float)
+    warn_at_minutes_left: Mapped[int] = mapped_column(sa.Integer)
+    pace_minutes_per_question: Mapped[float | None] = mapped_column(sa.Float)
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+    # JSON list of sections: {key, title, questions, cases, topics, confirmed}
+    sections_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    # the blueprint file as written, for export
+    source_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @property
+    def sections(self) -> list[dict]:
+        return json.loads(self.sections_json or "[]")
+
+
+class Item(db.Model):
+    __tablename__ = "item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)  # the bank id, e.g. cpc-icd-0007
+    type: Mapped[str] = mapped_column(sa.String(8))  # "mcq" or "case"
+    topic: Mapped[str] = mapped_column(sa.String(64), index=True)
+    difficulty: Mapped[str] = mapped_column(sa.String(8), default="medium")
+    status: Mapped[str] = mapped_column(sa.String(10), default="published", index=True)
+    setting: Mapped[str | None] = mapped_column(sa.String(24))  # cases only
+    tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    # where the item comes from: "file" (the bank folder) or "web" (authored or imported in the browser)
+    origin: Mapped[str] = mapped_column(sa.String(8), default="file")
+    path: Mapped[str] = mapped_column(sa.String(400), default="")  # relative to the bank root
+    current_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("item_version.id", use_alter=True, name="fk_item_current_version_id_item_version")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    current_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    exam_links: Mapped[list[ItemExam]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    __table_args__ = (
+        sa.CheckConstraint("type in ('mcq', 'case')", name="type_known"),
+        sa.CheckConstraint("status in ('published', 'draft', 'retired')", name="status_known"),
+    )
+
+    @property
+    def exams(self) -> list[str]:
+        return sorted(link.exam for link in self.exam_links)
+
+    @property
+    def tags(self) -> list[str]:
+        return json.loads(self.tags_json or "[]")
+
+
+class ItemExam(db.Model):
+    __tablename__ = "item_exam"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True, index=True)
+
+
+class ItemVersion(db.Model):
+    __tablename__ = "item_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    # hash of what a learner sees and how it is graded (not of metadata such as tags)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # the item file's text for this version (metadata kept current for the latest version)
+    source_text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "number", name="uq_item_version_number"),
+        sa.UniqueConstraint("item_id", "content_hash", name="uq_item_version_hash"),
+    )
+
+
+class BankImport(db.Model):
+    """One import run: what the bank folder looked like, and what changed."""
+
+    __tablename__ = "bank_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    root: Mapped[str] = mapped_column(sa.String(400))
+    bank_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    summary_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,330 @@
+"""The question bank in the database: validate, import (versions, retirement), export, GIFT, key checks.
+
+The pure parsing, validation, writing and grading live in study.bank and study.grading; this module
+joins them with the database and owns the transactions.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from study.bank.model import Bank, CaseItem, McqItem, Problem
+from study.bank.parser import item_files, parse_item
+from study.bank.validate import check_bank, has_errors, validate_path
+from study.bank.writer import item_relative_path, write_item
+from study.extensions import db
+from study.models import BankImport, Blueprint, Item, ItemExam, ItemVersion, Topic
+from study.models.base import utcnow
+from study.services import NotFound, ServiceError
+from study.services import codes as code_service
+
+
+class BankError(ServiceError):
+    """A bank that cannot be imported: every problem, as `path:line: message`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} problem(s) in the bank: nothing was imported.")
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    new_versions: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    topics: int = 0
+    blueprints: int = 0
+    skipped: bool = False
+    warnings: int = 0
+
+    def line(self) -> str:
+        if self.skipped:
+            return "The question bank is unchanged since the last import: nothing to do."
+        return (
+            f"Imported the question bank: {self.created} new, {self.new_versions} new version(s), "
+            f"{self.updated} metadata update(s), {self.unchanged} unchanged, {self.retired} retired; "
+            f"{self.topics} topics, {self.blueprints} blueprints."
+        )
+
+
+# ---------------------------------------------------------------- validate
+def validate(path: str | Path) -> list[Problem]:
+    """Every problem of a bank directory or one file, with the code sets in the database."""
+    return validate_path(path, code_service.checker())
+
+
+# ---------------------------------------------------------------- import
+def bank_hash(root: Path) -> str:
+    """Fingerprint of every file an import reads (names and bytes)."""
+    digest = hashlib.sha256()
+    files = [root / "topics.yaml", *sorted((root / "blueprints").glob("*.y*ml")), *item_files(root)]
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return Path(path).name
+
+
+def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
+    """Validate, then import everything in one transaction, or nothing when any error is found.
+
+    Idempotent: unchanged files change nothing. A changed item gets a new version (attempts keep
+    theirs); metadata changes (topic, exams, tags, difficulty, status) update the item in place;
+    items whose files are gone are retired, never deleted.
+    """
+    root = Path(root)
+    fingerprint = bank_hash(root)
+    last = db.session.scalar(
+        sa.select(BankImport).where(BankImport.root == str(root.resolve())).order_by(BankImport.id.desc()).limit(1)
+    )
+    if not force and last is not None and last.bank_hash == fingerprint:
+        return ImportSummary(skipped=True)
+    bank, problems = check_bank(root, code_service.checker())
+    if has_errors(problems):
+        raise BankError(problems)
+    summary = ImportSummary(warnings=sum(1 for p in problems if not p.is_error))
+    try:
+        _import_topics(bank, summary)
+        _import_blueprints(bank, root, summary)
+        _import_items(bank, root, summary)
+        db.session.add(BankImport(root=str(root.resolve()), bank_hash=fingerprint, summary_json=json.dumps(asdict(summary))))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return summary
+
+
+def _import_topics(bank: Bank, summary: ImportSummary) -> None:
+    existing = {t.key: t for t in db.session.scalars(sa.select(Topic))}
+    for key, topic in bank.topics.items():
+        row = existing.get(key) or Topic(key=key)
+        row.title, row.description = topic.title, topic.description or ""
+        db.session.add(row)
+        summary.topics += 1
+
+
+def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
+    for name, bp in bank.blueprints.items():
+        row = db.session.get(Blueprint, bp.exam) or Blueprint(exam=bp.exam)
+        row.title, row.minutes, row.pass_percent = bp.title, bp.minutes, bp.pass_percent
+        row.warn_at_minutes_left, row.pace_minutes_per_question, row.source = (
+            bp.warn_at_minutes_left,
+            bp.pace_minutes_per_question,
+            bp.source,
+        )
+        row.sections_json = json.dumps(
+            [
+                {"key": s.key, "title": s.title, "questions": s.questions, "cases": s.cases, "topics": list(s.topics), "confirmed": s.confirmed}
+                for s in bp.sections
+            ]
+        )
+        path = Path(bp.path) if bp.path else root / "blueprints" / f"{name}.yaml"
+        row.source_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        db.session.add(row)
+        summary.blueprints += 1
+
+
+def _apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
+    """Copy what may change without a new version; True when anything changed."""
+    values = {
+        "type": parsed.type,
+        "topic": parsed.topic,
+        "difficulty": parsed.difficulty,
+        "status": parsed.status,
+        "setting": getattr(parsed, "setting", None),
+        "tags_json": json.dumps(list(parsed.tags)),
+        "path": rel_path,
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed = True
+    wanted = set(parsed.exams)
+    have = {link.exam for link in item.exam_links}
+    if wanted != have:
+        item.exam_links[:] = [link for link in item.exam_links if link.exam in wanted]
+        item.exam_links.extend(ItemExam(exam=exam) for exam in sorted(wanted - have))
+        changed = True
+    return changed
+
+
+def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
+    """Make `text` the item's current content: "created", "new_version", "updated" or "unchanged".
+
+    Versions are keyed by the content hash (what a learner sees and how it is graded); a change of
+    metadata only rewrites the stored text of the current version.
+    """
+    if item.id is None:
+        db.session.add(item)
+        db.session.flush()
+    content_hash = parsed.content_hash
+    current = item.current_version
+    if current is not None and current.content_hash == content_hash:
+        if current.source_text == text:
+            return "unchanged"
+        current.source_text = text
+        return "updated"
+    earlier = db.session.scalar(
+        sa.select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.content_hash == content_hash)
+    )
+    if earlier is not None:  # back to content a learner may already have answered
+        earlier.source_text = text
+        item.current_version = earlier
+        return "new_version"
+    latest = db.session.scalar(sa.select(sa.func.max(ItemVersion.number)).where(ItemVersion.item_id == item.id)) or 0
+    version = ItemVersion(item_id=item.id, number=latest + 1, content_hash=content_hash, source_text=text)
+    db.session.add(version)
+    db.session.flush()
+    item.current_version = version
+    return "created" if latest == 0 else "new_version"
+
+
+def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
+    existing = {item.key: item for item in db.session.scalars(sa.select(Item))}
+    seen: set[str] = set()
+    for parsed in bank.items:
+        seen.add(parsed.id)
+        text = Path(parsed.path).read_text(encoding="utf-8")
+        rel = _relative(parsed.path, root)
+        item = existing.get(parsed.id)
+        if item is None:
+            item = Item(key=parsed.id, origin="file")
+            _apply_metadata(item, parsed, rel)
+            db.session.add(item)
+            db.session.flush()
+        metadata_changed = _apply_metadata(item, parsed, rel)
+        item.origin = "file"
+        outcome = save_item_version(item, parsed, text)
+        if outcome == "unchanged" and metadata_changed:
+            outcome = "updated"
+        if outcome != "unchanged":
+            item.updated_at = utcnow()
+        field_name = {"new_version": "new_versions"}.get(outcome, outcome)
+        setattr(summary, field_name, getattr(summary, field_name) + 1)
+    for key, item in existing.items():
+        if key not in seen and item.origin == "file" and item.status != "retired":
+            item.status = "retired"
+            item.updated_at = utcnow()
+            summary.retired += 1
+
+
+# ---------------------------------------------------------------- reading items back
+def parsed_item(item: Item) -> McqItem | CaseItem:
+    parsed, problems = parse_item(item.current_version.source_text, item.path or f"{item.key}.md")
+    if parsed is None:  # stored text always parsed once; this means the parser changed
+        raise ServiceError(f"{item.key}: stored text no longer parses: {problems[0] if problems else ''}")
+    return parsed
+
+
+def get_item(key: str) -> Item:
+    item = db.session.scalar(sa.select(Item).where(Item.key == key))
+    if item is None:
+        raise NotFound(f"No item with id {key}.")
+    return item
+
+
+# ---------------------------------------------------------------- export
+def export_bank(dest: str | Path) -> dict:
+    """Write the bank from the database in the bank format; importing the result changes nothing."""
+    dest = Path(dest)
+    (dest / "blueprints").mkdir(parents=True, exist_ok=True)
+    topics = {t.key: {"title": t.title, "description": t.description} for t in db.session.scalars(sa.select(Topic).order_by(Topic.key))}
+    (dest / "topics.yaml").write_text(yaml.safe_dump(topics, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    blueprints = list(db.session.scalars(sa.select(Blueprint).order_by(Blueprint.exam)))
+    for bp in blueprints:
+        (dest / "blueprints" / f"{bp.exam}.yaml").write_text(bp.source_text, encoding="utf-8")
+    count = 0
+    for item in db.session.scalars(sa.select(Item).order_by(Item.key)):
+        if item.current_version is None:
+            continue
+        if item.status == "retired" and item.origin == "file":
+            continue  # retired because its file is gone: it stays gone
+        rel = Path(item.path) if item.path else item_relative_path(parsed_item(item))
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(item.current_version.source_text, encoding="utf-8")
+        count += 1
+    return {"items": count, "topics": len(topics), "blueprints": len(blueprints)}
+
+
+# ---------------------------------------------------------------- GIFT (Moodle)
+def export_gift(exam: str | None = None, topic: str | None = None) -> tuple[str, int]:
+    from study.bank.gift import export_gift as to_gift
+
+    stmt = sa.select(Item).where(Item.type == "mcq", Item.status == "published").order_by(Item.key)
+    if exam:
+        stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
+    if topic:
+        stmt = stmt.where(Item.topic == topic)
+    items = [parsed_item(item) for item in db.session.scalars(stmt)]
+    return to_gift(items, category=f"CodePrep/{exam or 'all'}"), len(items)
+
+
+def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix: str = "gift") -> list[str]:
+    """Import GIFT multiple-choice questions as draft items authored on the site (all or nothing)."""
+    from study.bank.gift import import_gift as from_gift
+    from study.bank.validate import validate_item
+
+    taken = set(db.session.scalars(sa.select(Item.key)))
+    items, problems = from_gift(text, topic=topic, exams=exams, path=path, id_prefix=id_prefix, taken_ids=taken)
+    known_topics = set(db.session.scalars(sa.select(Topic.key))) or None
+    exam_names = tuple(db.session.scalars(sa.select(Blueprint.exam))) or None
+    written: list[tuple[McqItem, str]] = []
+    for imported in items:
+        # the bank-format text is what is stored: validate exactly that, as a bank file would be
+        text_out = write_item(imported)
+        parsed, parse_problems = parse_item(text_out, f"{path} ({imported.id})")
+        problems.extend(parse_problems)
+        if parsed is not None:
+            problems.extend(validate_item(parsed, topics=known_topics, exams=exam_names, checker=code_service.checker()))
+            written.append((parsed, text_out))
+    if has_errors(problems) or not written:
+        raise BankError(problems or [Problem(path, 1, "no multiple-choice questions found")])
+    keys = []
+    try:
+        for parsed, text_out in written:
+            item = Item(key=parsed.id, origin="web")
+            _apply_metadata(item, parsed, str(item_relative_path(parsed)))
+            db.session.add(item)
+            db.session.flush()
+            save_item_version(item, parsed, text_out)
+            keys.append(parsed.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return keys
+
+
+# ---------------------------------------------------------------- checking a key
+def check_answer(file_or_id: str, dx: str = "", px: str = "", pcs: str = ""):
+    """Grade a submission against a case's key (a file path or a bank id): the full grade report."""
+    from study.codes.normalize import parse_submission
+    from study.grading.case import grade_case
+
+    path = Path(file_or_id)
+    if path.is_file():
+        parsed, problems = parse_item(path.read_text(encoding="utf-8"), str(path))
+        if parsed is None:
+            raise BankError(problems)
+    else:
+        parsed = parsed_item(get_item(file_or_id))
+    if not isinstance(parsed, CaseItem):
+        raise ServiceError(f"{parsed.id} is a multiple-choice item; check-answer grades coding cases.")
+    return grade_case(parsed, parse_submission(dx, px, pcs), code_service.checker())
