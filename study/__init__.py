@@ -42,10 +42,13 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from study import admin, auth, codebook, main
+    from study import admin, auth, codebook, learner, main
+    from study import careers
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(learner.bp)
     app.register_blueprint(codebook.bp)
+    app.register_blueprint(careers.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     return app

@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(codes_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(exams_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(serve_command)
 
@@ -312,6 +313,20 @@ def bank_check_answer_command(file_or_id: str, dx: str, px: str, pcs: str, as_js
             f"  {line.kind:<10} {line.verdict:<15} {line.points:>5}  "
             f"{line.submitted or '-':<12} {line.expected or '-':<12} {line.message}"
         )
+
+
+exams_cli = AppGroup("exams", help="Exam simulations.")
+
+
+@exams_cli.command("close-expired")
+def exams_close_expired_command() -> None:
+    """Submit every exam whose time is up (run from cron; pages also do it when they are opened)."""
+    from datetime import datetime, timezone
+
+    from study.services import exams
+
+    count = exams.close_expired(datetime.now(timezone.utc))
+    click.echo(f"Submitted {count} expired exam(s).")
 
 
 def _setup_bank() -> None:

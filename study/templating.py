@@ -8,6 +8,10 @@ from study.models import Role
 
 
 def init_app(app: Flask) -> None:
+    from study.rendering import render_markdown
+
+    app.add_template_filter(render_markdown, "md")
+
     @app.context_processor
     def globals_():
         return {"sign_out_form": SignOutForm(), "Role": Role}

@@ -13,6 +13,7 @@ questions separated by blank lines, the "missing word" form (text after the answ
 true/false, short answer, matching, numerical and description questions are not multiple choice:
 each gives a ``Problem`` naming its line, never an exception.
 """
+
 from __future__ import annotations
 
 import json
@@ -115,7 +116,7 @@ def _percent(value: float) -> str:
 
 def item_to_gift(item: McqItem) -> str:
     """One item as a GIFT question (with its ``// codeprep:`` comment line)."""
-    meta = {
+    meta: dict[str, object] = {
         "id": item.id,
         "exams": list(item.exams),
         "topic": item.topic,
@@ -334,7 +335,9 @@ def _question(
     if any(not o.text for o in options):
         return None, Problem(path, line, f"{label} has an empty answer")
     why_not = tuple(
-        (letters[i], feedback) for i, (_, _, _, feedback) in enumerate(parsed) if feedback and i not in correct
+        (letters[i], feedback)
+        for i, (_, _, _, feedback) in enumerate(parsed)
+        if feedback and i not in correct
     )
     rationale = general or " ".join(parsed[i][3] for i in correct if parsed[i][3])
     meta = meta or {}
@@ -347,7 +350,9 @@ def _question(
         tags = (last,) if last else ()
     item = McqItem(
         id=item_id,
-        exams=tuple(str(e) for e in meta_exams) if isinstance(meta_exams, list) and meta_exams else tuple(exams),
+        exams=tuple(str(e) for e in meta_exams)
+        if isinstance(meta_exams, list) and meta_exams
+        else tuple(exams),
         topic=str(meta.get("topic") or topic),
         stem=stem,
         options=options,

@@ -4,13 +4,14 @@ Pure and immutable. Items compare by content: where a file came from (``path``, 
 line numbers and the raw front matter, used by the validator) is not part of equality, so
 ``parse(write(item)) == item``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 ITEM_TYPES = ("mcq", "case")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -288,7 +289,7 @@ class CaseItem:
         )
 
 
-Item = Union[McqItem, CaseItem]
+Item = McqItem | CaseItem
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ front matter delimiters, duplicate keys, stray lines in ``## Options``). Rules a
 (required keys, ids, topics, answers, codes...) are the validator's (``study.bank.validate``),
 which reads the raw front matter and line numbers kept in ``SourceInfo``.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ Lines = dict[tuple[Any, ...], int]
 # --- YAML with line numbers ---------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader; composing nodes first lets us keep every key's ``start_mark``."""
+# libyaml's loader when PyYAML was built with it (ten times faster), else the pure-Python one;
+# composing nodes first lets us keep every key's ``start_mark``.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, Lines, list[Problem]]:
@@ -65,7 +67,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, Lines, li
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + offset if mark is not None else first_line
+        last_line = first_line + text.rstrip("\n").count("\n")
+        line = min(mark.line + 1 + offset, last_line) if mark is not None else first_line
         what = exc.problem or exc.context or "invalid YAML"
         if exc.problem and exc.context:
             what = f"{exc.problem} ({exc.context})"
@@ -95,9 +98,7 @@ def _walk(
             key = key_node.value if isinstance(key_node, ScalarNode) else repr(key_node.value)
             line = key_node.start_mark.line + 1 + offset
             if key in seen and key != "<<":
-                problems.append(
-                    Problem(path, line, f"duplicate key '{key}' (first at line {seen[key]})")
-                )
+                problems.append(Problem(path, line, f"duplicate key '{key}' (first at line {seen[key]})"))
             seen.setdefault(key, line)
             lines.setdefault(at + (key,), line)
             _walk(value_node, at + (key,), lines, offset, path, problems, depth + 1)
@@ -114,9 +115,7 @@ _FENCE_RE = re.compile(r"^(```|~~~)")
 _LETTER_RE = re.compile(r"^([A-Za-z])([.)])(?:\s+(.*))?$")
 
 
-def split_front_matter(
-    text: str, path: str
-) -> tuple[str | None, int, list[tuple[int, str]], list[Problem]]:
+def split_front_matter(text: str, path: str) -> tuple[str | None, int, list[tuple[int, str]], list[Problem]]:
     """(front matter text or None, its first line, [(line, text)] of the body, problems)."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -436,13 +435,19 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
         for letter, number, _ in options:
             if letter in option_lines:
                 problems.append(
-                    Problem(path, number, f"option {letter} appears twice (first at line {option_lines[letter]})")
+                    Problem(
+                        path, number, f"option {letter} appears twice (first at line {option_lines[letter]})"
+                    )
                 )
             option_lines.setdefault(letter, number)
         for letter, number, _ in why_not:
             if letter in why_not_lines:
                 problems.append(
-                    Problem(path, number, f"'Why not' line {letter} appears twice (first at line {why_not_lines[letter]})")
+                    Problem(
+                        path,
+                        number,
+                        f"'Why not' line {letter} appears twice (first at line {why_not_lines[letter]})",
+                    )
                 )
             why_not_lines.setdefault(letter, number)
         answer, multiple = _answer(raw.get("answer"))
@@ -519,7 +524,9 @@ def parse_topics(text: str, path: str = "topics.yaml") -> tuple[dict[str, Topic]
         name = _str(key)
         line = keys.get((str(key),), 1)
         if not isinstance(value, dict):
-            problems.append(Problem(path, line, f"topic '{name}' must be a mapping with a title and a description"))
+            problems.append(
+                Problem(path, line, f"topic '{name}' must be a mapping with a title and a description")
+            )
             topics[name] = Topic(name, _str(value) or name)
             continue
         title = _str(value.get("title"))
@@ -579,7 +586,9 @@ def parse_blueprint(text: str, path: str = "blueprint.yaml") -> tuple[Blueprint 
         warn_at_minutes_left=int(number(raw.get("warn_at_minutes_left"))),
         source=_str(raw.get("source")),
         sections=tuple(sections),
-        pace_minutes_per_question=float(pace) if isinstance(pace, (int, float)) and not isinstance(pace, bool) else None,
+        pace_minutes_per_question=float(pace)
+        if isinstance(pace, (int, float)) and not isinstance(pace, bool)
+        else None,
         path=path,
         source_info=SourceInfo(path=path, front_line=1, keys=keys, raw=raw),
     )

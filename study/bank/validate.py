@@ -9,6 +9,7 @@ Errors make a bank unusable; warnings (``severity="warning"``) are printed but d
 validation: a blueprint section the bank cannot fill yet, a file name that differs from the id,
 an unknown Markdown section.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -58,7 +59,15 @@ LINE_KEYS = {
     "pcs": ("code", "alternates", "optional"),
     "not_reportable": ("code", "why"),
 }
-BLUEPRINT_REQUIRED = ("exam", "title", "minutes", "pass_percent", "warn_at_minutes_left", "source", "sections")
+BLUEPRINT_REQUIRED = (
+    "exam",
+    "title",
+    "minutes",
+    "pass_percent",
+    "warn_at_minutes_left",
+    "source",
+    "sections",
+)
 BLUEPRINT_OPTIONAL = ("pace_minutes_per_question",)
 SECTION_REQUIRED = ("key", "title", "topics")
 SECTION_OPTIONAL = ("questions", "cases", "confirmed")
@@ -92,7 +101,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     begins (``outpatient`` -> ``outpatient-facility``) comes first."""
     options = [str(c) for c in choices]
     lowered = word.lower()
-    prefixed = [c for c in options if len(lowered) >= 3 and c.lower().startswith(lowered) and c.lower() != lowered]
+    prefixed = [
+        c for c in options if len(lowered) >= 3 and c.lower().startswith(lowered) and c.lower() != lowered
+    ]
     close = prefixed[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -123,7 +134,12 @@ class _Report:
         self.problems.append(Problem(self.path, line, message, "warning"))
 
     def keys(
-        self, raw: dict[Any, Any], required: Iterable[str], optional: Iterable[str], at: tuple[Any, ...], where: str
+        self,
+        raw: dict[Any, Any],
+        required: Iterable[str],
+        optional: Iterable[str],
+        at: tuple[Any, ...],
+        where: str,
     ) -> None:
         """Missing required keys (at the mapping's line) and unknown keys (at their own line)."""
         required = tuple(required)
@@ -137,8 +153,7 @@ class _Report:
             if name not in allowed:
                 self.error(
                     self.line(*at, name),
-                    f"unknown key '{name}'" + (f" in {where}" if where else "")
-                    + did_you_mean(name, allowed),
+                    f"unknown key '{name}'" + (f" in {where}" if where else "") + did_you_mean(name, allowed),
                 )
 
 
@@ -167,7 +182,8 @@ def validate_item(
         if "type" in raw and raw["type"] is not None:
             report.error(
                 report.line("type"),
-                f"type must be 'mcq' or 'case', not {raw['type']!r}" + did_you_mean(str(raw["type"]), ITEM_TYPES),
+                f"type must be 'mcq' or 'case', not {raw['type']!r}"
+                + did_you_mean(str(raw["type"]), ITEM_TYPES),
             )
     _common(item, raw, report, topics, exams)
     if isinstance(item, McqItem):
@@ -190,11 +206,15 @@ def _common(
                 "dashes, starting with a letter or digit",
             )
         elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
-            report.warning(report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'")
+            report.warning(
+                report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'"
+            )
     if "exams" in raw and raw["exams"] is not None:
         value = raw["exams"]
         if not isinstance(value, list):
-            report.error(report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]")
+            report.error(
+                report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]"
+            )
         elif not value:
             report.error(report.line("exams"), "exams is empty: name at least one exam")
         else:
@@ -210,7 +230,8 @@ def _common(
             report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
         elif topics is not None and value not in topics:
             report.error(
-                report.line("topic"), f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics)
+                report.line("topic"),
+                f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics),
             )
     for key, allowed in (("difficulty", DIFFICULTIES), ("status", ITEM_STATUSES)):
         if key in raw:
@@ -218,7 +239,8 @@ def _common(
             if value not in allowed:
                 report.error(
                     report.line(key),
-                    f"{key} must be one of {', '.join(allowed)}, not {value!r}" + did_you_mean(str(value), allowed),
+                    f"{key} must be one of {', '.join(allowed)}, not {value!r}"
+                    + did_you_mean(str(value), allowed),
                 )
     if "tags" in raw:
         value = raw["tags"]
@@ -262,7 +284,9 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
         report.error(source.end_line, "missing section '## Options'")
     else:
         if not (2 <= len(letters) <= MAX_OPTIONS):
-            report.error(heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}")
+            report.error(
+                heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}"
+            )
         for index, letter in enumerate(letters):
             expected = chr(ord("A") + index)
             if letter != expected:
@@ -273,7 +297,10 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
                 break
         for option in item.options:
             if not option.text.strip():
-                report.error(source.option_lines.get(option.letter, heading["options"]), f"option {option.letter} is empty")
+                report.error(
+                    source.option_lines.get(option.letter, heading["options"]),
+                    f"option {option.letter} is empty",
+                )
     if not item.stem.strip():
         report.error(source.body_line, "the stem is empty: write the question before '## Options'")
     # answer
@@ -283,7 +310,10 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
     if answer is not None:
         if isinstance(answer, str):
             if not re.fullmatch(r"[A-F]", answer):
-                report.error(answer_line, f"answer must be one capital letter A-F (or a list of letters), not {answer!r}")
+                report.error(
+                    answer_line,
+                    f"answer must be one capital letter A-F (or a list of letters), not {answer!r}",
+                )
             correct = {answer}
             how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
             if how_many is not None and how_many > 1:
@@ -294,10 +324,15 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
         elif isinstance(answer, list):
             values = [a for a in answer]
             if len(values) < 2:
-                report.error(answer_line, "a multiple-response answer lists at least two letters; for one answer write answer: B")
+                report.error(
+                    answer_line,
+                    "a multiple-response answer lists at least two letters; for one answer write answer: B",
+                )
             for index, value in enumerate(values):
                 if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
-                    report.error(report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}")
+                    report.error(
+                        report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}"
+                    )
             if len(set(map(str, values))) != len(values):
                 report.error(answer_line, "answer lists a letter twice")
             correct = {str(v) for v in values}
@@ -316,7 +351,9 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
                     f"the stem asks for {how_many} answers but answer lists {len(values)} letters",
                 )
         else:
-            report.error(answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])")
+            report.error(
+                answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])"
+            )
         for letter in sorted(correct):
             if letters and letter not in letters:
                 report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
@@ -333,7 +370,9 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
             report.error(line, f"'Why not the others' explains {letter}, which is a correct answer")
     value = raw.get("allow_invalid_distractors")
     if "allow_invalid_distractors" in raw and not isinstance(value, bool):
-        report.error(report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false")
+        report.error(
+            report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false"
+        )
     # code integrity
     if checker is not None:
         for option in item.options:
@@ -359,7 +398,7 @@ def _code_hint(kind: str, value: Any) -> str:
     if kind in ("procedures", "pcs"):
         word = "CPT and HCPCS" if kind == "procedures" else "ICD-10-PCS"
         return (
-            f"{word} codes must be quoted strings: write code: \"{value}\" with the code exactly "
+            f'{word} codes must be quoted strings: write code: "{value}" with the code exactly '
             "as printed (YAML reads an unquoted code as a number and drops its leading zeros)"
         )
     return f"codes must be strings, not {value!r}"
@@ -373,14 +412,18 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     if setting is not None and setting not in SETTINGS:
         report.error(
             report.line("setting"),
-            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}" + did_you_mean(str(setting), SETTINGS),
+            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}"
+            + did_you_mean(str(setting), SETTINGS),
         )
     if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
         report.error(report.line("minutes"), "minutes must be a positive whole number")
     scoring = raw.get("scoring")
     if "scoring" in raw:
         if not isinstance(scoring, dict):
-            report.error(report.line("scoring"), f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers")
+            report.error(
+                report.line("scoring"),
+                f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers",
+            )
         else:
             for name, value in scoring.items():
                 line = report.line("scoring", str(name))
@@ -402,7 +445,9 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     if "key" not in raw or key is None:
         return
     if not isinstance(key, dict):
-        report.error(report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable")
+        report.error(
+            report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"
+        )
         return
     report.keys(key, (), KEY_LISTS, ("key",), "key")
     scored = 0
@@ -417,9 +462,14 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
             at = ("key", kind, index)
             scored += _key_line(kind, value, at, report, checker, item)
     if scored == 0:
-        report.error(report.line("key"), "the key has no scored line: add a diagnosis, procedure or pcs line that is not optional")
+        report.error(
+            report.line("key"),
+            "the key has no scored line: add a diagnosis, procedure or pcs line that is not optional",
+        )
     if item.key.pcs and item.setting and item.setting != "inpatient":
-        report.warning(report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)")
+        report.warning(
+            report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"
+        )
     seen: set[tuple[str, str]] = set()
     for kind in ("diagnoses", "pcs"):
         for index, line in enumerate(getattr(item.key, kind)):
@@ -454,10 +504,13 @@ def _key_line(
         if kind == "not_reportable" and "why" in value:
             why = value["why"]
             if not isinstance(why, str) or not why.strip():
-                report.error(report.line(*at, "why"), "why must say why the code is not reported (it is shown to the learner)")
+                report.error(
+                    report.line(*at, "why"),
+                    "why must say why the code is not reported (it is shown to the learner)",
+                )
         optional = value.get("optional") is True
     elif kind == "not_reportable":
-        report.error(line, "a not_reportable line is a mapping: {code: R52, why: \"...\"}")
+        report.error(line, 'a not_reportable line is a mapping: {code: R52, why: "..."}')
         return 0
     else:
         code, code_line, alternates, optional = value, line, [], False
@@ -469,7 +522,9 @@ def _key_line(
     return 0 if optional or kind == "not_reportable" else 1
 
 
-def _procedure_extras(value: dict[Any, Any], at: tuple[Any, ...], report: _Report, checker: CodeChecker | None) -> None:
+def _procedure_extras(
+    value: dict[Any, Any], at: tuple[Any, ...], report: _Report, checker: CodeChecker | None
+) -> None:
     if "units" in value:
         units = value["units"]
         if not _is_int(units) or units < 1:
@@ -526,10 +581,14 @@ def _key_code(
             if not check.reportable:
                 report.error(line, check.message)
         elif not is_pcs_shape(code.strip().upper()):
-            report.error(line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O")
+            report.error(
+                line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O"
+            )
     elif kind == "not_reportable":
         text = code.strip().upper()
-        if looks_like_icd10cm(text) and not (is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)):
+        if looks_like_icd10cm(text) and not (
+            is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
+        ):
             if checker is not None and not checker.check("icd10cm", text).exists:
                 report.error(line, checker.check("icd10cm", text).message)
         elif is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text):
@@ -547,7 +606,9 @@ def _key_code(
 # --- blueprints -------------------------------------------------------------------------------
 
 
-def validate_blueprint(blueprint: Blueprint, *, name: str | None = None, topics: Collection[str] | None = None) -> list[Problem]:
+def validate_blueprint(
+    blueprint: Blueprint, *, name: str | None = None, topics: Collection[str] | None = None
+) -> list[Problem]:
     """Keys, counts and topics of one blueprint; ``name`` is the file's stem (CPC.yaml -> CPC)."""
     source = blueprint.source_info or SourceInfo(path=blueprint.path)
     report = _Report(blueprint.path, source)
@@ -557,16 +618,28 @@ def validate_blueprint(blueprint: Blueprint, *, name: str | None = None, topics:
     if exam is not None and name is not None and exam != name:
         report.error(report.line("exam"), f"exam '{exam}' does not match the file name {name}.yaml")
     for key in ("minutes", "warn_at_minutes_left"):
-        if key in raw and raw[key] is not None and (not _is_int(raw[key]) or raw[key] < (1 if key == "minutes" else 0)):
-            report.error(report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number")
-    if _is_int(raw.get("minutes")) and _is_int(raw.get("warn_at_minutes_left")) and raw["warn_at_minutes_left"] >= raw["minutes"]:
+        if (
+            key in raw
+            and raw[key] is not None
+            and (not _is_int(raw[key]) or raw[key] < (1 if key == "minutes" else 0))
+        ):
+            report.error(
+                report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number"
+            )
+    if (
+        _is_int(raw.get("minutes"))
+        and _is_int(raw.get("warn_at_minutes_left"))
+        and raw["warn_at_minutes_left"] >= raw["minutes"]
+    ):
         report.error(report.line("warn_at_minutes_left"), "warn_at_minutes_left must be less than minutes")
     value = raw.get("pass_percent")
     if "pass_percent" in raw and value is not None and (not _is_number(value) or not 0 < value <= 100):
         report.error(report.line("pass_percent"), "pass_percent must be a number above 0 and at most 100")
-    value = raw.get("pace_minutes_per_question")
-    if "pace_minutes_per_question" in raw and (not _is_number(value) or value <= 0):
-        report.error(report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number")
+    pace: Any = raw.get("pace_minutes_per_question")
+    if "pace_minutes_per_question" in raw and (not _is_number(pace) or pace <= 0):
+        report.error(
+            report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number"
+        )
     for key in ("title", "source"):
         if key in raw and raw[key] is not None and not (isinstance(raw[key], str) and raw[key].strip()):
             report.error(report.line(key), f"{key} must be text")
@@ -580,18 +653,25 @@ def validate_blueprint(blueprint: Blueprint, *, name: str | None = None, topics:
             at = ("sections", index)
             line = report.line(*at)
             if not isinstance(section, dict):
-                report.error(line, "a section is a mapping: key, title, questions or cases, topics, confirmed")
+                report.error(
+                    line, "a section is a mapping: key, title, questions or cases, topics, confirmed"
+                )
                 continue
             report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
-            key = section.get("key")
-            if isinstance(key, str):
-                if key in seen:
-                    report.error(report.line(*at, "key"), f"section key '{key}' is used twice (first at line {seen[key]})")
-                seen.setdefault(key, report.line(*at, "key"))
+            section_key = section.get("key")
+            if isinstance(section_key, str):
+                if section_key in seen:
+                    report.error(
+                        report.line(*at, "key"),
+                        f"section key '{section_key}' is used twice (first at line {seen[section_key]})",
+                    )
+                seen.setdefault(section_key, report.line(*at, "key"))
             questions, cases = section.get("questions", 0), section.get("cases", 0)
             for field_name, count in (("questions", questions), ("cases", cases)):
                 if field_name in section and (not _is_int(count) or count < 0):
-                    report.error(report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more")
+                    report.error(
+                        report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more"
+                    )
             if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
                 report.error(line, "a section asks for a positive number of questions or cases")
             if "confirmed" in section and not isinstance(section["confirmed"], bool):
@@ -605,7 +685,8 @@ def validate_blueprint(blueprint: Blueprint, *, name: str | None = None, topics:
                         if topic not in topics:
                             report.error(
                                 report.line(*at, "topics", t_index),
-                                f"unknown topic '{topic}' (not in topics.yaml)" + did_you_mean(str(topic), topics),
+                                f"unknown topic '{topic}' (not in topics.yaml)"
+                                + did_you_mean(str(topic), topics),
                             )
     return report.problems
 
@@ -623,7 +704,10 @@ def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Prob
             have = sum(
                 1
                 for item in bank.items
-                if item.status == "published" and item.type == kind and exam in item.exams and item.topic in wanted
+                if item.status == "published"
+                and item.type == kind
+                and exam in item.exams
+                and item.topic in wanted
             )
             if have < need:
                 noun = "questions" if kind == "mcq" else "cases"
@@ -696,7 +780,11 @@ def _bank_context(path: Path) -> tuple[set[str] | None, tuple[str, ...], Path | 
     if text is not None:
         parsed, _ = parse_topics(text, str(root / "topics.yaml"))
         topics = set(parsed) or None
-    exams = tuple(sorted(p.stem for p in (root / "blueprints").glob("*.yaml"))) if (root / "blueprints").is_dir() else ()
+    exams = (
+        tuple(sorted(p.stem for p in (root / "blueprints").glob("*.yaml")))
+        if (root / "blueprints").is_dir()
+        else ()
+    )
     return topics, exams or DEFAULT_EXAMS, root
 
 

@@ -3,6 +3,7 @@
 Stable key order, CPT/HCPCS/PCS codes always quoted, defaults left out (``status: published``,
 empty tags, ``units: 1``...), and ``parse_item(write_item(item)) == item``.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ import yaml
 
 from study.bank.model import CaseItem, Item, KeyLine, McqItem
 
+_RESOLVER = yaml.resolver.Resolver()
 _PLAIN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_. /()+'-]*")
 
 
@@ -35,20 +37,35 @@ def scalar(value: object, *, quote: bool = False) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(value)
+        return _float(value)
     text = "" if value is None else str(value)
     if quote or not _plain_ok(text):
         return _quoted(text)
     return text
 
 
+def _float(value: float) -> str:
+    """A float YAML 1.1 reads back as the same float (it needs a dot: 1.0e-05, not 1e-05)."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        if exponent[0] not in "+-":
+            exponent = "+" + exponent
+        text = f"{mantissa}e{exponent}"
+    return text
+
+
 def _plain_ok(text: str) -> bool:
     if not text or text != text.strip() or not _PLAIN_RE.fullmatch(text):
         return False
-    try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
-        return False
+    # plain only when YAML would read it back as this string (not 25, yes, null, 12:30...)
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def _flow_list(values: Iterable[object], *, quote: bool = False) -> str:

@@ -12,6 +12,7 @@ names and every code below it (the ``-`` only tells a reader that more character
 range covers every code between its ends in string order. A qualifier that is not understood
 drops the reference: a missed hint is better than a false one.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,14 @@ def _list_codes(codes: Sequence[str], limit: int = 8) -> str:
 _CODE_TOKEN = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?", re.ASCII)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _POSITION_WORDS = {
-    "4th": 4, "fourth": 4, "5th": 5, "fifth": 5, "6th": 6, "sixth": 6, "7th": 7, "seventh": 7,
+    "4th": 4,
+    "fourth": 4,
+    "5th": 5,
+    "fifth": 5,
+    "6th": 6,
+    "sixth": 6,
+    "7th": 7,
+    "seventh": 7,
 }
 _POSITION_RE = re.compile(
     r"with\s+(?P<pos>[a-z0-9]+)(?:\s+or\s+(?P<pos2>[a-z0-9]+))?[\s-]+characters?\s+"
@@ -93,9 +101,7 @@ class CodeRef:
                 return False
         elif not (bare[: len(self.low)] >= self.low and bare[: len(self.high)] <= self.high):
             return False
-        if self.positions and not any(
-            len(bare) >= p and bare[p - 1] in self.allowed for p in self.positions
-        ):
+        if self.positions and not any(len(bare) >= p and bare[p - 1] in self.allowed for p in self.positions):
             return False
         if self.suffix_lo:
             tail = bare[3:]
@@ -256,17 +262,19 @@ class CodeChecker:
             rec = None
         if rec is not None:
             if rec.reportable:
-                return CodeCheck(
-                    "icd10cm", text, code, "reportable", rec.description, rec.description
-                )
+                return CodeCheck("icd10cm", text, code, "reportable", rec.description, rec.description)
             return self._incomplete(text, rec)
         return self._not_found(text, code)
 
     def _needs_seventh(self, rec: CodeRecord) -> tuple[bool, list[str]]:
         children = self.source.children(rec.code)
-        needs = bool(rec.seventh) and bool(children) and all(
-            len(_bare(c)) == 7 and _bare(c)[:-1].rstrip("X") == _bare(rec.code).rstrip("X")
-            for c in children
+        needs = (
+            bool(rec.seventh)
+            and bool(children)
+            and all(
+                len(_bare(c)) == 7 and _bare(c)[:-1].rstrip("X") == _bare(rec.code).rstrip("X")
+                for c in children
+            )
         )
         return needs, children
 
@@ -276,10 +284,7 @@ class CodeChecker:
         example = children[0] if children else ""
         bare = _bare(rec.code)
         if len(bare) < 6:
-            tail = (
-                "positions before it are filled with the placeholder X: "
-                f"{example}"
-            )
+            tail = f"positions before it are filled with the placeholder X: {example}"
         else:
             tail = f"for example {example}"
         return f"{typed} needs a 7th character ({meanings}); {tail}."
@@ -304,8 +309,7 @@ class CodeChecker:
             text,
             typed,
             "incomplete",
-            f"{rec.code} is {label}: a {ordinal(position)} character is required "
-            f"({_list_codes(children)}).",
+            f"{rec.code} is {label}: a {ordinal(position)} character is required ({_list_codes(children)}).",
             rec.description,
             missing="more characters",
         )
@@ -364,9 +368,7 @@ class CodeChecker:
         if self.source.cpt_loaded():
             description = self.source.cpt(code)
             if description is None:
-                return CodeCheck(
-                    "cpt", text, code, "invalid", f"{code} is not in the loaded CPT code set."
-                )
+                return CodeCheck("cpt", text, code, "invalid", f"{code} is not in the loaded CPT code set.")
             return CodeCheck("cpt", text, code, "reportable", description, description)
         return CodeCheck("cpt", text, code, "reportable", CPT_WITHOUT_DESCRIPTOR)
 
@@ -410,9 +412,7 @@ class CodeChecker:
                     "pcs", text, code, "invalid", f"{code} is not in the loaded ICD-10-PCS table."
                 )
             return CodeCheck("pcs", text, code, "reportable", description, description)
-        return CodeCheck(
-            "pcs", text, code, "reportable", "ICD-10-PCS code (valid structure)"
-        )
+        return CodeCheck("pcs", text, code, "reportable", "ICD-10-PCS code (valid structure)")
 
     def _check_modifier(self, text: str) -> CodeCheck:
         code = normalize_modifier(text)
@@ -499,8 +499,9 @@ class CodeChecker:
                     Conflict(
                         "code_first",
                         (first,),
-                        f"{first} is a manifestation code (\"in diseases classified elsewhere\") "
-                        f"and is never listed first: code first the {note}".rstrip(".") + ".",
+                        f'{first} is a manifestation code ("in diseases classified elsewhere") '
+                        f"and is never listed first: code first the {note}".rstrip(".")
+                        + ".",
                     )
                 )
         seen_groups: set[tuple[str, str]] = set()

@@ -16,6 +16,7 @@ What the loader does beyond copying the package's data:
   open fracture type I or II/\\tinitial encounter for open fracture NOS"); the glued note becomes
   an ``inclusion_term`` of the generated code instead.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -146,9 +147,7 @@ def load_icd10cm_records() -> Iterator[CodeRecord]:
             reportable=kind not in ("chapter", "block") and not node.children,
             parent=parent_code,
             notes=MappingProxyType(notes) if notes else _EMPTY,
-            seventh=seventh_views.setdefault(id(seventh), MappingProxyType(seventh))
-            if seventh
-            else _EMPTY,
+            seventh=seventh_views.setdefault(id(seventh), MappingProxyType(seventh)) if seventh else _EMPTY,
         )
 
     seventh_views: dict[int, Mapping[str, str]] = {}
@@ -177,9 +176,7 @@ def levenshtein(a: str, b: str) -> int:
     for i, ca in enumerate(a, start=1):
         current = [i]
         for j, cb in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            )
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
 
@@ -195,9 +192,7 @@ class _Index:
             if rec.parent is not None:
                 self.children.setdefault(rec.parent, []).append(rec.code)
         bare = sorted(
-            (rec.code.replace(".", ""), rec.code)
-            for rec in self.records.values()
-            if rec.reportable
+            (rec.code.replace(".", ""), rec.code) for rec in self.records.values() if rec.reportable
         )
         self.reportable_bare: list[str] = [b for b, _ in bare]
         self.bare_to_code: dict[str, str] = dict(bare)
@@ -285,9 +280,7 @@ class MemoryCodeSource:
                 middle = bisect.bisect_left(pool, target, lo, hi)
                 lo = max(lo, middle - self.NEAREST_WINDOW)
                 hi = min(hi, middle + self.NEAREST_WINDOW)
-            ranked = sorted(
-                (levenshtein(target, bare), bare) for bare in pool[lo:hi] if bare not in seen
-            )
+            ranked = sorted((levenshtein(target, bare), bare) for bare in pool[lo:hi] if bare not in seen)
             for _, bare in ranked:
                 seen.add(bare)
                 found.append(self._index.bare_to_code[bare])

@@ -11,10 +11,12 @@ Submission text format (see the bank format, "Submissions"):
   spaces around ``-`` and ``x`` are tolerated (``J1100 x 4``, ``20610 - RT``);
 - pcs: ``0SRC0J9``.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from study.codes.types import ProcedureEntry, Submission
 
@@ -225,9 +227,7 @@ def parse_submission(dx_text: object = "", px_text: object = "", pcs_text: objec
     )
 
 
-def submission_from_lists(
-    diagnoses: object = (), procedures: object = (), pcs: object = ()
-) -> Submission:
+def submission_from_lists(diagnoses: object = (), procedures: object = (), pcs: object = ()) -> Submission:
     """Build a ``Submission`` from lists of strings (one code per entry, e.g. a web form)."""
 
     def as_list(value: object) -> list[str]:
@@ -235,15 +235,12 @@ def submission_from_lists(
             return []
         if isinstance(value, str):
             return [value]
-        try:
-            return [v if isinstance(v, str) else str(v) for v in value]  # type: ignore[union-attr]
-        except TypeError:
-            return [str(value)]
+        if isinstance(value, Iterable):
+            return [v if isinstance(v, str) else str(v) for v in value]
+        return [str(value)]
 
     return Submission(
         diagnoses=tuple(c for c in (normalize_icd10cm(v) for v in as_list(diagnoses)) if c),
-        procedures=tuple(
-            entry for v in as_list(procedures) for entry in parse_procedures(v)
-        ),
+        procedures=tuple(entry for v in as_list(procedures) for entry in parse_procedures(v)),
         pcs=tuple(c for c in (normalize_pcs(v) for v in as_list(pcs)) if c),
     )

@@ -4,6 +4,7 @@ Pure: no Flask, no database. ``CodeSource`` is the one seam between this pure co
 holds the code tables (``study.codes.memory.MemoryCodeSource`` in tests, a database-backed class
 in the application).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

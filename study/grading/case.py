@@ -33,6 +33,7 @@ when nothing wrong was submitted, else 0). Excludes1 conflicts among the submitt
 a manifestation code listed first add an explanation to the lines concerned; they cost nothing
 beyond the rules above.
 """
+
 from __future__ import annotations
 
 import math
@@ -151,7 +152,12 @@ class _CaseGrader:
     # --- diagnoses and PCS: ordered lists with partial matches ---
     def ordered(self, kind: str) -> list[_Sub]:
         if kind == "diagnosis":
-            system, key_lines, submitted, width = "icd10cm", self.case.key.diagnoses, self.submission.diagnoses, 3
+            system, key_lines, submitted, width = (
+                "icd10cm",
+                self.case.key.diagnoses,
+                self.submission.diagnoses,
+                3,
+            )
             normalize = normalize_icd10cm
         else:
             system, key_lines, submitted, width = "pcs", self.case.key.pcs, self.submission.pcs, 4
@@ -238,7 +244,9 @@ class _CaseGrader:
             for conflict in self.checker.conflicts([s.code for s in valid]):
                 involved = [s for s in valid if s.code in conflict.codes]
                 if conflict.kind == "excludes1":
-                    targets = [s for s in involved if s.verdict not in ("correct", "partial")] or involved[-1:]
+                    targets = [s for s in involved if s.verdict not in ("correct", "partial")] or involved[
+                        -1:
+                    ]
                     for s in targets:
                         s.notes.append(conflict.message)
                 elif conflict.kind == "code_first" and subs and subs[0].code in conflict.codes:
@@ -265,8 +273,10 @@ class _CaseGrader:
             self.out.possible += weight
             if j in taken:
                 continue
-            where = f" (the {self.principal} {noun})" if j == 0 and kind == "diagnosis" else (
-                " (the principal procedure)" if j == 0 and kind == "pcs" else ""
+            where = (
+                f" (the {self.principal} {noun})"
+                if j == 0 and kind == "diagnosis"
+                else (" (the principal procedure)" if j == 0 and kind == "pcs" else "")
             )
             self.out.add(
                 GradeLine(
@@ -367,7 +377,9 @@ class _CaseGrader:
             sub.points = ZERO if line.optional else weight
             detail = f": {sub.check.description}" if sub.check.description else ""
             if line.optional:
-                sub.message = sub.during = f"{sub.code} is correct{detail}. It is optional in this case and scores no points."
+                sub.message = sub.during = (
+                    f"{sub.code} is correct{detail}. It is optional in this case and scores no points."
+                )
             elif sub.code != line.code:
                 sub.message = f"{sub.code} is accepted{detail} (the key lists {line.code}; {sub.code} is an accepted alternate)."
                 sub.during = f"{sub.code} is accepted{detail}."
@@ -381,13 +393,23 @@ class _CaseGrader:
                 seen.add(signature)
                 continue
             if sub.code in not_reportable:
-                self._penalise(sub, "not_reportable", not_reportable[sub.code] or f"{sub.code} is not reported for this case.")
+                self._penalise(
+                    sub,
+                    "not_reportable",
+                    not_reportable[sub.code] or f"{sub.code} is not reported for this case.",
+                )
             elif sub.check.status != "reportable":
                 self._penalise(sub, "invalid", sub.check.message)
             elif signature in seen:
-                self._penalise(sub, "extra", f"{sub.entry.raw} is listed twice; report it once (with units if it was done more than once).")
+                self._penalise(
+                    sub,
+                    "extra",
+                    f"{sub.entry.raw} is listed twice; report it once (with units if it was done more than once).",
+                )
             else:
-                self._penalise(sub, "extra", f"{sub.code} is a valid code, but this case does not support reporting it.")
+                self._penalise(
+                    sub, "extra", f"{sub.code} is a valid code, but this case does not support reporting it."
+                )
             seen.add(signature)
         for sub in subs:
             assert sub.entry is not None
@@ -401,11 +423,21 @@ class _CaseGrader:
             if sub.key_index is not None:
                 line = key_lines[sub.key_index]
                 if line.units == 1 and sub.entry.units != 1:
-                    notes.append(f"{sub.entry.units} units were reported; this line is scored on the code alone.")
+                    notes.append(
+                        f"{sub.entry.units} units were reported; this line is scored on the code alone."
+                    )
             extra_text = "".join(f" {n}" for n in notes)
             expected = key_lines[sub.key_index].code if sub.key_index is not None else None
             self.out.add(
-                GradeLine("procedure", sub.code, expected, sub.verdict, float(sub.points), sub.message + extra_text, sub.during + extra_text),
+                GradeLine(
+                    "procedure",
+                    sub.code,
+                    expected,
+                    sub.verdict,
+                    float(sub.points),
+                    sub.message + extra_text,
+                    sub.during + extra_text,
+                ),
                 sub.points,
             )
             if sub.key_index is not None and not key_lines[sub.key_index].optional:
@@ -423,8 +455,11 @@ class _CaseGrader:
                     line.code,
                     "missing",
                     0.0,
-                    f"Missing procedure: {line.code}" + (f"-{'-'.join(line.modifiers)}" if line.modifiers else "")
-                    + (f" x{line.units}" if line.units != 1 else "") + _procedure_description(self.checker, line.code) + ".",
+                    f"Missing procedure: {line.code}"
+                    + (f"-{'-'.join(line.modifiers)}" if line.modifiers else "")
+                    + (f" x{line.units}" if line.units != 1 else "")
+                    + _procedure_description(self.checker, line.code)
+                    + ".",
                     "A required procedure (CPT or HCPCS Level II) is missing.",
                 ),
                 ZERO,
@@ -514,8 +549,13 @@ class _CaseGrader:
             elif entry.units == line.units:
                 self.out.add(
                     GradeLine(
-                        "units", str(entry.units), str(line.units), "correct", float(weight),
-                        f"{entry.units} units of {sub.code} is correct.", f"{entry.units} units of {sub.code} is correct.",
+                        "units",
+                        str(entry.units),
+                        str(line.units),
+                        "correct",
+                        float(weight),
+                        f"{entry.units} units of {sub.code} is correct.",
+                        f"{entry.units} units of {sub.code} is correct.",
                     ),
                     weight,
                 )

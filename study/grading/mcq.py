@@ -4,6 +4,7 @@
 ``"b"``, ``"A, C"``, ``["a", "c"]``). Multiple-response items are all-or-nothing by default;
 ``partial_credit=True`` scores (right choices - wrong choices) / number of answers, floored at 0.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,8 @@ class McqResult:
                     "score": self.score,
                     "answer": list(self.answer),
                     "options": [
-                        {"letter": o.letter, "selected": o.selected, "correct": o.correct} for o in self.options
+                        {"letter": o.letter, "selected": o.selected, "correct": o.correct}
+                        for o in self.options
                     ],
                     "unknown": list(self.unknown),
                     "message": self.message,
@@ -67,11 +69,10 @@ def normalize_selection(selected: object) -> tuple[str, ...]:
         return ()
     if isinstance(selected, str):
         letters: Iterable[str] = re.findall(r"[A-Za-z]", selected)
+    elif isinstance(selected, Iterable):
+        letters = [str(s).strip() for s in selected]
     else:
-        try:
-            letters = [str(s).strip() for s in selected]  # type: ignore[union-attr]
-        except TypeError:
-            letters = [str(selected)]
+        letters = [str(selected)]
     return tuple(sorted({letter.upper() for letter in letters if letter}))
 
 

@@ -7,6 +7,7 @@ grader, not touching the services that call ``grade``.
 A grader takes the item, the learner's response and (for coding cases) a ``CodeChecker``, and
 returns a result object with ``to_json(after_attempt)``. No side effects, no request objects.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -51,7 +52,9 @@ class CaseGrader:
         if checker is None:
             raise ValueError("grading a coding case needs a CodeChecker")
         if isinstance(response, Mapping):
-            response = parse_submission(response.get("dx", ""), response.get("px", ""), response.get("pcs", ""))
+            response = parse_submission(
+                response.get("dx", ""), response.get("px", ""), response.get("pcs", "")
+            )
         elif not isinstance(response, Submission):
             response = parse_submission(str(response or ""))
         return grade_case(item, response, checker)

@@ -5,6 +5,7 @@ expected code) and ``message_during`` (during the attempt: never names a code th
 written). ``to_json(after_attempt=False)`` also hides ``expected`` unless it is exactly what the
 learner submitted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

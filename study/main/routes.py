@@ -7,7 +7,16 @@ from study.security import public
 @bp.route("/")
 @public
 def home():
-    return render_template("main/home.html")
+    from datetime import datetime, timezone
+
+    from flask_login import current_user
+
+    panel = None
+    if current_user.is_authenticated:
+        from study.services import learner_home
+
+        panel = learner_home.home_panel(current_user, datetime.now(timezone.utc))
+    return render_template("main/home.html", panel=panel)
 
 
 @bp.route("/healthz")

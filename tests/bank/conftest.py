@@ -1,5 +1,6 @@
 """Fixtures of the bank tests: the fixture bank, a helper that writes a bank file and returns
 its problems as ``path:line: message`` strings, and a code checker over the full ICD-10-CM set."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The validator: one test per rule, each checking the ``path:line: message`` output."""
+
 from __future__ import annotations
 
 import shutil
@@ -95,14 +96,18 @@ def test_valid_files_have_no_problems(problems: Run) -> None:
 
 def test_missing_required_key_points_at_the_front_matter(problems: Run) -> None:
     assert problems(MCQ.replace("answer: B\n", "")) == ["cpc-test-001.md:1: missing required key 'answer'"]
-    assert problems(CASE.replace("setting: professional\n", "")) == ["case-test-001.md:1: missing required key 'setting'"]
+    assert problems(CASE.replace("setting: professional\n", "")) == [
+        "case-test-001.md:1: missing required key 'setting'"
+    ]
 
 
 def test_unknown_key_with_did_you_mean(problems: Run) -> None:
     assert problems(MCQ.replace("difficulty:", "dificulty:")) == [
         "cpc-test-001.md:6: unknown key 'dificulty' (did you mean 'difficulty'?)"
     ]
-    assert problems(MCQ.replace("difficulty: medium", "colour: red")) == ["cpc-test-001.md:6: unknown key 'colour'"]
+    assert problems(MCQ.replace("difficulty: medium", "colour: red")) == [
+        "cpc-test-001.md:6: unknown key 'colour'"
+    ]
 
 
 def test_case_keys_are_unknown_in_an_mcq(problems: Run) -> None:
@@ -123,7 +128,9 @@ def test_bad_id(problems: Run) -> None:
         "dashes, starting with a letter or digit"
     ]
     assert problems(MCQ.replace("id: cpc-test-001", "id: ab"))[0].startswith("cpc-test-001.md:2: bad id 'ab'")
-    assert problems(MCQ.replace("id: cpc-test-001", "id: 1234"))[0].startswith("cpc-test-001.md:2: bad id 1234")
+    assert problems(MCQ.replace("id: cpc-test-001", "id: 1234"))[0].startswith(
+        "cpc-test-001.md:2: bad id 1234"
+    )
 
 
 def test_file_name_differing_from_the_id_is_a_warning(problems: Run) -> None:
@@ -151,7 +158,9 @@ def test_exams_must_be_a_non_empty_list(problems: Run) -> None:
     assert problems(MCQ.replace("exams: [CPC]", "exams: CPC")) == [
         "cpc-test-001.md:4: exams must be a list, e.g. exams: [CPC]"
     ]
-    assert problems(MCQ.replace("exams: [CPC]", "exams: []")) == ["cpc-test-001.md:4: exams is empty: name at least one exam"]
+    assert problems(MCQ.replace("exams: [CPC]", "exams: []")) == [
+        "cpc-test-001.md:4: exams is empty: name at least one exam"
+    ]
 
 
 def test_difficulty_and_status_values(problems: Run) -> None:
@@ -194,7 +203,9 @@ def test_empty_option(problems: Run) -> None:
 
 
 def test_answer_letter_must_be_an_option(problems: Run) -> None:
-    assert problems(MCQ.replace("answer: B", "answer: E")) == ["cpc-test-001.md:7: answer E is not an option (options: A, B, C)"]
+    assert problems(MCQ.replace("answer: B", "answer: E")) == [
+        "cpc-test-001.md:7: answer E is not an option (options: A, B, C)"
+    ]
 
 
 def test_answer_must_be_a_capital_letter(problems: Run) -> None:
@@ -232,7 +243,9 @@ def test_multiple_response_needs_two_distinct_letters(problems: Run) -> None:
         "cpc-test-001.md:7: a multiple-response answer lists at least two letters; for one answer write answer: B",
         "cpc-test-001.md:9: a multiple-response stem must say how many to choose, e.g. 'Select two.'",
     ]
-    text = MCQ.replace("answer: B", "answer: [B, B]").replace("kidney disease?", "kidney disease? Select two.")
+    text = MCQ.replace("answer: B", "answer: [B, B]").replace(
+        "kidney disease?", "kidney disease? Select two."
+    )
     assert problems(text) == ["cpc-test-001.md:7: answer lists a letter twice"]
 
 
@@ -244,19 +257,26 @@ def test_single_answer_with_a_stem_asking_for_two(problems: Run) -> None:
 
 def test_missing_rationale(problems: Run) -> None:
     text = MCQ.replace("## Rationale\nE11.22 is the combination code.\n\n", "")
-    assert problems(text) == ["cpc-test-001.md:18: missing section '## Rationale' (explain the correct answer)"]
-    assert problems(MCQ.replace("E11.22 is the combination code.", "")) == ["cpc-test-001.md:16: '## Rationale' is empty"]
+    assert problems(text) == [
+        "cpc-test-001.md:18: missing section '## Rationale' (explain the correct answer)"
+    ]
+    assert problems(MCQ.replace("E11.22 is the combination code.", "")) == [
+        "cpc-test-001.md:16: '## Rationale' is empty"
+    ]
 
 
 def test_missing_options_and_empty_stem(problems: Run) -> None:
     text = MCQ.split("## Options")[0] + "## Rationale\nx\n"
-    assert problems(text, use_checker=False) == [
-        "cpc-test-001.md:12: missing section '## Options'",
-        "cpc-test-001.md:7: answer B is not an option (options: )",
-    ][:1]
-    assert problems(MCQ.replace("Which code is reported for type 2 diabetes with diabetic chronic kidney disease?", "")) == [
-        "cpc-test-001.md:9: the stem is empty: write the question before '## Options'"
-    ]
+    assert (
+        problems(text, use_checker=False)
+        == [
+            "cpc-test-001.md:12: missing section '## Options'",
+            "cpc-test-001.md:7: answer B is not an option (options: )",
+        ][:1]
+    )
+    assert problems(
+        MCQ.replace("Which code is reported for type 2 diabetes with diabetic chronic kidney disease?", "")
+    ) == ["cpc-test-001.md:9: the stem is empty: write the question before '## Options'"]
 
 
 def test_why_not_lines_must_explain_wrong_options(problems: Run) -> None:
@@ -319,9 +339,12 @@ def test_key_must_be_a_mapping_of_lists(problems: Run) -> None:
     assert problems(text) == [
         "case-test-001.md:7: key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"
     ]
-    assert problems(CASE.replace("  diagnoses:\n    - S52.501A\n    - {code: W01.0XXA, optional: true}\n", "  diagnoses: S52.501A\n")) == [
-        "case-test-001.md:8: key.diagnoses must be a list"
-    ]
+    assert problems(
+        CASE.replace(
+            "  diagnoses:\n    - S52.501A\n    - {code: W01.0XXA, optional: true}\n",
+            "  diagnoses: S52.501A\n",
+        )
+    ) == ["case-test-001.md:8: key.diagnoses must be a list"]
 
 
 def test_unknown_keys_in_the_key(problems: Run) -> None:
@@ -350,11 +373,15 @@ def test_cpt_codes_must_be_quoted_strings(problems: Run) -> None:
 
 
 def test_units_modifiers_and_optional_values(problems: Run) -> None:
-    assert problems(CASE.replace("units: 4", "units: 0")) == ["case-test-001.md:13: units must be a whole number, 1 or more"]
+    assert problems(CASE.replace("units: 4", "units: 0")) == [
+        "case-test-001.md:13: units must be a whole number, 1 or more"
+    ]
     assert problems(CASE.replace("modifiers: [RT]", "modifiers: RT")) == [
         "case-test-001.md:12: modifiers must be a list, e.g. modifiers: [RT]"
     ]
-    assert problems(CASE.replace("optional: true", "optional: maybe")) == ["case-test-001.md:10: optional must be true or false"]
+    assert problems(CASE.replace("optional: true", "optional: maybe")) == [
+        "case-test-001.md:10: optional must be true or false"
+    ]
     assert problems(CASE.replace("- S52.501A", "- {code: S52.501A, alternates: S52.509A}")) == [
         "case-test-001.md:9: alternates must be a list of codes"
     ]
@@ -373,13 +400,22 @@ def test_not_reportable_lines(problems: Run) -> None:
 
 
 def test_scoring_overrides(problems: Run) -> None:
-    base = CASE.replace("---\n## Documentation", "scoring:\n  dignosis: 2\n  units: -1\n---\n## Documentation")
+    base = CASE.replace(
+        "---\n## Documentation", "scoring:\n  dignosis: 2\n  units: -1\n---\n## Documentation"
+    )
     assert problems(base) == [
         "case-test-001.md:17: unknown scoring weight 'dignosis' (weights: diagnosis, procedure, pcs, partial, "
         "sequencing, modifiers, units, extra_penalty) (did you mean 'diagnosis'?)",
         "case-test-001.md:18: scoring weight 'units' must be a number of points, 0 or more",
     ]
-    assert problems(CASE.replace("---\n## Documentation", "scoring:\n  diagnosis: 2\n  pcs: 0.5\n---\n## Documentation")) == []
+    assert (
+        problems(
+            CASE.replace(
+                "---\n## Documentation", "scoring:\n  diagnosis: 2\n  pcs: 0.5\n---\n## Documentation"
+            )
+        )
+        == []
+    )
 
 
 def test_minutes_value(problems: Run) -> None:
@@ -460,9 +496,9 @@ def test_pcs_codes(problems: Run) -> None:
         'case-test-001.md:17: ICD-10-PCS codes must be quoted strings: write code: "16070" with the code exactly '
         "as printed (YAML reads an unquoted code as a number and drops its leading zeros)",
     ]
-    assert problems(text.replace('    - "0SRC0I9"\n    - 16070\n', "").replace("inpatient", "professional")) == [
-        "case-test-001.md:14: warning: ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"
-    ]
+    assert problems(
+        text.replace('    - "0SRC0I9"\n    - 16070\n', "").replace("inpatient", "professional")
+    ) == ["case-test-001.md:14: warning: ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"]
 
 
 def test_duplicate_codes_in_a_key_are_a_warning(problems: Run) -> None:
@@ -516,7 +552,9 @@ def test_exams_come_from_the_blueprints(bank_copy: Path) -> None:
 def test_blueprint_rules(bank_copy: Path) -> None:
     path = bank_copy / "blueprints" / "CPC.yaml"
     text = path.read_text()
-    text = text.replace("exam: CPC", "exam: CPB").replace("warn_at_minutes_left: 30", "warn_at_minutes_left: 300")
+    text = text.replace("exam: CPC", "exam: CPB").replace(
+        "warn_at_minutes_left: 30", "warn_at_minutes_left: 300"
+    )
     text = text.replace("questions: 2", "questions: 0").replace("topics: [modifiers]", "topics: [modifier]")
     text = text.replace("  - key: cases", "  - key: icd-10-cm").replace("pass_percent: 70", "pass_percnt: 70")
     path.write_text(text)
@@ -533,7 +571,9 @@ def test_blueprint_rules(bank_copy: Path) -> None:
 
 def test_blueprint_section_keys(bank_copy: Path) -> None:
     path = bank_copy / "blueprints" / "CCS.yaml"
-    path.write_text(path.read_text().replace("    cases: 1\n", "    case: 1\n").replace("    topics: [icd-10-pcs]\n", ""))
+    path.write_text(
+        path.read_text().replace("    cases: 1\n", "    case: 1\n").replace("    topics: [icd-10-pcs]\n", "")
+    )
     assert _errors(bank_copy) == [
         "blueprints/CCS.yaml:8: missing required key 'topics' in section",
         "blueprints/CCS.yaml:8: a section asks for a positive number of questions or cases",
@@ -545,7 +585,9 @@ def test_blueprint_coverage_warning_counts_published_items_only(bank_copy: Path)
     path = bank_copy / "cpc" / "icd-10-cm" / "cpc-icd-0008.md"
     path.write_text(path.read_text().replace("difficulty: easy", "difficulty: easy\nstatus: retired"))
     _, found = check_bank(bank_copy)
-    warnings = [f"{Path(p.path).name}:{p.line}: {p.message}" for p in found if not p.is_error and "needs" in p.message]
+    warnings = [
+        f"{Path(p.path).name}:{p.line}: {p.message}" for p in found if not p.is_error and "needs" in p.message
+    ]
     assert warnings == [
         "CPC.yaml:9: section 'icd-10-cm' needs 2 questions but the bank has 1 published MCQ items for CPC in its topics",
         "CPC.yaml:14: section 'modifiers' needs 3 questions but the bank has 0 published MCQ items for CPC in its topics",

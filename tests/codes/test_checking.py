@@ -1,4 +1,5 @@
 """CodeChecker: single codes of every code set, note references, and rules between codes."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,9 @@ from study.codes.memory import MemoryCodeSource
 def test_reportable_code_gives_its_description(checker: CodeChecker) -> None:
     check = checker.check("icd10cm", "e1122")
     assert (check.status, check.code) == ("reportable", "E11.22")
-    assert check.message == check.description == "Type 2 diabetes mellitus with diabetic chronic kidney disease"
+    assert (
+        check.message == check.description == "Type 2 diabetes mellitus with diabetic chronic kidney disease"
+    )
     assert check.reportable and check.exists
 
 
@@ -162,7 +165,10 @@ def test_reference_matching_single_subtree_and_range() -> None:
     assert e10.matches("E10.9") and e10.matches("E10") and not e10.matches("E11.9")
     (ckd,) = parse_references("(N18.1-N18.6)")
     assert [c for c in ("N18.1", "N18.30", "N18.32", "N18.6", "N18.9", "N19", "N18") if ckd.matches(c)] == [
-        "N18.1", "N18.30", "N18.32", "N18.6",
+        "N18.1",
+        "N18.30",
+        "N18.32",
+        "N18.6",
     ]
 
 
@@ -170,7 +176,9 @@ def test_reference_qualifiers() -> None:
     (suffix,) = parse_references("(E08-E13 with .51-.52)")
     assert suffix.matches("E11.51") and suffix.matches("E10.52") and not suffix.matches("E11.59")
     (positions,) = parse_references("(T36-T50 with fifth or sixth character 5)")
-    assert positions.matches("T36.0X5A") and positions.matches("T45.525A") and not positions.matches("T36.0X1A")
+    assert (
+        positions.matches("T36.0X5A") and positions.matches("T45.525A") and not positions.matches("T36.0X1A")
+    )
     (seventh,) = parse_references("(S06.0X- with seventh character A)")
     assert seventh.matches("S06.0X0A") and not seventh.matches("S06.0X0D")
     (after_comma,) = parse_references("(T39.0-, with sixth character 5)")

@@ -1,4 +1,5 @@
 """Normalisation of typed codes and parsing of text submissions."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,8 +60,18 @@ def test_dot_helpers() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "looks"),
-    [("E11.22", True), ("e1122", True), ("S72.21XA", True), ("I10", True), ("R05", True),
-     ("99214", False), ("E11.22.1", False), ("E1", False), ("hello", False), ("E11.22345", False)],
+    [
+        ("E11.22", True),
+        ("e1122", True),
+        ("S72.21XA", True),
+        ("I10", True),
+        ("R05", True),
+        ("99214", False),
+        ("E11.22.1", False),
+        ("E1", False),
+        ("hello", False),
+        ("E11.22345", False),
+    ],
 )
 def test_looks_like_icd10cm(raw: str, looks: bool) -> None:
     assert looks_like_icd10cm(raw) is looks
@@ -76,9 +87,21 @@ def test_other_normalisers() -> None:
 
 @pytest.mark.parametrize(
     ("code", "kind"),
-    [("99214", "cpt"), ("0075T", "cpt"), ("3074F", "cpt"), ("3074f", "cpt"), ("J1100", "hcpcs"),
-     ("A4550", "hcpcs"), ("V2020", "hcpcs"), ("W1234", None), ("9921", None), ("992145", None),
-     ("0001U", None), ("E11.22", None), ("", None)],
+    [
+        ("99214", "cpt"),
+        ("0075T", "cpt"),
+        ("3074F", "cpt"),
+        ("3074f", "cpt"),
+        ("J1100", "hcpcs"),
+        ("A4550", "hcpcs"),
+        ("V2020", "hcpcs"),
+        ("W1234", None),
+        ("9921", None),
+        ("992145", None),
+        ("0001U", None),
+        ("E11.22", None),
+        ("", None),
+    ],
 )
 def test_classify_procedure_code(code: str, kind: str | None) -> None:
     assert classify_procedure_code(code) == kind
@@ -105,7 +128,9 @@ def test_parse_submission_example_from_the_spec() -> None:
 
 
 def test_parse_submission_tolerates_spacing_case_and_separators() -> None:
-    sub = parse_submission("  e1122 ;n1831\n\tI10 ", "99214 - 25 ,  20610-rt-lt   j1100 x 4; 64483 X2", "0src0j9 0SRB0J9")
+    sub = parse_submission(
+        "  e1122 ;n1831\n\tI10 ", "99214 - 25 ,  20610-rt-lt   j1100 x 4; 64483 X2", "0src0j9 0SRB0J9"
+    )
     assert sub.diagnoses == ("E11.22", "N18.31", "I10")
     assert [(p.code, p.modifiers, p.units) for p in sub.procedures] == [
         ("99214", ("25",), 1),

@@ -1,5 +1,6 @@
 """The pure core (study.codes, study.bank, study.grading) imports neither Flask nor SQLAlchemy,
 and importing it does not load the ICD-10-CM package (a web worker must never pay for it)."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """Fixtures of the grading tests: the full ICD-10-CM set in memory (loaded once per process)."""
+
 from __future__ import annotations
 
 import pytest

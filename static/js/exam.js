@@ -1,0 +1,90 @@
+// Exam page: a countdown that displays the server's clock (the server is the authority), announced
+// to screen readers only at 30, 10, 5 and 1 minutes; autosave of every answer and flag; keyboard
+// shortcuts. Without JavaScript every button still saves through the form.
+(function () {
+  "use strict";
+  var bar = document.querySelector("[data-exam-timer]");
+  var form = document.querySelector("[data-exam-form]");
+  var token = document.querySelector("input[name=csrf_token]");
+
+  if (bar) {
+    var left = parseInt(bar.getAttribute("data-seconds-left"), 10) || 0;
+    var deadline = Date.now() + left * 1000;
+    var display = bar.querySelector("[data-time-display]");
+    var announce = bar.querySelector("[data-time-announce]");
+    var marks = [30, 10, 5, 1];
+    var warn = parseInt(bar.getAttribute("data-warn-minutes"), 10) || 30;
+    var said = {};
+    marks.forEach(function (m) { if (left <= m * 60) said[m] = true; });
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    function tick() {
+      var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      display.textContent = Math.floor(s / 3600) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+      marks.forEach(function (m) {
+        if (!said[m] && s <= m * 60) {
+          said[m] = true;
+          announce.textContent = m + (m === 1 ? " minute" : " minutes") + " left.";
+          if (m <= warn) bar.classList.add("is-warning");
+        }
+      });
+      if (s <= 0) {
+        window.clearInterval(timer);
+        // the server submits at the deadline; show the result it made
+        window.setTimeout(function () { window.location.assign(bar.getAttribute("data-result-url")); }, 1500);
+      }
+    }
+    var timer = window.setInterval(tick, 1000);
+    tick();
+    // resynchronise with the server's clock every minute (sleeping laptops, slow tabs)
+    window.setInterval(function () {
+      fetch(bar.getAttribute("data-clock-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) { if (d) { if (!d.open) window.location.assign(bar.getAttribute("data-result-url")); deadline = Date.now() + d.seconds_left * 1000; } })
+        .catch(function () {});
+    }, 60000);
+  }
+
+  if (!form || !window.fetch) return;
+  var state = form.querySelector("[data-save-state]");
+  var position = parseInt(form.getAttribute("data-position"), 10);
+  function save(payload) {
+    payload.position = position;
+    state.textContent = "Saving…";
+    return fetch(form.getAttribute("data-answer-url"), {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: JSON.stringify(payload)
+    }).then(function (r) {
+      return r.json().then(function (d) {
+        if (!r.ok) { state.textContent = d.error || "Not saved."; if (r.status === 409) window.location.assign(bar.getAttribute("data-result-url")); return; }
+        state.textContent = "Answer saved.";
+        var pal = document.querySelector(".pal.current");
+        if (pal && payload.letters) pal.classList.toggle("answered", payload.letters.length > 0);
+        if (pal && "flag" in payload) pal.classList.toggle("flagged", payload.flag);
+      });
+    }).catch(function () { state.textContent = "Not saved: no connection. It will be sent when you move on."; });
+  }
+  form.addEventListener("change", function (e) {
+    if (e.target.matches("[data-answer]")) {
+      var letters = Array.prototype.filter.call(form.querySelectorAll("[data-answer]"), function (i) { return i.checked; })
+        .map(function (i) { return i.value; });
+      if (letters.length) save({ letters: letters });
+    } else if (e.target.matches("[data-flag]")) {
+      save({ flag: e.target.checked });
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox" || t.tagName === "TEXTAREA"))) return;
+    var key = e.key.toUpperCase();
+    var option = form.querySelector("#opt-" + key);
+    if (option && key.length === 1 && "ABCDEF".indexOf(key) >= 0) {
+      e.preventDefault(); option.click(); option.focus(); return;
+    }
+    if (key === "N" || key === "P") {
+      var b = form.querySelector("[data-nav=" + (key === "N" ? "next" : "prev") + "]");
+      if (b) { e.preventDefault(); b.click(); }
+    }
+    if (key === "G") { var f = form.querySelector("[data-flag]"); if (f) { e.preventDefault(); f.click(); } }
+  });
+})();

@@ -1,0 +1,181 @@
+"""The career explorer (public pages) and the self-assessment (anonymous; saved by signing up).
+
+Thin views: validate the form, call one service function, render or redirect."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from itertools import groupby
+from urllib.parse import urlencode
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from study.careers import bp, content
+from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
+from study.careers.recommend import ANSWER_LABELS, Preferences
+from study.security import public
+from study.services import NotFound, ServiceError
+from study.services import careers as career_service
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def practice_href(exam: str, topics) -> str:
+    """A link to start a practice set for `exam` on `topics` (the learner pages own that route)."""
+    try:
+        return url_for("learner.practice_new", exam=exam, topic=list(topics))
+    except BuildError:
+        return "/practice/new?" + urlencode({"exam": exam, "topic": list(topics)}, doseq=True)
+
+
+@bp.app_template_filter("careers_date")
+def careers_date(value: date | datetime) -> str:
+    """ "27 November 2026" on every platform (strftime's %-d is not portable)."""
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+@bp.context_processor
+def careers_globals():
+    return {"careers": content, "answer_labels": ANSWER_LABELS, "practice_href": practice_href}
+
+
+# ------------------------------------------------------------------ the explorer
+@bp.route("/")
+@public
+def index():
+    return render_template("careers/index.html", has_result=career_service.has_result(session))
+
+
+@bp.route("/roles/<slug>")
+@public
+def role(slug: str):
+    found = content.role(slug)
+    if found is None:
+        abort(404)
+    certifications = [c for code in found.certifications if (c := content.certification(code))]
+    return render_template(
+        "careers/role.html", role=found, salary=content.salary_row(found.salary_key), certifications=certifications
+    )
+
+
+@bp.route("/certifications")
+@public
+def certifications():
+    return render_template("careers/certifications.html", formats=career_service.exam_formats())
+
+
+@bp.route("/salaries")
+@public
+def salaries():
+    return render_template("careers/salaries.html")
+
+
+@bp.route("/education")
+@public
+def education():
+    return render_template("careers/education.html")
+
+
+# ------------------------------------------------------------------ the self-assessment
+@bp.route("/assessment", methods=["GET", "POST"])
+@public
+def assessment():
+    form = StartAssessmentForm()
+    if request.method == "GET":
+        earlier = career_service.current_preferences(session)
+        if earlier is not None:
+            form = StartAssessmentForm(data=earlier.to_dict() | {"target_date": earlier.target_date})
+    if form.validate_on_submit():
+        preferences = Preferences(
+            setting=form.setting.data,
+            work_style=form.work_style.data,
+            interest=form.interest.data,
+            weekly_hours=form.weekly_hours.data,
+            target_date=form.target_date.data,
+        )
+        career_service.start_assessment(session, preferences)
+        return redirect(url_for("careers.diagnostic"))
+    return render_template("careers/assessment.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/assessment/diagnostic", methods=["GET", "POST"])
+@public
+def diagnostic():
+    form = SubmitDiagnosticForm()
+    try:
+        questions = career_service.diagnostic_questions(session)
+    except NotFound:
+        flash("Answer a few questions about yourself first.", "info")
+        return redirect(url_for("careers.assessment"))
+    given: dict[str, str] = {}
+    missing: list = []
+    if form.validate_on_submit():
+        given = {q.key: request.form.get(q.field_name, "") for q in questions}
+        missing = career_service.submit_diagnostic(session, given)
+        if not missing:
+            return redirect(url_for("careers.result"))
+    status = 400 if missing else 200
+    return (
+        render_template(
+            "careers/diagnostic.html",
+            form=form,
+            questions=questions,
+            question_groups=[(area, list(group)) for area, group in groupby(questions, key=lambda q: q.area)],
+            given=given,
+            missing={q.key for q in missing},
+            missing_questions=missing,
+            dont_know=career_service.DONT_KNOW,
+        ),
+        status,
+    )
+
+
+@bp.route("/assessment/result")
+@public
+def result():
+    found = career_service.current_result(session, today())
+    if found is None:
+        flash("Take the self-assessment to see a result.", "info")
+        return redirect(url_for("careers.assessment"))
+    return render_template("careers/result.html", result=found, save_form=SaveResultForm())
+
+
+# ------------------------------------------------------------------ saved results (signed in)
+@bp.route("/results/save", methods=["GET", "POST"])
+@login_required
+def save():
+    form = SaveResultForm()
+    found = career_service.current_result(session, today())
+    if found is None:
+        flash("There is no finished self-assessment to save. Take the self-assessment first.", "info")
+        return redirect(url_for("careers.assessment"))
+    if form.validate_on_submit():
+        try:
+            saved = career_service.save_result(current_user, session, today())
+        except ServiceError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("careers.assessment"))
+        flash("Your result is saved. You will find it under Careers, My saved results.", "success")
+        return redirect(url_for("careers.saved", assessment_id=saved.id))
+    return render_template("careers/save.html", result=found, form=form)
+
+
+@bp.route("/results")
+@login_required
+def results():
+    return render_template("careers/results.html", results=career_service.saved_results(current_user))
+
+
+@bp.route("/results/<int:assessment_id>")
+@login_required
+def saved(assessment_id: int):
+    try:
+        assessment = career_service.get_saved(current_user, assessment_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "careers/saved.html", result=career_service.saved_result(assessment), assessment=assessment
+    )

@@ -1,0 +1,145 @@
+"""Learners' work: practice sets, coding-case attempts and timed exams, their answers, the
+spaced-repetition cards built from them, and problem reports on items.
+
+An `Attempt` is one sitting (kind practice, case or exam). Its `AttemptItem`s fix which item
+version was served, in which order, with which option order. A `Response` is the answer to one
+attempt item: unique per attempt item, so a repeated request can never store it twice.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from study.extensions import db
+from study.models.base import UTCDateTime, utcnow
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # practice | case | exam
+    exam: Mapped[str | None] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10), default="open", index=True)  # open | submitted
+    # practice: the filters used; exam: the blueprint as it was when the exam started
+    config_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_submitted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0)
+    score_pct: Mapped[float | None] = mapped_column(sa.Float)
+
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('practice', 'case', 'exam')", name="kind_known"),
+        sa.CheckConstraint("status in ('open', 'submitted')", name="status_known"),
+        sa.Index("ix_attempt_user_kind_started", "user_id", "kind", "started_at"),
+    )
+
+    @property
+    def config(self) -> dict:
+        return json.loads(self.config_json or "{}")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class AttemptItem(db.Model):
+    __tablename__ = "attempt_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    item_version_id: Mapped[int] = mapped_column(sa.ForeignKey("item_version.id"))
+    section_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # the original option letters in the order this learner sees them, e.g. "CADB"
+    option_order: Mapped[str] = mapped_column(sa.String(8), default="")
+    flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    response: Mapped[Response | None] = relationship(back_populates="attempt_item", uselist=False, cascade="all, delete-orphan")
+
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_item_position"),)
+
+
+class Response(db.Model):
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_item_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt_item.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    # MCQ: {"selected": ["B"]} in original letters; case: {"diagnoses": [...], "procedures": [...], "pcs": [...]}
+    answer_json: Mapped[str] = mapped_column(sa.Text)
+    # case grade report (after-attempt form); empty for MCQs
+    report_json: Mapped[str] = mapped_column(sa.Text, default="")
+    correct: Mapped[bool | None] = mapped_column(sa.Boolean)
+    score: Mapped[float | None] = mapped_column(sa.Float)  # 0..1
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seconds: Mapped[float | None] = mapped_column(sa.Float)
+
+    attempt_item: Mapped[AttemptItem] = relationship(back_populates="response")
+
+    __table_args__ = (sa.Index("ix_response_user_answered", "user_id", "answered_at"),)
+
+    @property
+    def answer(self) -> dict:
+        return json.loads(self.answer_json or "{}")
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.report_json) if self.report_json else {}
+
+
+class ReviewCard(db.Model):
+    """One FSRS card per (learner, item); `card_json` is the fsrs Card serialised."""
+
+    __tablename__ = "review_card"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), primary_key=True)
+    card_json: Mapped[str] = mapped_column(sa.Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stability: Mapped[float | None] = mapped_column(sa.Float)
+    last_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_review_card_user_due", "user_id", "due_at"),)
+
+
+class ReviewLog(db.Model):
+    """Every review, kept so that FSRS parameters can be optimised later."""
+
+    __tablename__ = "review_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"))
+    rating: Mapped[int] = mapped_column(sa.Integer)  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class ItemReport(db.Model):
+    """A learner's report of a problem with an item, for instructors."""
+
+    __tablename__ = "item_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    item_version_id: Mapped[int] = mapped_column(sa.ForeignKey("item_version.id"))
+    attempt_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attempt_item.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(20))  # wrong-key | typo | unclear | other
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

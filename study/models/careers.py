@@ -1,0 +1,47 @@
+"""Career self-assessments that a signed-in user chose to keep.
+
+Only what the result page needs is stored: the questionnaire's answers and the score per
+diagnostic area (never the items or the answers to them). The recommendation and the study plan
+are recomputed from these by the pure `study.careers.recommend`.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from study.extensions import db
+from study.models.base import UTCDateTime, utcnow
+
+
+class CareerAssessment(db.Model):
+    __tablename__ = "career_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # JSON object: setting, work_style, interest, weekly_hours, target_date (ISO date or null)
+    preferences_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # JSON object: area key -> {"correct": int, "total": int}
+    area_scores_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    recommended_path: Mapped[str] = mapped_column(sa.String(20))
+    recommended_certification: Mapped[str] = mapped_column(sa.String(10))
+    target_date: Mapped[date | None] = mapped_column(sa.Date)
+    weekly_hours: Mapped[int] = mapped_column(sa.Integer)
+
+    __table_args__ = (
+        sa.CheckConstraint("recommended_path in ('billing', 'outpatient', 'inpatient')", name="path_known"),
+    )
+
+    @property
+    def preferences(self) -> dict:
+        return json.loads(self.preferences_json or "{}")
+
+    @property
+    def area_scores(self) -> dict:
+        return json.loads(self.area_scores_json or "{}")
+
+    def __repr__(self) -> str:
+        return f"<CareerAssessment {self.id} user={self.user_id} {self.recommended_certification}>"

@@ -1,0 +1,42 @@
+"""Markdown to safe HTML: every Markdown text written by people passes through here.
+
+An allow-list sanitiser (nh3, the Rust ammonia library) runs after Markdown: no script, no event
+handlers, no style attributes, no javascript: URLs, links get rel="noopener noreferrer"."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "code", "table", "thead", "tbody", "tr", "th", "td",
+    "caption", "a", "abbr", "span",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+
+
+@lru_cache(maxsize=1)
+def _converter_extensions() -> list[str]:
+    return ["tables", "sane_lists", "fenced_code"]
+
+
+def render_markdown(text: str | None, demote_headings: int = 1) -> Markup:
+    """Sanitised HTML for `text`; headings shifted down so a document's "##" never outranks the page's h1."""
+    if not text:
+        return Markup("")
+    html = md.markdown(text, extensions=_converter_extensions(), output_format="html")
+    if demote_headings:
+        for level in range(6, 0, -1):
+            new = min(6, level + demote_headings)
+            html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)

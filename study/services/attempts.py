@@ -1,0 +1,170 @@
+"""What practice sets, case attempts and exams share: ownership, serving items, option order,
+storing a response exactly once, and feeding the spaced-repetition cards."""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from study import scheduling
+from study.bank.model import CaseItem, McqItem
+from study.bank.parser import parse_item
+from study.extensions import db
+from study.models import Attempt, AttemptItem, Item, ItemExam, ItemReport, ItemVersion, Response, ReviewCard, ReviewLog, User
+from study.services import Conflict, Forbidden, NotFound, ServiceError
+
+LETTERS = "ABCDEF"
+# a right answer slower than this is rated Hard (seconds; the CPC pace is 2.4 minutes a question)
+DEFAULT_SLOW_AFTER = 144.0
+
+
+def get_attempt(user: User, attempt_id: int, kind: str | None = None) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or (kind and attempt.kind != kind):
+        raise NotFound("No such attempt.")
+    if attempt.user_id != user.id:
+        raise Forbidden("This attempt belongs to another learner.")
+    return attempt
+
+
+def get_attempt_item(attempt: Attempt, position: int) -> AttemptItem:
+    for ai in attempt.items:
+        if ai.position == position:
+            return ai
+    raise NotFound("No such question in this attempt.")
+
+
+def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
+    """The item exactly as this attempt served it (its version, not today's)."""
+    version = db.session.get(ItemVersion, attempt_item.item_version_id)
+    parsed, problems = parse_item(version.source_text, f"version {version.id}")
+    if parsed is None:
+        raise ServiceError(f"Stored item version {version.id} no longer parses: {problems[:1]}")
+    return parsed
+
+
+def shuffled_order(item: McqItem, seed: str) -> str:
+    letters = [o.letter for o in item.options]
+    random.Random(seed).shuffle(letters)
+    return "".join(letters)
+
+
+@dataclass(frozen=True)
+class ShownOption:
+    letter: str  # what the learner sees (A, B, ...)
+    original: str  # the letter in the bank file
+    text: str
+
+
+def shown_options(attempt_item: AttemptItem, item: McqItem) -> list[ShownOption]:
+    order = attempt_item.option_order or "".join(o.letter for o in item.options)
+    return [ShownOption(LETTERS[i], original, item.option(original).text) for i, original in enumerate(order)]
+
+
+def to_original(attempt_item: AttemptItem, item: McqItem, shown: list[str]) -> list[str]:
+    """Map the letters the learner picked (as shown) to the bank's letters; unknown letters are refused."""
+    options = {o.letter: o.original for o in shown_options(attempt_item, item)}
+    picked = sorted({s.strip().upper() for s in shown if s and s.strip()})
+    if not picked or any(p not in options for p in picked):
+        raise ServiceError("Choose one of the options.")
+    if not item.multiple and len(picked) != 1:
+        raise ServiceError("Choose exactly one option.")
+    return sorted(options[p] for p in picked)
+
+
+def to_shown(attempt_item: AttemptItem, item: McqItem, original: list[str]) -> list[str]:
+    mapping = {o.original: o.letter for o in shown_options(attempt_item, item)}
+    return sorted(mapping[o] for o in original if o in mapping)
+
+
+def add_items(attempt: Attempt, items: list[tuple[Item, str | None]], user: User) -> None:
+    """Serve `items` (with their section keys) in this order, options shuffled for this learner."""
+    for position, (item, section_key) in enumerate(items, start=1):
+        ai = AttemptItem(
+            position=position,
+            item_id=item.id,
+            item_version_id=item.current_version_id,
+            section_key=section_key,
+        )
+        if item.type == "mcq":
+            parsed = parse_item(item.current_version.source_text, item.key)[0]
+            ai.option_order = shuffled_order(parsed, f"{user.id}:{attempt.id}:{item.id}")
+        attempt.items.append(ai)
+
+
+def store_response(attempt_item: AttemptItem, user: User, answer: dict, **fields) -> tuple[Response, bool]:
+    """Insert the one response of an attempt item; (response, created). A repeated or concurrent
+    request finds the row already there and gets it back instead of a second one."""
+    existing = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == attempt_item.id))
+    if existing is not None:
+        return existing, False
+    response = Response(
+        attempt_item_id=attempt_item.id, user_id=user.id, item_id=attempt_item.item_id, answer_json=json.dumps(answer), **fields
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        existing = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == attempt_item.id))
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+def schedule_review(user: User, item_id: int, correct: bool, seconds: float | None, now: datetime, slow_after: float) -> None:
+    """Feed the learner's FSRS card for this item (wrong -> Again, right but slow -> Hard, right -> Good)."""
+    rating = scheduling.rating_for(correct, seconds, slow_after)
+    card = db.session.get(ReviewCard, (user.id, item_id))
+    reviewed = scheduling.review(card.card_json if card else None, rating, now, seconds)
+    if card is None:
+        card = ReviewCard(user_id=user.id, item_id=item_id)
+        db.session.add(card)
+    card.card_json, card.due_at, card.stability, card.last_review_at = reviewed.card_json, reviewed.due, reviewed.stability, now
+    db.session.add(ReviewLog(user_id=user.id, item_id=item_id, rating=rating, reviewed_at=now, seconds=seconds))
+
+
+def published_items(kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | None = None):
+    stmt = sa.select(Item).where(Item.type == kind, Item.status == "published", Item.current_version_id.is_not(None))
+    if exam:
+        stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
+    if topics:
+        stmt = stmt.where(Item.topic.in_(topics))
+    if difficulty:
+        stmt = stmt.where(Item.difficulty == difficulty)
+    return stmt.order_by(Item.key)
+
+
+REPORT_KINDS = {
+    "wrong-key": "The answer key is wrong",
+    "typo": "Typo or formatting",
+    "unclear": "The question is unclear",
+    "other": "Something else",
+}
+
+
+def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
+    item = db.session.scalar(sa.select(Item).where(Item.key == item_key))
+    if item is None:
+        raise NotFound("No such item.")
+    if kind not in REPORT_KINDS:
+        raise ServiceError("Choose what kind of problem it is.")
+    version_id = item.current_version_id
+    if attempt_item_id is not None:
+        ai = db.session.get(AttemptItem, attempt_item_id)
+        if ai is None or ai.attempt.user_id != user.id or ai.item_id != item.id:
+            raise Forbidden("That answer is not yours.")
+        version_id = ai.item_version_id
+    report = ItemReport(
+        user_id=user.id, item_id=item.id, item_version_id=version_id, attempt_item_id=attempt_item_id, kind=kind, comment=comment.strip()[:2000]
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+__all__ = ["Conflict"]

@@ -1,0 +1,290 @@
+"""Timed exam simulations built from a blueprint. The server owns the clock.
+
+deadline = start + blueprint minutes x the learner's extra-time multiplier. Answers are saved as
+they are given and may be changed until the deadline (plus a few seconds of tolerance for the
+network); after it they are refused and change nothing, and the attempt is submitted
+automatically, whether or not the browser is open: on the next request that touches it, or by
+`flask exams close-expired` run from cron.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from study.bank.model import CaseItem, McqItem
+from study.codes.normalize import submission_from_lists
+from study.extensions import db
+from study.grading.case import grade_case
+from study.grading.mcq import grade_mcq
+from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
+from study.services import Conflict, NotFound, ServiceError
+from study.services import codes as code_service
+from study.services.attempts import add_items, get_attempt, published_items, schedule_review, to_original, version_item
+
+TOLERANCE = timedelta(seconds=10)
+RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
+
+
+def get_blueprint(exam: str) -> Blueprint:
+    blueprint = db.session.get(Blueprint, exam)
+    if blueprint is None:
+        raise NotFound(f"No blueprint for {exam}.")
+    return blueprint
+
+
+@dataclass
+class SectionPlan:
+    key: str
+    title: str
+    kind: str  # mcq | case
+    needed: int
+    available: int
+    confirmed: bool
+    drawn: list[Item] = field(default_factory=list)
+
+    @property
+    def short(self) -> int:
+        return max(0, self.needed - self.available)
+
+
+def _recent_item_ids(user: User) -> set[int]:
+    recent = db.session.scalars(
+        sa.select(Attempt.id).where(Attempt.user_id == user.id, Attempt.kind == "exam").order_by(Attempt.started_at.desc()).limit(RECENT_EXAMS)
+    ).all()
+    if not recent:
+        return set()
+    return set(db.session.scalars(sa.select(AttemptItem.item_id).where(AttemptItem.attempt_id.in_(recent))))
+
+
+def plan_exam(user: User, exam: str, seed: str = "") -> list[SectionPlan]:
+    """Draw every section (fewest candidates first, no item twice), unseen items before recent ones.
+    Sections the bank cannot fill say how many are missing."""
+    blueprint = get_blueprint(exam)
+    recent = _recent_item_ids(user)
+    rng = random.Random(seed or f"{user.id}:{exam}")
+    plans: list[tuple[SectionPlan, list[Item]]] = []
+    for section in blueprint.sections:
+        for kind, count in (("mcq", section.get("questions") or 0), ("case", section.get("cases") or 0)):
+            if count:
+                pool = list(db.session.scalars(published_items(kind, exam, section["topics"])))
+                rng.shuffle(pool)
+                plan = SectionPlan(section["key"], section["title"], kind, count, len(pool), bool(section.get("confirmed")))
+                plans.append((plan, pool))
+    used: set[int] = set()
+    for plan, pool in sorted(plans, key=lambda pp: len(pp[1]) / pp[0].needed):
+        free = [i for i in pool if i.id not in used]
+        ordered = [i for i in free if i.id not in recent] + [i for i in free if i.id in recent]
+        plan.drawn = ordered[: plan.needed]
+        plan.available = len(free)
+        used.update(i.id for i in plan.drawn)
+    return [plan for plan, _ in plans]
+
+
+def start_exam(user: User, exam: str, now: datetime, seed: str = "") -> Attempt:
+    blueprint = get_blueprint(exam)
+    plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}")
+    items = [(item, plan.key) for plan in plans for item in plan.drawn]
+    if not items:
+        raise ServiceError(f"The bank holds no published items for {exam} yet.")
+    multiplier = user.extra_time_multiplier or 1.0
+    attempt = Attempt(
+        user_id=user.id,
+        kind="exam",
+        exam=exam,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=blueprint.minutes * multiplier),
+        extra_time_multiplier=multiplier,
+        config_json=json.dumps(
+            {
+                "title": blueprint.title,
+                "minutes": blueprint.minutes,
+                "pass_percent": blueprint.pass_percent,
+                "warn_at_minutes_left": blueprint.warn_at_minutes_left,
+                "pace_minutes_per_question": blueprint.pace_minutes_per_question,
+                "sections": [
+                    {"key": p.key, "title": p.title, "kind": p.kind, "needed": p.needed, "drawn": len(p.drawn), "confirmed": p.confirmed}
+                    for p in plans
+                ],
+            }
+        ),
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    add_items(attempt, items, user)
+    db.session.commit()
+    return attempt
+
+
+def seconds_left(attempt: Attempt, now: datetime) -> int:
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def refresh(attempt: Attempt, now: datetime) -> Attempt:
+    """Submit an open attempt whose time is up (called on every access)."""
+    if attempt.is_open and attempt.deadline_at is not None and now > attempt.deadline_at + TOLERANCE:
+        _submit(attempt, attempt.deadline_at, auto=True)
+        db.session.commit()
+    return attempt
+
+
+def open_exam(user: User, attempt_id: int, now: datetime) -> Attempt:
+    return refresh(get_attempt(user, attempt_id, "exam"), now)
+
+
+def _writable(user: User, attempt_id: int, position: int, now: datetime) -> tuple[Attempt, AttemptItem]:
+    attempt = open_exam(user, attempt_id, now)
+    if not attempt.is_open:
+        raise Conflict("Time is up: this exam was submitted, and answers sent after the deadline are not saved.")
+    ai = next((a for a in attempt.items if a.position == position), None)
+    if ai is None:
+        raise NotFound("No such question in this exam.")
+    return attempt, ai
+
+
+def save_answer(user: User, attempt_id: int, position: int, now: datetime, *, letters: list[str] | None = None, case: dict | None = None) -> Response:
+    """Save (or change) the answer to one question. Repeats and concurrent requests leave one row."""
+    attempt, ai = _writable(user, attempt_id, position, now)
+    item = version_item(ai)
+    if isinstance(item, McqItem):
+        answer = {"selected": to_original(ai, item, letters or [])}
+    else:
+        lists = case or {}
+        answer = {k: [str(v)[:40] for v in lists.get(k, [])][:30] for k in ("diagnoses", "procedures", "pcs")}
+    response = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == ai.id))
+    if response is None:
+        from study.services.attempts import store_response
+
+        response, created = store_response(ai, user, answer, answered_at=now)
+        if not created:
+            response.answer_json, response.answered_at = json.dumps(answer), now
+    else:
+        response.answer_json, response.answered_at = json.dumps(answer), now
+    db.session.commit()
+    return response
+
+
+def clear_answer(user: User, attempt_id: int, position: int, now: datetime) -> None:
+    _, ai = _writable(user, attempt_id, position, now)
+    if ai.response is not None:
+        db.session.delete(ai.response)
+        db.session.commit()
+
+
+def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime) -> AttemptItem:
+    _, ai = _writable(user, attempt_id, position, now)
+    ai.flagged = flagged
+    db.session.commit()
+    return ai
+
+
+def submit(user: User, attempt_id: int, now: datetime) -> Attempt:
+    attempt = open_exam(user, attempt_id, now)
+    if attempt.is_open:
+        _submit(attempt, min(now, attempt.deadline_at), auto=False)
+        db.session.commit()
+    return attempt
+
+
+def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
+    """Grade every answer, feed the review cards, close the attempt."""
+    user = db.session.get(User, attempt.user_id)
+    checker = code_service.checker()
+    pace = (attempt.config.get("pace_minutes_per_question") or 2.4) * 60
+    total = 0.0
+    for ai in attempt.items:
+        response = ai.response
+        if response is None:
+            continue
+        item = version_item(ai)
+        if isinstance(item, McqItem):
+            result = grade_mcq(item, response.answer.get("selected", []))
+            response.correct, response.score = result.correct, float(result.score)
+        elif isinstance(item, CaseItem):
+            lists = response.answer
+            report = grade_case(
+                item, submission_from_lists(lists.get("diagnoses", []), lists.get("procedures", []), lists.get("pcs", [])), checker
+            )
+            response.report_json = json.dumps(report.to_json(after_attempt=True))
+            response.score = report.score_pct / 100
+            response.correct = report.score_pct >= 100
+        total += response.score or 0
+        schedule_review(user, ai.item_id, bool(response.correct), None, when, pace)
+    attempt.status = "submitted"
+    attempt.submitted_at = when
+    attempt.auto_submitted = auto
+    attempt.score_pct = round(100 * total / len(attempt.items), 1) if attempt.items else 0.0
+
+
+def close_expired(now: datetime) -> int:
+    """Submit every open exam whose deadline has passed (for cron: `flask exams close-expired`)."""
+    expired = db.session.scalars(
+        sa.select(Attempt).where(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at < now - TOLERANCE)
+    ).all()
+    for attempt in expired:
+        _submit(attempt, attempt.deadline_at, auto=True)
+    db.session.commit()
+    return len(expired)
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    key: str
+    title: str
+    blueprint_count: int
+    served: int
+    score: float
+    percent: float
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    attempt: Attempt
+    percent: float
+    passed: bool
+    pass_percent: float
+    sections: list[SectionScore]
+    minutes_used: float
+    minutes_allowed: float
+    pace_minutes: float | None
+    exam_pace: float | None
+    answered: int
+    total: int
+
+
+def result(attempt: Attempt) -> ExamResult:
+    if attempt.is_open:
+        raise Conflict("The score report is ready when the exam is submitted.")
+    config = attempt.config
+    types = dict(db.session.execute(sa.select(Item.id, Item.type).where(Item.id.in_([ai.item_id for ai in attempt.items]))).all())
+    sections = []
+    for section in config["sections"]:
+        served_items = [ai for ai in attempt.items if ai.section_key == section["key"] and types.get(ai.item_id) == section["kind"]]
+        score = sum(ai.response.score or 0 for ai in served_items if ai.response is not None)
+        served = len(served_items)
+        sections.append(
+            SectionScore(
+                section["key"], section["title"], section["needed"], served, round(score, 2),
+                round(100 * score / served, 1) if served else 0.0, section["confirmed"],
+            )
+        )
+    answered = sum(1 for ai in attempt.items if ai.response is not None)
+    used = (attempt.submitted_at - attempt.started_at).total_seconds() / 60
+    pace = used / answered if answered else None
+    return ExamResult(
+        attempt=attempt,
+        percent=attempt.score_pct or 0.0,
+        passed=(attempt.score_pct or 0) >= config["pass_percent"],
+        pass_percent=config["pass_percent"],
+        sections=sections,
+        minutes_used=round(used, 1),
+        minutes_allowed=round(config["minutes"] * attempt.extra_time_multiplier, 1),
+        pace_minutes=round(pace, 2) if pace else None,
+        exam_pace=config.get("pace_minutes_per_question"),
+        answered=answered,
+        total=len(attempt.items),
+    )

@@ -1,0 +1,39 @@
+"""What a signed-in learner sees first: reviews due and work to resume."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import url_for
+
+from study.extensions import db
+from study.models import Attempt, User
+from study.services import exams as exam_service
+from study.services.practice import due_count
+
+
+@dataclass
+class HomePanel:
+    due: int
+    open_attempts: list[Attempt]
+
+    @staticmethod
+    def resume_url(attempt: Attempt) -> str:
+        if attempt.kind == "exam":
+            return url_for("learner.exam_question", attempt_id=attempt.id, position=1)
+        if attempt.kind == "case":
+            return url_for("learner.case_attempt", attempt_id=attempt.id)
+        return url_for("learner.practice", attempt_id=attempt.id)
+
+
+def home_panel(user: User, now: datetime) -> HomePanel:
+    attempts = list(
+        db.session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.status == "open").order_by(Attempt.started_at.desc()).limit(10)
+        )
+    )
+    for attempt in attempts:
+        if attempt.kind == "exam":
+            exam_service.refresh(attempt, now)  # an exam past its deadline is submitted now
+    return HomePanel(due=due_count(user, now), open_attempts=[a for a in attempts if a.is_open])

@@ -1,0 +1,180 @@
+"""Practice sets: one question at a time with immediate feedback, a running score, a summary."""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from study.bank.model import McqItem
+from study.extensions import db
+from study.grading.mcq import grade_mcq
+from study.models import Attempt, AttemptItem, Blueprint, Item, Response, ReviewCard, User
+from study.services import Conflict, ServiceError
+from study.services.attempts import (
+    DEFAULT_SLOW_AFTER,
+    add_items,
+    get_attempt,
+    published_items,
+    schedule_review,
+    store_response,
+    to_original,
+    version_item,
+)
+
+MODES = ("all", "missed", "due")
+MAX_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PracticeChoice:
+    exam: str | None
+    topics: list[str]
+    difficulty: str | None
+    size: int
+    mode: str
+
+
+def due_count(user: User, now: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now)
+    ) or 0
+
+
+def _missed_item_ids(user: User) -> list[int]:
+    """Items whose latest answer by this learner was wrong (MCQs)."""
+    latest = (
+        sa.select(Response.item_id, sa.func.max(Response.id).label("last_id"))
+        .where(Response.user_id == user.id, Response.correct.is_not(None))
+        .group_by(Response.item_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Response.item_id).join(latest, Response.id == latest.c.last_id).where(Response.correct.is_(False))
+        )
+    )
+
+
+def _due_item_ids(user: User, now: datetime, limit: int) -> list[int]:
+    """Due cards, least retained first (lowest stability first as a cheap proxy, ties by due time)."""
+    from study import scheduling
+
+    cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now)).all()
+    ranked = sorted(cards, key=lambda c: (scheduling.retrievability(c.card_json, now), c.due_at))
+    return [c.item_id for c in ranked[:limit]]
+
+
+def start_practice(user: User, choice: PracticeChoice, now: datetime) -> Attempt:
+    if choice.mode not in MODES:
+        raise ServiceError("Unknown practice mode.")
+    size = max(1, min(choice.size, MAX_SIZE))
+    stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty)
+    if choice.mode == "due":
+        ids = _due_item_ids(user, now, size)
+        by_id = {i.id: i for i in db.session.scalars(stmt.where(Item.id.in_(ids)))}
+        items = [by_id[i] for i in ids if i in by_id]
+    else:
+        pool = list(db.session.scalars(stmt))
+        if choice.mode == "missed":
+            missed = set(_missed_item_ids(user))
+            pool = [i for i in pool if i.id in missed]
+        rng = random.Random(f"{user.id}:{now.isoformat()}")
+        items = rng.sample(pool, min(size, len(pool)))
+    if not items:
+        messages = {
+            "due": "Nothing is due for review yet. Answer some questions first; missed ones come back here.",
+            "missed": "You have not missed any question with these filters.",
+            "all": "No published questions match these filters. Widen the topics or difficulty.",
+        }
+        raise ServiceError(messages[choice.mode])
+    attempt = Attempt(
+        user_id=user.id,
+        kind="practice",
+        exam=choice.exam,
+        started_at=now,
+        config_json=json.dumps(
+            {"topics": choice.topics, "difficulty": choice.difficulty, "size": size, "mode": choice.mode}
+        ),
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    add_items(attempt, [(item, None) for item in items], user)
+    db.session.commit()
+    return attempt
+
+
+def current_position(attempt: Attempt) -> int | None:
+    """The first unanswered question, or None when the set is finished."""
+    for ai in attempt.items:
+        if ai.response is None:
+            return ai.position
+    return None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    attempt_item: AttemptItem
+    item: McqItem
+    selected: list[str]  # original letters
+    correct: bool
+    created: bool
+
+
+def _slow_after(attempt: Attempt) -> float:
+    if attempt.exam:
+        blueprint = db.session.get(Blueprint, attempt.exam)
+        if blueprint is not None and blueprint.pace_minutes_per_question:
+            return blueprint.pace_minutes_per_question * 60
+    return DEFAULT_SLOW_AFTER
+
+
+def answer(user: User, attempt_id: int, position: int, shown_letters: list[str], seconds: float | None, now: datetime) -> Feedback:
+    """Record the answer to one practice question (once: a repeat returns the first answer)."""
+    attempt = get_attempt(user, attempt_id, "practice")
+    ai = next((a for a in attempt.items if a.position == position), None)
+    if ai is None:
+        raise ServiceError("No such question in this set.")
+    item = version_item(ai)
+    if ai.response is not None:
+        stored = ai.response.answer["selected"]
+        return Feedback(ai, item, stored, bool(ai.response.correct), created=False)
+    if not attempt.is_open:
+        raise Conflict("This practice set is finished.")
+    selected = to_original(ai, item, shown_letters)
+    result = grade_mcq(item, selected)
+    seconds = None if seconds is None or seconds < 0 else min(seconds, 3600.0)
+    response, created = store_response(
+        ai, user, {"selected": selected}, correct=result.correct, score=float(result.score), answered_at=now, seconds=seconds
+    )
+    if created:
+        schedule_review(user, ai.item_id, result.correct, seconds, now, _slow_after(attempt))
+        db.session.flush()
+        db.session.refresh(attempt)
+        if current_position(attempt) is None:
+            finish(attempt, now)
+    db.session.commit()
+    stored = response.answer["selected"]
+    return Feedback(ai, item, stored, bool(response.correct), created)
+
+
+def finish(attempt: Attempt, now: datetime) -> None:
+    answered = [ai.response for ai in attempt.items if ai.response is not None]
+    attempt.status = "submitted"
+    attempt.submitted_at = now
+    attempt.score_pct = round(100 * sum(r.score or 0 for r in answered) / len(attempt.items), 1) if attempt.items else 0.0
+
+
+def end_early(user: User, attempt_id: int, now: datetime) -> Attempt:
+    attempt = get_attempt(user, attempt_id, "practice")
+    if attempt.is_open:
+        finish(attempt, now)
+        db.session.commit()
+    return attempt
+
+
+def running_score(attempt: Attempt) -> tuple[int, int]:
+    answered = [ai.response for ai in attempt.items if ai.response is not None]
+    return sum(1 for r in answered if r.correct), len(answered)

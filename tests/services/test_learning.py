@@ -1,0 +1,262 @@
+"""Practice, coding cases and timed exams: drawing, shuffling, feedback, the server's clock,
+auto-submit, idempotency, FSRS review and ownership."""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Attempt, AttemptItem, Item, Response, ReviewCard, ReviewLog
+from study.services import Conflict, Forbidden, ServiceError
+from study.services import attempts as attempt_service
+from study.services import bank
+from study.services import cases as case_service
+from study.services import exams as exam_service
+from study.services import practice
+from tests.factories import make_user
+from tests.learning_bank import write_learning_bank
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def learning_bank(app, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    bank.import_bank(root)
+    return root
+
+
+def _choice(**kw):
+    base = dict(exam="CPC", topics=["icd-10-cm"], difficulty=None, size=5, mode="all")
+    base.update(kw)
+    return practice.PracticeChoice(**base)
+
+
+def _right_letters(ai):
+    item = attempt_service.version_item(ai)
+    return attempt_service.to_shown(ai, item, list(item.answer))
+
+
+def _wrong_letter(ai):
+    item = attempt_service.version_item(ai)
+    right = set(_right_letters(ai))
+    return next(o.letter for o in attempt_service.shown_options(ai, item) if o.letter not in right)
+
+
+# ------------------------------------------------------------------ practice
+def test_practice_draws_published_items_and_shuffles_per_learner(learning_bank):
+    ann, bob = make_user(), make_user()
+    a = practice.start_practice(ann, _choice(size=9), T0)
+    b = practice.start_practice(bob, _choice(size=9), T0)
+    assert len(a.items) == 9
+    keys = {db.session.get(Item, ai.item_id).key for ai in a.items}
+    assert all(k.startswith("learn-icd-") for k in keys)
+    orders_a = {ai.item_id: ai.option_order for ai in a.items}
+    orders_b = {ai.item_id: ai.option_order for ai in b.items}
+    assert all(sorted(o) == list("ABCD") for o in orders_a.values())
+    assert orders_a != orders_b  # each learner sees their own order
+
+
+def test_answer_maps_through_the_shuffle_and_gives_feedback(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    first, second = attempt.items
+    right = practice.answer(user, attempt.id, 1, _right_letters(first), 20, T0)
+    assert right.correct and right.created
+    wrong = practice.answer(user, attempt.id, 2, [_wrong_letter(second)], 20, T0)
+    assert not wrong.correct
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.score_pct == 50.0
+    assert practice.running_score(attempt) == (1, 2)
+
+
+def test_repeated_answer_is_stored_once(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    ai = attempt.items[0]
+    first = practice.answer(user, attempt.id, 1, _right_letters(ai), 5, T0)
+    again = practice.answer(user, attempt.id, 1, [_wrong_letter(ai)], 5, T0)  # double click, different choice
+    assert not again.created and again.correct == first.correct
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 1
+
+
+def test_concurrent_identical_answers_leave_one_row(app, learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    letters = _right_letters(attempt.items[0])
+    user_id, attempt_id = user.id, attempt.id
+    errors = []
+
+    def submit():
+        try:
+            with app.app_context():
+                from study.models import User
+
+                practice.answer(db.session.get(User, user_id), attempt_id, 1, letters, 5, T0)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+
+
+def test_other_learners_and_closed_sets_are_refused(learning_bank):
+    owner, other = make_user(), make_user()
+    attempt = practice.start_practice(owner, _choice(size=1), T0)
+    with pytest.raises(Forbidden):
+        practice.answer(other, attempt.id, 1, ["A"], 5, T0)
+    practice.end_early(owner, attempt.id, T0)
+    with pytest.raises(Conflict):
+        practice.answer(owner, attempt.id, 1, ["A"], 5, T0)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+
+
+def test_bad_choice_is_refused(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=1), T0)
+    for bad in ([], ["Z"], ["A", "B"]):
+        with pytest.raises(ServiceError):
+            practice.answer(user, attempt.id, 1, bad, 5, T0)
+
+
+def test_missed_and_review_due_modes(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=4), T0)
+    wrong_ids = []
+    for ai in attempt.items:
+        if ai.position <= 2:
+            practice.answer(user, attempt.id, ai.position, [_wrong_letter(ai)], 10, T0)
+            wrong_ids.append(ai.item_id)
+        else:
+            practice.answer(user, attempt.id, ai.position, _right_letters(ai), 10, T0)
+    missed = practice.start_practice(user, _choice(size=10, mode="missed"), T0)
+    assert sorted(ai.item_id for ai in missed.items) == sorted(wrong_ids)
+    # FSRS: wrong answers (Again) come due sooner than right ones (Good)
+    cards = {c.item_id: c for c in db.session.scalars(sa.select(ReviewCard))}
+    right_ids = set(cards) - set(wrong_ids)
+    assert max(cards[i].due_at for i in wrong_ids) < min(cards[i].due_at for i in right_ids)
+    soon = T0 + timedelta(minutes=5)
+    assert practice.due_count(user, soon) == 2
+    due = practice.start_practice(user, _choice(size=10, mode="due"), soon)
+    assert sorted(ai.item_id for ai in due.items) == sorted(wrong_ids)
+    with pytest.raises(ServiceError, match="Nothing is due"):
+        practice.start_practice(make_user(), _choice(mode="due"), T0)
+
+
+def test_slow_right_answer_rates_hard(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    practice.answer(user, attempt.id, 1, _right_letters(attempt.items[0]), 600, T0)
+    practice.answer(user, attempt.id, 2, _right_letters(attempt.items[1]), 30, T0)
+    ratings = sorted(db.session.scalars(sa.select(ReviewLog.rating)))
+    assert ratings == [2, 3]  # Hard (slow: over the CPC pace of 2.4 minutes), Good
+
+
+# ------------------------------------------------------------------ cases
+def test_case_attempts_are_graded_kept_and_retried(learning_bank):
+    user = make_user()
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    attempt = case_service.start_case(user, case_item.key, T0)
+    assert case_service.start_case(user, case_item.key, T0).id == attempt.id  # double click: one attempt
+    ai, case = case_service.case_of(attempt)
+    key = {
+        "diagnoses": [l.code for l in case.key.diagnoses if not l.optional],
+        "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures],
+        "pcs": [],
+    }
+    report = case_service.submit_case(user, attempt.id, key, T0)
+    assert report.score_pct == 100.0
+    with pytest.raises(Conflict):
+        case_service.submit_case(user, attempt.id, key, T0)
+    retry = case_service.start_case(user, case_item.key, T0 + timedelta(minutes=5))
+    assert retry.id != attempt.id
+    worse = case_service.submit_case(user, retry.id, {"diagnoses": ["R52"], "procedures": [], "pcs": []}, T0 + timedelta(minutes=6))
+    assert worse.score_pct < 100
+    assert [a.score_pct for a in case_service.history(user, case_item.key)] == [worse.score_pct, 100.0]
+
+
+# ------------------------------------------------------------------ exams
+def test_exam_draw_shortfall_and_deadline_with_extra_time(learning_bank):
+    user = make_user(extra_time_multiplier=1.5)
+    plans = {p.key: p for p in exam_service.plan_exam(user, "CPC")}
+    assert plans["icd-10-cm"].short == 0 and len(plans["icd-10-cm"].drawn) == 4
+    assert plans["modifiers"].short == 2  # the learner is told beforehand
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    assert attempt.deadline_at == T0 + timedelta(minutes=90)
+    assert len(attempt.items) == 5  # 4 questions + 1 case; the empty section is simply short
+
+
+def test_answers_before_the_deadline_are_saved_and_later_ones_refused(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    first = attempt.items[0]
+    exam_service.save_answer(user, attempt.id, 1, T0 + timedelta(minutes=5), letters=[_wrong_letter(first)])
+    exam_service.save_answer(user, attempt.id, 1, T0 + timedelta(minutes=6), letters=_right_letters(first))  # changed mind
+    exam_service.set_flag(user, attempt.id, 2, True, T0 + timedelta(minutes=7))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    # within the network tolerance after the deadline: still accepted
+    exam_service.save_answer(user, attempt.id, 2, attempt.deadline_at + timedelta(seconds=5), letters=_right_letters(attempt.items[1]))
+    with pytest.raises(Conflict, match="Time is up"):
+        exam_service.save_answer(user, attempt.id, 3, attempt.deadline_at + timedelta(seconds=30), letters=["A"])
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.auto_submitted and attempt.submitted_at == attempt.deadline_at
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 2
+    result = exam_service.result(attempt)
+    assert result.answered == 2 and result.total == 5
+    assert result.percent == 40.0 and not result.passed
+    assert {s.key: s.served for s in result.sections} == {"icd-10-cm": 4, "modifiers": 0, "cases": 1}
+
+
+def test_close_expired_submits_exams_nobody_is_looking_at(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    exam_service.save_answer(user, attempt.id, 1, T0 + timedelta(minutes=1), letters=_right_letters(attempt.items[0]))
+    assert exam_service.close_expired(T0 + timedelta(minutes=30)) == 0
+    assert exam_service.close_expired(attempt.deadline_at + timedelta(minutes=1)) == 1
+    db.session.refresh(attempt)
+    assert attempt.auto_submitted and attempt.score_pct == 20.0
+
+
+def test_exam_case_answers_are_graded_at_submission(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    case_ai = next(ai for ai in attempt.items if ai.section_key == "cases")
+    case = attempt_service.version_item(case_ai)
+    lists = {"diagnoses": [l.code for l in case.key.diagnoses if not l.optional], "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures]}
+    exam_service.save_answer(user, attempt.id, case_ai.position, T0 + timedelta(minutes=2), case=lists)
+    assert case_ai.response.report_json == ""  # nothing graded while the exam is open
+    exam_service.submit(user, attempt.id, T0 + timedelta(minutes=3))
+    db.session.refresh(case_ai)
+    assert case_ai.response.score == 1.0 and case_ai.response.report["score_pct"] == 100.0
+
+
+def test_next_exam_avoids_items_seen_in_recent_exams(app, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    blueprint = root / "blueprints" / "CPC.yaml"
+    blueprint.write_text(blueprint.read_text().replace("questions: 4", "questions: 3"), encoding="utf-8")
+    bank.import_bank(root)
+    user = make_user()
+    first = exam_service.start_exam(user, "CPC", T0)
+    exam_service.submit(user, first.id, T0 + timedelta(minutes=1))
+    second = exam_service.start_exam(user, "CPC", T0 + timedelta(hours=1))
+    seen = {ai.item_id for ai in first.items if ai.section_key == "icd-10-cm"}
+    fresh = {ai.item_id for ai in second.items if ai.section_key == "icd-10-cm"}
+    assert not seen & fresh  # 9 items, 3 per exam: no repeat while the bank allows
+
+
+def test_exam_belongs_to_its_learner(learning_bank):
+    owner, other = make_user(), make_user()
+    attempt = exam_service.start_exam(owner, "CPC", T0)
+    with pytest.raises(Forbidden):
+        exam_service.save_answer(other, attempt.id, 1, T0, letters=["A"])
+    with pytest.raises(Forbidden):
+        exam_service.submit(other, attempt.id, T0)
+    assert db.session.get(Attempt, attempt.id).is_open

@@ -1,0 +1,111 @@
+"""Learner pages: no key before the attempt ends, ownership, forms that say what is wrong."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Attempt, Item, ItemReport
+from study.services import bank
+from tests.factories import make_user
+from tests.learning_bank import write_learning_bank
+
+SECRETS = re.compile(r"SECRET-(RATIONALE|WHY)")
+
+
+@pytest.fixture
+def learning_bank(app, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    bank.import_bank(root)
+    return root
+
+
+def _attempt_id(location: str) -> int:
+    return int(re.search(r"/(\d+)/q/", location).group(1))
+
+
+def test_practice_page_hides_the_key_until_answered(client, login_as, learning_bank):
+    login_as("learner")
+    start = client.post("/practice", data={"exam": "CPC", "size": "3", "mode": "all", "topics": ["icd-10-cm"]})
+    assert start.status_code == 302
+    question = client.get(start.headers["Location"]).get_data(as_text=True)
+    assert not SECRETS.search(question)
+    client.post(start.headers["Location"], data={"answer": "A", "seconds": "12"})
+    after = client.get(start.headers["Location"]).get_data(as_text=True)
+    assert "SECRET-RATIONALE" in after and ("Correct" in after or "Not quite" in after)
+
+
+def test_practice_form_errors_are_shown(client, login_as, learning_bank):
+    login_as("learner")
+    bad = client.post("/practice", data={"size": "0", "mode": "all"})
+    assert bad.status_code == 400 and "Number must be between 1 and 100" in bad.get_data(as_text=True)
+    none = client.post("/practice", data={"size": "5", "mode": "due"})
+    assert none.status_code == 400 and "Nothing is due for review" in none.get_data(as_text=True)
+
+
+def test_every_page_and_json_of_an_open_exam_is_free_of_the_key(client, login_as, learning_bank):
+    login_as("learner")
+    start = client.post("/exams/CPC")
+    attempt_id = _attempt_id(start.headers["Location"])
+    attempt = db.session.get(Attempt, attempt_id)
+    pages = [f"/exams/attempts/{attempt_id}/q/{ai.position}" for ai in attempt.items]
+    pages += [f"/exams/attempts/{attempt_id}/review", f"/api/exams/{attempt_id}/clock", "/"]
+    for url in pages:
+        body = client.get(url).get_data(as_text=True)
+        assert not SECRETS.search(body), url
+        assert "Rationale" not in body.replace("Rationale marker", ""), url
+    saved = client.post(f"/api/exams/{attempt_id}/answers", json={"position": 1, "letters": ["A"]})
+    assert saved.status_code == 200 and set(saved.get_json()) == {"saved", "seconds_left", "answered"}
+    # after submission the full review with rationales is there
+    client.post(f"/exams/attempts/{attempt_id}/submit")
+    result = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "SECRET-RATIONALE" in result and "score report" in result
+
+
+def test_other_learners_get_403(client, login_as, learning_bank, app):
+    owner = make_user()
+    other_client = app.test_client()
+    with other_client.session_transaction() as session:
+        session["_user_id"] = owner.get_id()
+    start = other_client.post("/exams/CPC")
+    attempt_id = _attempt_id(start.headers["Location"])
+    practice = other_client.post("/practice", data={"size": "2", "mode": "all"})
+    practice_id = _attempt_id(practice.headers["Location"])
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    case = other_client.post(f"/cases/{case_item.key}/attempts")
+    case_id = int(case.headers["Location"].rsplit("/", 1)[1])
+
+    login_as("learner")
+    assert client.get(f"/exams/attempts/{attempt_id}/q/1").status_code == 403
+    assert client.post(f"/api/exams/{attempt_id}/answers", json={"position": 1, "letters": ["A"]}).status_code == 403
+    assert client.post(f"/exams/attempts/{attempt_id}/submit").status_code == 403
+    assert client.get(f"/practice/{practice_id}/q/1").status_code == 403
+    assert client.post(f"/practice/{practice_id}/q/1", data={"answer": "A"}).status_code == 403
+    assert client.get(f"/cases/attempts/{case_id}").status_code == 403
+    assert client.post(f"/cases/attempts/{case_id}", data={"dx": "I10"}).status_code == 403
+    assert db.session.get(Attempt, attempt_id).is_open
+
+
+def test_case_form_without_javascript_and_paste_format(client, login_as, learning_bank):
+    login_as("learner")
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    start = client.post(f"/cases/{case_item.key}/attempts")
+    page = client.get(start.headers["Location"]).get_data(as_text=True)
+    assert 'name="dx"' in page and 'name="paste_px"' in page and not SECRETS.search(page)
+    parsed = bank.parsed_item(case_item)
+    px = ", ".join(l.code + "".join(f"-{m}" for m in l.modifiers) for l in parsed.key.procedures)
+    dx = ", ".join(l.code.replace(".", "").lower() for l in parsed.key.diagnoses if not l.optional)
+    client.post(start.headers["Location"], data={"paste_dx": dx, "paste_px": px})
+    report = client.get(start.headers["Location"]).get_data(as_text=True)
+    assert "Score: <strong>100.0%</strong>" in report and "Grade report" in report
+
+
+def test_report_a_problem(client, login_as, learning_bank):
+    user = login_as("learner")
+    bad = client.post("/items/learn-icd-001/report", data={"comment": "x"})
+    assert bad.status_code == 400
+    ok = client.post("/items/learn-icd-001/report", data={"kind": "wrong-key", "comment": "I think B", "back": "/practice"})
+    assert ok.status_code == 302 and ok.headers["Location"] == "/practice"
+    report = db.session.scalar(sa.select(ItemReport))
+    assert (report.user_id, report.kind, report.comment) == (user.id, "wrong-key", "I think B")
+    assert client.post("/items/no-such-item/report", data={"kind": "typo"}).status_code == 404
