@@ -99,7 +99,7 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'difficulty'?)`` for a near miss, else ``""``. A choice that the word
     begins (``outpatient`` -> ``outpatient-facility``) comes first."""
-    options = [str(c) for c in choices]
+    options = sorted({str(c) for c in choices}, key=lambda c: (len(c), c))  # deterministic
     lowered = word.lower()
     prefixed = [
         c for c in options if len(lowered) >= 3 and c.lower().startswith(lowered) and c.lower() != lowered
@@ -164,10 +164,17 @@ def validate_item(
     item: Item,
     *,
     topics: Collection[str] | None = None,
-    exams: Collection[str] = DEFAULT_EXAMS,
+    exams: Collection[str] | None = None,
     checker: CodeChecker | None = None,
 ) -> list[Problem]:
-    """Every rule of the format that one item file can be checked against on its own."""
+    """Every rule of the format that one item file can be checked against on its own.
+
+    ``topics=None`` skips the topic check; ``exams=None`` means the format's four exams.
+    """
+    if not exams:
+        exams = DEFAULT_EXAMS
+    elif not isinstance(exams, (list, tuple)):
+        exams = tuple(sorted(exams))  # a set: a stable order for messages
     source = item.source or SourceInfo(path=item.path)
     report = _Report(item.path or source.path, source)
     raw = dict(source.raw) if source.raw else {}

@@ -196,7 +196,13 @@ def parse_references(text: str) -> tuple[CodeRef, ...]:
 
 
 class CodeChecker:
-    """Checks typed codes and sets of diagnosis codes against a ``CodeSource``."""
+    """Checks typed codes and sets of diagnosis codes against a ``CodeSource``.
+
+    Cheap to create; it caches the ancestor chains and parsed note references it looks up, so a
+    long-lived instance (one per process or per request) saves queries to a database source.
+    """
+
+    CACHE_LIMIT = 20_000
 
     def __init__(self, source: CodeSource) -> None:
         self.source = source
@@ -442,12 +448,16 @@ class CodeChecker:
             current = self.source.get(current.parent) if current.parent else None
             guard += 1
         result = tuple(chain)
+        if len(self._chains) >= self.CACHE_LIMIT:  # typed garbage must not grow a worker's memory
+            self._chains.clear()
         self._chains[code] = result
         return result
 
     def references(self, note: str) -> tuple[CodeRef, ...]:
         """``parse_references`` with a cache."""
         if note not in self._refs:
+            if len(self._refs) >= self.CACHE_LIMIT:
+                self._refs.clear()
             self._refs[note] = parse_references(note)
         return self._refs[note]
 

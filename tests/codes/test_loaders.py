@@ -20,7 +20,7 @@ CPT_MODIFIERS = (
 HCPCS_MODIFIERS = (
     "AS LT RT E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9 "
     "LC LD LM RC RI XE XP XS XU GA GX GY GZ GC GW GV KX JW JZ QW TC QK QX QY QZ AA AD QS G8 G9 "
-    "P1 P2 P3 P4 P5 P6 PT Q5 Q6 CR FX FY SA SB"
+    "P1 P2 P3 P4 P5 P6 PT Q5 Q6 CR FX FY SA SB AI NU RR"
 ).split()
 #: Added to HCPCS after the 2020 file (JZ: July 2022).
 NEWER_THAN_2020 = {"JZ"}
@@ -29,7 +29,7 @@ NEWER_THAN_2020 = {"JZ"}
 def test_the_list_holds_exactly_the_chosen_modifiers() -> None:
     modifiers = load_modifier_list()
     assert sorted(modifiers) == sorted(CPT_MODIFIERS + HCPCS_MODIFIERS)
-    assert len(modifiers) == 108
+    assert len(modifiers) == 111
     # retired or uncertain ones are left out on purpose
     assert not {"GT", "JG", "UA"} & set(modifiers)
 
