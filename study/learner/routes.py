@@ -320,8 +320,8 @@ def exam_question(attempt_id: int, position: int):
                     exam_service.save_answer(current_user, attempt.id, position, now(), case=lists)
             elif request.form.getlist("answer"):
                 exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"))
-            if "flag" in request.form:
-                exam_service.set_flag(current_user, attempt.id, position, request.form.get("flag") == "1", now())
+            if "flag" in request.form:  # a hidden "0" then the checkbox's "1": any "1" means flagged
+                exam_service.set_flag(current_user, attempt.id, position, "1" in request.form.getlist("flag"), now())
         except ServiceError as exc:
             _fail(exc)
             return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=position))
@@ -435,3 +435,85 @@ def api_exam_clock(attempt_id: int):
 
 def _json_dumps(value) -> str:
     return json.dumps(value)
+
+
+# ------------------------------------------------------------------ progress dashboard
+@bp.route("/progress")
+@login_required
+def progress():
+    return _render_dashboard(current_user)
+
+
+@bp.route("/progress/learners/<int:user_id>")
+@login_required
+def learner_progress(user_id: int):
+    """An administrator may look at any learner's dashboard; a learner only at their own (/progress)."""
+    if user_id == current_user.id:
+        return redirect(url_for("learner.progress", **request.args))
+    if not current_user.is_admin:
+        abort(403)
+    from study.services import users as user_service
+
+    learner = user_service.get_user(user_id)
+    if learner is None:
+        abort(404)
+    return _render_dashboard(learner)
+
+
+def _render_dashboard(learner):
+    from study.services import progress as progress_service
+
+    exam = request.args.get("exam", "CPC")
+    try:
+        board = progress_service.dashboard(learner, exam, now())
+    except ServiceError as exc:
+        abort(exc.status)
+    return render_template("learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS)
+
+
+@bp.route("/account/data.<fmt>")
+@login_required
+def download_data(fmt: str):
+    import csv
+    import io
+
+    from flask import Response as FlaskResponse
+
+    from study.services import progress as progress_service
+
+    data = progress_service.export_data(current_user)
+    if fmt == "json":
+        body = json.dumps(data, indent=2, ensure_ascii=False)
+        return FlaskResponse(body, mimetype="application/json", headers={"Content-Disposition": "attachment; filename=codeprep-data.json"})
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["attempt_id", "kind", "exam", "position", "item", "answer", "correct", "score", "seconds", "answered_at"])
+        for a in data["answers"]:
+            writer.writerow([a["attempt_id"], a["kind"], a["exam"], a["position"], a["item"], json.dumps(a["answer"]), a["correct"], a["score"], a["seconds"], a["answered_at"]])
+        return FlaskResponse(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=codeprep-answers.csv"})
+    abort(404)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    from flask_login import logout_user
+    from werkzeug.security import check_password_hash
+
+    from study.services import progress as progress_service
+
+    form = CsrfForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if not check_password_hash(current_user.password_hash, request.form.get("password", "")):
+            error = "The password is not right: nothing was deleted."
+        else:
+            user = current_user._get_current_object()
+            logout_user()
+            progress_service.delete_account(user)
+            flash("Your account and all your data have been deleted.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("learner/delete_account.html", form=form, error=error), 400 if error else 200

@@ -1,0 +1,46 @@
+from tests.factories import PASSWORD, make_user
+
+
+def test_dashboard_pages(client, login_as):
+    login_as("learner")
+    page = client.get("/progress?exam=CPC")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 or page.status_code == 404  # no blueprint without a bank
+    if page.status_code == 200:
+        assert "Readiness" in body and "<svg" in body
+
+
+def test_dashboard_with_bank_and_data_downloads(client, login_as, tmp_path, app):
+    from study.services import bank
+    from tests.learning_bank import write_learning_bank
+
+    bank.import_bank(write_learning_bank(tmp_path / "bank"))
+    login_as("learner")
+    body = client.get("/progress?exam=CPC").get_data(as_text=True)
+    assert "Mastery by section" in body and 'role="img"' in body and "too little evidence" in body
+    assert client.get("/account/data.json").get_json()["answers"] == []
+    csv = client.get("/account/data.csv")
+    assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).startswith("attempt_id,")
+    assert client.get("/account/data.xml").status_code == 404
+
+
+def test_other_learners_dashboards_are_refused(client, login_as):
+    other = make_user()
+    login_as("learner")
+    assert client.get(f"/progress/learners/{other.id}").status_code == 403
+    login_as("instructor")
+    assert client.get(f"/progress/learners/{other.id}").status_code == 403
+
+
+def test_delete_account_needs_the_password(client, login_as):
+    from study.extensions import db
+    from study.models import User
+
+    user_id = login_as("learner").id
+    wrong = client.post("/account/delete", data={"password": "not it"})
+    assert wrong.status_code == 400 and db.session.get(User, user_id) is not None
+    ok = client.post("/account/delete", data={"password": PASSWORD})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user_id) is None
+    assert client.get("/progress").status_code == 302  # signed out
