@@ -1,11 +1,20 @@
 """Typed SQLAlchemy 2 models. Importing this package registers every table on db.metadata."""
-from study.models.attempts import Attempt, AttemptItem, ItemReport, Response, ReviewCard, ReviewLog
+from study.models.attempts import (
+    AnswerRollup,
+    Attempt,
+    AttemptItem,
+    CaseRollup,
+    ItemReport,
+    Response,
+    ReviewCard,
+    ReviewLog,
+)
 from study.models.careers import CareerAssessment  # noqa: F401
 from study.models.codes import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
 from study.models.content import BankImport, Blueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.users import Role, User
 
 __all__ = [
-    "Attempt", "AttemptItem", "ItemReport", "Response", "ReviewCard", "ReviewLog",
+    "AnswerRollup", "Attempt", "AttemptItem", "CaseRollup", "ItemReport", "Response", "ReviewCard", "ReviewLog",
     "BankImport", "Blueprint", "Item", "ItemExam", "ItemVersion", "Topic",
    "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode", "Role", "User"]

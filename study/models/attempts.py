@@ -8,7 +8,7 @@ attempt item: unique per attempt item, so a repeated request can never store it 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -143,3 +143,36 @@ class ItemReport(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnswerRollup(db.Model):
+    """Graded MCQ answers per learner, exam, topic and week, kept as answers are graded, so the
+    progress dashboard reads a few hundred rows instead of every answer."""
+
+    __tablename__ = "answer_rollup"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    topic: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    week: Mapped[date] = mapped_column(sa.Date, primary_key=True)  # the Monday of the week (UTC)
+    answered: Mapped[int] = mapped_column(sa.Integer, default=0)
+    correct: Mapped[int] = mapped_column(sa.Integer, default=0)
+    seconds_sum: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    timed: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class CaseRollup(db.Model):
+    """Graded coding-case answers per learner and setting, with counts of each kind of error."""
+
+    __tablename__ = "case_rollup"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    setting: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    score_sum: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    sequencing: Mapped[int] = mapped_column(sa.Integer, default=0)
+    specificity: Mapped[int] = mapped_column(sa.Integer, default=0)
+    modifiers: Mapped[int] = mapped_column(sa.Integer, default=0)
+    units: Mapped[int] = mapped_column(sa.Integer, default=0)
+    extra: Mapped[int] = mapped_column(sa.Integer, default=0)
+    missing: Mapped[int] = mapped_column(sa.Integer, default=0)

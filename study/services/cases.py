@@ -12,7 +12,7 @@ from study.extensions import db
 from study.grading.case import grade_case
 from study.grading.results import GradeReport
 from study.models import Attempt, AttemptItem, Item, User
-from study.services import Conflict, NotFound
+from study.services import Conflict, NotFound, rollups
 from study.services import codes as code_service
 from study.services.attempts import add_items, get_attempt, published_items, schedule_review, store_response, version_item
 
@@ -76,6 +76,7 @@ def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds
     )
     if created:
         schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
+        rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
         attempt.status, attempt.submitted_at, attempt.score_pct = "submitted", now, report.score_pct
     db.session.commit()
     return report

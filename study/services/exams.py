@@ -21,7 +21,7 @@ from study.extensions import db
 from study.grading.case import grade_case
 from study.grading.mcq import grade_mcq
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
-from study.services import Conflict, NotFound, ServiceError
+from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services import codes as code_service
 from study.services.attempts import add_items, get_attempt, published_items, schedule_review, to_original, version_item
 
@@ -203,6 +203,7 @@ def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
         if isinstance(item, McqItem):
             result = grade_mcq(item, response.answer.get("selected", []))
             response.correct, response.score = result.correct, float(result.score)
+            rollups.add_mcq_answer(user.id, ai.item_id, result.correct, None, response.answered_at)
         elif isinstance(item, CaseItem):
             lists = response.answer
             report = grade_case(
@@ -211,6 +212,7 @@ def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
             response.report_json = json.dumps(report.to_json(after_attempt=True))
             response.score = report.score_pct / 100
             response.correct = report.score_pct >= 100
+            rollups.add_case_report(user.id, item.setting, response.score, response.report)
         total += response.score or 0
         schedule_review(user, ai.item_id, bool(response.correct), None, when, pace)
     attempt.status = "submitted"

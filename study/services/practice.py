@@ -12,7 +12,7 @@ from study.bank.model import McqItem
 from study.extensions import db
 from study.grading.mcq import grade_mcq
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, ReviewCard, User
-from study.services import Conflict, ServiceError
+from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
     add_items,
@@ -151,6 +151,7 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     )
     if created:
         schedule_review(user, ai.item_id, result.correct, seconds, now, _slow_after(attempt))
+        rollups.add_mcq_answer(user.id, ai.item_id, result.correct, seconds, now)
         db.session.flush()
         db.session.refresh(attempt)
         if current_position(attempt) is None:

@@ -11,19 +11,13 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Attempt, AttemptItem, Blueprint, Item, ItemExam, Response, User
+from study.models import AnswerRollup, Attempt, AttemptItem, Blueprint, CaseRollup, Item, Response, User
 from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
+from study.services.rollups import week_of
 
 WEEKS_SHOWN = 12
-
-
-def _weeks_ago(now: datetime):
-    """SQL expression: whole weeks between an answer and `now` (same result on SQLite and PostgreSQL)."""
-    if db.engine.dialect.name == "postgresql":
-        return sa.cast(sa.func.floor(sa.extract("epoch", sa.literal(now) - Response.answered_at) / 604800), sa.Integer)
-    return sa.cast((sa.func.julianday(sa.literal(now.isoformat())) - sa.func.julianday(Response.answered_at)) / 7, sa.Integer)
 
 
 @dataclass
@@ -58,6 +52,7 @@ class Dashboard:
     readiness: Readiness
     weeks: list[WeekPoint]
     exams: list[Attempt]
+    exam_counts: dict[int, tuple[int, int]]
     pace_seconds: float | None
     exam_pace_seconds: float | None
     weakest: list[SectionRow]
@@ -69,25 +64,14 @@ class Dashboard:
     exam_names: list[str] = field(default_factory=list)
 
 
-def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, int, int, float | None, int]]:
-    """(topic, weeks_ago, answers, correct, seconds sum, timed answers) for the learner's graded MCQ answers."""
-    weeks = _weeks_ago(now).label("weeks_ago")
-    stmt = (
-        sa.select(
-            Item.topic,
-            weeks,
-            sa.func.count(),
-            sa.func.sum(sa.case((Response.correct.is_(True), 1), else_=0)),
-            sa.func.sum(Response.seconds),
-            sa.func.count(Response.seconds),
-        )
-        .select_from(Response)
-        .join(Item, Item.id == Response.item_id)
-        .join(ItemExam, sa.and_(ItemExam.item_id == Response.item_id, ItemExam.exam == exam))
-        .where(Response.user_id == user.id, Response.correct.is_not(None), Item.type == "mcq")
-        .group_by(Item.topic, weeks)
-    )
-    return [tuple(row) for row in db.session.execute(stmt).all()]
+def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, int, int, float, int]]:
+    """(topic, weeks_ago, answers, correct, seconds sum, timed answers) from the learner's rollup rows."""
+    this_week = week_of(now)
+    rows = db.session.execute(
+        sa.select(AnswerRollup.topic, AnswerRollup.week, AnswerRollup.answered, AnswerRollup.correct, AnswerRollup.seconds_sum, AnswerRollup.timed)
+        .where(AnswerRollup.user_id == user.id, AnswerRollup.exam == exam)
+    ).all()
+    return [(topic, (this_week - week).days // 7, answered, correct, secs, timed) for topic, week, answered, correct, secs, timed in rows]
 
 
 def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
@@ -125,7 +109,10 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
             .order_by(Attempt.submitted_at)
         )
     )
-    readiness = predict([s.evidence for s in sections], blueprint.pass_percent, [a.score_pct or 0 for a in _real_attempts(exams)])
+    counts = exam_counts(exams)
+    # a simulation left mostly empty measures nothing: only those at least half answered count
+    measured = [a.score_pct or 0 for a in exams if a.id in counts and counts[a.id][1] * 2 >= counts[a.id][0]]
+    readiness = predict([s.evidence for s in sections], blueprint.pass_percent, measured)
     weakest = sorted((s for s in sections if s.accuracy is not None), key=lambda s: s.accuracy)[:3]
     weeks = [WeekPoint(w, *week_totals[w]) for w in range(WEEKS_SHOWN - 1, -1, -1) if w in week_totals]
     case_by_setting, case_errors = case_summary(user)
@@ -136,6 +123,7 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
         readiness=readiness,
         weeks=weeks,
         exams=exams,
+        exam_counts=counts,
         pace_seconds=round(seconds_sum / timed, 1) if timed else None,
         exam_pace_seconds=(blueprint.pace_minutes_per_question or 0) * 60 or None,
         weakest=weakest,
@@ -148,10 +136,10 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     )
 
 
-def _real_attempts(exams: list[Attempt]) -> list[Attempt]:
-    """Simulations where the learner answered at least half: an exam left empty measures nothing."""
+def exam_counts(exams: list[Attempt]) -> dict[int, tuple[int, int]]:
+    """attempt id -> (questions served, questions answered), one grouped query."""
     if not exams:
-        return []
+        return {}
     ids = [a.id for a in exams]
     rows = db.session.execute(
         sa.select(AttemptItem.attempt_id, sa.func.count(AttemptItem.id), sa.func.count(Response.id))
@@ -159,8 +147,7 @@ def _real_attempts(exams: list[Attempt]) -> list[Attempt]:
         .where(AttemptItem.attempt_id.in_(ids))
         .group_by(AttemptItem.attempt_id)
     ).all()
-    counts = {attempt_id: (served, answered) for attempt_id, served, answered in rows}
-    return [a for a in exams if a.id in counts and counts[a.id][1] * 2 >= counts[a.id][0]]
+    return {attempt_id: (served, answered) for attempt_id, served, answered in rows}
 
 
 ERROR_KINDS = {
@@ -174,36 +161,10 @@ ERROR_KINDS = {
 
 
 def case_summary(user: User) -> tuple[dict[str, tuple[int, float]], dict[str, int]]:
-    """Coding-case accuracy by setting, and counts of each kind of error, from the grade reports."""
-    stmt = (
-        sa.select(Item.setting, sa.func.count(), sa.func.avg(Response.score))
-        .select_from(Response)
-        .join(Item, Item.id == Response.item_id)
-        .where(Response.user_id == user.id, Item.type == "case", Response.score.is_not(None))
-        .group_by(Item.setting)
-    )
-    by_setting = {setting: (int(n), round(100 * float(avg or 0), 1)) for setting, n, avg in db.session.execute(stmt).all()}
-    errors = {key: 0 for key in ERROR_KINDS}
-    reports = db.session.scalars(
-        sa.select(Response.report_json)
-        .join(Item, Item.id == Response.item_id)
-        .where(Response.user_id == user.id, Item.type == "case", Response.report_json != "")
-        .order_by(Response.id.desc())
-        .limit(200)
-    )
-    for raw in reports:
-        for line in json.loads(raw).get("lines", []):
-            verdict, kind = line.get("verdict"), line.get("kind")
-            if kind == "sequencing" and verdict == "wrong":
-                errors["sequencing"] += 1
-            elif kind in ("modifiers", "units") and verdict in ("wrong", "missing"):
-                errors[kind] += 1
-            elif verdict in ("partial", "incomplete"):
-                errors["specificity"] += 1
-            elif verdict in ("extra", "invalid", "not_reportable"):
-                errors["extra"] += 1
-            elif verdict == "missing" and kind in ("diagnosis", "procedure", "pcs"):
-                errors["missing"] += 1
+    """Coding-case accuracy by setting, and counts of each kind of error, from the case rollups."""
+    rows = db.session.scalars(sa.select(CaseRollup).where(CaseRollup.user_id == user.id)).all()
+    by_setting = {r.setting: (r.attempts, round(100 * r.score_sum / r.attempts, 1) if r.attempts else 0.0) for r in rows}
+    errors = {key: sum(getattr(r, key) for r in rows) for key in ERROR_KINDS}
     return by_setting, errors
 
 
@@ -248,7 +209,7 @@ def delete_account(user: User) -> None:
     attempt_ids = sa.select(Attempt.id).where(Attempt.user_id == user.id)
     item_ids = sa.select(AttemptItem.id).where(AttemptItem.attempt_id.in_(attempt_ids))
     db.session.execute(sa.update(ItemReport).where(ItemReport.attempt_item_id.in_(item_ids)).values(attempt_item_id=None))
-    for model in (ItemReport, ReviewLog, ReviewCard):
+    for model in (ItemReport, ReviewLog, ReviewCard, AnswerRollup, CaseRollup):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     db.session.execute(sa.delete(Response).where(Response.user_id == user.id))
     db.session.execute(sa.delete(AttemptItem).where(AttemptItem.attempt_id.in_(attempt_ids)))

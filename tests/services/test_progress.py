@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Attempt, AttemptItem, Item, Response, ReviewCard, User
-from study.services import bank, exams, practice, progress
+from study.services import bank, exams, practice, progress, rollups
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 
@@ -33,6 +33,7 @@ def history(user, answers):
             Response(attempt_item_id=ai.id, user_id=user.id, item_id=item.id, answer_json='{"selected": ["A"]}',
                      correct=correct, score=1.0 if correct else 0.0, answered_at=NOW - timedelta(days=days_ago), seconds=seconds)
         )
+        rollups.add_mcq_answer(user.id, item.id, correct, seconds, NOW - timedelta(days=days_ago))
     db.session.commit()
     return attempt
 
