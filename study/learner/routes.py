@@ -468,7 +468,9 @@ def _render_dashboard(learner):
         board = progress_service.dashboard(learner, exam, now())
     except ServiceError as exc:
         abort(exc.status)
-    return render_template("learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS)
+    return render_template(
+        "learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS, csrf_form=CsrfForm()
+    )
 
 
 @bp.route("/account/data.<fmt>")

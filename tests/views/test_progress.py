@@ -44,3 +44,23 @@ def test_delete_account_needs_the_password(client, login_as):
     db.session.expire_all()
     assert db.session.get(User, user_id) is None
     assert client.get("/progress").status_code == 302  # signed out
+
+
+def test_weakest_section_starts_a_practice_set_in_one_click(client, login_as, tmp_path):
+    from datetime import datetime, timezone
+
+    from study.services import attempts, bank, practice
+    from tests.learning_bank import write_learning_bank
+
+    bank.import_bank(write_learning_bank(tmp_path / "bank"))
+    user = login_as("learner")
+    now = datetime.now(timezone.utc)
+    attempt = practice.start_practice(user, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 6, "all"), now)
+    for ai in attempt.items:
+        item = attempts.version_item(ai)
+        wrong = next(o.letter for o in attempts.shown_options(ai, item) if o.original not in item.answer)
+        practice.answer(user, attempt.id, ai.position, [wrong], 30, now)
+    page = client.get("/progress?exam=CPC").get_data(as_text=True)
+    assert "Practise 10 now" in page
+    start = client.post("/practice", data={"exam": "CPC", "size": "10", "mode": "all", "topics": ["icd-10-cm"]})
+    assert start.status_code == 302 and "/practice/" in start.headers["Location"]
