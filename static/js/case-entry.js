@@ -68,10 +68,19 @@
   form.querySelectorAll(".code-input").forEach(function (i) { if (i.value) check(i); });
 
   // row controls: Add row, and on a row: Alt+ArrowUp / Alt+ArrowDown move it, buttons too
+  function rowName(li) { return (li.querySelector("label") || {}).textContent || "row"; }
+  function nameTools(li) {
+    // the buttons say which row they act on, so their names follow the row when it moves
+    var name = rowName(li);
+    li.querySelectorAll("[data-row-action]").forEach(function (b) {
+      b.setAttribute("aria-label", b.getAttribute("data-row-action") + ": " + name);
+    });
+  }
   function renumber(list) {
     Array.prototype.forEach.call(list.children, function (li, n) {
       var label = li.querySelector("label");
       if (label) label.textContent = label.textContent.replace(/\d+$/, String(n + 1));
+      nameTools(li);
     });
   }
   function move(li, dir) {
@@ -89,21 +98,26 @@
     [["↑", "Move up", -1], ["↓", "Move down", 1]].forEach(function (spec) {
       var b = document.createElement("button");
       b.type = "button"; b.className = "link-button"; b.textContent = spec[0];
-      b.setAttribute("aria-label", spec[1] + ": " + (li.querySelector("label") || {}).textContent);
+      b.setAttribute("data-row-action", spec[1]);
       b.addEventListener("click", function () { move(li, spec[2]); });
       group.appendChild(b);
     });
     var del = document.createElement("button");
     del.type = "button"; del.className = "link-button"; del.textContent = "Remove";
-    del.setAttribute("aria-label", "Remove " + (li.querySelector("label") || {}).textContent);
+    del.setAttribute("data-row-action", "Remove");
     del.addEventListener("click", function () {
       var list = li.parentNode;
+      if (list.children.length === 1) {  // the last row stays (Add a row copies it): empty it instead
+        li.querySelectorAll("input").forEach(function (i) { i.value = ""; message(i, "", ""); });
+        conflicts(); li.querySelector("input").focus(); return;
+      }
       var next = li.nextElementSibling || li.previousElementSibling;
       list.removeChild(li); renumber(list); conflicts();
       if (next) next.querySelector("input").focus();
     });
     group.appendChild(del);
     li.appendChild(group);
+    nameTools(li);
     li.addEventListener("keydown", function (e) {
       if (e.altKey && e.key === "ArrowUp") { e.preventDefault(); move(li, -1); }
       if (e.altKey && e.key === "ArrowDown") { e.preventDefault(); move(li, 1); }
@@ -112,7 +126,13 @@
   form.querySelectorAll(".code-rows").forEach(function (list) {
     Array.prototype.forEach.call(list.children, addControls);
     var add = document.createElement("button");
+    var what = { dx: "diagnoses", px: "procedures", pcs: "PCS procedures" }[list.parentNode.getAttribute("data-rows")];
     add.type = "button"; add.className = "button secondary small"; add.textContent = "Add a row";
+    if (what) {  // the visible words stay first in the name (voice control), the list is added for screen readers
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden"; hidden.textContent = " to " + what;
+      add.appendChild(hidden);
+    }
     add.addEventListener("click", function () {
       var last = list.lastElementChild;
       var copy = last.cloneNode(true);
@@ -123,7 +143,7 @@
         var label = copy.querySelector("label[for='" + old + "']"); if (label) label.htmlFor = i.id;
         if (i.getAttribute("aria-describedby")) i.setAttribute("aria-describedby", i.getAttribute("aria-describedby") + "-" + stamp);
       });
-      var msg = copy.querySelector(".code-msg"); if (msg) { msg.id = msg.id + "-" + stamp; msg.textContent = ""; }
+      var msg = copy.querySelector(".code-msg"); if (msg) { msg.id = msg.id + "-" + stamp; msg.textContent = ""; msg.className = "code-msg"; }
       list.appendChild(copy); renumber(list); addControls(copy);
       copy.querySelector("input").focus();
     });

@@ -29,9 +29,22 @@
       });
       if (s <= 0) {
         window.clearInterval(timer);
-        // the server submits at the deadline; show the result it made
-        window.setTimeout(function () { window.location.assign(bar.getAttribute("data-result-url")); }, 1500);
+        // the server submits the attempt once its tolerance for answers still in flight has passed:
+        // say so once, ask its clock until it is closed, then show the result it made (instead of
+        // reloading the page again and again while the attempt is still open)
+        announce.textContent = "Time is up. Your exam is being submitted.";
+        bar.classList.add("is-warning");
+        waitForSubmission();
       }
+    }
+    function waitForSubmission() {
+      fetch(bar.getAttribute("data-clock-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (d && !d.open) window.location.assign(bar.getAttribute("data-result-url"));
+          else window.setTimeout(waitForSubmission, 2000);
+        })
+        .catch(function () { window.setTimeout(waitForSubmission, 5000); });
     }
     var timer = window.setInterval(tick, 1000);
     tick();
@@ -76,9 +89,10 @@
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox" || t.tagName === "TEXTAREA"))) return;
-    var key = e.key.toUpperCase();
-    var option = form.querySelector("#opt-" + key);
-    if (option && key.length === 1 && "ABCDEF".indexOf(key) >= 0) {
+    var key = (e.key || "").toUpperCase();
+    // only A-F reach the selector: other keys (".", "?", "[") are no shortcut and not valid in an id selector
+    var option = key.length === 1 && "ABCDEF".indexOf(key) >= 0 ? form.querySelector("#opt-" + key) : null;
+    if (option) {
       e.preventDefault(); option.click(); option.focus(); return;
     }
     if (key === "N" || key === "P") {

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from study.careers.recommend import (
@@ -16,20 +17,24 @@ MIN_WEEKS_AHEAD = 1
 MAX_YEARS_AHEAD = 3
 
 
+def _choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class StartAssessmentForm(FlaskForm):
     setting = RadioField(
         "Where would you most like to work?",
-        choices=list(SETTING_CHOICES),
+        choices=_choices(SETTING_CHOICES),
         validators=[InputRequired("Choose the setting you would most like to work in.")],
     )
     work_style = RadioField(
         "Which kind of work suits you better?",
-        choices=list(WORK_STYLE_CHOICES),
+        choices=_choices(WORK_STYLE_CHOICES),
         validators=[InputRequired("Choose the kind of work that suits you better.")],
     )
     interest = RadioField(
         "Which task sounds more interesting?",
-        choices=list(INTEREST_CHOICES),
+        choices=_choices(INTEREST_CHOICES),
         validators=[InputRequired("Choose the task that sounds more interesting.")],
     )
     weekly_hours = IntegerField(

@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 # ------------------------------------------------------------------ the questionnaire's answers
@@ -316,7 +316,7 @@ class Recommendation:
     notes: tuple[str, ...] = ()  # answers that favoured no path (e.g. remote work)
     tied: tuple[str, ...] = ()  # the paths that shared the top score, when there was a tie
     tie_break: str = ""
-    contradictions: tuple[str, ...] = field(default=())
+    contradictions: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -13,7 +13,7 @@ from werkzeug.routing import BuildError
 
 from study.careers import bp, content
 from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
-from study.careers.recommend import ANSWER_LABELS, Preferences
+from study.careers.recommend import Preferences
 from study.security import public
 from study.services import NotFound, ServiceError
 from study.services import careers as career_service
@@ -39,7 +39,7 @@ def careers_date(value: date | datetime) -> str:
 
 @bp.context_processor
 def careers_globals():
-    return {"careers": content, "answer_labels": ANSWER_LABELS, "practice_href": practice_href}
+    return {"careers": content, "practice_href": practice_href}
 
 
 # ------------------------------------------------------------------ the explorer
@@ -110,6 +110,9 @@ def diagnostic():
     except NotFound:
         flash("Answer a few questions about yourself first.", "info")
         return redirect(url_for("careers.assessment"))
+    if career_service.has_result(session):
+        flash("You have already answered this diagnostic. Take the self-assessment again for new questions.", "info")
+        return redirect(url_for("careers.result"))
     given: dict[str, str] = {}
     missing: list = []
     if form.validate_on_submit():

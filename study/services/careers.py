@@ -36,7 +36,7 @@ from study.extensions import db
 from study.grading.mcq import grade_mcq
 from study.models import Blueprint, Item, User
 from study.models.careers import CareerAssessment
-from study.services import NotFound, ServiceError
+from study.services import Conflict, NotFound, ServiceError
 from study.services.bank import parsed_item
 
 SESSION_KEY = "careers"
@@ -239,10 +239,13 @@ def diagnostic_questions(session: Mapping) -> list[DiagnosticQuestion]:
 
 def submit_diagnostic(session: MutableMapping, answers: Mapping[str, str]) -> list[DiagnosticQuestion]:
     """Keep the answers when every question has one (a letter or "I don't know yet"); otherwise
-    change nothing and return the questions still unanswered."""
+    change nothing and return the questions still unanswered. A submitted diagnostic is final
+    (Conflict): its result page shows the answers."""
     state = _state(session)
     if state is None:
         raise NotFound("Start with the questionnaire.")
+    if isinstance(state.get("answers"), dict):  # the result page has shown the key since
+        raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
     chosen: dict[str, str] = {}
     missing = []
     for question, parsed in _questions(state["items"]):

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD, make_user
 FAST = 5_000  # ms: every expectation here is about a local server
 
 # ------------------------------------------------------------------ a small bank of our own
-# stem words -> (text of the right option, text of a wrong option, rationale's first sentence, a why-not line)
+# id -> the item; the rationale's first sentence and the why-not line must never reach an open exam
 MCQS = {
     "cpc-icd-0901": dict(
         topic="icd-10-cm",
@@ -210,6 +210,14 @@ def learner(live_app, bank_root):
     return _make
 
 
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    page.set_default_timeout(FAST)
+    expect.set_options(timeout=FAST)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def sign_in(page, email):
     page.goto("/account/signin")
     page.get_by_label("E-mail address").fill(email)
@@ -240,6 +248,7 @@ def test_practice_set_with_feedback_summary_and_problem_report(page, axe_check, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice")
     axe_check(page)
     page.get_by_label("Number of questions").fill("3")
+    expect(page.get_by_label("Number of questions")).to_have_value("3")
     page.get_by_role("button", name="Start practice").click()
 
     outcomes = []
@@ -291,7 +300,9 @@ def test_practice_set_with_feedback_summary_and_problem_report(page, axe_check, 
 
     from study.models import ItemReport
 
-    reports = query(live_app, lambda db: [(r.kind, r.comment, r.attempt_item_id is not None) for r in db.session.scalars(sa.select(ItemReport))])
+    reports = query(
+        live_app, lambda db: [(r.kind, r.comment, r.attempt_item_id is not None) for r in db.session.scalars(sa.select(ItemReport))]
+    )
     assert reports == [("typo", "Option C reads oddly.", True)]
     assert page.js_errors == []
 
@@ -326,7 +337,7 @@ def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page,
     # add a row (focus goes to it), then move the fracture up with the keyboard
     dx_rows = page.locator("[data-rows=dx] .code-row")
     before = dx_rows.count()
-    page.locator("[data-rows=dx]").get_by_role("button", name="Add a row").click()
+    page.get_by_role("button", name="Add a row to diagnoses").click()
     expect(dx_rows).to_have_count(before + 1)
     expect(dx_rows.last.locator("input")).to_be_focused()
     page.locator("input[name=dx]").nth(1).focus()
@@ -335,6 +346,9 @@ def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page,
     expect(page.locator("input[name=dx]").nth(1)).to_have_value("W01.0XXA")
     expect(page.locator("input[name=dx]").nth(0)).to_be_focused()
     expect(page.get_by_label("Diagnosis 1", exact=True)).to_have_value("S52.501A")
+    # the row's buttons are named after its new place
+    expect(dx_rows.first.get_by_role("button", name="Move up: Diagnosis 1")).to_be_visible()
+    expect(dx_rows.nth(1).get_by_role("button", name="Remove: Diagnosis 2")).to_be_visible()
 
     page.get_by_label("Code 1", exact=True).fill("25600")
     page.locator("#px-mod-0").fill("RT")
@@ -390,6 +404,11 @@ def test_shortened_exam_flag_palette_review_reload_and_submit(page, axe_check, l
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 3")
     _assert_no_secrets(page.content())
     axe_check(page)
+    # keys that are no shortcut do nothing (and break nothing)
+    for key in (".", "?", "Shift", "z"):
+        page.keyboard.press(key)
+    assert page.js_errors == []
+    expect(page.locator("input[name=answer]:checked")).to_have_count(0)
     # keyboard: B chooses the second option and saves it at once
     with page.expect_response(re.compile(r"/api/exams/\d+/answers$")) as saved:
         page.keyboard.press("b")
@@ -460,9 +479,14 @@ def test_exam_is_submitted_automatically_at_the_deadline_and_late_answers_are_re
         page.keyboard.press("b")
     assert saved.value.ok
     token = page.locator("input[name=csrf_token]").first.input_value()
+    visited = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url) if frame == page.main_frame else None)
 
-    # nobody touches anything: the page ends up on the score report, submitted automatically
-    expect(page.get_by_role("heading", level=1)).to_have_text("CPC score report", timeout=30_000)
+    # nobody touches anything: at the deadline the page says so once (no reloading back and forth
+    # while the server's tolerance runs), then lands on the score report, submitted automatically
+    expect(page.locator("[data-time-announce]")).to_have_text("Time is up. Your exam is being submitted.", timeout=10_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("CPC score report", timeout=20_000)
+    assert [re.sub(r"^.*/attempts/\d+", "", u) for u in visited] == ["/result"]
     expect(page.locator(".score-line")).to_contain_text("submitted automatically")
     expect(page.get_by_text("Answered 1 of 3")).to_be_visible()
     axe_check(page)

@@ -11,7 +11,7 @@ import pytest
 from study.careers.recommend import Preferences
 from study.extensions import db
 from study.models import CareerAssessment, Item
-from study.services import NotFound, ServiceError
+from study.services import Conflict, NotFound, ServiceError
 from study.services import bank
 from study.services import careers as career_service
 from tests.careers import RATIONALE_MARKER, SMALL_BANK_ITEMS, answers_of, write_small_bank
@@ -35,7 +35,7 @@ def _areas(keys):
 
 def test_draw_spreads_over_areas_and_topics_and_skips_unusable_items(small_bank):
     keys = career_service.draw_diagnostic(per_area=3, rng=random.Random(1))
-    assert len(keys) == len(set(keys)) == 15
+    assert len(keys) == len(set(keys)) == 14
     assert _areas(keys) == {"terminology": 3, "outpatient": 3, "inpatient": 3, "billing": 3, "compliance": 2}
     for unusable in ("car-comp-multi", "car-clm-draft", "car-anes-001"):
         assert unusable not in keys
@@ -111,6 +111,9 @@ def test_grading_scores_each_area_and_counts_dont_know_as_wrong(small_bank):
     assert career_service.has_result(session)
     stored = session[career_service.SESSION_KEY]["answers"]
     assert stored[terminology[0]] == career_service.DONT_KNOW
+
+    with pytest.raises(Conflict):  # final: the result page shows the key
+        career_service.submit_diagnostic(session, answers_of(keys))
 
     result = career_service.current_result(session, TODAY)
     scores = {s.area: (s.correct, s.total) for s in result.scores}
