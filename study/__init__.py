@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from study import admin, auth, codebook, learner, main
-    from study import careers
+    from study import careers, instructor
 
     app.register_blueprint(main.bp)
     app.register_blueprint(learner.bp)
@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(careers.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(instructor.bp)
+    # the instructor home lists only the tools whose pages exist
+    app.config["INSTRUCTOR_ENDPOINTS"] = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("instructor.")}
     return app
 
 

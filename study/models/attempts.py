@@ -33,6 +33,8 @@ class Attempt(db.Model):
     auto_submitted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0)
     score_pct: Mapped[float | None] = mapped_column(sa.Float)
+    # set when the attempt was started from a cohort assignment
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id", ondelete="SET NULL"), index=True)
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
@@ -141,7 +143,10 @@ class ItemReport(db.Model):
     attempt_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attempt_item.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(20))  # wrong-key | typo | unclear | other
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)  # open | fixed | replied | dismissed
+    resolution: Mapped[str] = mapped_column(sa.Text, default="")  # the instructor's reply or note
+    resolved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

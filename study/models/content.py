@@ -58,6 +58,8 @@ class Item(db.Model):
     # where the item comes from: "file" (the bank folder) or "web" (authored or imported in the browser)
     origin: Mapped[str] = mapped_column(sa.String(8), default="file")
     path: Mapped[str] = mapped_column(sa.String(400), default="")  # relative to the bank root
+    # the instructor who authored it in the browser (None for items from files)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("item_version.id", use_alter=True, name="fk_item_current_version_id_item_version")
     )

@@ -1,0 +1,2 @@
+"""Instructor routes: analysis (see study/instructor/__init__.py)."""
+from study.instructor import bp  # noqa: F401

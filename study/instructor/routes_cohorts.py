@@ -1,0 +1,2 @@
+"""Instructor routes: cohorts (see study/instructor/__init__.py)."""
+from study.instructor import bp  # noqa: F401

@@ -1,0 +1,77 @@
+"""Instructors' world: cohorts of learners, assignments, and the log of regrades."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from study.extensions import db
+from study.models.base import UTCDateTime, utcnow
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    join_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    exam: Mapped[str | None] = mapped_column(sa.String(10))  # the exam the class prepares for
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[CohortMember]] = relationship(cascade="all, delete-orphan", back_populates="cohort")
+    assignments: Mapped[list[Assignment]] = relationship(
+        cascade="all, delete-orphan", back_populates="cohort", order_by="Assignment.due_at"
+    )
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_member"
+
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members")
+
+
+class Assignment(db.Model):
+    """Work set for a cohort: a practice set (chosen items or a rule), a case set, or an exam."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # practice | cases | exam
+    title: Mapped[str] = mapped_column(sa.String(200))
+    # practice: {"items": [...]} or {"topics": [...], "difficulty": ..., "size": N, "exam": ...};
+    # cases: {"items": [...]}; exam: {"exam": "CPC"}
+    config_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="assignments")
+
+    __table_args__ = (sa.CheckConstraint("kind in ('practice', 'cases', 'exam')", name="kind_known"),)
+
+    @property
+    def config(self) -> dict:
+        return json.loads(self.config_json or "{}")
+
+
+class RegradeLog(db.Model):
+    """Every regrade of past attempts after a key was corrected."""
+
+    __tablename__ = "regrade_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    mode: Mapped[str] = mapped_column(sa.String(12))  # new-key | best-of
+    to_version_id: Mapped[int] = mapped_column(sa.ForeignKey("item_version.id"))
+    responses_changed: Mapped[int] = mapped_column(sa.Integer, default=0)
+    details_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # [{response_id, old_score, new_score}]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
