@@ -4,20 +4,27 @@
   var form = document.querySelector("[data-codebook-search]");
   var results = document.querySelector("[data-codebook-results]");
   if (!form || !results || !window.fetch) return;
+  // in a panel, Enter searches in place too (without JavaScript the form opens the code book in a new tab)
+  if (form.hasAttribute("data-panel")) {
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  }
   var input = form.querySelector("input[type=search]");
   var timer = null;
   var latest = 0;
   function run() {
     var q = input.value.trim();
     var ticket = ++latest;
-    var url = form.action + "?partial=1&q=" + encodeURIComponent(q);
+    var panel = form.hasAttribute("data-panel");
+    var url = form.action + "?partial=1" + (panel ? "&panel=1" : "") + "&q=" + encodeURIComponent(q);
     fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         if (ticket !== latest) return; // a newer query already answered
         results.innerHTML = html;
-        var state = q ? "?q=" + encodeURIComponent(q) : "";
-        window.history.replaceState(null, "", form.action + state);
+        if (!panel) { // the code book page keeps its address in step; a panel on another page does not
+          var state = q ? "?q=" + encodeURIComponent(q) : "";
+          window.history.replaceState(null, "", form.action + state);
+        }
       })
       .catch(function () { /* keep the last results; Enter still submits */ });
   }

@@ -33,3 +33,24 @@ def test_dashboard_after_some_practice(page, live_app, axe_check, tmp_path):
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert page.js_errors == []
+
+
+def test_code_book_panel_beside_a_case(page, live_app, axe_check, tmp_path):
+    from study.services import bank
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        make_user(email="eve@example.org")
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill("eve@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/cases")
+    page.get_by_role("button", name="Code this case").first.click()
+    url = page.url
+    page.get_by_text("Code book (ICD-10-CM lookup)").click()
+    page.get_by_label("Search codes by words or code").fill("diab nephrop")
+    expect(page.locator(".panel-results")).to_contain_text("E11.21")
+    assert page.url == url  # the case stays where it is
+    expect(page.get_by_role("heading", name="Documentation")).to_be_visible()
+    axe_check(page)
