@@ -1,6 +1,7 @@
 """Progress dashboard speed: a learner with 100,000 answers across every section and 50 exams.
 
 Usage: .venv/bin/python benchmarks/dashboard.py   (after `make setup`; uses DATABASE_URL or instance/)
+       .venv/bin/python benchmarks/dashboard.py --postgres   (a scratch schema on TEST_DATABASE_URL)
 Prints the median and p95 time to compute and render /progress, against a page that reads one row
 (/account/password) measured in the same run. The benchmark learner is deleted afterwards.
 """
@@ -94,9 +95,42 @@ def build_learner(db, now):
 
 
 def main() -> None:
+    if "--postgres" in sys.argv:
+        return on_postgres()
     from study import create_app
 
     app = create_app()
+    run(app)
+
+
+def on_postgres() -> None:
+    """Build a scratch schema on TEST_DATABASE_URL with the code sets and the bank, then run."""
+    import os
+    import tempfile
+
+    from flask_migrate import upgrade
+
+    from study.config import normalise_database_url
+    from tests.support import make_app, scratch_database
+
+    if not os.environ.get("TEST_DATABASE_URL"):
+        sys.exit("--postgres needs TEST_DATABASE_URL")
+    os.environ["CODEPREP_TEST_BACKEND"] = "postgres"
+    os.environ["TEST_DATABASE_URL"] = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    tmp = Path(tempfile.mkdtemp())
+    with scratch_database(tmp) as url:
+        app = make_app(url, str(tmp / "instance"), TESTING=False)
+        with app.app_context():
+            from study.services import bank, codes
+
+            upgrade()
+            codes.load_icd10cm()
+            codes.load_project_lists()
+            bank.import_bank(Path(__file__).resolve().parent.parent / "question_bank")
+        run(app)
+
+
+def run(app) -> None:
     app.config["RATELIMIT_ENABLED"] = False
     with app.app_context():
         from study.extensions import db

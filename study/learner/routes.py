@@ -23,6 +23,14 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _or_abort(call, *args, **kwargs):
+    """Call a service; a refusal becomes its HTTP status (403 not yours, 404 missing, 409 closed...)."""
+    try:
+        return call(*args, **kwargs)
+    except ServiceError as exc:
+        abort(exc.status)
+
+
 def _fail(exc: ServiceError):
     if exc.status in (403, 404):
         abort(exc.status)
@@ -67,10 +75,7 @@ def practice_new():
 @bp.route("/practice/<int:attempt_id>")
 @login_required
 def practice(attempt_id: int):
-    try:
-        attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
-    except ServiceError as exc:
-        abort(exc.status)
+    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
     position = practice_service.current_position(attempt)
     if position is None or not attempt.is_open:
         return redirect(url_for("learner.practice_summary", attempt_id=attempt.id))
@@ -129,20 +134,14 @@ def practice_question(attempt_id: int, position: int):
 def practice_end(attempt_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        practice_service.end_early(current_user, attempt_id, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    _or_abort(practice_service.end_early, current_user, attempt_id, now())
     return redirect(url_for("learner.practice_summary", attempt_id=attempt_id))
 
 
 @bp.route("/practice/<int:attempt_id>/summary")
 @login_required
 def practice_summary(attempt_id: int):
-    try:
-        attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
-    except ServiceError as exc:
-        abort(exc.status)
+    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
     rows = []
     for ai in attempt.items:
         item = attempt_service.version_item(ai)
@@ -185,10 +184,7 @@ def cases():
 def case_start(key: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        attempt = case_service.start_case(current_user, key, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    attempt = _or_abort(case_service.start_case, current_user, key, now())
     return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
 
 
@@ -228,10 +224,7 @@ def case_lists_from_form() -> dict:
 @bp.route("/cases/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def case_attempt(attempt_id: int):
-    try:
-        attempt = attempt_service.get_attempt(current_user, attempt_id, "case")
-    except ServiceError as exc:
-        abort(exc.status)
+    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -377,10 +370,7 @@ def exam_review(attempt_id: int):
 def exam_submit(attempt_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        exam_service.submit(current_user, attempt_id, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    _or_abort(exam_service.submit, current_user, attempt_id, now())
     return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
 
 
@@ -464,10 +454,7 @@ def _render_dashboard(learner):
     from study.services import progress as progress_service
 
     exam = request.args.get("exam", "CPC")
-    try:
-        board = progress_service.dashboard(learner, exam, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    board = _or_abort(progress_service.dashboard, learner, exam, now())
     return render_template(
         "learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS, csrf_form=CsrfForm()
     )
