@@ -11,12 +11,13 @@ def home():
 
     from flask_login import current_user
 
-    panel = None
+    panel, assignments = None, []
     if current_user.is_authenticated:
-        from study.services import learner_home
+        from study.services import cohorts, learner_home
 
         panel = learner_home.home_panel(current_user, datetime.now(timezone.utc))
-    return render_template("main/home.html", panel=panel)
+        assignments = [a for a in cohorts.assignments_for(current_user, datetime.now(timezone.utc)) if a.state == "open"]
+    return render_template("main/home.html", panel=panel, assignments=assignments)
 
 
 @bp.route("/healthz")

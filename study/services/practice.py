@@ -35,6 +35,7 @@ class PracticeChoice:
     difficulty: str | None
     size: int
     mode: str
+    item_ids: tuple[int, ...] = ()  # a chosen set (cohort assignments): only these items
 
 
 def due_count(user: User, now: datetime) -> int:
@@ -72,6 +73,8 @@ def start_practice(user: User, choice: PracticeChoice, now: datetime) -> Attempt
         raise ServiceError("Unknown practice mode.")
     size = max(1, min(choice.size, MAX_SIZE))
     stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty)
+    if choice.item_ids:
+        stmt = stmt.where(Item.id.in_(choice.item_ids))
     if choice.mode == "due":
         ids = _due_item_ids(user, now, size)
         by_id = {i.id: i for i in db.session.scalars(stmt.where(Item.id.in_(ids)))}

@@ -1,0 +1,79 @@
+"""Learner views for cohorts: join with a code, the list of assignments, start an assignment.
+Thin: validate, call one service in study/services/cohorts.py, render or redirect."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from study.learner import bp
+from study.learner.forms import CsrfForm
+from study.models import Attempt
+from study.services import ServiceError
+from study.services import cohorts as cohort_service
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class JoinCohortForm(FlaskForm):
+    code = StringField(
+        "Join code",
+        description="The code your instructor gave you, for example K7M2-PQ9X.",
+        validators=[DataRequired("Enter the join code."), Length(max=32)],
+    )
+    submit = SubmitField("Join")
+
+
+def attempt_url(attempt: Attempt) -> str:
+    if attempt.kind == "exam":
+        return url_for("learner.exam_question", attempt_id=attempt.id, position=1)
+    if attempt.kind == "case":
+        return url_for("learner.case_attempt", attempt_id=attempt.id)
+    return url_for("learner.practice", attempt_id=attempt.id)
+
+
+@bp.route("/cohorts/join", methods=["GET", "POST"])
+@login_required
+def cohort_join():
+    form = JoinCohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = cohort_service.join_cohort(current_user, form.code.data)
+        except ServiceError as exc:
+            form.code.errors = list(form.code.errors) + [str(exc)]
+        else:
+            flash(f"You joined {cohort.name}.", "success")
+            return redirect(url_for("learner.assignments"))
+    status = 400 if form.errors else 200
+    return render_template("learner/cohorts/join.html", form=form, cohorts=cohort_service.learner_cohorts(current_user)), status
+
+
+@bp.route("/assignments")
+@login_required
+def assignments():
+    rows = cohort_service.assignments_for(current_user, now())
+    groups = {state: [r for r in rows if r.state == state] for state in ("open", "upcoming", "done")}
+    return render_template(
+        "learner/cohorts/assignments.html", groups=groups, cohorts=cohort_service.learner_cohorts(current_user), form=CsrfForm()
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
+@login_required
+def assignment_start(assignment_id: int):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = cohort_service.start_assignment(current_user, assignment_id, now(), case_key=request.form.get("case") or None)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            abort(exc.status)
+        flash(str(exc), "error")
+        return redirect(url_for("learner.assignments"))
+    return redirect(attempt_url(attempt))

@@ -1,0 +1,494 @@
+"""Cohorts and assignments: join codes, work set with open and due dates, extra time, results.
+
+An instructor sees and changes only their own cohorts (admins see all); every function that takes
+an id checks that here. Learners join with a code and start assignments through the existing
+practice, exam and case services; the attempt they get carries `assignment_id`. Work submitted
+after the due date is marked late."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Assignment, Attempt, Blueprint, Cohort, CohortMember, Item, User
+from study.services import Conflict, Forbidden, NotFound, ServiceError
+
+# no look-alikes: 0/O, 1/I/L are left out
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+KINDS = {"practice": "Practice set", "cases": "Case set", "exam": "Exam simulation"}
+MIN_EXTRA_TIME, MAX_EXTRA_TIME = 1.0, 3.0
+MAX_PRACTICE_SIZE = 100
+VERDICTS = ("likely to pass", "borderline", "not yet", "not enough evidence")
+
+
+class FieldError(ServiceError):
+    """A bad value for one form field: the view shows `message` next to `field`."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+# ------------------------------------------------------------------ cohorts
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(sa.select(Cohort.id).where(Cohort.join_code == code)) is None:
+            return code
+
+
+def list_cohorts(user: User) -> list[Cohort]:
+    stmt = sa.select(Cohort).order_by(Cohort.created_at.desc(), Cohort.id.desc())
+    if not user.is_admin:
+        stmt = stmt.where(Cohort.owner_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+def _check_exam(exam: str | None) -> str | None:
+    exam = (exam or "").strip() or None
+    if exam and db.session.get(Blueprint, exam) is None:
+        raise FieldError("exam", f"There is no blueprint for {exam}.")
+    return exam
+
+
+def create_cohort(owner: User, name: str, exam: str | None) -> Cohort:
+    name = (name or "").strip()
+    if not name:
+        raise FieldError("name", "Give the cohort a name.")
+    cohort = Cohort(name=name[:120], owner_id=owner.id, exam=_check_exam(exam), join_code=new_join_code())
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def get_cohort(user: User, cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound("No such cohort.")
+    if cohort.owner_id != user.id and not user.is_admin:
+        raise Forbidden("This cohort belongs to another instructor.")
+    return cohort
+
+
+def members(cohort: Cohort) -> list[User]:
+    users = db.session.scalars(
+        sa.select(User).join(CohortMember, CohortMember.user_id == User.id).where(CohortMember.cohort_id == cohort.id)
+    ).all()
+    return sorted(users, key=lambda u: (u.name.lower(), u.id))
+
+
+def join_cohort(user: User, code: str) -> Cohort:
+    code = normalise_code(code)
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.join_code == code)) if code else None
+    if cohort is None:
+        raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
+    if db.session.get(CohortMember, (cohort.id, user.id)) is None:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+        db.session.commit()
+    return cohort
+
+
+def learner_cohorts(user: User) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            sa.select(Cohort).join(CohortMember).where(CohortMember.user_id == user.id).order_by(Cohort.name)
+        )
+    )
+
+
+def set_extra_time(actor: User, cohort_id: int, user_id: int, multiplier: float | None) -> User:
+    """The accommodation: exam time x multiplier (1.0 to 3.0), for a member of the actor's cohort."""
+    cohort = get_cohort(actor, cohort_id)
+    if db.session.get(CohortMember, (cohort.id, user_id)) is None:
+        raise NotFound("This learner is not in the cohort.")
+    if multiplier is None or not (MIN_EXTRA_TIME <= float(multiplier) <= MAX_EXTRA_TIME):
+        raise FieldError("multiplier", f"Extra time must be between {MIN_EXTRA_TIME} and {MAX_EXTRA_TIME}.")
+    learner = db.session.get(User, user_id)
+    learner.extra_time_multiplier = round(float(multiplier), 2)
+    db.session.commit()
+    return learner
+
+
+# ------------------------------------------------------------------ assignments
+@dataclass
+class AssignmentSpec:
+    kind: str
+    title: str
+    opens_at: datetime | None
+    due_at: datetime | None
+    items: list[str] = field(default_factory=list)  # item keys (practice: MCQs; cases: cases)
+    exam: str | None = None
+    topics: list[str] = field(default_factory=list)
+    difficulty: str | None = None
+    size: int | None = None
+
+
+def parse_keys(text: str) -> list[str]:
+    keys = [k.strip() for k in (text or "").replace(",", " ").split()]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
+    found = set(
+        db.session.scalars(
+            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == "published")
+        )
+    )
+    missing = [k for k in keys if k not in found]
+    if missing:
+        what = "question" if kind == "mcq" else "case"
+        raise FieldError(field_name, f"No published {what} with id: {', '.join(missing[:10])}.")
+    return keys
+
+
+def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
+    if spec.kind == "practice":
+        if spec.items:
+            return {"items": _published_keys(spec.items, "mcq", "items")}
+        exam = _check_exam(spec.exam or cohort.exam)
+        size = 10 if spec.size is None else spec.size
+        if not 1 <= size <= MAX_PRACTICE_SIZE:
+            raise FieldError("size", f"Size must be between 1 and {MAX_PRACTICE_SIZE}.")
+        from study.services.attempts import published_items
+
+        stmt = published_items("mcq", exam, spec.topics or None, spec.difficulty or None)
+        if db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) == 0:
+            raise FieldError("topics", "No published questions match this rule.")
+        return {"exam": exam, "topics": list(spec.topics), "difficulty": spec.difficulty or None, "size": size}
+    if spec.kind == "cases":
+        if not spec.items:
+            raise FieldError("items", "List at least one case id.")
+        return {"items": _published_keys(spec.items, "case", "items")}
+    if spec.kind == "exam":
+        exam = _check_exam(spec.exam or cohort.exam)
+        if not exam:
+            raise FieldError("exam", "Choose the exam to simulate.")
+        return {"exam": exam}
+    raise FieldError("kind", "Choose what to assign.")
+
+
+def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assignment:
+    cohort = get_cohort(actor, cohort_id)
+    title = (spec.title or "").strip()
+    if not title:
+        raise FieldError("title", "Give the assignment a title.")
+    if spec.opens_at is None:
+        raise FieldError("opens_at", "Give the date it opens.")
+    if spec.due_at is None:
+        raise FieldError("due_at", "Give the due date.")
+    if spec.due_at <= spec.opens_at:
+        raise FieldError("due_at", "The due date must be after the opening date.")
+    config = _config(spec, cohort)
+    assignment = Assignment(
+        cohort_id=cohort.id, kind=spec.kind, title=title[:200], config_json=json.dumps(config),
+        opens_at=spec.opens_at, due_at=spec.due_at,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def describe(assignment: Assignment) -> str:
+    config = assignment.config
+    if assignment.kind == "exam":
+        return f"{config['exam']} exam simulation"
+    if config.get("items"):
+        n = len(config["items"])
+        noun = "question" if assignment.kind == "practice" else "case"
+        return f"{n} chosen {noun}{'' if n == 1 else 's'}"
+    parts = [f"{config.get('size')} questions"]
+    if config.get("exam"):
+        parts.append(config["exam"])
+    if config.get("topics"):
+        parts.append("topics: " + ", ".join(config["topics"]))
+    if config.get("difficulty"):
+        parts.append(config["difficulty"])
+    return ", ".join(parts)
+
+
+# ------------------------------------------------------------------ results
+@dataclass
+class Result:
+    status: str  # not started | in progress | done
+    score: float | None = None
+    submitted_at: datetime | None = None
+    late: bool = False
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+def _best(submitted: list[Attempt], due_at: datetime) -> tuple[Attempt, bool]:
+    """The best on-time submission, or (if none was on time) the best late one."""
+    on_time = [a for a in submitted if a.submitted_at <= due_at]
+    pool = on_time or submitted
+    best = max(pool, key=lambda a: (a.score_pct or 0, -a.submitted_at.timestamp()))
+    return best, not on_time
+
+
+def result_of(assignment: Assignment, attempts: list[Attempt]) -> Result:
+    submitted = [a for a in attempts if a.status == "submitted" and a.submitted_at is not None]
+    started = "in progress" if attempts else "not started"
+    if assignment.kind == "cases":
+        keys = assignment.config.get("items", [])
+        chosen = []
+        for key in keys:
+            of_case = [a for a in submitted if a.config.get("case") == key]
+            if not of_case:
+                return Result(started, attempts=attempts)
+            chosen.append(_best(of_case, assignment.due_at))
+        score = round(sum(a.score_pct or 0 for a, _ in chosen) / len(chosen), 1) if chosen else 0.0
+        return Result("done", score, max(a.submitted_at for a, _ in chosen), any(late for _, late in chosen), attempts)
+    if not submitted:
+        return Result(started, attempts=attempts)
+    best, late = _best(submitted, assignment.due_at)
+    return Result("done", best.score_pct or 0.0, best.submitted_at, late, attempts)
+
+
+def _attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Attempt]]:
+    if not assignment_ids:
+        return {}
+    stmt = sa.select(Attempt).where(Attempt.assignment_id.in_(assignment_ids)).order_by(Attempt.started_at)
+    if user_ids is not None:
+        stmt = stmt.where(Attempt.user_id.in_(user_ids))
+    grouped: dict[tuple[int, int], list[Attempt]] = {}
+    for attempt in db.session.scalars(stmt):
+        grouped.setdefault((attempt.assignment_id, attempt.user_id), []).append(attempt)
+    return grouped
+
+
+@dataclass
+class LearnerAssignment:
+    assignment: Assignment
+    result: Result
+    state: str  # upcoming | open | done
+    overdue: bool
+
+    @property
+    def description(self) -> str:
+        return describe(self.assignment)
+
+    @property
+    def cases(self) -> list[str]:
+        return self.assignment.config.get("items", []) if self.assignment.kind == "cases" else []
+
+    def case_status(self, key: str) -> str:
+        of_case = [a for a in self.result.attempts if a.config.get("case") == key]
+        if any(a.status == "submitted" for a in of_case):
+            return "done"
+        return "in progress" if of_case else "not started"
+
+
+def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
+    """Every assignment of the learner's cohorts with its state (upcoming, open or done), soonest due first."""
+    assignments = list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
+    _refresh_exams(user, now)
+    attempts = _attempts_by([a.id for a in assignments], [user.id])
+    rows = []
+    for assignment in assignments:
+        result = result_of(assignment, attempts.get((assignment.id, user.id), []))
+        if result.done:
+            state = "done"
+        elif assignment.opens_at > now:
+            state = "upcoming"
+        else:
+            state = "open"
+        rows.append(LearnerAssignment(assignment, result, state, overdue=not result.done and now > assignment.due_at))
+    return rows
+
+
+def _refresh_exams(user: User, now: datetime) -> None:
+    from study.services import exams as exam_service
+
+    open_exams = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.kind == "exam", Attempt.status == "open", Attempt.assignment_id.is_not(None)
+        )
+    ).all()
+    for attempt in open_exams:
+        exam_service.refresh(attempt, now)
+
+
+def _learner_assignment(user: User, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or db.session.get(CohortMember, (assignment.cohort_id, user.id)) is None:
+        raise NotFound("No such assignment.")
+    return assignment
+
+
+def start_assignment(user: User, assignment_id: int, now: datetime, case_key: str | None = None) -> Attempt:
+    """Start (or resume) the learner's attempt at an assignment through the practice, exam or case service."""
+    from study.services import cases as case_service
+    from study.services import exams as exam_service
+    from study.services import practice as practice_service
+
+    assignment = _learner_assignment(user, assignment_id)
+    if assignment.opens_at > now:
+        raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+    config = assignment.config
+    if assignment.kind == "cases":
+        if case_key not in config.get("items", []):
+            raise NotFound("This case is not part of the assignment.")
+        attempt = case_service.start_case(user, case_key, now)
+    else:
+        kind = "practice" if assignment.kind == "practice" else "exam"
+        _refresh_exams(user, now)
+        existing = db.session.scalar(
+            sa.select(Attempt).where(
+                Attempt.user_id == user.id, Attempt.assignment_id == assignment.id, Attempt.kind == kind, Attempt.status == "open"
+            ).limit(1)
+        )
+        if existing is not None:
+            return existing
+        if assignment.kind == "exam":
+            attempt = exam_service.start_exam(user, config["exam"], now)
+        elif config.get("items"):
+            ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
+            attempt = practice_service.start_practice(
+                user, practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids), now
+            )
+        else:
+            choice = practice_service.PracticeChoice(
+                config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
+            )
+            attempt = practice_service.start_practice(user, choice, now)
+    attempt.assignment_id = assignment.id
+    db.session.commit()
+    return attempt
+
+
+# ------------------------------------------------------------------ instructor views of results
+@dataclass
+class HeatCell:
+    title: str
+    accuracy: float | None  # percent
+    answers: int
+
+    @property
+    def band(self) -> str:
+        if self.accuracy is None:
+            return "heat-none"
+        if self.accuracy >= 80:
+            return "heat-high"
+        if self.accuracy >= 60:
+            return "heat-mid"
+        return "heat-low"
+
+
+    @property
+    def badge(self) -> str:
+        """The existing badge colours for the band (the numbers are in the text as well)."""
+        return {"heat-high": "badge-ok", "heat-mid": "badge-warn", "heat-low": "badge-bad"}.get(self.band, "")
+
+
+@dataclass
+class HeatRow:
+    learner: User
+    cells: list[HeatCell]
+    verdict: str
+    predicted: float | None
+
+
+@dataclass
+class AssignmentSummary:
+    assignment: Assignment
+    done: int
+    late: int
+    learners: int
+    mean_score: float | None
+
+    @property
+    def description(self) -> str:
+        return describe(self.assignment)
+
+
+@dataclass
+class CohortDashboard:
+    cohort: Cohort
+    learners: list[User]
+    sections: list[str]
+    heat: list[HeatRow]
+    readiness: dict[str, int]
+    summaries: list[AssignmentSummary]
+    results: dict[tuple[int, int], Result]  # (assignment id, learner id) -> result
+
+
+def results(cohort: Cohort, learners: list[User]) -> dict[tuple[int, int], Result]:
+    grouped = _attempts_by([a.id for a in cohort.assignments], [u.id for u in learners])
+    return {(a.id, u.id): result_of(a, grouped.get((a.id, u.id), [])) for a in cohort.assignments for u in learners}
+
+
+def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashboard:
+    from study.services import progress
+
+    cohort = get_cohort(actor, cohort_id)
+    learners = members(cohort)
+    sections: list[str] = []
+    heat: list[HeatRow] = []
+    readiness = {v: 0 for v in VERDICTS}
+    if cohort.exam and db.session.get(Blueprint, cohort.exam) is not None:
+        for learner in learners:
+            board = progress.dashboard(learner, cohort.exam, now)
+            sections = [s.title for s in board.sections]
+            cells = [
+                HeatCell(s.title, None if s.accuracy is None else round(100 * s.accuracy, 1), s.evidence.answers)
+                for s in board.sections
+            ]
+            verdict = board.readiness.verdict
+            readiness[verdict] = readiness.get(verdict, 0) + 1
+            predicted = None if verdict == "not enough evidence" else board.readiness.score
+            heat.append(HeatRow(learner, cells, verdict, predicted))
+    table = results(cohort, learners)
+    summaries = []
+    for assignment in cohort.assignments:
+        done = [table[(assignment.id, u.id)] for u in learners if table[(assignment.id, u.id)].done]
+        mean = round(sum(r.score or 0 for r in done) / len(done), 1) if done else None
+        summaries.append(AssignmentSummary(assignment, len(done), sum(1 for r in done if r.late), len(learners), mean))
+    return CohortDashboard(cohort, learners, sections, heat, readiness, summaries, table)
+
+
+CSV_HEADER = ["learner", "email", "assignment", "kind", "status", "score", "submitted_at", "late"]
+
+
+def results_csv(actor: User, cohort_id: int, now: datetime) -> str:
+    cohort = get_cohort(actor, cohort_id)
+    learners = members(cohort)
+    table = results(cohort, learners)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for assignment in cohort.assignments:
+        for learner in learners:
+            r = table[(assignment.id, learner.id)]
+            status = r.status if r.done or now <= assignment.due_at else f"{r.status} (overdue)"
+            writer.writerow([
+                _safe(learner.name), learner.email, _safe(assignment.title), assignment.kind, status,
+                "" if r.score is None else f"{r.score:.1f}",
+                r.submitted_at.isoformat() if r.submitted_at else "", "yes" if r.late else "no",
+            ])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,244 @@
+"""Cohorts and assignments: join codes, ownership, assignment validation, starting through the
+existing services, completion, scores, lateness, extra time, the cohort dashboard and CSV."""
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from study.extensions import db
+from study.models import Attempt, CohortMember, Item
+from study.services import Conflict, Forbidden, NotFound
+from study.services import attempts as attempt_service
+from study.services import bank
+from study.services import cases as case_service
+from study.services import cohorts
+from study.services import exams as exam_service
+from study.services import practice
+from tests.factories import make_user
+from tests.learning_bank import write_learning_bank
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def learning_bank(app, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    bank.import_bank(root)
+    return root
+
+
+@pytest.fixture
+def teacher(app):
+    return make_user("instructor")
+
+
+def _spec(**kw):
+    base = dict(kind="practice", title="Week 1", opens_at=T0, due_at=T0 + DAY)
+    base.update(kw)
+    return cohorts.AssignmentSpec(**base)
+
+
+def _answer_all(user, attempt, right=True):
+    for ai in attempt.items:
+        item = attempt_service.version_item(ai)
+        letters = attempt_service.to_shown(ai, item, list(item.answer)) if right else [
+            o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer
+        ][:1]
+        practice.answer(user, attempt.id, ai.position, letters, 20, T0)
+
+
+def test_join_codes_are_unguessable_unique_and_without_look_alikes(teacher):
+    codes = {cohorts.create_cohort(teacher, f"Class {i}", None).join_code for i in range(30)}
+    assert len(codes) == 30
+    for code in codes:
+        assert len(code) == 8 and set(code) <= set(cohorts.JOIN_ALPHABET)
+        assert not set(code) & set("0O1IL")
+
+
+def test_learner_joins_with_a_code_in_any_case_and_spacing(teacher):
+    cohort = cohorts.create_cohort(teacher, "Evening CPC", None)
+    learner = make_user()
+    messy = f" {cohort.join_code[:4].lower()}-{cohort.join_code[4:]} "
+    assert cohorts.join_cohort(learner, messy).id == cohort.id
+    assert cohorts.join_cohort(learner, cohort.join_code).id == cohort.id  # twice: still one membership
+    assert db.session.scalar(db.select(db.func.count()).select_from(CohortMember)) == 1
+    with pytest.raises(cohorts.FieldError) as bad:
+        cohorts.join_cohort(learner, "ZZZZZZZZ")
+    assert bad.value.field == "code"
+
+
+def test_instructors_see_only_their_own_cohorts_admins_see_all(teacher):
+    other = make_user("instructor")
+    mine = cohorts.create_cohort(teacher, "Mine", None)
+    theirs = cohorts.create_cohort(other, "Theirs", None)
+    assert [c.id for c in cohorts.list_cohorts(teacher)] == [mine.id]
+    assert {c.id for c in cohorts.list_cohorts(make_user("admin"))} == {mine.id, theirs.id}
+    with pytest.raises(Forbidden):
+        cohorts.get_cohort(teacher, theirs.id)
+    with pytest.raises(Forbidden):
+        cohorts.create_assignment(teacher, theirs.id, _spec(items=["learn-icd-001"]))
+    with pytest.raises(Forbidden):
+        cohorts.cohort_dashboard(teacher, theirs.id, T0)
+    with pytest.raises(Forbidden):
+        cohorts.results_csv(teacher, theirs.id, T0)
+    with pytest.raises(NotFound):
+        cohorts.get_cohort(teacher, 999999)
+
+
+def test_assignment_validation(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    cases = [
+        (_spec(due_at=T0), "due_at"),
+        (_spec(due_at=T0 - DAY), "due_at"),
+        (_spec(title=" "), "title"),
+        (_spec(items=["learn-icd-001", "no-such-item"]), "items"),
+        (_spec(items=["case-ip-0001"]), "items"),  # a case is not a practice question
+        (_spec(kind="cases", items=[]), "items"),
+        (_spec(kind="cases", items=["learn-icd-001"]), "items"),
+        (_spec(topics=["modifiers"]), "topics"),  # the rule matches nothing
+        (_spec(size=0, topics=["icd-10-cm"]), "size"),
+        (_spec(kind="exam", exam="NOPE"), "exam"),
+        (_spec(kind="quiz"), "kind"),
+    ]
+    for spec, field in cases:
+        with pytest.raises(cohorts.FieldError) as bad:
+            cohorts.create_assignment(teacher, cohort.id, spec)
+        assert bad.value.field == field, spec
+    assert cohort.assignments == []
+    ok = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=3, difficulty="easy"))
+    assert ok.config == {"exam": "CPC", "topics": ["icd-10-cm"], "difficulty": "easy", "size": 3}
+
+
+def test_practice_assignment_with_chosen_items_from_start_to_score(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    keys = ["learn-icd-001", "learn-icd-002", "learn-icd-003"]
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=keys))
+    learner, outsider = make_user(), make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    with pytest.raises(NotFound):
+        cohorts.start_assignment(outsider, assignment.id, T0)
+    with pytest.raises(Conflict):
+        cohorts.start_assignment(learner, assignment.id, T0 - timedelta(hours=1))  # not open yet
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    assert attempt.assignment_id == assignment.id and attempt.kind == "practice"
+    served = {db.session.get(Item, ai.item_id).key for ai in attempt.items}
+    assert served == set(keys)
+    assert cohorts.start_assignment(learner, assignment.id, T0).id == attempt.id  # resumed, not doubled
+    [row] = cohorts.assignments_for(learner, T0)
+    assert row.state == "open" and row.result.status == "in progress"
+    _answer_all(learner, attempt)
+    [row] = cohorts.assignments_for(learner, T0)
+    assert row.state == "done" and row.result.score == 100.0 and not row.result.late
+    assert cohorts.assignments_for(outsider, T0) == []
+
+
+def test_rule_practice_and_late_work(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=4))
+    learner = make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    late_time = T0 + 2 * DAY
+    [row] = cohorts.assignments_for(learner, late_time)
+    assert row.overdue and row.state == "open"
+    attempt = cohorts.start_assignment(learner, assignment.id, late_time)
+    assert len(attempt.items) == 4
+    for ai in attempt.items:
+        item = attempt_service.version_item(ai)
+        practice.answer(learner, attempt.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 10, late_time)
+    [row] = cohorts.assignments_for(learner, late_time)
+    assert row.result.done and row.result.late and row.result.submitted_at == late_time
+
+
+def test_an_on_time_submission_beats_a_better_late_one(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=["learn-icd-001", "learn-icd-002"]))
+    learner = make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    first = cohorts.start_assignment(learner, assignment.id, T0)
+    practice.end_early(learner, first.id, T0 + timedelta(hours=1))  # on time, 0%
+    second = cohorts.start_assignment(learner, assignment.id, T0 + 2 * DAY)
+    assert second.id != first.id
+    for ai in second.items:
+        item = attempt_service.version_item(ai)
+        practice.answer(learner, second.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 10, T0 + 2 * DAY)
+    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    assert row.result.score == 0.0 and not row.result.late
+
+
+def test_exam_assignment_uses_the_extra_time_set_by_the_instructor(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(kind="exam", exam=None))
+    assert assignment.config == {"exam": "CPC"}  # the cohort's exam
+    learner, stranger = make_user(), make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    for bad in (0.5, 3.5, None):
+        with pytest.raises(cohorts.FieldError):
+            cohorts.set_extra_time(teacher, cohort.id, learner.id, bad)
+    assert learner.extra_time_multiplier == 1.0
+    with pytest.raises(NotFound):
+        cohorts.set_extra_time(teacher, cohort.id, stranger.id, 1.5)
+    with pytest.raises(Forbidden):
+        cohorts.set_extra_time(make_user("instructor"), cohort.id, learner.id, 1.5)
+    cohorts.set_extra_time(teacher, cohort.id, learner.id, 1.5)
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    assert attempt.kind == "exam" and attempt.assignment_id == assignment.id
+    assert attempt.deadline_at - attempt.started_at == timedelta(minutes=60 * 1.5)
+    exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=5))
+    [row] = cohorts.assignments_for(learner, T0 + timedelta(minutes=5))
+    assert row.result.done and row.result.score == 0.0
+
+
+def test_case_set_is_done_when_every_case_is_submitted(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "Cases", None)
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(kind="cases", items=["case-ip-0001", "case-pro-0003"]))
+    learner = make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    with pytest.raises(NotFound):
+        cohorts.start_assignment(learner, assignment.id, T0, case_key="learn-icd-001")
+    first = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
+    assert first.kind == "case" and first.assignment_id == assignment.id
+    case_service.submit_case(learner, first.id, {"diagnoses": ["I10"]}, T0)
+    [row] = cohorts.assignments_for(learner, T0)
+    assert row.result.status == "in progress" and row.case_status("case-ip-0001") == "done"
+    second = cohorts.start_assignment(learner, assignment.id, T0 + 2 * DAY, case_key="case-pro-0003")
+    case_service.submit_case(learner, second.id, {"diagnoses": ["I10"]}, T0 + 2 * DAY)
+    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    expected = round((first.score_pct + second.score_pct) / 2, 1)
+    assert row.result.done and row.result.late and row.result.score == expected
+
+
+def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(title="=cmd|' /C calc'!A0", topics=["icd-10-cm"], size=8))
+    strong, idle = make_user(display_name="Ann"), make_user(display_name="Bob")
+    for u in (strong, idle):
+        cohorts.join_cohort(u, cohort.join_code)
+    attempt = cohorts.start_assignment(strong, assignment.id, T0)
+    _answer_all(strong, attempt)
+    board = cohorts.cohort_dashboard(teacher, cohort.id, T0)
+    assert [u.name for u in board.learners] == ["Ann", "Bob"]
+    assert board.sections == ["ICD-10-CM", "Modifiers", "Coding cases"]
+    ann, bob = board.heat
+    assert ann.cells[0].accuracy == 100.0 and ann.cells[0].band == "heat-high" and ann.cells[0].badge == "badge-ok" and ann.cells[0].answers == 8
+    assert bob.cells[0].accuracy is None and bob.cells[0].band == "heat-none"
+    assert sum(board.readiness.values()) == 2 and board.readiness["not enough evidence"] >= 1
+    [summary] = board.summaries
+    assert (summary.done, summary.learners, summary.mean_score, summary.late) == (1, 2, 100.0, 0)
+    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, cohort.id, T0 + 2 * DAY))))
+    assert rows[0] == cohorts.CSV_HEADER
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Ann"][2].startswith("'=")  # no formula injection in spreadsheets
+    assert by_name["Ann"][4:] == ["done", "100.0", T0.isoformat(), "no"]
+    assert by_name["Bob"][4:] == ["not started (overdue)", "", "", "no"]
+
+
+def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=["learn-icd-004"]))
+    learner = make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    attempt_id = cohorts.start_assignment(learner, assignment.id, T0).id
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).assignment_id == assignment.id
