@@ -1,2 +1,125 @@
-"""Instructor routes: reports (see study/instructor/__init__.py)."""
-from study.instructor import bp  # noqa: F401
+"""Instructor routes: the problem-report queue, resolving a report, regrading an item after its key
+was corrected (see study/instructor/__init__.py). Thin: validate the form, call one service in
+study/services/reports.py (which decides who sees what), render or redirect."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from study.instructor import bp
+from study.models import Role
+from study.security import role_required
+from study.services import ServiceError
+from study.services import reports as report_service
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ResolveReportForm(FlaskForm):
+    status = RadioField(
+        "How was it resolved?",
+        choices=[SelectChoice(k, v) for k, v in report_service.RESOLUTIONS.items()],
+        validators=[DataRequired("Choose how the report was resolved.")],
+    )
+    resolution = TextAreaField(
+        "Reply to the learner",
+        description="Shown to the learner on their reports page: what was fixed, the answer to their question, or why the item stands.",
+        validators=[DataRequired("Write a few words for the learner."), Length(max=2000)],
+    )
+    submit = SubmitField("Resolve report")
+
+
+class RegradeForm(FlaskForm):
+    mode = RadioField(
+        "How to regrade",
+        choices=[SelectChoice(k, v) for k, v in report_service.MODES.items()],
+        validators=[DataRequired("Choose how to regrade.")],
+    )
+    submit = SubmitField("Regrade past answers")
+
+
+def _abort_for(exc: ServiceError):
+    if exc.status in (403, 404):
+        abort(exc.status)
+
+
+@bp.route("/reports")
+@role_required(Role.INSTRUCTOR)
+def reports():
+    status = request.args.get("status", "open")
+    if status not in report_service.FILTERS:
+        status = "open"
+    views = report_service.list_reports(current_user, status)
+    return render_template("instructor/reports/index.html", views=views, status=status, filters=report_service.FILTERS)
+
+
+@bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
+@role_required(Role.INSTRUCTOR)
+def report(report_id: int):
+    try:
+        view = report_service.get_report(current_user, report_id)
+    except ServiceError as exc:
+        _abort_for(exc)
+        raise
+    form = ResolveReportForm()
+    code = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                report_service.resolve_report(current_user, report_id, form.status.data, form.resolution.data, now())
+            except ServiceError as exc:
+                _abort_for(exc)
+                if exc.status == 409:  # resolved meanwhile: the page shows the resolution, not the form
+                    flash(str(exc), "error")
+                form.status.errors = list(form.status.errors) + [str(exc)]
+                code = exc.status
+            else:
+                flash("The report is resolved; the learner sees your reply on their reports page.", "success")
+                return redirect(url_for("instructor.reports"))
+        else:
+            code = 400
+    return render_template("instructor/reports/show.html", view=view, form=form), code
+
+
+@bp.route("/reports/regrade/<key>", methods=["GET", "POST"])
+@role_required(Role.INSTRUCTOR)
+def regrade(key: str):
+    form = RegradeForm()
+    code = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                plan, log = report_service.regrade(current_user, key, form.mode.data, now())
+            except ServiceError as exc:
+                _abort_for(exc)
+                form.mode.errors = list(form.mode.errors) + [str(exc)]
+                code = exc.status
+            else:
+                if log is None:
+                    flash("Nothing changed: every past answer already has this grade.", "success")
+                else:
+                    flash(f"Regraded: {log.responses_changed} answer(s) changed; learners' scores and dashboards are updated.", "success")
+                return redirect(url_for("instructor.regrade", key=key, mode=form.mode.data))
+        else:
+            code = 400
+    mode = form.mode.data if form.mode.data in report_service.MODES else request.args.get("mode", "new-key")
+    if mode not in report_service.MODES:
+        mode = "new-key"
+    if request.method == "GET":
+        form.mode.data = mode
+    try:
+        plan = report_service.plan_regrade(current_user, key, mode)
+        logs = report_service.regrade_logs(current_user, key)
+    except ServiceError as exc:
+        _abort_for(exc)
+        flash(str(exc), "error")
+        return redirect(url_for("instructor.reports"))
+    return render_template("instructor/reports/regrade.html", plan=plan, logs=logs, form=form, key=key), code

@@ -1,0 +1,470 @@
+"""Learners' problem reports on items, the instructors' queue that resolves them, and regrading
+past answers after an answer key was corrected.
+
+Who sees what (the rule, enforced here and nowhere else):
+
+* an admin sees and handles every report and may regrade every item;
+* an instructor sees reports on the items they authored in the browser (``Item.author_id`` is
+  theirs) and on every item that comes from the bank files (``Item.origin == "file"``: the bank
+  folder belongs to the course team as a whole); the same rule decides which items they may
+  regrade;
+* reports on another instructor's browser-authored items are refused (403), unknown ids are 404;
+  browser items without an author (``flask bank import-gift`` from the command line) are admins' only;
+* a learner sees only their own reports and the replies to them (``learner_reports``).
+
+A report moves once from ``open`` to ``fixed``, ``replied`` or ``dismissed``; the instructor's text
+(shown to the learner), who resolved it and when are kept.
+
+Regrading (``plan_regrade`` previews, ``regrade`` applies): every graded response to an older version
+of the item is graded again against the item's current version. Mode ``new-key`` applies the new
+key; mode ``best-of`` keeps the better of the score under the version the learner answered and the
+score under the new key. Both scores are recomputed from the stored answer, so the result depends
+only on the stored answer and the two versions: regrading twice with the same mode changes
+nothing the second time (and writes no second log), and switching modes is exact.
+MCQ answers are stored in the bank's original letters, so they are graded as they are; case answers
+are graded again from the stored code lists and their grade report is replaced.
+
+Side effects of a changed response, all in one transaction:
+
+* ``Response.correct``/``score`` (and a case's ``report_json``);
+* the attempt's ``score_pct`` when it is submitted (practice and exam: 100 x the mean of the
+  scores over all its items, as ``practice.finish`` and ``exams._submit`` compute it; case attempt:
+  the case's score);
+* the progress rollups the dashboards read: the MCQ ``AnswerRollup`` row of the answer's week gets
+  ``correct`` adjusted by the difference (+1/-1), and the ``CaseRollup`` of the case's setting gets
+  ``score_sum`` and the error counts adjusted by the difference between the old and new reports.
+  Nothing is added to ``study/services/rollups.py``: adjustments are plain UPDATEs of existing rows;
+* a ``RegradeLog`` row with every change (response id, attempt id, learner, old and new score).
+
+Each response is updated by compare-and-set on the grade the plan read, and the rollups move only
+for rows actually updated, so a stale preview or two concurrent regrades never count twice.
+
+Not changed: the spaced-repetition cards (a past review is not replayed), and responses of exam
+attempts still open (they have no score yet; they are graded at submission against the version
+they were served): running the regrade again after they are submitted picks them up.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from study.bank.model import CaseItem, McqItem
+from study.bank.parser import parse_item
+from study.codes.normalize import submission_from_lists
+from study.extensions import db
+from study.grading.case import grade_case
+from study.grading.mcq import grade_mcq
+from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemReport, ItemVersion, RegradeLog, Response, User
+from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.services import codes as code_service
+from study.services.attempts import REPORT_KINDS, shown_options
+from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
+
+RESOLUTIONS = {
+    "fixed": "Fixed: the item was corrected",
+    "replied": "Replied: answered the learner",
+    "dismissed": "Dismissed: the item is right as it is",
+}
+FILTERS = ("open", "resolved", "all")
+MODES = {
+    "new-key": "Apply the new key to every past answer",
+    "best-of": "Keep the better of the old and the new score",
+}
+
+
+# ------------------------------------------------------------------ who sees what
+def can_manage(user: User, item: Item) -> bool:
+    """The rule of the module docstring for one item."""
+    return user.is_admin or item.origin == "file" or (item.author_id is not None and item.author_id == user.id)
+
+
+def _visible(user: User):
+    """The same rule as a WHERE clause on Item (None: no restriction)."""
+    if user.is_admin:
+        return None
+    return sa.or_(Item.origin == "file", Item.author_id == user.id)
+
+
+def _get_item(user: User, key: str) -> Item:
+    item = db.session.scalar(sa.select(Item).where(Item.key == key))
+    if item is None:
+        raise NotFound("No such item.")
+    if not can_manage(user, item):
+        raise Forbidden("This item belongs to another instructor.")
+    return item
+
+
+# ------------------------------------------------------------------ the queue
+def _parse_version(version: ItemVersion) -> McqItem | CaseItem:
+    parsed, problems = parse_item(version.source_text, f"version {version.id}")
+    if parsed is None:
+        raise ServiceError(f"Stored item version {version.id} no longer parses: {problems[:1]}")
+    return parsed
+
+
+@dataclass
+class ReportView:
+    """One report with what the instructor needs to judge it."""
+
+    report: ItemReport
+    item: Item
+    learner: User
+    version_number: int
+    current_number: int | None
+    summary: str  # the MCQ stem, or the case id and setting
+    answer: list[str] = field(default_factory=list)  # the learner's answer as they saw it
+    answer_score: float | None = None
+    resolver: User | None = None
+    # MCQs: the reported version's options (bank letter, text, in its key) and the current key
+    options: list[tuple[str, str, bool]] = field(default_factory=list)
+    current_key: list[str] = field(default_factory=list)
+    # the viewer may fix it in the browser editor (admins; the author of a browser-written item);
+    # items from bank files are fixed in their file and imported
+    editable: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return REPORT_KINDS.get(self.report.kind, self.report.kind)
+
+    @property
+    def newer_version(self) -> bool:
+        return self.current_number is not None and self.current_number > self.version_number
+
+
+def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem) -> tuple[list[str], float | None]:
+    """The learner's answer: MCQ letters mapped to the order they saw (with the bank letter and the
+    option text); case code lists as entered."""
+    if report.attempt_item_id is None:
+        return [], None
+    ai = db.session.get(AttemptItem, report.attempt_item_id)
+    if ai is None or ai.response is None:
+        return [], None
+    response = ai.response
+    answer = response.answer
+    if isinstance(parsed, McqItem):
+        original = list(answer.get("selected", []))
+        by_original = {o.original: o for o in shown_options(ai, parsed)}
+        lines = sorted(f"{by_original[o].letter} (bank letter {o}): {by_original[o].text}" for o in original if o in by_original)
+        return lines, response.score
+    lines = []
+    for name in ("diagnoses", "procedures", "pcs"):
+        codes = answer.get(name) or []
+        if codes:
+            lines.append(f"{name.capitalize()}: {', '.join(codes)}")
+    return lines, response.score
+
+
+def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) -> ReportView:
+    item = db.session.get(Item, report.item_id)
+    version = versions.get(report.item_version_id) or db.session.get(ItemVersion, report.item_version_id)
+    current = item.current_version
+    parsed = _parse_version(version)
+    if isinstance(parsed, McqItem):
+        summary = parsed.stem
+    else:
+        summary = f"Coding case {item.key} ({parsed.setting})"
+    answer, score = _answer_lines(report, parsed)
+    options: list[tuple[str, str, bool]] = []
+    current_key: list[str] = []
+    if isinstance(parsed, McqItem):
+        options = [(o.letter, o.text, o.letter in parsed.answer) for o in parsed.options]
+        if current is not None and current.id != version.id:
+            now_parsed = _parse_version(current)
+            current_key = list(now_parsed.answer) if isinstance(now_parsed, McqItem) else []
+    return ReportView(
+        report=report,
+        item=item,
+        learner=db.session.get(User, report.user_id),
+        version_number=version.number,
+        current_number=current.number if current else None,
+        summary=summary,
+        answer=answer,
+        answer_score=score,
+        resolver=db.session.get(User, report.resolved_by) if report.resolved_by else None,
+        options=options,
+        current_key=current_key,
+        editable=viewer.is_admin or (item.origin == "web" and item.author_id == viewer.id),
+    )
+
+
+def list_reports(user: User, status: str = "open") -> list[ReportView]:
+    """Reports this user may handle: open ones (oldest first), resolved ones (newest first), or all."""
+    if status not in FILTERS:
+        raise ServiceError("Unknown filter.")
+    stmt = sa.select(ItemReport).join(Item, Item.id == ItemReport.item_id)
+    clause = _visible(user)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if status == "open":
+        stmt = stmt.where(ItemReport.status == "open").order_by(ItemReport.created_at, ItemReport.id)
+    elif status == "resolved":
+        stmt = stmt.where(ItemReport.status != "open").order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
+    else:
+        stmt = stmt.order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
+    reports = list(db.session.scalars(stmt))
+    version_ids = {r.item_version_id for r in reports}
+    versions = {v.id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(version_ids)))} if version_ids else {}
+    return [_view(r, versions, user) for r in reports]
+
+
+def get_report(user: User, report_id: int) -> ReportView:
+    report = db.session.get(ItemReport, report_id)
+    if report is None:
+        raise NotFound("No such report.")
+    item = db.session.get(Item, report.item_id)
+    if not can_manage(user, item):
+        raise Forbidden("This report is about another instructor's item.")
+    return _view(report, {}, user)
+
+
+def resolve_report(user: User, report_id: int, status: str, text: str, now: datetime) -> ItemReport:
+    """Close an open report as fixed, replied or dismissed; `text` is shown to the learner."""
+    view = get_report(user, report_id)
+    report = view.report
+    if status not in RESOLUTIONS:
+        raise ServiceError("Choose how the report was resolved.")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("Write a few words for the learner.")
+    if report.status != "open":
+        raise Conflict("This report is already resolved.")
+    # only an open report moves (two instructors answering at once: the first wins, the second is told)
+    result = db.session.execute(
+        sa.update(ItemReport)
+        .where(ItemReport.id == report.id, ItemReport.status == "open")
+        .values(status=status, resolution=text[:2000], resolved_by=user.id, resolved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This report is already resolved.")
+    db.session.commit()
+    db.session.refresh(report)
+    return report
+
+
+@dataclass(frozen=True)
+class LearnerReport:
+    report: ItemReport
+    item_key: str
+
+    @property
+    def kind_label(self) -> str:
+        return REPORT_KINDS.get(self.report.kind, self.report.kind)
+
+
+def learner_reports(user: User) -> list[LearnerReport]:
+    """A learner's own reports, newest first, with the instructors' replies."""
+    rows = db.session.execute(
+        sa.select(ItemReport, Item.key)
+        .join(Item, Item.id == ItemReport.item_id)
+        .where(ItemReport.user_id == user.id)
+        .order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
+    ).all()
+    return [LearnerReport(r, key) for r, key in rows]
+
+
+# ------------------------------------------------------------------ regrading
+@dataclass
+class RegradeChange:
+    response: Response
+    attempt: Attempt
+    learner_name: str
+    version_number: int
+    old_score: float | None
+    old_correct: bool | None
+    new_score: float
+    new_correct: bool
+    new_report: dict | None = None  # cases: the report chosen
+    new_score_pct: float | None = None  # cases: the report's score_pct
+    old_report_json: str = ""  # cases: the stored report, for the compare-and-set
+
+    def as_log(self) -> dict:
+        return {
+            "response_id": self.response.id,
+            "attempt_id": self.attempt.id,
+            "user_id": self.response.user_id,
+            "old_score": self.old_score,
+            "new_score": self.new_score,
+            "old_correct": self.old_correct,
+            "new_correct": self.new_correct,
+        }
+
+
+@dataclass
+class RegradePlan:
+    item: Item
+    mode: str
+    to_version: ItemVersion
+    examined: int  # graded responses to older versions
+    changes: list[RegradeChange]
+
+
+def _grade(parsed: McqItem | CaseItem, answer: dict, checker):
+    """(score 0..1, correct, report or None, score_pct or None) of a stored answer under `parsed`."""
+    if isinstance(parsed, McqItem):
+        result = grade_mcq(parsed, answer.get("selected", []))
+        return float(result.score), bool(result.correct), None, None
+    report = grade_case(
+        parsed, submission_from_lists(answer.get("diagnoses", []), answer.get("procedures", []), answer.get("pcs", [])), checker
+    )
+    return report.score_pct / 100, report.score_pct >= 100, report.to_json(after_attempt=True), report.score_pct
+
+
+def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
+    """What `regrade` would change, without changing anything."""
+    if mode not in MODES:
+        raise ServiceError("Choose how to regrade.")
+    item = _get_item(user, item_key)
+    target = item.current_version
+    if target is None:
+        raise ServiceError("This item has no published version to grade against.")
+    new_parsed = _parse_version(target)
+    rows = db.session.execute(
+        sa.select(Response, AttemptItem, Attempt)
+        .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(AttemptItem.item_id == item.id, AttemptItem.item_version_id != target.id, Response.score.is_not(None))
+        .order_by(Response.id)
+    ).all()
+    checker = code_service.checker() if item.type == "case" else None
+    parsed_by_version: dict[int, tuple[int, McqItem | CaseItem]] = {}
+    changes: list[RegradeChange] = []
+    names: dict[int, str] = {}
+    for response, ai, attempt in rows:
+        if ai.item_version_id not in parsed_by_version:
+            version = db.session.get(ItemVersion, ai.item_version_id)
+            parsed_by_version[ai.item_version_id] = (version.number, _parse_version(version))
+        number, old_parsed = parsed_by_version[ai.item_version_id]
+        answer = response.answer
+        new = _grade(new_parsed, answer, checker)
+        if mode == "best-of":
+            old = _grade(old_parsed, answer, checker)
+            chosen = old if old[0] > new[0] else new
+        else:
+            chosen = new
+        score, correct, report, score_pct = chosen
+        same = response.score is not None and abs(response.score - score) < 1e-9 and bool(response.correct) == correct
+        if report is not None:
+            report = json.loads(json.dumps(report))  # as it would be stored, to compare like with like
+            same = same and response.report == report
+        if same:
+            continue
+        if response.user_id not in names:
+            learner = db.session.get(User, response.user_id)
+            names[response.user_id] = learner.name if learner else "(deleted)"
+        changes.append(
+            RegradeChange(
+                response, attempt, names[response.user_id], number, response.score, response.correct, score, correct, report, score_pct,
+                old_report_json=response.report_json or "",
+            )
+        )
+    return RegradePlan(item=item, mode=mode, to_version=target, examined=len(rows), changes=changes)
+
+
+def _adjust_mcq_rollup(item: Item, change: RegradeChange) -> None:
+    delta = int(change.new_correct) - int(bool(change.old_correct))
+    if not delta:
+        return
+    exams = list(db.session.scalars(sa.select(ItemExam.exam).where(ItemExam.item_id == item.id)))
+    if not exams:
+        return
+    db.session.execute(
+        sa.update(AnswerRollup)
+        .where(
+            AnswerRollup.user_id == change.response.user_id,
+            AnswerRollup.topic == item.topic,
+            AnswerRollup.week == week_of(change.response.answered_at),
+            AnswerRollup.exam.in_(exams),
+        )
+        .values(correct=AnswerRollup.correct + delta)
+    )
+
+
+def _adjust_case_rollup(item: Item, change: RegradeChange, old_report: dict) -> None:
+    old_errors, new_errors = case_errors(old_report), case_errors(change.new_report or {})
+    values = {"score_sum": CaseRollup.score_sum + (change.new_score - (change.old_score or 0.0))}
+    for column in CASE_ERROR_COLUMNS:
+        diff = new_errors[column] - old_errors[column]
+        if diff:
+            values[column] = getattr(CaseRollup, column) + diff
+    db.session.execute(
+        sa.update(CaseRollup).where(CaseRollup.user_id == change.response.user_id, CaseRollup.setting == item.setting).values(**values)
+    )
+
+
+def _attempt_score(attempt: Attempt, change_for_case: RegradeChange | None) -> float:
+    if attempt.kind == "case" and change_for_case is not None and change_for_case.new_score_pct is not None:
+        return change_for_case.new_score_pct
+    scores = [ai.response.score or 0 for ai in attempt.items if ai.response is not None]
+    return round(100 * sum(scores) / len(attempt.items), 1) if attempt.items else 0.0
+
+
+def regrade(user: User, item_key: str, mode: str, now: datetime) -> tuple[RegradePlan, RegradeLog | None]:
+    """Plan and apply in one go; returns the plan and the log row (None when nothing changed)."""
+    plan = plan_regrade(user, item_key, mode)
+    return plan, apply_regrade(user, plan, now)
+
+
+def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | None:
+    """Apply a plan. Each response is updated only if it still holds the grade the plan read
+    (compare-and-set), and the rollups are adjusted only for responses actually updated: a stale
+    plan, or two instructors regrading at the same moment, can never count a change twice."""
+    if not can_manage(user, plan.item):
+        raise Forbidden("This item belongs to another instructor.")
+    item = plan.item
+    applied: list[RegradeChange] = []
+    for change in plan.changes:
+        response = change.response
+        conditions = [Response.id == response.id, Response.score == change.old_score]
+        conditions.append(Response.correct.is_(None) if change.old_correct is None else Response.correct == change.old_correct)
+        values = {"score": change.new_score, "correct": change.new_correct}
+        if item.type == "case":
+            conditions.append(Response.report_json == change.old_report_json)
+            values["report_json"] = json.dumps(change.new_report)
+        result = db.session.execute(
+            sa.update(Response).where(*conditions).values(**values).execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            continue  # regraded meanwhile by someone else
+        if item.type == "case":
+            _adjust_case_rollup(item, change, json.loads(change.old_report_json) if change.old_report_json else {})
+        else:
+            _adjust_mcq_rollup(item, change)
+        applied.append(change)
+    if not applied:
+        db.session.rollback()
+        return None
+    db.session.expire_all()  # the responses were updated in SQL: read them again
+    touched = {c.attempt.id: c for c in applied}
+    for change in touched.values():
+        attempt = db.session.get(Attempt, change.attempt.id)
+        if attempt.status == "submitted":
+            attempt.score_pct = _attempt_score(attempt, change if attempt.kind == "case" else None)
+    log = RegradeLog(
+        item_id=item.id,
+        actor_id=user.id,
+        mode=plan.mode,
+        to_version_id=plan.to_version.id,
+        responses_changed=len(applied),
+        details_json=json.dumps([c.as_log() for c in applied]),
+        created_at=now,
+    )
+    db.session.add(log)
+    db.session.commit()
+    return log
+
+
+def regrade_logs(user: User, item_key: str) -> list[tuple[RegradeLog, str]]:
+    """The item's regrades, newest first, with the name of who ran each."""
+    item = _get_item(user, item_key)
+    rows = db.session.execute(
+        sa.select(RegradeLog, User)
+        .outerjoin(User, User.id == RegradeLog.actor_id)
+        .where(RegradeLog.item_id == item.id)
+        .order_by(RegradeLog.created_at.desc(), RegradeLog.id.desc())
+    ).all()
+    return [(log, actor.name if actor else "(deleted)") for log, actor in rows]
