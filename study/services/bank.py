@@ -139,7 +139,7 @@ def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
         summary.blueprints += 1
 
 
-def _apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
+def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
     """Copy what may change without a new version; True when anything changed."""
     values = {
         "type": parsed.type,
@@ -205,10 +205,10 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
         item = existing.get(parsed.id)
         if item is None:
             item = Item(key=parsed.id, origin="file")
-            _apply_metadata(item, parsed, rel)
+            apply_metadata(item, parsed, rel)
             db.session.add(item)
             db.session.flush()
-        metadata_changed = _apply_metadata(item, parsed, rel)
+        metadata_changed = apply_metadata(item, parsed, rel)
         item.origin = "file"
         outcome = save_item_version(item, parsed, text)
         if outcome == "unchanged" and metadata_changed:
@@ -300,7 +300,7 @@ def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix
     try:
         for parsed, text_out in written:
             item = Item(key=parsed.id, origin="web")
-            _apply_metadata(item, parsed, str(item_relative_path(parsed)))
+            apply_metadata(item, parsed, str(item_relative_path(parsed)))
             db.session.add(item)
             db.session.flush()
             save_item_version(item, parsed, text_out)

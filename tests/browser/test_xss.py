@@ -1,0 +1,234 @@
+"""XSS in a real browser: a corpus of payloads goes through EVERY Markdown field of an MCQ and a case
+authored in the editor (stem, options, rationale, why-not; documentation, task, case rationale), the
+items are published, and the editor, its live preview, its no-JavaScript preview and the learner's
+pages (practice question and its feedback, the case and its graded result) are opened in Chromium.
+No payload may run: no dialog opens, `window.__xss` stays undefined, and no CSP violation is logged
+(the sanitiser must remove what the CSP would otherwise have to block)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, make_user
+from tests.learning_bank import write_learning_bank
+
+FAST = 10_000
+
+# every payload either sets window.__xss or opens a dialog when it runs
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    "<SCRIPT>window.__xss=1</SCRIPT>",
+    '<script src="data:text/javascript,window.__xss=1"></script>',
+    '<img src=x onerror="window.__xss=1">',
+    '<img src="x" onerror=alert(1)>',
+    '<svg onload="window.__xss=1"></svg>',
+    "<svg/onload=alert(1)>",
+    '<body onload="window.__xss=1">',
+    '<iframe src="javascript:window.__xss=1"></iframe>',
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    '<a href="javascript:window.__xss=1">click js</a>',
+    '<a href="JaVaScRiPt:alert(1)">mixed case</a>',
+    '<a href="&#106;avascript:alert(1)">entity</a>',
+    '<a href="jav&#x09;ascript:alert(1)">tab entity</a>',
+    "[md link](javascript:window.__xss=1)",
+    "[md upper](JAVASCRIPT:alert(1))",
+    "[md data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![md img](javascript:alert(1))",
+    '![md img attr](x" onerror="window.__xss=1)',
+    '[md attr](x" onmouseover="window.__xss=1)',
+    '<style>body{background:url("javascript:alert(1)")}</style>',
+    '<div style="background-image:url(javascript:alert(1))">styled</div>',
+    '<p style="x:expression(alert(1))">expression</p>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
+    '<details open ontoggle="window.__xss=1"><summary>d</summary></details>',
+    '<input autofocus onfocus="window.__xss=1">',
+    "<select onfocus=alert(1) autofocus></select>",
+    "<textarea autofocus onfocus=alert(1)></textarea>",
+    '<video><source onerror="window.__xss=1"></video>',
+    "<audio src=x onerror=alert(1)></audio>",
+    '<marquee onstart="window.__xss=1">m</marquee>',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    '<button formaction="javascript:alert(1)">b</button>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<link rel="stylesheet" href="javascript:alert(1)">',
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "%3Cscript%3Ewindow.__xss=1%3C/script%3E",
+    "\\u003cscript\\u003ewindow.__xss=1\\u003c/script\\u003e",
+    "<scr<script>ipt>window.__xss=1</scr</script>ipt>",
+    "<<script>script>alert(1)//<</script>/script>",
+    "<img src=`x` onerror=alert(1)>",
+    '<img """><script>window.__xss=1</script>">',
+    '<a href="vbscript:msgbox(1)">vb</a>',
+    '<a href=" javascript:alert(1)">leading space</a>',
+    '<svg><a xlink:href="javascript:alert(1)"><text x="0" y="10">t</text></a></svg>',
+    '<table background="javascript:alert(1)"><tr><td>t</td></tr></table>',
+    '<span onclick="window.__xss=1" onmouseover="window.__xss=1">hover</span>',
+    "`<script>window.__xss=1</script>`",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<x onpointerenter=alert(1)>custom</x>",
+    '<a href="data:text/html,<script>alert(1)</script>">data link</a>',
+    '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '"><script>window.__xss=1</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>window.__xss=1</script>",
+    '<a href="#" onclick="window.__xss=1">hash</a>',
+    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
+    '<div onmouseenter="window.__xss=1">enter</div>',
+]
+MARKDOWN = "\n\n".join(PAYLOADS)
+
+
+def _chunks(n: int) -> list[str]:
+    """The corpus spread over n one-line fields (option text is one line)."""
+    return [" ".join(PAYLOADS[i::n]) for i in range(n)]
+
+
+@pytest.fixture
+def people(live_app, tmp_path):
+    from study.services import bank
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        make_user("instructor", email="ina@example.org")
+        make_user("learner", email="lee@example.org")
+
+
+@pytest.fixture
+def watch(page):
+    """Records dialogs (alert, confirm, prompt) and checks the page for executed payloads."""
+    page.set_default_timeout(FAST)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+
+    def check(where: str):
+        page.wait_for_timeout(250)  # let error/load handlers of injected elements fire
+        assert dialogs == [], f"{where}: a payload opened a dialog: {dialogs}"
+        assert page.evaluate("typeof window.__xss") == "undefined", f"{where}: a payload ran"
+        csp = [e for e in page.js_errors if "Content Security Policy" in e or "Refused to" in e]
+        assert csp == [], f"{where}: CSP violations: {csp}"
+        # the sanitised markup has no script, handler, style, frame or javascript: URL
+        bad = page.evaluate(
+            """() => {
+                const out = [];
+                document.querySelectorAll('main *').forEach(el => {
+                    if (['SCRIPT','IFRAME','OBJECT','EMBED','STYLE','SVG','IMG','BASE','META','LINK'].includes(el.tagName.toUpperCase()) && !el.closest('form[data-authoring] textarea')) {
+                        if (el.tagName.toUpperCase() !== 'SCRIPT' || !el.src.endsWith('.js')) out.push(el.tagName);
+                    }
+                    for (const a of el.attributes) {
+                        if (a.name.startsWith('on') || a.name === 'style' || a.name === 'srcdoc') out.push(el.tagName + '@' + a.name);
+                        if (['href','src','action','formaction','data','xlink:href'].includes(a.name) && /^\\s*(javascript|vbscript|data):/i.test(a.value)) out.push(el.tagName + '@' + a.name + '=' + a.value);
+                    }
+                });
+                return out;
+            }"""
+        )
+        assert bad == [], f"{where}: unsafe markup in the page: {bad}"
+
+    return check
+
+
+def sign_in(page, email):
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Welcome back")).to_be_visible(timeout=FAST)
+
+
+def _wait_for_live_preview(page):
+    panel = page.locator("[data-preview-panel]")
+    page.wait_for_function(
+        "() => { const p = document.querySelector('[data-preview-panel]'); return p && p.hasAttribute('data-preview-ready'); }",
+        timeout=FAST,
+    )
+    return panel
+
+
+def test_xss_corpus_never_runs_in_editor_preview_or_learner_pages(page, people, watch, axe_check):
+    assert len(PAYLOADS) >= 50
+    sign_in(page, "ina@example.org")
+
+    # ---- the MCQ: stem, six options, rationale, five why-not texts
+    page.goto("/teach/items/new/mcq")
+    axe_check(page)
+    page.get_by_label("Item id").fill("xss-mcq-001")
+    page.get_by_label("CPC", exact=True).check()
+    page.get_by_label("Topic").select_option("modifiers")
+    page.get_by_label("Stem (Markdown)").fill(MARKDOWN)
+    for letter, text in zip("ABCDEF", _chunks(6)):
+        page.get_by_label(f"Option {letter}", exact=True).fill(f"{letter}{letter} {text}")
+    page.locator("#answer-0").check()  # A
+    page.get_by_label("Rationale (Markdown)").fill(MARKDOWN)
+    for letter in "BCDEF":
+        page.get_by_label(f"Why not {letter} (Markdown, optional)").fill(MARKDOWN)
+    panel = _wait_for_live_preview(page)
+    expect(panel.locator(".stem")).to_contain_text("md link")  # the live preview shows the item
+    watch("editor with the live preview (MCQ)")
+    page.get_by_role("button", name="Preview").click()  # the no-JavaScript preview
+    expect(page.locator("[data-preview-panel] .stem")).to_contain_text("md link")
+    watch("no-JavaScript preview (MCQ)")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("as a draft")).to_be_visible()
+    watch("editor of the saved MCQ")
+    axe_check(page)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("[data-status]")).to_have_text("published")
+    watch("published MCQ")
+
+    # ---- the case: documentation, task, rationale
+    page.goto("/teach/items/new/case")
+    axe_check(page)
+    page.get_by_label("Item id").fill("xss-case-001")
+    page.get_by_label("CPC", exact=True).check()
+    page.get_by_label("Topic").select_option("em")
+    page.get_by_label("Setting").select_option("professional")
+    page.get_by_label("Documentation (Markdown)").fill(MARKDOWN)
+    page.get_by_label("Task (Markdown, optional)").fill(MARKDOWN)
+    page.get_by_label("Key: diagnoses").fill("E11.9")
+    page.get_by_label("Key: procedures (CPT/HCPCS)").fill("99213")
+    page.get_by_label("Rationale (Markdown)").fill(MARKDOWN)
+    _wait_for_live_preview(page)
+    expect(page.locator("[data-preview-panel] .record")).to_contain_text("md link")
+    watch("editor with the live preview (case)")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("as a draft")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("[data-status]")).to_have_text("published")
+    watch("published case")
+    page.get_by_role("link", name="Try an answer against the saved key").click()
+    page.get_by_label("Diagnoses (ICD-10-CM)").fill("E11.9")
+    page.get_by_role("button", name="Grade this answer").click()
+    expect(page.locator("[data-try-result]")).to_contain_text("Score")
+    watch("try an answer (case)")
+    axe_check(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # ---- the learner: practice question, its feedback, the case and its result
+    sign_in(page, "lee@example.org")
+    page.goto("/practice?topic=modifiers&size=1")
+    page.get_by_role("button", name="Start practice").click()
+    expect(page.locator(".stem")).to_contain_text("md link")
+    watch("practice question")
+    page.locator("input[name=answer]").first.check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".rationale")).to_contain_text("md link")
+    watch("practice feedback")
+
+    page.goto("/cases")
+    page.locator("form[action$='/cases/xss-case-001/attempts'] button").click()
+    expect(page.locator(".record")).to_contain_text("md link")
+    watch("case page")
+    page.locator("#dx-0").fill("E11.9")
+    page.locator("#px-0").fill("99213")
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.locator(".rationale")).to_contain_text("md link")
+    watch("case result")
