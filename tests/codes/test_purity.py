@@ -21,6 +21,8 @@ PURE_MODULES = [
     "study.bank.gift",
     "study.scheduling",
     "study.readiness",
+    "study.analysis",
+    "study.deidentify",
     "study.codes.hcpcs_file",
     "study.codes.pcs_file",
     "study.grading.results",

@@ -1,0 +1,194 @@
+"""Item analysis pages: roles, ownership, the tables and their accessibility basics."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from study.extensions import db
+from study.models import Assignment
+from study.services import bank
+from tests.factories import make_user
+from tests.learning_bank import write_learning_bank
+from tests.services.test_item_analysis import FIVE_BY_FOUR, T0, exam_attempt, make_cohort, mcqs
+
+
+@pytest.fixture
+def learning_bank(app, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    bank.import_bank(root)
+    return root
+
+
+@pytest.fixture
+def classroom(learning_bank):
+    """An instructor's cohort of five learners with the hand-computed exam attempts, and an assignment."""
+    owner = make_user("instructor", email="owner@example.org")
+    learners = [make_user() for _ in FIVE_BY_FOUR]
+    cohort = make_cohort(owner, learners)
+    items = mcqs()
+    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="Mock CPC", config_json='{"items": []}', opens_at=T0, due_at=T0 + timedelta(days=7))
+    db.session.add(assignment)
+    db.session.commit()
+    for learner, marks in zip(learners, FIVE_BY_FOUR):
+        exam_attempt(learner, items, marks, selected={items[0].id: ["A"] if marks[0] else ["C"]})
+        exam_attempt(learner, items, marks, assignment=assignment, kind="practice")
+    return {"owner_id": owner.id, "items": items, "assignment_id": assignment.id}
+
+
+def _sign_in(client, user_id):
+    from study.models import User
+
+    user = db.session.get(User, user_id)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def _check_tables(html: str) -> None:
+    tables = re.findall(r"<table.*?</table>", html, re.S)
+    assert tables
+    for table in tables:
+        assert "<caption>" in table
+        assert all('scope="' in th for th in re.findall(r"<th(?:\s[^>]*)?>", table))
+
+
+def test_learners_are_refused(client, login_as, classroom):
+    login_as("learner")
+    for url in ("/teach/analysis", "/teach/analysis/exam/CPC", f"/teach/analysis/exam/CPC/item/{classroom['items'][0].id}",
+                f"/teach/analysis/assignment/{classroom['assignment_id']}"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_index_lists_exams_with_test_statistics(client, classroom):
+    _sign_in(client, classroom["owner_id"])
+    response = client.get("/teach/analysis")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/teach/analysis/exam/CPC"' in html
+    assert "20.5%" in html  # Cronbach's alpha of the hand-computed matrix
+    assert "Unsatisfactory" in html
+    assert "Mock CPC" in html
+    _check_tables(html)
+    # the instructor home links here
+    assert 'href="/teach/analysis"' in client.get("/teach/").get_data(as_text=True)
+
+
+def test_exam_detail_shows_items_with_statistics_and_flags(client, classroom):
+    _sign_in(client, classroom["owner_id"])
+    html = client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+    items = classroom["items"]
+    assert "5 submitted attempts" in html
+    for item in items:
+        assert f'href="/teach/analysis/exam/CPC/item/{item.id}"' in html
+    row_one = re.search(rf"<tr>\s*<th scope=\"row\"><a[^>]*>{items[0].key}</a>.*?</tr>", html, re.S).group(0)
+    assert "80.0%" in row_one and "37.5" in row_one and "100.0%" in row_one  # facility, D, E
+    row_four = re.search(rf"<tr>\s*<th scope=\"row\"><a[^>]*>{items[3].key}</a>.*?</tr>", html, re.S).group(0)
+    assert "-49.0" in row_four and "Negative discrimination" in row_four
+    assert "1 of 4 items flagged" in html
+    _check_tables(html)
+    assert client.get("/teach/analysis/exam/NOPE").status_code == 404
+
+
+def test_item_page_shows_option_counts(client, classroom):
+    _sign_in(client, classroom["owner_id"])
+    item = classroom["items"][0]
+    response = client.get(f"/teach/analysis/exam/CPC/item/{item.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Choices, option by option" in html
+    row_a = re.search(r"<tr><th scope=\"row\">A.*?</tr>", html, re.S).group(0)
+    row_c = re.search(r"<tr><th scope=\"row\">C.*?</tr>", html, re.S).group(0)
+    assert "Key" in row_a and "<td>4</td>" in row_a and "80.0%" in row_a
+    assert "<td>1</td>" in row_c and "20.0%" in row_c
+    _check_tables(html)
+    assert client.get("/teach/analysis/exam/CPC/item/999999").status_code == 404
+
+
+def test_another_instructor_sees_none_of_these_learners_and_not_the_assignment(client, classroom):
+    other = make_user("instructor")
+    _sign_in(client, other.id)
+    html = client.get("/teach/analysis").get_data(as_text=True)
+    assert "No submitted exam attempts yet" in html and "Mock CPC" not in html
+    assert "0 submitted attempts" in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+    item = classroom["items"][0]
+    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}").status_code in (403, 404)
+    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}/item/{item.id}").status_code in (403, 404)
+
+
+def test_assignment_pages_for_the_owner_and_admins(client, classroom):
+    _sign_in(client, classroom["owner_id"])
+    url = f"/teach/analysis/assignment/{classroom['assignment_id']}"
+    html = client.get(url).get_data(as_text=True)
+    assert "Mock CPC" in html and "5 submitted attempts" in html and "20.5%" in html
+    item = classroom["items"][0]
+    assert f'href="{url}/item/{item.id}"' in html
+    assert client.get(f"{url}/item/{item.id}").status_code == 200
+    assert client.get("/teach/analysis/assignment/999999").status_code == 404
+    exam_attempt(make_user(), classroom["items"], [1, 1, 1, 1])  # a learner in no cohort
+    admin = make_user("admin")
+    _sign_in(client, admin.id)
+    assert client.get(url).status_code == 200
+    # the admin sees every learner's exam attempts (the cohort's 5 and the outsider's)
+    assert "6 submitted attempts" in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+
+
+def test_case_item_page_shows_verdicts_per_key_line(client, learning_bank):
+    from study.services import attempts as attempt_service
+    from study.services import exams as exam_service
+
+    owner = make_user("instructor")
+    learner = make_user()
+    make_cohort(owner, [learner])
+    attempt = exam_service.start_exam(learner, "CPC", T0)
+    case_ai = next(ai for ai in attempt.items if ai.section_key == "cases")
+    case = attempt_service.version_item(case_ai)
+    exam_service.save_answer(learner, attempt.id, case_ai.position, T0 + timedelta(minutes=1), case={"diagnoses": ["R52"]})
+    exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=2))
+    _sign_in(client, owner.id)
+    html = client.get(f"/teach/analysis/exam/CPC/item/{case_ai.item_id}").get_data(as_text=True)
+    assert "Verdicts per key line" in html
+    assert f"<code>{case.key.diagnoses[0].code}</code>" in html
+    assert "Codes not on the key" in html
+    _check_tables(html)
+
+
+# ------------------------------------------------------------------ in a real browser (axe, CSP)
+# the browser fixtures of tests/browser/conftest.py, imported so that this module can use them
+from tests.browser.conftest import axe_check, browser, live_app, live_server, page  # noqa: E402,F401,F811
+
+
+@pytest.mark.browser
+def test_analysis_pages_in_a_browser_pass_axe_and_the_csp(page, live_app, axe_check, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        owner = make_user("instructor", email="teach@example.org")
+        learners = [make_user() for _ in FIVE_BY_FOUR]
+        make_cohort(owner, learners)
+        items = mcqs()
+        for learner, marks in zip(learners, FIVE_BY_FOUR):
+            exam_attempt(learner, items, marks)
+        first_key = items[0].key
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill("teach@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/teach/")
+    page.get_by_role("link", name="Item analysis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Item analysis")
+    expect(page.get_by_role("table", name="Test statistics per exam")).to_contain_text("20.5%")
+    axe_check(page)
+    page.get_by_role("link", name="CPC", exact=True).click()
+    expect(page.get_by_role("row", name=first_key)).to_contain_text("37.5")
+    axe_check(page)
+    page.get_by_role("link", name=first_key).click()
+    expect(page.get_by_role("table", name="Choices, option by option")).to_be_visible()
+    axe_check(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert page.js_errors == []
