@@ -1,0 +1,45 @@
+"""Item analysis pages in Chromium: axe-clean, no CSP errors, no sideways scrolling."""
+from __future__ import annotations
+
+
+import pytest
+
+from study.services import bank
+from tests.factories import make_user
+from tests.learning_bank import write_learning_bank
+from tests.services.test_item_analysis import FIVE_BY_FOUR, exam_attempt, make_cohort, mcqs
+
+
+@pytest.mark.browser
+def test_analysis_pages_in_a_browser_pass_axe_and_the_csp(page, live_app, axe_check, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        owner = make_user("instructor", email="teach@example.org")
+        learners = [make_user() for _ in FIVE_BY_FOUR]
+        make_cohort(owner, learners)
+        items = mcqs()
+        for learner, marks in zip(learners, FIVE_BY_FOUR):
+            exam_attempt(learner, items, marks)
+        first_key = items[0].key
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill("teach@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/teach/")
+    page.get_by_role("link", name="Item analysis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Item analysis")
+    expect(page.get_by_role("table", name="Test statistics per exam")).to_contain_text("20.5%")
+    axe_check(page)
+    page.get_by_role("link", name="CPC", exact=True).click()
+    expect(page.get_by_role("row", name=first_key)).to_contain_text("37.5")
+    axe_check(page)
+    page.get_by_role("link", name=first_key).click()
+    expect(page.get_by_role("table", name="Choices, option by option")).to_be_visible()
+    axe_check(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert page.js_errors == []
