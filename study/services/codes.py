@@ -161,6 +161,10 @@ def _prefix_hits(compact: str, limit: int) -> list[SearchHit]:
     return [SearchHit(*row) for row in rows]
 
 
+# up to this many matches are ordered by entry length; more are ranked with bm25 (SQLite)
+_SHORT_LIST = 300
+
+
 def _word_hits(words: list[str], limit: int) -> list[SearchHit]:
     """Whole (stemmed) words, the last one also as a prefix; when that finds nothing, every word
     as a prefix ("diab nephrop"). Prefix matches of common words are costly, so they come second."""
@@ -187,15 +191,29 @@ def _word_query(words: list[str], limit: int, *, prefix_all: bool) -> list[Searc
         )
         rows = db.session.execute(stmt, {"q": tsquery, "limit": limit}).all()
     else:
-        match = " ".join(_terms(words, prefix_all, '"{}"*', '"{}"'))
-        # rank inside FTS5 first (bm25 over the matches only), then join the few rows kept
-        stmt = sa.text(
-            "SELECT c.code, c.description, c.reportable, c.kind FROM "
-            "(SELECT rowid, rank FROM icd10cm_fts WHERE icd10cm_fts MATCH :q ORDER BY rank LIMIT :limit) f "
-            "JOIN icd10cm_code c ON c.rowid = f.rowid "
-            "ORDER BY f.rank, c.reportable DESC, c.position"
-        )
-        rows = db.session.execute(stmt, {"q": f"search_text : ({match})", "limit": limit}).all()
+        terms = " ".join(_terms(words, prefix_all, '"{}"*', '"{}"'))
+        match = f"search_text : ({terms})"
+        matches = db.session.execute(
+            sa.text("SELECT count(*) FROM (SELECT rowid FROM icd10cm_fts WHERE icd10cm_fts MATCH :q LIMIT :cap)"),
+            {"q": match, "cap": _SHORT_LIST + 1},
+        ).scalar()
+        if matches <= _SHORT_LIST:
+            # a short list: the shortest entries are the closest matches (what bm25 favours on text this
+            # short), without the cost of bm25's index statistics, which dominate small queries
+            stmt = sa.text(
+                "SELECT c.code, c.description, c.reportable, c.kind FROM icd10cm_code c "
+                "WHERE c.rowid IN (SELECT rowid FROM icd10cm_fts WHERE icd10cm_fts MATCH :q) "
+                "ORDER BY length(c.search_text), c.reportable DESC, c.position LIMIT :limit"
+            )
+        else:
+            # rank inside FTS5 first (bm25 over the matches only), then join the few rows kept
+            stmt = sa.text(
+                "SELECT c.code, c.description, c.reportable, c.kind FROM "
+                "(SELECT rowid, rank FROM icd10cm_fts WHERE icd10cm_fts MATCH :q ORDER BY rank LIMIT :limit) f "
+                "JOIN icd10cm_code c ON c.rowid = f.rowid "
+                "ORDER BY f.rank, c.reportable DESC, c.position"
+            )
+        rows = db.session.execute(stmt, {"q": match, "limit": limit}).all()
     return [SearchHit(code, description, bool(reportable), kind) for code, description, reportable, kind in rows]
 
 
