@@ -63,6 +63,7 @@ def build_learner(db, now):
         when = now - timedelta(days=rng.randrange(120))
         attempt = Attempt(user_id=user.id, kind="exam" if is_exam else "practice", exam="CPC", status="submitted",
                           started_at=when, submitted_at=when + timedelta(hours=3), score_pct=rng.uniform(40, 90),
+                          served_count=per_attempt, answered_count=per_attempt,
                           deadline_at=when + timedelta(hours=4) if is_exam else None)
         db.session.add(attempt)
         db.session.flush()

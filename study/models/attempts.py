@@ -33,6 +33,9 @@ class Attempt(db.Model):
     auto_submitted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0)
     score_pct: Mapped[float | None] = mapped_column(sa.Float)
+    # questions served and answered, fixed when the attempt is submitted (dashboards read these)
+    served_count: Mapped[int | None] = mapped_column(sa.Integer)
+    answered_count: Mapped[int | None] = mapped_column(sa.Integer)
     # set when the attempt was started from a cohort assignment
     assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id", ondelete="SET NULL"), index=True)
 

@@ -78,6 +78,7 @@ def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds
         schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
         rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
         attempt.status, attempt.submitted_at, attempt.score_pct = "submitted", now, report.score_pct
+        attempt.served_count = attempt.answered_count = 1
     db.session.commit()
     return report
 

@@ -218,6 +218,8 @@ def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
     attempt.status = "submitted"
     attempt.submitted_at = when
     attempt.auto_submitted = auto
+    attempt.served_count = len(attempt.items)
+    attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
     attempt.score_pct = round(100 * total / len(attempt.items), 1) if attempt.items else 0.0
 
 

@@ -168,6 +168,7 @@ def finish(attempt: Attempt, now: datetime) -> None:
     answered = [ai.response for ai in attempt.items if ai.response is not None]
     attempt.status = "submitted"
     attempt.submitted_at = now
+    attempt.served_count, attempt.answered_count = len(attempt.items), len(answered)
     attempt.score_pct = round(100 * sum(r.score or 0 for r in answered) / len(attempt.items), 1) if attempt.items else 0.0
 
 
