@@ -177,21 +177,8 @@ class _CaseGrader:
         for sub in subs:
             for j in order:
                 if j not in taken and sub.code in key_lines[j].codes:
-                    line = key_lines[j]
                     taken[j] = sub
-                    sub.key_index, sub.verdict = j, "correct"
-                    sub.points = ZERO if line.optional else weight
-                    description = sub.check.description or ""
-                    detail = f": {description}" if description else ""
-                    if line.optional:
-                        sub.message = sub.during = (
-                            f"{sub.code} is correct{detail}. It is optional in this case and scores no points."
-                        )
-                    elif sub.code != line.code:
-                        sub.message = f"{sub.code} is accepted{detail} (the key lists {line.code}; {sub.code} is an accepted alternate)."
-                        sub.during = f"{sub.code} is accepted{detail}."
-                    else:
-                        sub.message = sub.during = f"{sub.code} is correct{detail}."
+                    _mark_exact(sub, key_lines[j], j, weight)
                     break
         seen: set[str] = {s.code for s in subs if s.verdict}
         # not reportable, invalid, incomplete, duplicates
@@ -371,20 +358,8 @@ class _CaseGrader:
         for _, sub, j in pairs:
             if sub.verdict or j in taken:
                 continue
-            line = key_lines[j]
             taken[j] = sub
-            sub.key_index, sub.verdict = j, "correct"
-            sub.points = ZERO if line.optional else weight
-            detail = f": {sub.check.description}" if sub.check.description else ""
-            if line.optional:
-                sub.message = sub.during = (
-                    f"{sub.code} is correct{detail}. It is optional in this case and scores no points."
-                )
-            elif sub.code != line.code:
-                sub.message = f"{sub.code} is accepted{detail} (the key lists {line.code}; {sub.code} is an accepted alternate)."
-                sub.during = f"{sub.code} is accepted{detail}."
-            else:
-                sub.message = sub.during = f"{sub.code} is correct{detail}."
+            _mark_exact(sub, key_lines[j], j, weight)
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for sub in sorted(subs, key=lambda s: (s.verdict == "", s.index)):
             assert sub.entry is not None
@@ -598,6 +573,20 @@ def _procedure_description(checker: CodeChecker, code: str) -> str:
         return ""
     check = checker.check(system, code)
     return f" ({check.description})" if check.description else ""
+
+
+def _mark_exact(sub: "_Sub", line: KeyLine, index: int, weight: Fraction) -> None:
+    """A submitted code that matches key line `index` exactly (its code or an alternate)."""
+    sub.key_index, sub.verdict = index, "correct"
+    sub.points = ZERO if line.optional else weight
+    detail = f": {sub.check.description}" if sub.check.description else ""
+    if line.optional:
+        sub.message = sub.during = f"{sub.code} is correct{detail}. It is optional in this case and scores no points."
+    elif sub.code != line.code:
+        sub.message = f"{sub.code} is accepted{detail} (the key lists {line.code}; {sub.code} is an accepted alternate)."
+        sub.during = f"{sub.code} is accepted{detail}."
+    else:
+        sub.message = sub.during = f"{sub.code} is correct{detail}."
 
 
 def grade_case(case: CaseItem, submission: Submission, checker: CodeChecker) -> GradeReport:
