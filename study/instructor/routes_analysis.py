@@ -1,13 +1,12 @@
 """Instructor routes: item analysis (see study/instructor/__init__.py). Read-only pages: Moodle's
 statistics per exam blueprint and per assignment, and one item's choice or verdict counts."""
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
 from study import analysis as stats
 from study.instructor import bp
 from study.models import Role
-from study.security import role_required
-from study.services import ServiceError
+from study.security import or_abort, role_required
 from study.services import item_analysis as service
 
 THRESHOLDS = {
@@ -33,38 +32,28 @@ def analysis():
 @bp.route("/analysis/exam/<exam>")
 @role_required(Role.INSTRUCTOR)
 def analysis_exam(exam: str):
-    try:
-        result = service.analyse_exam(current_user, exam)
-    except ServiceError as exc:
-        abort(exc.status)
+    result = or_abort(service.analyse_exam, current_user, exam)
     return render_template("instructor/analysis/detail.html", result=result, thresholds=THRESHOLDS)
 
 
 @bp.route("/analysis/exam/<exam>/item/<int:item_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_exam_item(exam: str, item_id: int):
-    try:
-        breakdown = service.item_breakdown(current_user, service.exam_scope(exam), item_id)
-    except ServiceError as exc:
-        abort(exc.status)
+    scope = or_abort(service.exam_scope, exam)
+    breakdown = or_abort(service.item_breakdown, current_user, scope, item_id)
     return render_template("instructor/analysis/item.html", b=breakdown)
 
 
 @bp.route("/analysis/assignment/<int:assignment_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_assignment(assignment_id: int):
-    try:
-        result = service.analyse_assignment(current_user, assignment_id)
-    except ServiceError as exc:
-        abort(exc.status)
+    result = or_abort(service.analyse_assignment, current_user, assignment_id)
     return render_template("instructor/analysis/detail.html", result=result, thresholds=THRESHOLDS)
 
 
 @bp.route("/analysis/assignment/<int:assignment_id>/item/<int:item_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_assignment_item(assignment_id: int, item_id: int):
-    try:
-        breakdown = service.item_breakdown(current_user, service.assignment_scope(current_user, assignment_id), item_id)
-    except ServiceError as exc:
-        abort(exc.status)
+    scope = or_abort(service.assignment_scope, current_user, assignment_id)
+    breakdown = or_abort(service.item_breakdown, current_user, scope, item_id)
     return render_template("instructor/analysis/item.html", b=breakdown)

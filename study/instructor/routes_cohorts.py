@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from study.extensions import db
 from study.instructor import bp
 from study.models import Blueprint, Role, Topic
-from study.security import role_required
+from study.security import or_abort, role_required
 from study.services import ServiceError
 from study.services import cohorts as cohort_service
 
@@ -134,10 +134,7 @@ def cohorts():
 
 
 def _render_cohort(cohort_id: int, extra_forms: dict | None = None, status: int = 200):
-    try:
-        board = cohort_service.cohort_dashboard(current_user, cohort_id, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    board = or_abort(cohort_service.cohort_dashboard, current_user, cohort_id, now())
     forms = {u.id: SetExtraTimeForm(prefix=f"m{u.id}", formdata=None, multiplier=u.extra_time_multiplier) for u in board.learners}
     forms.update(extra_forms or {})
     return render_template("instructor/cohorts/show.html", board=board, cohort=board.cohort, extra_forms=forms), status
@@ -202,10 +199,7 @@ def cohort_assignment_new(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/results.csv")
 @role_required(Role.INSTRUCTOR)
 def cohort_results_csv(cohort_id: int):
-    try:
-        text = cohort_service.results_csv(current_user, cohort_id, now())
-    except ServiceError as exc:
-        abort(exc.status)
+    text = or_abort(cohort_service.results_csv, current_user, cohort_id, now())
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort_id}-results.csv"'
     return response

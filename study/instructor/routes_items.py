@@ -12,7 +12,7 @@ from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
 from study.learner.forms import CsrfForm
 from study.models import Role
-from study.security import role_required
+from study.security import or_abort, role_required
 from study.services import ServiceError
 from study.services import authoring
 
@@ -93,10 +93,7 @@ def item_new(kind: str):
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @role_required(Role.INSTRUCTOR)
 def item_edit(item_id: int):
-    try:
-        item = authoring.get_editable(current_user, item_id)
-    except ServiceError as exc:
-        abort(exc.status)
+    item = or_abort(authoring.get_editable, current_user, item_id)
     kind = item.type
     if request.method == "GET":
         data = authoring.form_data(item)

@@ -12,6 +12,7 @@ from study.extensions import db
 from study.learner import bp
 from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
 from study.models import Blueprint, Item, Topic
+from study.security import or_abort
 from study.services import ServiceError
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
@@ -21,14 +22,6 @@ from study.services import practice as practice_service
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _or_abort(call, *args, **kwargs):
-    """Call a service; a refusal becomes its HTTP status (403 not yours, 404 missing, 409 closed...)."""
-    try:
-        return call(*args, **kwargs)
-    except ServiceError as exc:
-        abort(exc.status)
 
 
 def _fail(exc: ServiceError):
@@ -75,7 +68,7 @@ def practice_new():
 @bp.route("/practice/<int:attempt_id>")
 @login_required
 def practice(attempt_id: int):
-    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
+    attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
     position = practice_service.current_position(attempt)
     if position is None or not attempt.is_open:
         return redirect(url_for("learner.practice_summary", attempt_id=attempt.id))
@@ -134,14 +127,14 @@ def practice_question(attempt_id: int, position: int):
 def practice_end(attempt_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    _or_abort(practice_service.end_early, current_user, attempt_id, now())
+    or_abort(practice_service.end_early, current_user, attempt_id, now())
     return redirect(url_for("learner.practice_summary", attempt_id=attempt_id))
 
 
 @bp.route("/practice/<int:attempt_id>/summary")
 @login_required
 def practice_summary(attempt_id: int):
-    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
+    attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "practice")
     rows = []
     for ai in attempt.items:
         item = attempt_service.version_item(ai)
@@ -184,7 +177,7 @@ def cases():
 def case_start(key: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    attempt = _or_abort(case_service.start_case, current_user, key, now())
+    attempt = or_abort(case_service.start_case, current_user, key, now())
     return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
 
 
@@ -224,7 +217,7 @@ def case_lists_from_form() -> dict:
 @bp.route("/cases/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def case_attempt(attempt_id: int):
-    attempt = _or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
+    attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -281,7 +274,7 @@ def exam_start(exam: str):
     return render_template("learner/exam_start.html", blueprint=blueprint, plans=plans, form=form)
 
 
-def _exam_or_abort(attempt_id: int):
+def _examor_abort(attempt_id: int):
     try:
         return exam_service.open_exam(current_user, attempt_id, now())
     except ServiceError as exc:
@@ -291,7 +284,7 @@ def _exam_or_abort(attempt_id: int):
 @bp.route("/exams/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
 @login_required
 def exam_question(attempt_id: int, position: int):
-    attempt = _exam_or_abort(attempt_id)
+    attempt = _examor_abort(attempt_id)
     if not attempt.is_open:
         if attempt.auto_submitted:
             flash("Time is up: your exam was submitted automatically with the answers saved before the deadline.", "warning")
@@ -349,7 +342,7 @@ def exam_question(attempt_id: int, position: int):
 @bp.route("/exams/attempts/<int:attempt_id>/review")
 @login_required
 def exam_review(attempt_id: int):
-    attempt = _exam_or_abort(attempt_id)
+    attempt = _examor_abort(attempt_id)
     if not attempt.is_open:
         return redirect(url_for("learner.exam_result", attempt_id=attempt.id))
     unanswered = [ai for ai in attempt.items if ai.response is None]
@@ -370,14 +363,14 @@ def exam_review(attempt_id: int):
 def exam_submit(attempt_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    _or_abort(exam_service.submit, current_user, attempt_id, now())
+    or_abort(exam_service.submit, current_user, attempt_id, now())
     return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
 
 
 @bp.route("/exams/attempts/<int:attempt_id>/result")
 @login_required
 def exam_result(attempt_id: int):
-    attempt = _exam_or_abort(attempt_id)
+    attempt = _examor_abort(attempt_id)
     if attempt.is_open:
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     report = exam_service.result(attempt)
@@ -419,7 +412,7 @@ def api_exam_answer(attempt_id: int):
 @bp.route("/api/exams/<int:attempt_id>/clock")
 @login_required
 def api_exam_clock(attempt_id: int):
-    attempt = _exam_or_abort(attempt_id)
+    attempt = _examor_abort(attempt_id)
     return jsonify(open=attempt.is_open, seconds_left=exam_service.seconds_left(attempt, now()) if attempt.is_open else 0)
 
 
@@ -454,7 +447,7 @@ def _render_dashboard(learner):
     from study.services import progress as progress_service
 
     exam = request.args.get("exam", "CPC")
-    board = _or_abort(progress_service.dashboard, learner, exam, now())
+    board = or_abort(progress_service.dashboard, learner, exam, now())
     return render_template(
         "learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS, csrf_form=CsrfForm()
     )
