@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(app.instance_path) if config is None else config)
 
+    _create_private_sqlite_file(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
     from study import cli, errors, extensions, security, templating
 
     extensions.db.init_app(app)
@@ -67,3 +68,18 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
+
+
+def _create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file readable by its owner only (mode 0600) before SQLite does."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process created it first
+        pass

@@ -6,7 +6,7 @@ import pytest
 from flask_migrate import upgrade
 
 from tests import factories
-from tests.support import make_app, scratch_database, wipe
+from tests.support import make_app, scratch_database, sign_in, wipe
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +55,7 @@ def login_as(client):
 
     def _login(role="learner", **fields):
         user = factories.make_user(role, **fields)
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in(client, user)
         return user
 
     return _login

@@ -91,12 +91,35 @@ def wipe(app) -> None:
     """Empty every table the tests write to, children first: each test starts from a fresh database."""
     with app.app_context():
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # one statement, whatever the foreign keys (item and item_version point at each other)
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":  # item and item_version point at each other
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            with conn.begin():
+                _empty(conn, tables)
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
         db.engine.dispose()
+
+
+def _empty(conn, tables) -> None:
+    if conn.dialect.name == "postgresql":
+        # one statement, whatever the foreign keys (item and item_version point at each other)
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            conn.execute(table.delete())
+
+
+def sign_in(client, user) -> str:
+    """Sign `user` in on `client` as the sign-in page does: open a server-side session and put its
+    token in the cookie. Returns the token. Needs an app context (the tests' `app` fixture)."""
+    from study.services import user_sessions
+
+    token = user_sessions.sign_in(user)
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return token

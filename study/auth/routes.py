@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from study.auth import bp
@@ -6,6 +6,7 @@ from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUp
 from study.extensions import limiter
 from study.security import public, safe_next
 from study.services import ServiceError
+from study.services import user_sessions
 from study.services import users as user_service
 
 
@@ -15,6 +16,14 @@ def _account_key() -> str:
 
 def _after_sign_in():
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+
+
+def _start_session(user) -> None:
+    """Open a server-side session for `user` and put its token in the cookie. The CSRF token of
+    the anonymous visit is dropped, so a token planted before sign-in is worthless after it."""
+    user_sessions.sign_in(user, request.user_agent.string or "")
+    session.pop("csrf_token", None)
+    login_user(user)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -30,7 +39,7 @@ def signup():
         except ServiceError as exc:
             form.email.errors.append(str(exc))
         else:
-            login_user(user)
+            _start_session(user)
             flash("Welcome to CodePrep. Your account is ready.", "success")
             return _after_sign_in()
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
@@ -49,7 +58,7 @@ def signin():
         if user is None:
             form.password.errors.append("The e-mail address or the password is not right.")
         else:
-            login_user(user)
+            _start_session(user)
             return _after_sign_in()
     return render_template("auth/signin.html", form=form), 200 if not form.errors else 400
 
@@ -59,6 +68,8 @@ def signin():
 def signout():
     form = SignOutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            user_sessions.close(current_user.session_token)
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("main.home"))
@@ -74,7 +85,8 @@ def change_password():
         except ServiceError as exc:
             form.current.errors.append(str(exc))
         else:
-            login_user(current_user._get_current_object())  # the session id carries the new version
+            login_user(current_user._get_current_object())  # the cookie carries the new session's token
+            session.pop("csrf_token", None)
             flash("Your password has been changed. Other sessions are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400

@@ -135,7 +135,7 @@ def cohorts():
 
 def _render_cohort(cohort_id: int, extra_forms: dict | None = None, status: int = 200):
     board = or_abort(cohort_service.cohort_dashboard, current_user, cohort_id, now())
-    forms = {u.id: SetExtraTimeForm(prefix=f"m{u.id}", formdata=None, multiplier=u.extra_time_multiplier) for u in board.learners}
+    forms = {u.id: SetExtraTimeForm(prefix=f"m{u.id}", formdata=None, multiplier=board.extra_time.get(u.id, 1.0)) for u in board.learners}
     forms.update(extra_forms or {})
     return render_template("instructor/cohorts/show.html", board=board, cohort=board.cohort, extra_forms=forms), status
 
@@ -153,13 +153,13 @@ def cohort_extra_time(cohort_id: int, user_id: int):
     form = SetExtraTimeForm(prefix=f"m{user_id}")
     if form.validate_on_submit():
         try:
-            learner = cohort_service.set_extra_time(current_user, cohort_id, user_id, float(form.multiplier.data))
+            member = cohort_service.set_extra_time(current_user, cohort_id, user_id, float(form.multiplier.data))
         except ServiceError as exc:
             if exc.status in (403, 404):
                 abort(exc.status)
             _attach(form, exc)
         else:
-            flash(f"Extra time for {learner.name} is now x{learner.extra_time_multiplier:g}.", "success")
+            flash(f"Extra time in this cohort is now x{member.extra_time_multiplier:g}.", "success")
             return redirect(url_for("instructor.cohort", cohort_id=cohort_id, _anchor="members"))
     return _render_cohort(cohort_id, {user_id: form}, 400)
 

@@ -38,6 +38,10 @@ class Attempt(db.Model):
     answered_count: Mapped[int | None] = mapped_column(sa.Integer)
     # set when the attempt was started from a cohort assignment
     assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id", ondelete="SET NULL"), index=True)
+    # set while the attempt is open to what may be open only once per learner (e.g. "assignment:7",
+    # "assignment:7:case:case-pro-001"), cleared when it closes: the unique constraint below makes a
+    # second concurrent start fail in the database instead of opening a second attempt
+    open_key: Mapped[str | None] = mapped_column(sa.String(120))
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
@@ -47,6 +51,7 @@ class Attempt(db.Model):
         sa.CheckConstraint("kind in ('practice', 'case', 'exam')", name="kind_known"),
         sa.CheckConstraint("status in ('open', 'submitted')", name="status_known"),
         sa.Index("ix_attempt_user_kind_started", "user_id", "kind", "started_at"),
+        sa.UniqueConstraint("user_id", "open_key", name="uq_attempt_user_open_key"),
     )
 
     @property

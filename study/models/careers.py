@@ -45,3 +45,20 @@ class CareerAssessment(db.Model):
 
     def __repr__(self) -> str:
         return f"<CareerAssessment {self.id} user={self.user_id} {self.recommended_certification}>"
+
+
+class CareerRun(db.Model):
+    """A careers self-assessment in progress or finished, kept on the server: the visitor's cookie
+    holds only a random token (its SHA-256 is stored), so a replayed cookie cannot resubmit."""
+
+    __tablename__ = "career_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    preferences_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    item_keys_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    answers_json: Mapped[str | None] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    saved_assessment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("career_assessment.id", ondelete="SET NULL"))

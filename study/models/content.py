@@ -55,6 +55,9 @@ class Item(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="published", index=True)
     setting: Mapped[str | None] = mapped_column(sa.String(24))  # cases only
     tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    # a reserved pool (bank field `reserve`): "exam" items are served only in exams, "diagnostic"
+    # items only in the careers diagnostic; None: every mode
+    reserved: Mapped[str | None] = mapped_column(sa.String(12))
     # where the item comes from: "file" (the bank folder) or "web" (authored or imported in the browser)
     origin: Mapped[str] = mapped_column(sa.String(8), default="file")
     path: Mapped[str] = mapped_column(sa.String(400), default="")  # relative to the bank root
@@ -72,6 +75,7 @@ class Item(db.Model):
     __table_args__ = (
         sa.CheckConstraint("type in ('mcq', 'case')", name="type_known"),
         sa.CheckConstraint("status in ('published', 'draft', 'retired')", name="status_known"),
+        sa.CheckConstraint("reserved is null or reserved in ('exam', 'diagnostic')", name="reserved_known"),
     )
 
     @property

@@ -33,6 +33,8 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # accommodation in this cohort: its exam assignments' time is multiplied by this
+    extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0, server_default="1.0")
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
 
@@ -52,10 +54,22 @@ class Assignment(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the instructor's policy: attempts allowed (None: no limit), when feedback and keys are shown
+    # (each: after each answer; attempt: when the attempt ends; due: after the due date), whether a
+    # retake draws fresh items, and which submitted attempt counts (first, last or best)
+    max_attempts: Mapped[int | None] = mapped_column(sa.Integer)
+    feedback: Mapped[str] = mapped_column(sa.String(8), default="each", server_default="each")
+    retake_fresh: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    counts: Mapped[str] = mapped_column(sa.String(8), default="best", server_default="best")
 
     cohort: Mapped[Cohort] = relationship(back_populates="assignments")
 
-    __table_args__ = (sa.CheckConstraint("kind in ('practice', 'cases', 'exam')", name="kind_known"),)
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('practice', 'cases', 'exam')", name="kind_known"),
+        sa.CheckConstraint("feedback in ('each', 'attempt', 'due')", name="feedback_known"),
+        sa.CheckConstraint("counts in ('first', 'last', 'best')", name="counts_known"),
+        sa.CheckConstraint("max_attempts is null or max_attempts >= 1", name="max_attempts_positive"),
+    )
 
     @property
     def config(self) -> dict:

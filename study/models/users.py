@@ -30,19 +30,23 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(80), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.LEARNER.value)
-    # accommodation: exam time is multiplied by this (set by an instructor or admin)
-    extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0)
-    # bumped on password change so that other sessions of the account sign out
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint("role in ('learner', 'instructor', 'admin')", name="role_known"),
+        # SQLite would otherwise hand a deleted account's id to the next one (and its old cookies with it)
+        {"sqlite_autoincrement": True},
     )
 
+    # the token of the server-side session being opened or used by this request (never stored here)
+    session_token = None  # str | None; a plain attribute, not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the signed cookie: the session's random token, not the user id."""
+        if not self.session_token:
+            raise RuntimeError("sign in through study.services.user_sessions.sign_in, which opens a server-side session")
+        return self.session_token
 
     def has_role(self, *roles: Role | str) -> bool:
         wanted = {r.value if isinstance(r, Role) else r for r in roles}
@@ -58,3 +62,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries a random token; only its SHA-256 is stored, so a
+    database leak opens no session. Deleting the row ends the session (sign-out, password change,
+    revocation, account deletion)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    __table_args__ = ({"sqlite_autoincrement": True},)

@@ -107,17 +107,23 @@ def learner_cohorts(user: User) -> list[Cohort]:
     )
 
 
-def set_extra_time(actor: User, cohort_id: int, user_id: int, multiplier: float | None) -> User:
-    """The accommodation: exam time x multiplier (1.0 to 3.0), for a member of the actor's cohort."""
+def set_extra_time(actor: User, cohort_id: int, user_id: int, multiplier: float | None) -> CohortMember:
+    """The accommodation in this cohort: its exams' time x multiplier (1.0 to 3.0). It applies to
+    this cohort's assignments only, never to the learner's other cohorts or own practice."""
     cohort = get_cohort(actor, cohort_id)
-    if db.session.get(CohortMember, (cohort.id, user_id)) is None:
+    member = db.session.get(CohortMember, (cohort.id, user_id))
+    if member is None:
         raise NotFound("This learner is not in the cohort.")
     if multiplier is None or not (MIN_EXTRA_TIME <= float(multiplier) <= MAX_EXTRA_TIME):
         raise FieldError("multiplier", f"Extra time must be between {MIN_EXTRA_TIME} and {MAX_EXTRA_TIME}.")
-    learner = db.session.get(User, user_id)
-    learner.extra_time_multiplier = round(float(multiplier), 2)
+    member.extra_time_multiplier = round(float(multiplier), 2)
     db.session.commit()
-    return learner
+    return member
+
+
+def extra_time(cohort_id: int, user_id: int) -> float:
+    member = db.session.get(CohortMember, (cohort_id, user_id))
+    return member.extra_time_multiplier if member is not None else 1.0
 
 
 # ------------------------------------------------------------------ assignments
@@ -361,7 +367,7 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
         if existing is not None:
             return existing
         if assignment.kind == "exam":
-            attempt = exam_service.start_exam(user, config["exam"], now)
+            attempt = exam_service.start_exam(user, config["exam"], now, multiplier=extra_time(assignment.cohort_id, user.id))
         elif config.get("items"):
             ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
             attempt = practice_service.start_practice(
@@ -431,6 +437,7 @@ class CohortDashboard:
     readiness: dict[str, int]
     summaries: list[AssignmentSummary]
     results: dict[tuple[int, int], Result]  # (assignment id, learner id) -> result
+    extra_time: dict[int, float]  # learner id -> this cohort's multiplier
 
 
 def results(cohort: Cohort, learners: list[User]) -> dict[tuple[int, int], Result]:
@@ -464,7 +471,8 @@ def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashbo
         done = [table[(assignment.id, u.id)] for u in learners if table[(assignment.id, u.id)].done]
         mean = round(sum(r.score or 0 for r in done) / len(done), 1) if done else None
         summaries.append(AssignmentSummary(assignment, len(done), sum(1 for r in done if r.late), len(learners), mean))
-    return CohortDashboard(cohort, learners, sections, heat, readiness, summaries, table)
+    multipliers = {m.user_id: m.extra_time_multiplier for m in cohort.members}
+    return CohortDashboard(cohort, learners, sections, heat, readiness, summaries, table, multipliers)
 
 
 CSV_HEADER = ["learner", "email", "assignment", "kind", "status", "score", "submitted_at", "late"]

@@ -194,24 +194,13 @@ def export_data(user: User) -> dict:
 
 
 def delete_account(user: User) -> None:
-    """Delete the learner and everything that is theirs (attempts, answers, cards, logs, reports)."""
-    from study.models import ItemReport, ReviewCard, ReviewLog
-
-    attempt_ids = sa.select(Attempt.id).where(Attempt.user_id == user.id)
-    item_ids = sa.select(AttemptItem.id).where(AttemptItem.attempt_id.in_(attempt_ids))
-    db.session.execute(sa.update(ItemReport).where(ItemReport.attempt_item_id.in_(item_ids)).values(attempt_item_id=None))
-    for model in (ItemReport, ReviewLog, ReviewCard, AnswerRollup, CaseRollup):
-        db.session.execute(sa.delete(model).where(model.user_id == user.id))
-    db.session.execute(sa.delete(Response).where(Response.user_id == user.id))
-    db.session.execute(sa.delete(AttemptItem).where(AttemptItem.attempt_id.in_(attempt_ids)))
-    db.session.execute(sa.delete(Attempt).where(Attempt.user_id == user.id))
-    try:
-        from study.models.careers import CareerAssessment
-
-        db.session.execute(sa.delete(CareerAssessment).where(CareerAssessment.user_id == user.id))
-    except ImportError:  # pragma: no cover
-        pass
-    db.session.delete(user)
+    """Delete the account and everything that is theirs. Every table that points at a user does so
+    with ON DELETE CASCADE (their rows go: attempts, answers, cards, logs, reports, sessions, career
+    results, owned cohorts) or SET NULL (an author or actor kept on shared content), enforced by the
+    database on both backends (SQLite with foreign keys on), so one statement removes them all."""
+    user_id = user.id
+    db.session.expunge_all()
+    db.session.execute(sa.delete(User).where(User.id == user_id))
     db.session.commit()
 
 

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from study.extensions import db
 from study.models import Role, User
 from study.models.base import utcnow
-from study.services import Conflict, NotFound, ServiceError
+from study.services import Conflict, NotFound, ServiceError, user_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt (werkzeug's default): memory-hard, no extra dependency
@@ -76,7 +76,9 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise ServiceError(problem)
     user.password_hash = generate_password_hash(new, method=_HASH_METHOD)
-    user.session_version += 1
+    # every other browser signed in to this account is signed out; this one gets a new session
+    user_sessions.close_all(user)
+    user_sessions.open_session(user)
     db.session.commit()
 
 
@@ -99,13 +101,6 @@ def list_users(page: int = 1, per_page: int = 50, query: str = ""):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so a password change signs out other sessions."""
-    try:
-        raw_id, raw_version = session_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
-    except (ValueError, TypeError):
-        return None
-    if user is None or str(user.session_version) != raw_version:
-        return None
-    return user
+def load_session_user(token: str) -> User | None:
+    """Flask-Login's loader: the cookie holds a server-side session's token (see user_sessions)."""
+    return user_sessions.load(token)

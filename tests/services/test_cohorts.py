@@ -176,7 +176,7 @@ def test_exam_assignment_uses_the_extra_time_set_by_the_instructor(teacher, lear
     for bad in (0.5, 3.5, None):
         with pytest.raises(cohorts.FieldError):
             cohorts.set_extra_time(teacher, cohort.id, learner.id, bad)
-    assert learner.extra_time_multiplier == 1.0
+    assert cohorts.extra_time(cohort.id, learner.id) == 1.0
     with pytest.raises(NotFound):
         cohorts.set_extra_time(teacher, cohort.id, stranger.id, 1.5)
     with pytest.raises(Forbidden):
@@ -188,6 +188,21 @@ def test_exam_assignment_uses_the_extra_time_set_by_the_instructor(teacher, lear
     exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=5))
     [row] = cohorts.assignments_for(learner, T0 + timedelta(minutes=5))
     assert row.result.done and row.result.score == 0.0
+
+
+def test_extra_time_applies_only_in_the_cohort_that_set_it(teacher, learning_bank):
+    """An accommodation set by one instructor used to follow the learner into every cohort."""
+    generous = cohorts.create_cohort(teacher, "Generous", "CPC")
+    other_teacher = make_user("instructor")
+    strict = cohorts.create_cohort(other_teacher, "Strict", "CPC")
+    learner = make_user()
+    cohorts.join_cohort(learner, generous.join_code)
+    cohorts.join_cohort(learner, strict.join_code)
+    cohorts.set_extra_time(teacher, generous.id, learner.id, 2.0)
+    theirs = cohorts.create_assignment(other_teacher, strict.id, _spec(kind="exam", exam=None))
+    attempt = cohorts.start_assignment(learner, theirs.id, T0)
+    assert attempt.deadline_at - attempt.started_at == timedelta(minutes=60)
+    assert cohorts.extra_time(strict.id, learner.id) == 1.0 and cohorts.extra_time(generous.id, learner.id) == 2.0
 
 
 def test_case_set_is_done_when_every_case_is_submitted(teacher, learning_bank):

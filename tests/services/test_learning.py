@@ -185,11 +185,11 @@ def test_case_attempts_are_graded_kept_and_retried(learning_bank):
 
 # ------------------------------------------------------------------ exams
 def test_exam_draw_shortfall_and_deadline_with_extra_time(learning_bank):
-    user = make_user(extra_time_multiplier=1.5)
+    user = make_user()
     plans = {p.key: p for p in exam_service.plan_exam(user, "CPC")}
     assert plans["icd-10-cm"].short == 0 and len(plans["icd-10-cm"].drawn) == 4
     assert plans["modifiers"].short == 2  # the learner is told beforehand
-    attempt = exam_service.start_exam(user, "CPC", T0)
+    attempt = exam_service.start_exam(user, "CPC", T0, multiplier=1.5)
     assert attempt.deadline_at == T0 + timedelta(minutes=90)
     assert len(attempt.items) == 5  # 4 questions + 1 case; the empty section is simply short
 

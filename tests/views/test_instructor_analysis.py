@@ -12,6 +12,7 @@ from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 from tests.services.test_item_analysis import FIVE_BY_FOUR, T0, exam_attempt, make_cohort, mcqs
+from tests.support import sign_in
 
 
 @pytest.fixture
@@ -41,9 +42,7 @@ def _sign_in(client, user_id):
     from study.models import User
 
     user = db.session.get(User, user_id)
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+    sign_in(client, user)
 
 
 def _check_tables(html: str) -> None:

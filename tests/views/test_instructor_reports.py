@@ -12,6 +12,7 @@ from study.services import bank
 from study.services import practice
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
+from tests.support import sign_in
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 
@@ -108,8 +109,7 @@ def test_queue_resolve_and_the_learners_reply_page(client, login_as, learning_ba
     # the learner sees the reply; another learner sees nothing of it
     login_as("learner")
     assert "I10 is right" not in client.get("/my/reports").get_data(as_text=True)
-    with client.session_transaction() as session:
-        session["_user_id"] = learner.get_id()
+    sign_in(client, learner)
     mine = client.get("/my/reports").get_data(as_text=True)
     assert "I10 is right: no CKD documented." in mine and "learn-icd-001" in mine
 
@@ -248,8 +248,7 @@ def test_another_instructors_cohort_assignment_item_draft_and_report_by_id(app, 
 
     # the owner and an admin do get in
     for user in (ann, make_user("admin")):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+        sign_in(client, user)
         assert client.get(f"/teach/reports/{report.id}").status_code == 200
         if "instructor.cohort" in app.view_functions:
             assert client.get(_sample_url(app, app.url_map._rules_by_endpoint["instructor.cohort"][0], values)).status_code == 200

@@ -9,6 +9,7 @@ from study.models import Attempt, Item, ItemReport
 from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
+from tests.support import sign_in
 
 SECRETS = re.compile(r"SECRET-(RATIONALE|WHY)")
 
@@ -65,8 +66,7 @@ def test_every_page_and_json_of_an_open_exam_is_free_of_the_key(client, login_as
 def test_other_learners_get_403(client, login_as, learning_bank, app):
     owner = make_user()
     other_client = app.test_client()
-    with other_client.session_transaction() as session:
-        session["_user_id"] = owner.get_id()
+    sign_in(other_client, owner)
     start = other_client.post("/exams/CPC")
     attempt_id = _attempt_id(start.headers["Location"])
     practice = other_client.post("/practice", data={"size": "2", "mode": "all"})

@@ -34,10 +34,9 @@ def test_every_state_changing_route_requires_a_csrf_token(app, database_url, ins
     client = strict.test_client()
     with strict.app_context():
         from tests.factories import make_user
+        from tests.support import sign_in
 
-        admin_session_id = make_user("admin").get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = admin_session_id
+        sign_in(client, make_user("admin"))
     checked = 0
     for rule, _ in _routes(strict):
         for method in sorted(rule.methods & STATE_CHANGING):
