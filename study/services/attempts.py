@@ -128,8 +128,26 @@ def schedule_review(user: User, item_id: int, correct: bool, seconds: float | No
     db.session.add(ReviewLog(user_id=user.id, item_id=item_id, rating=rating, reviewed_at=now, seconds=seconds))
 
 
-def published_items(kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | None = None):
-    stmt = sa.select(Item).where(Item.type == kind, Item.status == "published", Item.current_version_id.is_not(None))
+# where an item may be served: practice, review, case practice and practice/case assignments see
+# only the open pool; exams also draw the items reserved for them; the careers diagnostic draws
+# only its own reserved set
+POOLS = {"open": (), "exam": ("exam",), "diagnostic": ("diagnostic",)}
+
+
+def in_pool(pool: str = "open"):
+    """SQL condition: the item may be served in `pool` (see POOLS)."""
+    reserved = POOLS[pool]
+    if pool == "diagnostic":
+        return Item.reserved.in_(reserved)
+    return sa.or_(Item.reserved.is_(None), Item.reserved.in_(reserved)) if reserved else Item.reserved.is_(None)
+
+
+def published_items(
+    kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | None = None, pool: str = "open"
+):
+    stmt = sa.select(Item).where(
+        Item.type == kind, Item.status == "published", Item.current_version_id.is_not(None), in_pool(pool)
+    )
     if exam:
         stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
     if topics:

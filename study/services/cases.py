@@ -27,7 +27,7 @@ def list_cases(setting: str | None = None, exam: str | None = None) -> list[Item
 
 
 def get_case(key: str) -> Item:
-    item = db.session.scalar(sa.select(Item).where(Item.key == key, Item.type == "case", Item.status == "published"))
+    item = db.session.scalar(published_items("case").where(Item.key == key))
     if item is None:
         raise NotFound("No such case.")
     return item

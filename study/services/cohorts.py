@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.models import Assignment, Attempt, Blueprint, Cohort, CohortMember, Item, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.services.attempts import in_pool
 
 # no look-alikes: 0/O, 1/I/L are left out
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -148,7 +149,7 @@ def parse_keys(text: str) -> list[str]:
 def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
     found = set(
         db.session.scalars(
-            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == "published")
+            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == "published", in_pool("open"))
         )
     )
     missing = [k for k in keys if k not in found]

@@ -70,7 +70,7 @@ def plan_exam(user: User, exam: str, seed: str = "") -> list[SectionPlan]:
     for section in blueprint.sections:
         for kind, count in (("mcq", section.get("questions") or 0), ("case", section.get("cases") or 0)):
             if count:
-                pool = list(db.session.scalars(published_items(kind, exam, section["topics"])))
+                pool = list(db.session.scalars(published_items(kind, exam, section["topics"], pool="exam")))
                 rng.shuffle(pool)
                 plan = SectionPlan(section["key"], section["title"], kind, count, len(pool), bool(section.get("confirmed")))
                 plans.append((plan, pool))
