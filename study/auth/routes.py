@@ -1,17 +1,23 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from study.auth import bp
 from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm
 from study.extensions import limiter
-from study.security import public, safe_next
+from study.security import or_abort, public, safe_next
 from study.services import ServiceError
-from study.services import user_sessions
+from study.services import signin_guard, user_sessions
 from study.services import users as user_service
 
 
-def _account_key() -> str:
-    return "account:" + user_service.normalise_email(request.form.get("email", ""))
+def _guard_policy() -> signin_guard.Policy:
+    config = current_app.config
+    return signin_guard.Policy(
+        free=config["SIGNIN_FREE_FAILURES"],
+        free_per_address=config["SIGNIN_FREE_FAILURES_PER_ADDRESS"],
+        first_wait=config["SIGNIN_FIRST_WAIT"],
+        max_wait=config["SIGNIN_MAX_WAIT"],
+    )
 
 
 def _after_sign_in():
@@ -36,6 +42,10 @@ def signup():
     if form.validate_on_submit():
         try:
             user = user_service.create_user(form.email.data, form.password.data, display_name=form.display_name.data or "")
+        except user_service.EmailTaken:
+            # say nothing here about whether the address has an account; its owner gets a notice
+            user_service.notify_signup_attempt(form.email.data)
+            return render_template("auth/signup_sent.html", email=form.email.data), 200
         except ServiceError as exc:
             form.email.errors.append(str(exc))
         else:
@@ -47,17 +57,27 @@ def signup():
 
 @bp.route("/signin", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key)
 @public
 def signin():
+    """Wrong passwords back off per account and address (study.services.signin_guard); only a
+    flood of requests from one address is refused outright, whatever their outcome."""
     if current_user.is_authenticated:
         return _after_sign_in()
     form = SignInForm()
     if form.validate_on_submit():
+        account, address = user_service.normalise_email(form.email.data), request.remote_addr or ""
+        wait = signin_guard.wait_seconds(account, address)
+        if wait:
+            form.password.errors.append(
+                f"Too many wrong passwords for this account from your network. Wait {wait} seconds, then try again."
+            )
+            return render_template("auth/signin.html", form=form), 429, {"Retry-After": str(wait)}
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is None:
+            signin_guard.record_failure(account, address, _guard_policy())
             form.password.errors.append("The e-mail address or the password is not right.")
         else:
+            signin_guard.record_success(account, address)
             _start_session(user)
             return _after_sign_in()
     return render_template("auth/signin.html", form=form), 200 if not form.errors else 400
@@ -90,3 +110,35 @@ def change_password():
             flash("Your password has been changed. Other sessions are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/sessions")
+@login_required
+def sessions():
+    rows = user_sessions.sessions_of(current_user)
+    token = current_user.session_token
+    return render_template(
+        "auth/sessions.html", rows=rows, current=[r.id for r in rows if user_sessions.is_current(r, token)], form=SignOutForm()
+    )
+
+
+@bp.route("/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_session(session_id: int):
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    or_abort(user_sessions.revoke, current_user, session_id)
+    flash("That session is signed out.", "success")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.route("/sessions/others/revoke", methods=["POST"])
+@login_required
+def revoke_other_sessions():
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = user_sessions.sign_out_others(current_user)
+    flash(f"Signed out of {ended} other session{'s' if ended != 1 else ''}.", "success")
+    return redirect(url_for("auth.sessions"))

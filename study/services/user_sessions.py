@@ -91,6 +91,13 @@ def revoke(user: User, session_id: int) -> None:
     db.session.commit()
 
 
+def sign_out_others(user: User) -> int:
+    """End every session of `user` but the one in use; how many ended."""
+    ended = close_all(user, keep_token=user.session_token)
+    db.session.commit()
+    return ended
+
+
 def sign_in(user: User, user_agent: str = "") -> str:
     """Open and commit a session for a user who has just proved who they are; its token."""
     token = open_session(user, user_agent)

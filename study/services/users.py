@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from study import mail
 from study.extensions import db
 from study.models import Role, User
 from study.models.base import utcnow
@@ -14,6 +16,10 @@ MIN_PASSWORD_LENGTH = 10
 _HASH_METHOD = "scrypt"
 # a hash to check against when the e-mail is unknown, so timing does not reveal accounts
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method=_HASH_METHOD)
+
+
+class EmailTaken(Conflict):
+    """Sign-up with an address that has an account (views must not reveal this to the visitor)."""
 
 
 def normalise_email(email: str) -> str:
@@ -45,7 +51,7 @@ def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, d
     if problem:
         raise ServiceError(problem)
     if find_by_email(email) is not None:
-        raise Conflict("An account with this e-mail address already exists.")
+        raise EmailTaken("An account with this e-mail address already exists.")
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -53,8 +59,22 @@ def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, d
         role=role.value,
     )
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address signed up at the same moment
+        db.session.rollback()
+        raise EmailTaken("An account with this e-mail address already exists.") from None
     return user
+
+
+def notify_signup_attempt(email: str) -> None:
+    """Tell the owner of an existing account that someone tried to sign up with their address."""
+    mail.send(
+        normalise_email(email),
+        "Someone tried to create a CodePrep account with your address",
+        "An account already uses this e-mail address, so no new account was made. If this was you, "
+        "sign in, or change your password if you have forgotten it. If it was not you, you can ignore this message.",
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -42,12 +42,18 @@ def test_signup_bad_form_shows_field_error_and_creates_nothing(client, data, mes
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
-def test_signup_duplicate_email(client):
+def test_signup_with_a_taken_address_does_not_say_so_and_notifies_its_owner(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAIL_OUTBOX", str(tmp_path / "outbox"))
     make_user(email="taken@example.org")
     response = signup(client, email="TAKEN@example.org")
-    assert response.status_code == 400
-    assert "already exists" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already exists" not in page and "Check your e-mail" in page
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+    [notice] = list((tmp_path / "outbox").glob("*.eml"))
+    text = notice.read_text()
+    assert "To: taken@example.org" in text and "no new account was made" in text
+    assert "Sign out" not in client.get("/").get_data(as_text=True)  # not signed in as anyone
 
 
 def test_signin_and_signout(client):
