@@ -50,6 +50,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "DEBUG": _bool(os.environ.get("DEBUG"), False),
+        # how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none)
+        "TRUSTED_PROXY_HOPS": int(os.environ.get("TRUSTED_PROXY_HOPS") or 0),
         "QUESTION_BANK": os.environ.get("QUESTION_BANK", str(Path(__file__).resolve().parent.parent / "question_bank")),
     }
 

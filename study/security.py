@@ -71,7 +71,40 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+NUL_MESSAGE = "Text may not contain NUL characters (\\0). Remove them and try again."
+
+
+def has_nul_byte() -> bool:
+    """Whether the path, query, form or JSON body carries a NUL, which no text field accepts
+    (PostgreSQL cannot store it in text at all)."""
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return True
+    if request.mimetype in FORM_MIMETYPES:
+        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+    if request.content_length or request.mimetype:
+        body = request.get_data(cache=True)
+        return b"\x00" in body or (request.is_json and b"\\u0000" in body)
+    return False
+
+
 def init_app(app: Flask) -> None:
+    from study.errors import render_error
+
+    proxy_hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if proxy_hops:
+        # behind N reverse proxies (TLS termination, load balancer): take the client's address,
+        # scheme and host from the X-Forwarded-* headers those proxies set, and from no others
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops, x_port=proxy_hops)
+
+    @app.before_request
+    def refuse_nul_bytes():
+        if has_nul_byte():
+            return render_error(400, NUL_MESSAGE)
+        return None
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

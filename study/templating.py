@@ -14,4 +14,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        return {"sign_out_form": SignOutForm(), "Role": Role}
+        # formdata=None: the layout's form must never read the request body (an over-size body on
+        # an error page would raise again)
+        return {"sign_out_form": SignOutForm(formdata=None), "Role": Role}
