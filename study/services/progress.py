@@ -199,7 +199,8 @@ def delete_account(user: User) -> None:
     results, owned cohorts) or SET NULL (an author or actor kept on shared content), enforced by the
     database on both backends (SQLite with foreign keys on), so one statement removes them all."""
     user_id = user.id
-    db.session.expunge_all()
+    if user in db.session:
+        db.session.expunge(user)
     db.session.execute(sa.delete(User).where(User.id == user_id))
     db.session.commit()
 
