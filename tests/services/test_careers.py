@@ -309,3 +309,22 @@ def test_exam_formats_come_from_the_blueprints(small_bank):
     assert formats["CPB"].questions == 135
     assert formats["CCS"].cases == 5 and not formats["CCS"].all_confirmed
     assert cpc.sections[0]["title"].startswith("10000 Series")
+
+
+def test_the_real_bank_has_a_full_diagnostic_set_of_its_own(app):
+    """question_bank/diagnostic: at least 30 single-answer items reserved for the diagnostic, six or
+    more in each area, so a draw is a full diagnostic, and none of them is served anywhere else."""
+    bank.import_bank(app.config["QUESTION_BANK"])
+    reserved = list(db.session.scalars(db.select(Item).where(Item.reserved == "diagnostic")))
+    assert len(reserved) >= 30 and all(i.type == "mcq" and i.status == "published" for i in reserved)
+    from study.careers.recommend import area_for
+
+    per_area = Counter(area_for(i.topic, i.exams) for i in reserved)
+    assert set(per_area) == {"terminology", "outpatient", "inpatient", "billing", "compliance"}
+    assert min(per_area.values()) >= career_service.PER_AREA
+    keys = career_service.draw_diagnostic(rng=random.Random(12))
+    assert len(keys) == 5 * career_service.PER_AREA
+    assert {i.key for i in reserved} >= set(keys)
+    for item in reserved:
+        parsed = bank.parsed_item(item)
+        assert not parsed.multiple and parsed.rationale and parsed.why_not, item.key
