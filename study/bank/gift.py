@@ -5,7 +5,7 @@ a multiple-response item gives each correct answer an equal share of 100% and ea
 -100% (``~%50%A ~%50%C ~%-100%B``), so that choosing everything scores nothing. The rationale is
 the general feedback (``####``), each "why not" line the feedback of its answer (``#``). A
 comment line ``// codeprep: {...}`` before each question keeps what GIFT has no place for
-(exams, topic, difficulty, tags), so that our own exports import back unchanged.
+(exams, topic, difficulty, tags, reserve), so that our own exports import back unchanged.
 
 Import: comments (``//``), ``$CATEGORY:`` lines (the last part becomes a tag), titles, format
 tags (``[markdown]``, ``[html]``...), escaped characters, questions over several lines,
@@ -125,6 +125,8 @@ def item_to_gift(item: McqItem) -> str:
     }
     if item.allow_invalid_distractors:
         meta["allow_invalid_distractors"] = True
+    if item.reserve:
+        meta["reserve"] = item.reserve
     lines = [_META_PREFIX + " " + json.dumps(meta, ensure_ascii=False)]
     lines.append(f"::{escape(item.id)}::[markdown]{escape(item.stem)} {{")
     why_not = item.why_not_map
@@ -364,6 +366,7 @@ def _question(
         difficulty=str(meta.get("difficulty") or "medium"),
         tags=tags,
         status=status,
+        reserve=str(meta["reserve"]) if meta.get("reserve") else None,
         path=path,
     )
     return item, None

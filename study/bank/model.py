@@ -17,6 +17,9 @@ ITEM_TYPES = ("mcq", "case")
 DIFFICULTIES = ("easy", "medium", "hard")
 ITEM_STATUSES = ("published", "draft", "retired")
 SETTINGS = ("professional", "outpatient-facility", "inpatient")
+#: Reserved pools (``reserve:``; absent = the open pool): ``exam`` items are served only in exam
+#: simulations and exam assignments, ``diagnostic`` items only in the careers diagnostic.
+RESERVES = ("exam", "diagnostic")
 #: Exams named by the format; the bank's blueprints are the authority when they are loaded.
 DEFAULT_EXAMS = ("CPC", "CPB", "CCS", "CCS-P")
 DEFAULT_TASK = "Code the diagnoses and services for this encounter"
@@ -187,6 +190,7 @@ class McqItem:
     difficulty: str = "medium"
     tags: tuple[str, ...] = ()
     status: str = "published"
+    reserve: str | None = None  # a pool of RESERVES; None: the open pool
     extra_sections: tuple[tuple[str, str], ...] = ()  # other "## Heading" sections, kept as is
     path: str = field(default="", compare=False)
     source: SourceInfo | None = field(default=None, compare=False, repr=False)
@@ -209,7 +213,7 @@ class McqItem:
     @property
     def content_hash(self) -> str:
         """Changes only when what a learner sees or how it is graded changes (not metadata:
-        exams, topic, difficulty, tags, status)."""
+        exams, topic, difficulty, tags, status, reserve)."""
         return _digest(
             {
                 "type": "mcq",
@@ -242,6 +246,7 @@ class CaseItem:
     difficulty: str = "medium"
     tags: tuple[str, ...] = ()
     status: str = "published"
+    reserve: str | None = None  # a pool of RESERVES; None: the open pool
     extra_sections: tuple[tuple[str, str], ...] = ()
     path: str = field(default="", compare=False)
     source: SourceInfo | None = field(default=None, compare=False, repr=False)

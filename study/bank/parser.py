@@ -395,6 +395,7 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
         "difficulty": _str(raw.get("difficulty")) or "medium",
         "tags": _str_tuple(raw.get("tags")),
         "status": _str(raw.get("status")) or "published",
+        "reserve": _str(raw.get("reserve")) or None,
         "extra_sections": tuple(extra),
         "path": path,
     }

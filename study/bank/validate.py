@@ -25,6 +25,7 @@ from study.bank.model import (
     ID_PATTERN,
     ITEM_STATUSES,
     ITEM_TYPES,
+    RESERVES,
     SETTINGS,
     Bank,
     Blueprint,
@@ -47,7 +48,7 @@ from study.codes.normalize import (
 )
 
 COMMON_REQUIRED = ("id", "type", "exams", "topic")
-COMMON_OPTIONAL = ("difficulty", "tags", "status")
+COMMON_OPTIONAL = ("difficulty", "tags", "status", "reserve")
 MCQ_REQUIRED = ("answer",)
 MCQ_OPTIONAL = ("allow_invalid_distractors",)
 CASE_REQUIRED = ("setting", "key")
@@ -249,12 +250,39 @@ def _common(
                     f"{key} must be one of {', '.join(allowed)}, not {value!r}"
                     + did_you_mean(str(value), allowed),
                 )
+    _reserve(item, raw, report)
     if "tags" in raw:
         value = raw["tags"]
         if not isinstance(value, list) or not all(
             (isinstance(t, str) and t.strip()) or _is_number(t) for t in value
         ):
             report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
+
+
+def _reserve(item: Item, raw: dict[Any, Any], report: _Report) -> None:
+    """``reserve``: absent (the open pool), ``exam`` or ``diagnostic``; the careers diagnostic
+    asks single-answer multiple-choice questions, so a case cannot be reserved for it."""
+    if "reserve" not in raw:
+        return
+    value, line = raw["reserve"], report.line("reserve")
+    if value not in RESERVES:
+        report.error(
+            line,
+            f"reserve must be {' or '.join(RESERVES)} (leave it out for the open pool), not {value!r}"
+            + (did_you_mean(value, RESERVES) if isinstance(value, str) else ""),
+        )
+    elif value == "diagnostic" and raw.get("type") == "case":
+        report.error(
+            line,
+            "a case cannot be reserved for the diagnostic: the careers diagnostic asks multiple-choice "
+            "questions only (use reserve: exam, or leave reserve out)",
+        )
+    elif value == "diagnostic" and isinstance(item, McqItem) and item.multiple:
+        report.warning(
+            line,
+            "the careers diagnostic asks single-answer questions only, so this multiple-response item "
+            "will never be drawn",
+        )
 
 
 def _how_many(stem: str, pattern: re.Pattern[str] = _HOW_MANY_RE) -> int | None:
@@ -699,7 +727,8 @@ def validate_blueprint(
 
 
 def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Problem]:
-    """A warning per section the bank's published items cannot fill."""
+    """A warning per section the bank's published items cannot fill (items reserved for the
+    careers diagnostic are never drawn in an exam, so they do not count)."""
     problems: list[Problem] = []
     source = blueprint.source_info
     for index, section in enumerate(blueprint.sections):
@@ -712,6 +741,7 @@ def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Prob
                 1
                 for item in bank.items
                 if item.status == "published"
+                and item.reserve != "diagnostic"
                 and item.type == kind
                 and exam in item.exams
                 and item.topic in wanted

@@ -104,6 +104,8 @@ def _front_matter(item: Item) -> list[str]:
         lines.append(f"tags: {_flow_list(item.tags)}")
     if item.status != "published":
         lines.append(f"status: {scalar(item.status)}")
+    if item.reserve:
+        lines.append(f"reserve: {scalar(item.reserve)}")
     if isinstance(item, McqItem):
         if item.multiple:
             lines.append(f"answer: {_flow_list(item.answer)}")

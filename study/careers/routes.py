@@ -1,22 +1,30 @@
 """The career explorer (public pages) and the self-assessment (anonymous; saved by signing up).
 
-Thin views: validate the form, call one service function, render or redirect."""
+Thin views: validate the form, call one service function, render or redirect. The self-assessment
+lives on the server (`CareerRun`); the session cookie holds only its token."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from itertools import groupby
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from study.careers import bp, content
 from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
 from study.careers.recommend import Preferences
+from study.errors import render_error
+from study.extensions import limiter
 from study.security import public
-from study.services import NotFound, ServiceError
+from study.services import Conflict, NotFound, ServiceError
 from study.services import careers as career_service
+
+# per client address (settings of the same name override them): each start draws a diagnostic,
+# each submission grades one
+START_LIMIT_PER_IP = "10 per hour"
+SUBMIT_LIMIT_PER_IP = "30 per hour"
 
 
 def today() -> date:
@@ -37,6 +45,15 @@ def careers_date(value: date | datetime) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def current_run():
+    """The visitor's self-assessment: the run whose token the session cookie holds, if any."""
+    return career_service.get_run(session.get(career_service.SESSION_KEY), _user())
+
+
 @bp.context_processor
 def careers_globals():
     return {"careers": content, "practice_href": practice_href}
@@ -46,7 +63,7 @@ def careers_globals():
 @bp.route("/")
 @public
 def index():
-    return render_template("careers/index.html", has_result=career_service.has_result(session))
+    return render_template("careers/index.html", has_result=career_service.has_result(current_run()))
 
 
 @bp.route("/roles/<slug>")
@@ -81,11 +98,12 @@ def education():
 
 # ------------------------------------------------------------------ the self-assessment
 @bp.route("/assessment", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("CAREERS_START_LIMIT_PER_IP", START_LIMIT_PER_IP), methods=["POST"])
 @public
 def assessment():
     form = StartAssessmentForm()
     if request.method == "GET":
-        earlier = career_service.current_preferences(session)
+        earlier = career_service.current_preferences(current_run())
         if earlier is not None:
             form = StartAssessmentForm(data=earlier.to_dict() | {"target_date": earlier.target_date})
     if form.validate_on_submit():
@@ -96,28 +114,36 @@ def assessment():
             weekly_hours=form.weekly_hours.data,
             target_date=form.target_date.data,
         )
-        career_service.start_assessment(session, preferences)
+        session[career_service.SESSION_KEY] = career_service.start_run(preferences, user=_user())
         return redirect(url_for("careers.diagnostic"))
     return render_template("careers/assessment.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/assessment/diagnostic", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("CAREERS_SUBMIT_LIMIT_PER_IP", SUBMIT_LIMIT_PER_IP), methods=["POST"])
 @public
 def diagnostic():
     form = SubmitDiagnosticForm()
+    run = current_run()
     try:
-        questions = career_service.diagnostic_questions(session)
+        questions = career_service.diagnostic_questions(run)
     except NotFound:
         flash("Answer a few questions about yourself first.", "info")
         return redirect(url_for("careers.assessment"))
-    if career_service.has_result(session):
-        flash("You have already answered this diagnostic. Take the self-assessment again for new questions.", "info")
+    already = "You have already answered this diagnostic. Take the self-assessment again for new questions."
+    if career_service.has_result(run):
+        if request.method == "POST":  # final: a second submission (a replayed page or cookie) changes nothing
+            return render_error(409, already)
+        flash(already, "info")
         return redirect(url_for("careers.result"))
     given: dict[str, str] = {}
     missing: list = []
     if form.validate_on_submit():
         given = {q.key: request.form.get(q.field_name, "") for q in questions}
-        missing = career_service.submit_diagnostic(session, given)
+        try:
+            missing = career_service.submit_diagnostic(run, given)
+        except Conflict:  # submitted by another request at the same moment
+            return render_error(409, already)
         if not missing:
             return redirect(url_for("careers.result"))
     status = 400 if missing else 200
@@ -139,7 +165,7 @@ def diagnostic():
 @bp.route("/assessment/result")
 @public
 def result():
-    found = career_service.current_result(session, today())
+    found = career_service.current_result(current_run(), today())
     if found is None:
         flash("Take the self-assessment to see a result.", "info")
         return redirect(url_for("careers.assessment"))
@@ -151,13 +177,14 @@ def result():
 @login_required
 def save():
     form = SaveResultForm()
-    found = career_service.current_result(session, today())
+    run = current_run()
+    found = career_service.current_result(run, today())
     if found is None:
         flash("There is no finished self-assessment to save. Take the self-assessment first.", "info")
         return redirect(url_for("careers.assessment"))
     if form.validate_on_submit():
         try:
-            saved = career_service.save_result(current_user, session, today())
+            saved = career_service.save_result(current_user, run, today())
         except ServiceError as exc:
             flash(str(exc), "error")
             return redirect(url_for("careers.assessment"))

@@ -1,7 +1,7 @@
 """The code book: ICD-10-CM search and code pages for learners, and the JSON behind them.
 
 ICD-10-CM is public domain, so the code book is public (career changers use it too)."""
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from study.codebook import bp
 from study.extensions import limiter
@@ -9,11 +9,20 @@ from study.security import public
 from study.services import codes
 
 
+# a search per client address (the setting of the same name overrides it): generous, like the
+# JSON search, for the page's search-as-you-type
+SEARCH_LIMIT_PER_IP = "120 per minute"
+
+
 def _query() -> str:
     return request.args.get("q", "", type=str)[: codes.MAX_QUERY]
 
 
 @bp.route("/codes")
+@limiter.limit(
+    lambda: current_app.config.get("CODE_SEARCH_LIMIT_PER_IP", SEARCH_LIMIT_PER_IP),
+    exempt_when=lambda: not request.args.get("q"),
+)
 @public
 def search():
     query = _query()
@@ -37,7 +46,7 @@ def show(code: str):
 
 
 @bp.route("/api/codes/search")
-@limiter.limit("120 per minute")
+@limiter.limit(SEARCH_LIMIT_PER_IP)
 @public
 def api_search():
     limit = request.args.get("limit", 25, type=int)

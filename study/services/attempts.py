@@ -177,6 +177,9 @@ def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_i
         if ai is None or ai.attempt.user_id != user.id or ai.item_id != item.id:
             raise Forbidden("That answer is not yours.")
         version_id = ai.item_version_id
+    elif item.reserved is not None:
+        # an item of a reserved pool is reportable only from an answer of the learner's own
+        raise NotFound("No such item.")
     report = ItemReport(
         user_id=user.id, item_id=item.id, item_version_id=version_id, attempt_item_id=attempt_item_id, kind=kind, comment=comment.strip()[:2000]
     )

@@ -216,8 +216,11 @@ def _heading_errors(data: dict, names) -> dict[str, list[str]]:
     return errors
 
 
-def item_from_form(kind: str, data: dict, *, item_id: str | None = None, status: str = "draft") -> Draft:
-    """Build the bank item of a form (no validation beyond reading the rows)."""
+def item_from_form(
+    kind: str, data: dict, *, item_id: str | None = None, status: str = "draft", reserve: str | None = None
+) -> Draft:
+    """Build the bank item of a form (no validation beyond reading the rows). The form has no pool
+    field: an edited item keeps its `reserve`."""
     key = item_id if item_id is not None else _text(data, "item_id").strip()
     common = dict(
         id=key,
@@ -226,6 +229,7 @@ def item_from_form(kind: str, data: dict, *, item_id: str | None = None, status:
         difficulty=_text(data, "difficulty").strip() or "medium",
         tags=tuple(t.strip() for t in _text(data, "tags").split(",") if t.strip()),
         status=status,
+        reserve=reserve,
     )
     if kind == "mcq":
         errors = _heading_errors(data, ("stem", "rationale") + tuple(f"why_not_{c}" for c in LETTERS))
@@ -375,7 +379,9 @@ def _read(item: McqItem | CaseItem, name: str) -> str:
 def check_form(kind: str, data: dict, *, item: Item | None = None) -> Draft:
     """Validate a form without saving anything (what the save button would find)."""
     status = item.status if item is not None else "draft"
-    draft = item_from_form(kind, data, item_id=item.key if item is not None else None, status=status)
+    draft = item_from_form(
+        kind, data, item_id=item.key if item is not None else None, status=status, reserve=item.reserved if item is not None else None
+    )
     return validate_draft(draft, exists=item is not None)
 
 

@@ -83,7 +83,7 @@ def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
     """Validate, then import everything in one transaction, or nothing when any error is found.
 
     Idempotent: unchanged files change nothing. A changed item gets a new version (attempts keep
-    theirs); metadata changes (topic, exams, tags, difficulty, status) update the item in place;
+    theirs); metadata changes (topic, exams, tags, difficulty, status, reserve) update the item in place;
     items whose files are gone are retired, never deleted.
     """
     root = Path(root)
@@ -146,6 +146,7 @@ def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> boo
         "topic": parsed.topic,
         "difficulty": parsed.difficulty,
         "status": parsed.status,
+        "reserved": parsed.reserve,
         "setting": getattr(parsed, "setting", None),
         "tags_json": json.dumps(list(parsed.tags)),
         "path": rel_path,

@@ -1,21 +1,27 @@
 """The career self-assessment: draw the diagnostic, grade it, build the result, keep it for users.
 
-An anonymous visitor's assessment lives in the signed session cookie (`session[SESSION_KEY]`),
-and only as the questionnaire's answers, the item keys drawn and, once submitted, the letters
-chosen. The session cookie is signed, not encrypted, so the answer key never goes into it: items
-are graded from the database when the result is shown. Views pass `flask.session` (any mutable
-mapping works, which is how the tests drive this module).
+A self-assessment in progress or finished is a `CareerRun` row on the server: the questionnaire's
+answers, the item keys drawn and, once submitted, the letters chosen and `submitted_at`. The
+visitor's cookie holds only a random token (the row keeps its SHA-256, like sign-in sessions), so
+the cookie reveals nothing and a replayed cookie cannot resubmit: a submitted run is final (the
+result page has shown the key). Views look the run up with `get_run(token, user)` and pass it in.
+
+The diagnostic draws only from the items reserved for it (`reserve: diagnostic` in the bank), so
+the keys and rationales its result page shows are never those of an item served in exams,
+practice or assignments.
 
 Saved results (`CareerAssessment`) keep the preferences and the score per area; the
 recommendation and the plan are recomputed from them by the pure `study.careers.recommend`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
-from collections.abc import Mapping, MutableMapping, Sequence
+import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -35,14 +41,21 @@ from study.careers.recommend import (
 from study.extensions import db
 from study.grading.mcq import grade_mcq
 from study.models import Blueprint, Item, User
-from study.models.careers import CareerAssessment
+from study.models.base import utcnow
+from study.models.careers import CareerAssessment, CareerRun
 from study.services import Conflict, NotFound, ServiceError
+from study.services.attempts import published_items
 from study.services.bank import parsed_item
 
-SESSION_KEY = "careers"
+SESSION_KEY = "careers"  # the key of the run's token in the session cookie
+POOL = "diagnostic"  # the bank's items reserved for the diagnostic (`reserve: diagnostic`)
 PER_AREA = 6  # five areas: a diagnostic of about 30 items
 DONT_KNOW = "dont-know"  # the extra choice offered with every question; graded as not correct
 DIAGNOSTIC_TOPICS: tuple[str, ...] = tuple(sorted({t for a in AREAS for t in a.topics}))
+# a run is kept this long (long enough to sign up and save it); older runs are deleted when a new
+# one starts, and are not found before that
+RUN_KEEP = timedelta(days=7)
+TOKEN_BYTES = 32
 
 
 # ------------------------------------------------------------------ what the pages show
@@ -152,14 +165,11 @@ def _usable(item: Item) -> McqItem | None:
 
 
 def draw_diagnostic(per_area: int = PER_AREA, rng: random.Random | None = None) -> list[str]:
-    """Keys of published single-answer MCQ items: up to `per_area` for each of the five areas,
-    spread over the area's topics in turn (a random topic order, a random item of each)."""
+    """Keys of published single-answer MCQ items reserved for the diagnostic: up to `per_area`
+    for each of the five areas, spread over the area's topics in turn (a random topic order, a
+    random item of each). Items of the open pool or reserved for exams are never drawn."""
     rng = rng or random.Random()
-    stmt = (
-        sa.select(Item)
-        .where(Item.type == "mcq", Item.status == "published", Item.topic.in_(DIAGNOSTIC_TOPICS))
-        .order_by(Item.key)
-    )
+    stmt = published_items("mcq", topics=list(DIAGNOSTIC_TOPICS), pool=POOL)
     by_area: dict[str, dict[str, list[Item]]] = {a.key: {} for a in AREAS}
     for item in db.session.scalars(stmt):
         area = area_for(item.topic, item.exams)
@@ -186,37 +196,67 @@ def draw_diagnostic(per_area: int = PER_AREA, rng: random.Random | None = None) 
     return keys
 
 
-# ------------------------------------------------------------------ the anonymous assessment in the session
-def _state(session: Mapping) -> dict | None:
-    state = session.get(SESSION_KEY)
-    return state if isinstance(state, dict) and isinstance(state.get("items"), list) else None
+# ------------------------------------------------------------------ the run, kept on the server
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_assessment(session: MutableMapping, preferences: Preferences, rng: random.Random | None = None) -> int:
-    """Record the questionnaire and draw a new diagnostic (replacing any earlier one)."""
-    keys = draw_diagnostic(rng=rng)
-    session[SESSION_KEY] = {"prefs": preferences.to_dict(), "items": keys, "answers": None, "saved": None}
-    return len(keys)
+def _keys(run: CareerRun) -> list[str]:
+    return json.loads(run.item_keys_json or "[]")
 
 
-def current_preferences(session: Mapping) -> Preferences | None:
-    state = _state(session)
-    return Preferences.from_dict(state["prefs"]) if state else None
+def _answers(run: CareerRun) -> dict[str, str] | None:
+    return json.loads(run.answers_json) if run.answers_json else None
 
 
-def _items_by_key(keys: Sequence[str]) -> dict[str, Item]:
-    if not keys:
-        return {}
-    return {item.key: item for item in db.session.scalars(sa.select(Item).where(Item.key.in_(list(keys))))}
+def start_run(
+    preferences: Preferences, *, user: User | None = None, now: datetime | None = None, rng: random.Random | None = None
+) -> str:
+    """Record the questionnaire and draw a new diagnostic; the token for the visitor's cookie.
+    Runs older than RUN_KEEP are deleted on the way (nobody can reach them any more)."""
+    now = now or utcnow()
+    db.session.execute(sa.delete(CareerRun).where(CareerRun.created_at < now - RUN_KEEP))
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.session.add(
+        CareerRun(
+            token_hash=_hash(token),
+            user_id=user.id if user is not None else None,
+            created_at=now,
+            preferences_json=json.dumps(preferences.to_dict()),
+            item_keys_json=json.dumps(draw_diagnostic(rng=rng)),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def get_run(token: object, user: User | None = None, now: datetime | None = None) -> CareerRun | None:
+    """The run this token opens, or None: unknown, too old, or another account's (a run that a
+    user started or saved is theirs alone)."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    run = db.session.scalar(sa.select(CareerRun).where(CareerRun.token_hash == _hash(token)))
+    if run is None or run.created_at < (now or utcnow()) - RUN_KEEP:
+        return None
+    if run.user_id is not None and (user is None or run.user_id != user.id):
+        return None
+    return run
+
+
+def current_preferences(run: CareerRun | None) -> Preferences | None:
+    return Preferences.from_dict(json.loads(run.preferences_json or "{}")) if run is not None else None
 
 
 def _questions(keys: Sequence[str]) -> list[tuple[DiagnosticQuestion, McqItem]]:
-    items = _items_by_key(keys)
+    """The drawn items still published in the diagnostic pool, in order, renumbered."""
+    if not keys:
+        return []
+    items = {item.key: item for item in db.session.scalars(published_items("mcq", pool=POOL).where(Item.key.in_(list(keys))))}
     out = []
     for key in keys:
         item = items.get(key)
-        parsed = _usable(item) if item is not None and item.status == "published" else None
-        if parsed is None:  # retired or changed since the draw: leave it out
+        parsed = _usable(item) if item is not None else None
+        if parsed is None:  # retired, moved to another pool or changed since the draw: leave it out
             continue
         question = DiagnosticQuestion(
             number=len(out) + 1,
@@ -229,40 +269,48 @@ def _questions(keys: Sequence[str]) -> list[tuple[DiagnosticQuestion, McqItem]]:
     return out
 
 
-def diagnostic_questions(session: Mapping) -> list[DiagnosticQuestion]:
-    """The questions of the assessment in progress, without answers. NotFound when none is."""
-    state = _state(session)
-    if state is None:
+def diagnostic_questions(run: CareerRun | None) -> list[DiagnosticQuestion]:
+    """The questions of the run, without answers. NotFound when there is no run."""
+    if run is None:
         raise NotFound("Start with the questionnaire.")
-    return [q for q, _ in _questions(state["items"])]
+    return [q for q, _ in _questions(_keys(run))]
 
 
-def submit_diagnostic(session: MutableMapping, answers: Mapping[str, str]) -> list[DiagnosticQuestion]:
+def submit_diagnostic(run: CareerRun | None, answers: Mapping[str, str], now: datetime | None = None) -> list[DiagnosticQuestion]:
     """Keep the answers when every question has one (a letter or "I don't know yet"); otherwise
-    change nothing and return the questions still unanswered. A submitted diagnostic is final
-    (Conflict): its result page shows the answers."""
-    state = _state(session)
-    if state is None:
+    change nothing and return the questions still unanswered. A submitted run is final
+    (Conflict): its result page has shown the key. Closing the run is one conditional update, so
+    two submissions at once cannot both count."""
+    if run is None:
         raise NotFound("Start with the questionnaire.")
-    if isinstance(state.get("answers"), dict):  # the result page has shown the key since
+    if run.submitted_at is not None:
         raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
     chosen: dict[str, str] = {}
     missing = []
-    for question, parsed in _questions(state["items"]):
-        value = (answers.get(question.key) or "").strip()
+    for question, parsed in _questions(_keys(run)):
+        value = answers.get(question.key)
+        value = value.strip() if isinstance(value, str) else ""
         if value == DONT_KNOW or value in parsed.letters:
             chosen[question.key] = value
         else:
             missing.append(question)
     if missing:
         return missing
-    session[SESSION_KEY] = {**state, "answers": chosen, "saved": None}
+    closed = db.session.execute(
+        sa.update(CareerRun)
+        .where(CareerRun.id == run.id, CareerRun.submitted_at.is_(None))
+        .values(answers_json=json.dumps(chosen), submitted_at=now or utcnow())
+    )
+    if closed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
+    db.session.commit()
+    db.session.refresh(run)
     return []
 
 
-def has_result(session: Mapping) -> bool:
-    state = _state(session)
-    return bool(state and isinstance(state.get("answers"), dict))
+def has_result(run: CareerRun | None) -> bool:
+    return run is not None and run.submitted_at is not None
 
 
 def _grade(keys: Sequence[str], answers: Mapping[str, str]) -> tuple[tuple[AreaScore, ...], tuple[ReviewedQuestion, ...]]:
@@ -325,25 +373,23 @@ def build_result(
     )
 
 
-def current_result(session: Mapping, today: date) -> CareerResult | None:
-    """The submitted assessment in the session, graded now; None before submission."""
-    state = _state(session)
-    if state is None or not isinstance(state.get("answers"), dict):
+def current_result(run: CareerRun | None, today: date) -> CareerResult | None:
+    """The submitted run, graded now; None before submission."""
+    if not has_result(run):
         return None
-    scores, review = _grade(state["items"], state["answers"])
-    return build_result(Preferences.from_dict(state["prefs"]), scores, today, review=review, saved_id=state.get("saved"))
+    scores, review = _grade(_keys(run), _answers(run) or {})
+    return build_result(current_preferences(run), scores, today, review=review, saved_id=run.saved_assessment_id)
 
 
 # ------------------------------------------------------------------ saved results
-def save_result(user: User, session: MutableMapping, today: date) -> CareerAssessment:
-    """Keep the session's result for `user`. Saving the same result twice returns the first save."""
-    state = _state(session)
-    result = current_result(session, today)
-    if state is None or result is None:
+def save_result(user: User, run: CareerRun | None, today: date) -> CareerAssessment:
+    """Keep the run's result for `user`, read from the server-side run; the run becomes theirs.
+    Saving the same run twice returns the first save."""
+    result = current_result(run, today)
+    if run is None or result is None or run.user_id not in (None, user.id):
         raise ServiceError("There is no finished self-assessment to save. Take the self-assessment first.")
-    earlier_id = state.get("saved")
-    if earlier_id:
-        earlier = db.session.get(CareerAssessment, earlier_id)
+    if run.saved_assessment_id is not None:
+        earlier = db.session.get(CareerAssessment, run.saved_assessment_id)
         if earlier is not None and earlier.user_id == user.id:
             return earlier
     prefs = result.preferences
@@ -357,8 +403,25 @@ def save_result(user: User, session: MutableMapping, today: date) -> CareerAsses
         weekly_hours=prefs.weekly_hours,
     )
     db.session.add(assessment)
+    db.session.flush()
+    claimed = db.session.execute(
+        sa.update(CareerRun)
+        .where(
+            CareerRun.id == run.id,
+            sa.or_(CareerRun.user_id.is_(None), CareerRun.user_id == user.id),
+            sa.or_(CareerRun.saved_assessment_id.is_(None), CareerRun.saved_assessment_id == run.saved_assessment_id),
+        )
+        .values(user_id=user.id, saved_assessment_id=assessment.id)
+    )
+    if claimed.rowcount != 1:  # saved (or claimed) at the same moment by another request
+        db.session.rollback()
+        db.session.refresh(run)
+        earlier = db.session.get(CareerAssessment, run.saved_assessment_id) if run.saved_assessment_id else None
+        if earlier is not None and earlier.user_id == user.id:
+            return earlier
+        raise Conflict("This self-assessment was saved by another account.")
     db.session.commit()
-    session[SESSION_KEY] = {**state, "saved": assessment.id}
+    db.session.refresh(run)
     return assessment
 
 

@@ -211,6 +211,7 @@ COMMON = {
     "difficulty": st.sampled_from(["easy", "medium", "hard"]),
     "tags": st.lists(st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True), max_size=4).map(tuple),
     "status": st.sampled_from(["published", "draft", "retired"]),
+    "reserve": st.sampled_from([None, "exam", "diagnostic"]),
     "extra_sections": st.lists(
         st.tuples(st.sampled_from(["References", "Notes", "Sources"]), PARAGRAPH), max_size=1
     ).map(tuple),

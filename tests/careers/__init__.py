@@ -1,7 +1,9 @@
 """Helpers for the career tests: a small question bank covering the five diagnostic areas.
 
 Every item's rationale carries RATIONALE_MARKER so that a test can prove no rationale reaches a
-page (or the session) before the diagnostic is submitted."""
+page (or the session) before the diagnostic is submitted. The items are reserved for the
+diagnostic (`reserve: diagnostic`), except NEVER_DRAWN: an open-pool item and an exam item in the
+diagnostic's topics, which the diagnostic must never show."""
 from __future__ import annotations
 
 import shutil
@@ -36,7 +38,13 @@ SMALL_BANK_ITEMS: list[tuple[str, str, list[str], str | list[str], str]] = [
     ("car-comp-multi", "compliance", ["CPB"], ["A", "C"], "published"),
     ("car-clm-draft", "claims", ["CPB"], "A", "draft"),
     ("car-anes-001", "anesthesia", ["CPC"], "A", "published"),
+    # never drawn: served in practice and exams (open pool), or reserved for exams
+    ("car-open-001", "claims", ["CPB"], "A", "published"),
+    ("car-exam-001", "medical-terminology", ["CPC"], "B", "published"),
 ]
+# the pool of each item (`reserve:`); every other item is reserved for the diagnostic
+POOLS: dict[str, str | None] = {"car-open-001": None, "car-exam-001": "exam"}
+NEVER_DRAWN = {"car-open-001", "car-exam-001"}
 
 
 def _item_text(key: str, topic: str, exams: list[str], answer, status: str) -> str:
@@ -52,7 +60,8 @@ def _item_text(key: str, topic: str, exams: list[str], answer, status: str) -> s
         f"exams: [{', '.join(exams)}]\n"
         f"topic: {topic}\n"
         f"status: {status}\n"
-        f"answer: {answer_yaml}\n"
+        + (f"reserve: {pool}\n" if (pool := POOLS.get(key, "diagnostic")) else "")
+        + f"answer: {answer_yaml}\n"
         "---\n"
         f"{stem}\n\n"
         "## Options\n"

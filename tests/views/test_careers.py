@@ -1,16 +1,23 @@
 """The career explorer and the self-assessment over HTTP: public pages, the anonymous flow, bad
-input, the answer key kept out of the diagnostic page and the session, saving and privacy."""
+input, the answer key kept out of the diagnostic page and the cookie (a token only; the run is on
+the server), a final submission, the diagnostic's own item pool, saving, privacy, rate limits."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from study.extensions import db, limiter
+from study.models import CareerRun, Item
 from study.services import bank
 from study.services import careers as career_service
-from tests.careers import RATIONALE_MARKER, SMALL_BANK_ITEMS, answers_of, write_small_bank
+from tests.careers import NEVER_DRAWN, RATIONALE_MARKER, SMALL_BANK_ITEMS, answers_of, write_small_bank
 from tests.factories import make_user
+from tests.support import make_app
 
 FIELD = re.compile(r'name="q-([a-z0-9-]+)"')
 
@@ -49,11 +56,16 @@ def finish(client):
     return keys
 
 
-def session_text(client, app) -> str:
+def session_data(client, app) -> dict:
     """The session cookie decoded with the app's own serializer (what the browser holds, readable)."""
     cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
     serializer = app.session_interface.get_signing_serializer(app)
-    return repr(serializer.loads(cookie.value))
+    return serializer.loads(cookie.value)
+
+
+def the_run() -> CareerRun:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(CareerRun).order_by(CareerRun.id.desc()).limit(1))
 
 
 # ------------------------------------------------------------------ the explorer
@@ -161,10 +173,15 @@ def test_diagnostic_page_has_no_answer_key_or_rationale(client, app, small_bank)
     assert html.count("<fieldset") == 20 and html.count("<legend>Question ") == 20
     # every option of every item is present, identically, so the markup reveals nothing
     assert html.count('value="A"') == html.count('value="B"') == html.count('value="C"') == html.count('value="D"') == 20
-    # the session (readable by the browser, signed not encrypted) holds keys and preferences only
-    held = session_text(client, app)
-    assert RATIONALE_MARKER not in held and "'answers': None" in held
-    assert all(k in held for k in keys)
+    # the cookie (readable by the browser, signed not encrypted) holds a random token only: the
+    # run (preferences, items drawn, answers) is on the server, which keeps the token's SHA-256
+    held = session_data(client, app)
+    token = held[career_service.SESSION_KEY]
+    assert isinstance(token, str) and len(token) >= 40
+    assert not any(k in repr(held) for k in keys) and "physician_practice" not in repr(held)
+    run = the_run()
+    assert run.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert json.loads(run.item_keys_json) == keys and run.user_id is None and run.submitted_at is None
 
 
 def test_incomplete_diagnostic_names_the_gaps_and_keeps_the_answers(client, small_bank):
@@ -221,8 +238,10 @@ def test_the_plan_starts_with_the_weakest_sections_linked_to_practice(client, sm
 
 def test_a_submitted_diagnostic_cannot_be_answered_again(client, small_bank):
     keys = finish(client)
-    for response in (client.get("/careers/assessment/diagnostic"), client.post("/careers/assessment/diagnostic", data={})):
-        assert response.status_code == 302 and response.headers["Location"].endswith("/careers/assessment/result")
+    response = client.get("/careers/assessment/diagnostic")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/careers/assessment/result")
+    response = client.post("/careers/assessment/diagnostic", data={})
+    assert response.status_code == 409 and "already answered this diagnostic" in response.get_data(as_text=True)
     # taking it again draws a new diagnostic
     _, again = start(client)
     assert len(again) == len(keys)
@@ -276,12 +295,12 @@ def test_save_without_a_result_goes_to_the_questionnaire(client, login_as):
 
 def test_another_users_saved_result_is_not_reachable(client, app, login_as, small_bank):
     owner = make_user()
-    session: dict = {}
     from study.careers.recommend import Preferences
 
-    career_service.start_assessment(session, Preferences("hospital", "detail", "clinical", 5, date(2027, 1, 4)))
-    career_service.submit_diagnostic(session, answers_of(session[career_service.SESSION_KEY]["items"]))
-    theirs = career_service.save_result(owner, session, date.today())
+    token = career_service.start_run(Preferences("hospital", "detail", "clinical", 5, date(2027, 1, 4)))
+    run = career_service.get_run(token)
+    career_service.submit_diagnostic(run, answers_of(json.loads(run.item_keys_json)))
+    theirs = career_service.save_result(owner, run, date.today())
 
     login_as("learner")
     assert client.get(f"/careers/results/{theirs.id}").status_code == 404
@@ -291,4 +310,106 @@ def test_another_users_saved_result_is_not_reachable(client, app, login_as, smal
 
 
 def test_small_bank_fixture_is_what_the_tests_expect():
-    assert sum(1 for *_, status in SMALL_BANK_ITEMS if status == "published") == 22
+    assert sum(1 for *_, status in SMALL_BANK_ITEMS if status == "published") == 24
+
+
+# ------------------------------------------------------------------ issue 12: keys, replays, limits
+def test_replaying_the_cookie_from_before_submission_gets_409_and_changes_nothing(client, app, small_bank):
+    """Regression: the cookie used to hold the run, so the cookie from before submission could
+    submit again (and see the key twice). Now the run is final on the server."""
+    _, keys = start(client)
+    cookie_name = app.config.get("SESSION_COOKIE_NAME", "session")
+    before = client.get_cookie(cookie_name).value
+    wrong = {k: ("A" if v != "A" else "B") for k, v in answers_of(keys).items()}
+    response = client.post("/careers/assessment/diagnostic", data={f"q-{k}": v for k, v in wrong.items()})
+    assert response.status_code == 302
+    submitted = the_run()
+    stored, at = submitted.answers_json, submitted.submitted_at
+    client.set_cookie(cookie_name, before)  # the replay
+    replay = client.post("/careers/assessment/diagnostic", data={f"q-{k}": v for k, v in answers_of(keys).items()})
+    assert replay.status_code == 409
+    run = the_run()
+    assert (run.answers_json, run.submitted_at) == (stored, at)
+    html = client.get("/careers/assessment/result").get_data(as_text=True)
+    scores = re.findall(r"<td>(\d+) of (\d+)</td>", html)
+    assert len(scores) == 5 and {c for c, _ in scores} == {"0"}  # still the wrong answers' result
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CareerRun)) == 1
+
+
+def test_fifteen_anonymous_runs_show_only_the_diagnostic_pool(app, small_bank):
+    """Regression: 15 anonymous runs collected 214 published items with keys and rationales. The
+    diagnostic now draws only items reserved for it, never one served in exams or practice."""
+    shown: set[str] = set()
+    for _ in range(15):
+        client = app.test_client()
+        keys = finish(client)
+        shown.update(keys)
+        html = client.get("/careers/assessment/result").get_data(as_text=True)
+        assert not any(f"Sample question {k} " in html for k in NEVER_DRAWN)
+    pools = dict(db.session.execute(sa.select(Item.key, Item.reserved)).all())
+    assert shown and {pools[k] for k in shown} == {"diagnostic"}
+
+
+def test_a_signed_in_users_run_is_theirs_and_saving_reads_the_run(client, login_as, small_bank):
+    user = login_as("learner")
+    finish(client)
+    run = the_run()
+    assert run.user_id == user.id and run.submitted_at is not None
+    saved = client.post("/careers/results/save")
+    assert saved.status_code == 302
+    run = the_run()
+    assert saved.headers["Location"] == f"/careers/results/{run.saved_assessment_id}"
+    # after signing out, the same cookie no longer opens the (now private) run
+    client.post("/account/signout")
+    assert client.get("/careers/assessment/result").status_code == 302
+
+
+def test_an_old_token_opens_nothing(client, app, small_bank):
+    finish(client)
+    run = the_run()
+    run.created_at = run.created_at - career_service.RUN_KEEP - timedelta(hours=1)
+    db.session.commit()
+    response = client.get("/careers/assessment/result")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/careers/assessment")
+    start(client)  # a new run deletes the old one
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CareerRun)) == 1
+
+
+@pytest.fixture
+def limited(database_url, instance_path, small_bank):
+    app = make_app(
+        database_url,
+        instance_path,
+        RATELIMIT_ENABLED=True,
+        CAREERS_START_LIMIT_PER_IP="3 per hour",
+        CAREERS_SUBMIT_LIMIT_PER_IP="4 per hour",
+    )
+    with app.app_context():
+        limiter.reset()
+        yield app
+        limiter.reset()
+
+
+def test_starting_a_diagnostic_is_rate_limited_per_ip(limited):
+    client = limited.test_client()
+    codes = [client.post("/careers/assessment", data=questionnaire()).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CareerRun)) == 3  # no fourth draw
+    # another address is not affected; the page itself (GET) is not limited
+    other = limited.test_client()
+    assert other.post("/careers/assessment", data=questionnaire(), environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+    assert client.get("/careers/assessment").status_code == 200
+
+
+def test_submitting_the_diagnostic_is_rate_limited_per_ip(limited):
+    client = limited.test_client()
+    client.post("/careers/assessment", data=questionnaire())
+    codes = [client.post("/careers/assessment/diagnostic", data={}).status_code for _ in range(5)]
+    assert codes == [400, 400, 400, 400, 429]
+    assert the_run().submitted_at is None
+
+
+def test_default_limits_are_set(client):
+    from study.careers import routes
+
+    assert routes.START_LIMIT_PER_IP == "10 per hour" and routes.SUBMIT_LIMIT_PER_IP == "30 per hour"
