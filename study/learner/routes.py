@@ -12,7 +12,7 @@ from study.extensions import db
 from study.learner import bp
 from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
 from study.models import Blueprint, Item, Topic
-from study.security import or_abort
+from study.security import or_abort, safe_next
 from study.services import ServiceError
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
@@ -147,6 +147,7 @@ def practice_summary(attempt_id: int):
 @bp.route("/items/<key>/report", methods=["GET", "POST"])
 @login_required
 def report_problem(key: str):
+    or_abort(attempt_service.reportable_item, current_user, key)
     form = ReportProblemForm()
     if form.validate_on_submit():
         attempt_item = int(form.attempt_item.data) if (form.attempt_item.data or "").isdigit() else None
@@ -158,8 +159,7 @@ def report_problem(key: str):
             form.kind.errors = list(form.kind.errors) + [str(exc)]
         else:
             flash("Thank you: your report went to the instructors.", "success")
-            back = request.form.get("back", "")
-            return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("main.home"))
+            return redirect(safe_next(request.form.get("back")) or url_for("main.home"))
     return render_template("learner/report_problem.html", form=form, key=key), 400 if form.errors else 200
 
 

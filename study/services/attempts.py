@@ -165,10 +165,21 @@ REPORT_KINDS = {
 }
 
 
-def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
+def reportable_item(user: User, item_key: str) -> Item:
+    """The item `user` may report: a published one, or one they were served (retired since, say).
+    Drafts and retired items they never saw are 404, as if they did not exist."""
     item = db.session.scalar(sa.select(Item).where(Item.key == item_key))
     if item is None:
         raise NotFound("No such item.")
+    if item.status != "published":
+        served = sa.select(AttemptItem.id).join(Attempt).where(AttemptItem.item_id == item.id, Attempt.user_id == user.id)
+        if db.session.scalar(served.limit(1)) is None:
+            raise NotFound("No such item.")
+    return item
+
+
+def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
+    item = reportable_item(user, item_key)
     if kind not in REPORT_KINDS:
         raise ServiceError("Choose what kind of problem it is.")
     version_id = item.current_version_id
