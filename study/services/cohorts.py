@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from study.extensions import db
 from study.models import Assignment, Attempt, Blueprint, Cohort, CohortMember, Item, User
@@ -95,7 +96,11 @@ def join_cohort(user: User, code: str) -> Cohort:
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
     if db.session.get(CohortMember, (cohort.id, user.id)) is None:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+        try:
+            with db.session.begin_nested():
+                db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+        except IntegrityError:
+            pass  # a simultaneous request of the same learner joined first: one membership either way
         db.session.commit()
     return cohort
 

@@ -2,12 +2,15 @@
 existing services, completion, scores, lateness, extra time, the cohort dashboard and CSV."""
 import csv
 import io
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from study.extensions import db
-from study.models import Attempt, CohortMember, Item
+from study.models import Attempt, CohortMember, Item, User
 from study.services import Conflict, Forbidden, NotFound
 from study.services import attempts as attempt_service
 from study.services import bank
@@ -257,3 +260,60 @@ def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, le
     attempt_id = cohorts.start_assignment(learner, assignment.id, T0).id
     db.session.expire_all()
     assert db.session.get(Attempt, attempt_id).assignment_id == assignment.id
+
+
+# ------------------------------------------------------------------ races (real threads, real database)
+def race(app, n, work):
+    """Run work() in n threads at once, each in an app context (and so a database session) of its
+    own; every thread's first flush waits until all n threads reach theirs, so each one has read
+    the database before any of them writes (the window of a check-then-insert race, held open).
+    Returns (results, errors)."""
+    start, first_flush = threading.Barrier(n), threading.Barrier(n, timeout=5)
+    local = threading.local()
+    results, errors = [], []
+
+    def hold(session, flush_context, instances):
+        if getattr(local, "racing", False):
+            local.racing = False
+            try:
+                first_flush.wait()
+            except threading.BrokenBarrierError:  # a thread that never flushes: nothing to hold
+                pass
+
+    def run():
+        with app.app_context():
+            try:
+                start.wait()
+                local.racing = True
+                results.append(work())
+            except Exception as exc:  # noqa: BLE001 - every failure is reported by the test
+                errors.append(exc)
+            finally:
+                local.racing = False
+                db.session.remove()
+
+    sa.event.listen(Session, "before_flush", hold)
+    try:
+        threads = [threading.Thread(target=run) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sa.event.remove(Session, "before_flush", hold)
+    return results, errors
+
+
+def test_simultaneous_joins_with_one_code_make_one_membership_and_no_error(app, teacher):
+    """Eight joins of one learner at once raised IntegrityError (a 500) for all but one."""
+    cohort = cohorts.create_cohort(teacher, "Race", None)
+    learner_id, code = make_user().id, cohort.join_code
+
+    def join():
+        return cohorts.join_cohort(db.session.get(User, learner_id), code).id
+
+    results, errors = race(app, 8, join)
+    assert errors == []
+    assert results == [cohort.id] * 8
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(CohortMember)) == 1
