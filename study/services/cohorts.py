@@ -337,16 +337,13 @@ def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str 
 
 
 def result_of(assignment: Assignment, attempts: list[Attempt]) -> Result:
-    started = "in progress" if attempts else "not started"
-    chosen = []
-    for group in attempt_groups(assignment, attempts).values():
-        counted = _counted(assignment, group)
-        if counted is None:
-            return Result(started, attempts=attempts)
-        chosen.append(counted)
+    chosen = [_counted(assignment, group) for group in attempt_groups(assignment, attempts).values()]
+    counted = [a.id for a in chosen if a is not None]
+    if None in chosen:
+        return Result("in progress" if attempts else "not started", attempts=attempts, counted=counted)
     score = round(sum(a.score_pct or 0 for a in chosen) / len(chosen), 1) if chosen else 0.0
     late = any(_late(assignment, a) for a in chosen)
-    return Result("done", score, max(a.submitted_at for a in chosen), late, attempts, [a.id for a in chosen])
+    return Result("done", score, max(a.submitted_at for a in chosen), late, attempts, counted)
 
 
 def _attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Attempt]]:
@@ -533,6 +530,10 @@ class AssignmentSummary:
     def description(self) -> str:
         return describe(self.assignment)
 
+    @property
+    def policy(self) -> str:
+        return describe_policy(self.assignment)
+
 
 @dataclass
 class CohortDashboard:
@@ -544,6 +545,9 @@ class CohortDashboard:
     summaries: list[AssignmentSummary]
     results: dict[tuple[int, int], Result]  # (assignment id, learner id) -> result
     extra_time: dict[int, float]  # learner id -> this cohort's multiplier
+
+    def attempts(self, assignment: Assignment, learner: User) -> list[AttemptRow]:
+        return attempt_rows(assignment, self.results[(assignment.id, learner.id)])
 
 
 def results(cohort: Cohort, learners: list[User]) -> dict[tuple[int, int], Result]:
@@ -581,10 +585,34 @@ def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashbo
     return CohortDashboard(cohort, learners, sections, heat, readiness, summaries, table, multipliers)
 
 
-CSV_HEADER = ["learner", "email", "assignment", "kind", "status", "score", "submitted_at", "late"]
+CSV_HEADER = [
+    "learner", "email", "assignment", "kind", "case", "attempt", "status", "score", "submitted_at", "late", "counts",
+]
+
+
+@dataclass
+class AttemptRow:
+    """One attempt of a learner at an assignment (at one case of a case set), numbered from 1."""
+
+    case: str | None
+    number: int
+    attempt: Attempt
+    counts: bool
+    late: bool
+
+
+def attempt_rows(assignment: Assignment, result: Result) -> list[AttemptRow]:
+    rows = []
+    for case, group in attempt_groups(assignment, result.attempts).items():
+        for number, attempt in enumerate(group, start=1):
+            late = attempt.submitted_at is not None and _late(assignment, attempt)
+            rows.append(AttemptRow(case, number, attempt, attempt.id in result.counted, late))
+    return rows
 
 
 def results_csv(actor: User, cohort_id: int, now: datetime) -> str:
+    """One row per attempt (a learner who has not started has one row saying so), every cell
+    escaped against spreadsheet formulas."""
     cohort = get_cohort(actor, cohort_id)
     learners = members(cohort)
     table = results(cohort, learners)
@@ -594,15 +622,22 @@ def results_csv(actor: User, cohort_id: int, now: datetime) -> str:
     for assignment in cohort.assignments:
         for learner in learners:
             r = table[(assignment.id, learner.id)]
-            status = r.status if r.done or now <= assignment.due_at else f"{r.status} (overdue)"
-            writer.writerow([
-                _safe(learner.name), learner.email, _safe(assignment.title), assignment.kind, status,
-                "" if r.score is None else f"{r.score:.1f}",
-                r.submitted_at.isoformat() if r.submitted_at else "", "yes" if r.late else "no",
-            ])
+            who = [learner.name, learner.email, assignment.title, assignment.kind]
+            rows = attempt_rows(assignment, r)
+            if not rows:
+                status = "not started" if now <= assignment.due_at else "not started (overdue)"
+                writer.writerow([safe_cell(v) for v in who + ["", "", status, "", "", "no", "no"]])
+            for row in rows:
+                a = row.attempt
+                writer.writerow([safe_cell(v) for v in who + [
+                    row.case or "", row.number, a.status, "" if a.score_pct is None else f"{a.score_pct:.1f}",
+                    a.submitted_at.isoformat() if a.submitted_at else "", "yes" if row.late else "no", "yes" if row.counts else "no",
+                ]])
     return out.getvalue()
 
 
-def _safe(text: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
+def safe_cell(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @, a tab or a carriage return is
+    read as text (a leading apostrophe). Every cell of every export goes through here."""
+    text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -250,8 +250,8 @@ def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
     assert rows[0] == cohorts.CSV_HEADER
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Ann"][2].startswith("'=")  # no formula injection in spreadsheets
-    assert by_name["Ann"][4:] == ["done", "100.0", T0.isoformat(), "no"]
-    assert by_name["Bob"][4:] == ["not started (overdue)", "", "", "no"]
+    assert by_name["Ann"][4:] == ["", "1", "submitted", "100.0", T0.isoformat(), "no", "yes"]
+    assert by_name["Bob"][4:] == ["", "", "not started (overdue)", "", "", "no", "no"]
 
 
 def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, learning_bank):
@@ -493,3 +493,46 @@ def test_deferred_practice_records_answers_and_grades_them_when_the_set_ends(tea
     assert response.correct is True and response.score == 1.0 and attempt.score_pct == 50.0
     assert db.session.scalar(db.select(db.func.count()).select_from(ReviewCard)) == 1
     assert cohorts.keys_shown(attempt, T0 + timedelta(minutes=1))
+
+
+def test_csv_has_one_row_per_attempt_and_says_which_counts(teacher, learning_bank):
+    learner = make_user(display_name="Cy")
+    assignment = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003", "case-ip-0001"], max_attempts=2, counts="last")
+    for n in range(2):
+        attempt = cohorts.start_assignment(learner, assignment.id, T0 + n * DAY, case_key="case-pro-0003")
+        case_service.submit_case(learner, attempt.id, {"diagnoses": ["S52.501A"] if n == 0 else ["R52"]}, T0 + n * DAY + timedelta(hours=1))
+    cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")  # open, not submitted
+    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, assignment.cohort_id, T0 + 3 * DAY))))[1:]
+    first, second = db.session.scalars(db.select(Attempt).where(Attempt.config_json.contains("case-pro-0003")).order_by(Attempt.started_at))
+    assert [r[4:] for r in rows] == [
+        ["case-pro-0003", "1", "submitted", f"{first.score_pct:.1f}", (T0 + timedelta(hours=1)).isoformat(), "no", "no"],
+        ["case-pro-0003", "2", "submitted", f"{second.score_pct:.1f}", (T0 + DAY + timedelta(hours=1)).isoformat(), "yes", "yes"],
+        ["case-ip-0001", "1", "open", "", "", "no", "no"],
+    ]
+    board = cohorts.cohort_dashboard(teacher, assignment.cohort_id, T0 + 3 * DAY)
+    result = board.results[(assignment.id, learner.id)]
+    assert [(r.case, r.number, r.counts) for r in cohorts.attempt_rows(assignment, result)] == [
+        ("case-pro-0003", 1, False), ("case-pro-0003", 2, True), ("case-ip-0001", 1, False)]
+
+
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_every_csv_cell_is_escaped_against_formulas(teacher, learning_bank):
+    """The cohort CSV escaped names but not e-mails: every column goes through one helper now."""
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    for n, formula in enumerate(FORMULAS):
+        learner = make_user(display_name=formula + " name", email=f"{formula}{n}@example.org")
+        cohorts.join_cohort(learner, cohort.join_code)
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(title="-2+3 quiz", items=["learn-icd-001"]))
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    _answer_all(learner, attempt)
+    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, cohort.id, T0))))
+    assert len(rows) == 1 + len(FORMULAS)
+    for row in rows[1:]:
+        assert len(row) == len(cohorts.CSV_HEADER)
+        for column, cell in zip(cohorts.CSV_HEADER, row):
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
+    assert {r[1][:2] for r in rows[1:]} == {"'=", "'+", "'-", "'@", "'\t", "'\r"}
+    for value in FORMULAS + ["-5", None, 3.5]:
+        assert cohorts.safe_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
