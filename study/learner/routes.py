@@ -478,7 +478,7 @@ def download_data(fmt: str):
 
     from study.services import progress as progress_service
 
-    data = progress_service.export_data(current_user)
+    data = progress_service.export_data(current_user, now())
     if fmt == "json":
         body = json.dumps(data, indent=2, ensure_ascii=False)
         return FlaskResponse(body, mimetype="application/json", headers={"Content-Disposition": "attachment; filename=codeprep-data.json"})
