@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, request
 from flask_login import current_user, login_required
@@ -59,14 +59,17 @@ def or_abort(call, *args, **kwargs):
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return `target` only when it is a local path on this site (no scheme, no host, no //)."""
-    if not target:
-        return None
-    target = target.strip()
-    if "\\" in target or any(ord(c) < 32 for c in target):
+    """Return `target` only when it is a path on this site: it starts with exactly one slash and
+    holds no scheme, no host, no backslash and no whitespace or control character anywhere, nor a
+    percent-encoded one in its path. Browsers drop tabs and newlines and read a backslash as a
+    slash, so a slash, a tab, a slash and a host would otherwise leave the site."""
+    if not target or any(c == "\\" or ord(c) <= 32 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return None
+    if any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in path):
         return None
     return target
 

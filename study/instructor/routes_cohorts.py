@@ -7,7 +7,18 @@ from datetime import datetime, timezone
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -71,6 +82,25 @@ class CreateAssignmentForm(FlaskForm):
     size = IntegerField("Number of questions", default=10, validators=[Optional(), NumberRange(1, cohort_service.MAX_PRACTICE_SIZE)])
     opens_at = _DateTimeField("Opens (UTC)", format=DATE_FORMAT, validators=[InputRequired(DATE_MESSAGE)])
     due_at = _DateTimeField("Due (UTC)", format=DATE_FORMAT, validators=[InputRequired(DATE_MESSAGE)])
+    max_attempts = IntegerField(
+        "Attempts allowed",
+        default=1,
+        description=f"1 to {cohort_service.MAX_ATTEMPTS}; per case in a case set. Leave empty for no limit.",
+        validators=[Optional(), NumberRange(1, cohort_service.MAX_ATTEMPTS, f"Allow between 1 and {cohort_service.MAX_ATTEMPTS} attempts, or leave it empty for no limit.")],
+    )
+    feedback = RadioField(
+        "When learners see the answers and explanations",
+        choices=[SelectChoice(k, v) for k, v in cohort_service.FEEDBACK.items()],
+        default="attempt",
+        validators=[DataRequired("Choose when the answers and explanations are shown.")],
+    )
+    counts = RadioField(
+        "Which attempt counts",
+        choices=[SelectChoice(k, v) for k, v in cohort_service.COUNTS.items()],
+        default="first",
+        validators=[DataRequired("Choose which attempt counts.")],
+    )
+    retake_fresh = BooleanField("A retake draws fresh questions (practice rules and exams)", default=False)
     submit = SubmitField("Create assignment")
 
     def validate(self, extra_validators=None) -> bool:
@@ -182,6 +212,10 @@ def cohort_assignment_new(cohort_id: int):
             topics=form.topics.data or [],
             difficulty=form.difficulty.data or None,
             size=form.size.data,
+            max_attempts=form.max_attempts.data,
+            feedback=form.feedback.data,
+            retake_fresh=bool(form.retake_fresh.data),
+            counts=form.counts.data,
         )
         try:
             cohort_service.create_assignment(current_user, cohort.id, spec)

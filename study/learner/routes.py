@@ -12,10 +12,11 @@ from study.extensions import db
 from study.learner import bp
 from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
 from study.models import Blueprint, Item, Topic
-from study.security import or_abort
+from study.security import or_abort, safe_next
 from study.services import ServiceError
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
+from study.services import cohorts as cohort_service
 from study.services import exams as exam_service
 from study.services import practice as practice_service
 
@@ -94,8 +95,11 @@ def practice_question(attempt_id: int, position: int):
         return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item)
-    feedback = None
-    if ai.response is not None:  # answered: now, and only now, the key and rationale are shown
+    feedback = recorded = None
+    shown = cohort_service.keys_shown(attempt, now())
+    if ai.response is not None and not shown:  # an assignment whose keys wait: the choice, nothing more
+        recorded = attempt_service.to_shown(ai, item, ai.response.answer["selected"])
+    elif ai.response is not None:  # answered: now, and only now, the key and rationale are shown
         selected = ai.response.answer["selected"]
         feedback = {
             "correct": bool(ai.response.correct),
@@ -114,6 +118,9 @@ def practice_question(attempt_id: int, position: int):
         item=item,
         options=options,
         feedback=feedback,
+        recorded=recorded,
+        keys_shown=shown,
+        feedback_note=cohort_service.feedback_note(attempt),
         form=form,
         right=right,
         answered=answered,
@@ -140,13 +147,17 @@ def practice_summary(attempt_id: int):
         item = attempt_service.version_item(ai)
         rows.append({"ai": ai, "item": item, "answered": ai.response is not None, "correct": bool(ai.response and ai.response.correct)})
     right, answered = practice_service.running_score(attempt)
-    return render_template("learner/practice_summary.html", attempt=attempt, rows=rows, right=right, answered=answered, form=CsrfForm())
+    return render_template(
+        "learner/practice_summary.html", attempt=attempt, rows=rows, right=right, answered=answered, form=CsrfForm(),
+        keys_shown=cohort_service.keys_shown(attempt, now()), feedback_note=cohort_service.feedback_note(attempt),
+    )
 
 
 # ------------------------------------------------------------------ problem reports
 @bp.route("/items/<key>/report", methods=["GET", "POST"])
 @login_required
 def report_problem(key: str):
+    or_abort(attempt_service.reportable_item, current_user, key)
     form = ReportProblemForm()
     if form.validate_on_submit():
         attempt_item = int(form.attempt_item.data) if (form.attempt_item.data or "").isdigit() else None
@@ -158,8 +169,7 @@ def report_problem(key: str):
             form.kind.errors = list(form.kind.errors) + [str(exc)]
         else:
             flash("Thank you: your report went to the instructors.", "success")
-            back = request.form.get("back", "")
-            return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("main.home"))
+            return redirect(safe_next(request.form.get("back")) or url_for("main.home"))
     return render_template("learner/report_problem.html", form=form, key=key), 400 if form.errors else 200
 
 
@@ -236,6 +246,8 @@ def case_attempt(attempt_id: int):
         ai=ai,
         case=case,
         report=report,
+        keys_shown=cohort_service.keys_shown(attempt, now()),
+        feedback_note=cohort_service.feedback_note(attempt),
         submitted=ai.response.answer if ai.response is not None else None,
         form=form,
         item_key=key,
@@ -375,7 +387,8 @@ def exam_result(attempt_id: int):
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     report = exam_service.result(attempt)
     review = []
-    for ai in attempt.items:
+    shown = cohort_service.keys_shown(attempt, now())
+    for ai in attempt.items if shown else []:
         item = attempt_service.version_item(ai)
         entry = {"ai": ai, "item": item}
         if item.type == "mcq":
@@ -385,7 +398,9 @@ def exam_result(attempt_id: int):
         else:
             entry["report"] = ai.response.report if ai.response else None
         review.append(entry)
-    return render_template("learner/exam_result.html", report=report, review=review)
+    return render_template(
+        "learner/exam_result.html", report=report, review=review, keys_shown=shown, feedback_note=cohort_service.feedback_note(attempt)
+    )
 
 
 # ------------------------------------------------------------------ JSON for the exam page's script
@@ -463,7 +478,7 @@ def download_data(fmt: str):
 
     from study.services import progress as progress_service
 
-    data = progress_service.export_data(current_user)
+    data = progress_service.export_data(current_user, now())
     if fmt == "json":
         body = json.dumps(data, indent=2, ensure_ascii=False)
         return FlaskResponse(body, mimetype="application/json", headers={"Content-Disposition": "attachment; filename=codeprep-data.json"})

@@ -96,6 +96,31 @@ def add_items(attempt: Attempt, items: list[tuple[Item, str | None]], user: User
         attempt.items.append(ai)
 
 
+def insert_attempt(attempt: Attempt) -> Attempt:
+    """Add a new attempt (flushed, not committed). An attempt with an `open_key` (what may be open
+    only once per learner, e.g. one assignment) that an open attempt of the learner already holds,
+    because a simultaneous start won, is not added: the transaction is rolled back (nothing was
+    written before it) and the open attempt is returned instead. A key left on an attempt that has
+    closed since is released and the insert retried."""
+    user_id, open_key = attempt.user_id, attempt.open_key
+    for _ in range(2):
+        db.session.add(attempt)
+        try:
+            db.session.flush()
+            return attempt
+        except IntegrityError:
+            if open_key is None:
+                raise
+            db.session.rollback()
+        holder = db.session.scalar(sa.select(Attempt).where(Attempt.user_id == user_id, Attempt.open_key == open_key))
+        if holder is not None and holder.is_open:
+            return holder
+        if holder is not None:
+            holder.open_key = None
+            db.session.flush()
+    raise ServiceError("Could not start the attempt: please try again.")
+
+
 def store_response(attempt_item: AttemptItem, user: User, answer: dict, **fields) -> tuple[Response, bool]:
     """Insert the one response of an attempt item; (response, created). A repeated or concurrent
     request finds the row already there and gets it back instead of a second one."""
@@ -165,10 +190,21 @@ REPORT_KINDS = {
 }
 
 
-def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
+def reportable_item(user: User, item_key: str) -> Item:
+    """The item `user` may report: a published one, or one they were served (retired since, say).
+    Drafts and retired items they never saw are 404, as if they did not exist."""
     item = db.session.scalar(sa.select(Item).where(Item.key == item_key))
     if item is None:
         raise NotFound("No such item.")
+    if item.status != "published":
+        served = sa.select(AttemptItem.id).join(Attempt).where(AttemptItem.item_id == item.id, Attempt.user_id == user.id)
+        if db.session.scalar(served.limit(1)) is None:
+            raise NotFound("No such item.")
+    return item
+
+
+def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
+    item = reportable_item(user, item_key)
     if kind not in REPORT_KINDS:
         raise ServiceError("Choose what kind of problem it is.")
     version_id = item.current_version_id

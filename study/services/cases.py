@@ -14,7 +14,15 @@ from study.grading.results import GradeReport
 from study.models import Attempt, AttemptItem, Item, User
 from study.services import Conflict, NotFound, rollups
 from study.services import codes as code_service
-from study.services.attempts import add_items, get_attempt, published_items, schedule_review, store_response, version_item
+from study.services.attempts import (
+    add_items,
+    get_attempt,
+    insert_attempt,
+    published_items,
+    schedule_review,
+    store_response,
+    version_item,
+)
 
 SETTINGS = ("professional", "outpatient-facility", "inpatient")
 
@@ -33,20 +41,27 @@ def get_case(key: str) -> Item:
     return item
 
 
-def start_case(user: User, key: str, now: datetime) -> Attempt:
-    """A new attempt at a case (every attempt is kept; open ones are reused, so a double click makes one)."""
+def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None = None, open_key: str | None = None) -> Attempt:
+    """A new attempt at a case (every attempt is kept; open ones are reused, so a double click makes
+    one). `assignment_id`/`open_key`: the assignment it belongs to (its open attempts are its own)."""
     item = get_case(key)
     existing = db.session.scalar(
         sa.select(Attempt)
         .join(AttemptItem)
-        .where(Attempt.user_id == user.id, Attempt.kind == "case", Attempt.status == "open", AttemptItem.item_id == item.id)
+        .where(
+            Attempt.user_id == user.id, Attempt.kind == "case", Attempt.status == "open", AttemptItem.item_id == item.id,
+            Attempt.assignment_id.is_(None) if assignment_id is None else Attempt.assignment_id == assignment_id,
+        )
         .limit(1)
     )
     if existing is not None:
         return existing
-    attempt = Attempt(user_id=user.id, kind="case", started_at=now, config_json=json.dumps({"case": key}))
-    db.session.add(attempt)
-    db.session.flush()
+    attempt = Attempt(
+        user_id=user.id, kind="case", started_at=now, config_json=json.dumps({"case": key}), assignment_id=assignment_id, open_key=open_key
+    )
+    started = insert_attempt(attempt)
+    if started is not attempt:  # a simultaneous start of the same assignment case won: that attempt
+        return started
     add_items(attempt, [(item, None)], user)
     db.session.commit()
     return attempt
@@ -77,7 +92,7 @@ def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds
     if created:
         schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
         rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
-        attempt.status, attempt.submitted_at, attempt.score_pct = "submitted", now, report.score_pct
+        attempt.status, attempt.submitted_at, attempt.score_pct, attempt.open_key = "submitted", now, report.score_pct, None
         attempt.served_count = attempt.answered_count = 1
     db.session.commit()
     return report

@@ -3,7 +3,13 @@
 An instructor sees and changes only their own cohorts (admins see all); every function that takes
 an id checks that here. Learners join with a code and start assignments through the existing
 practice, exam and case services; the attempt they get carries `assignment_id`. Work submitted
-after the due date is marked late."""
+after the due date is marked late.
+
+Each assignment has the instructor's policy: how many attempts are allowed (per case, in a case
+set), when keys, rationales and per-answer correctness are shown (after each answer, when the
+attempt ends, or after the due date: `keys_shown`), whether a retake draws fresh items (rule-based
+practice sets and exams), and which submitted attempt counts (first, last or best). A learner has
+at most one open attempt per assignment (per case): its `open_key` is unique per learner."""
 from __future__ import annotations
 
 import csv
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from study.extensions import db
 from study.models import Assignment, Attempt, Blueprint, Cohort, CohortMember, Item, User
@@ -27,6 +34,13 @@ KINDS = {"practice": "Practice set", "cases": "Case set", "exam": "Exam simulati
 MIN_EXTRA_TIME, MAX_EXTRA_TIME = 1.0, 3.0
 MAX_PRACTICE_SIZE = 100
 VERDICTS = ("likely to pass", "borderline", "not yet", "not enough evidence")
+FEEDBACK = {
+    "attempt": "When the attempt ends",
+    "due": "After the due date",
+    "each": "After each answer (practice sets)",
+}
+COUNTS = {"first": "The first attempt", "last": "The last attempt", "best": "The best attempt"}
+MAX_ATTEMPTS = 20
 
 
 class FieldError(ServiceError):
@@ -95,7 +109,11 @@ def join_cohort(user: User, code: str) -> Cohort:
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
     if db.session.get(CohortMember, (cohort.id, user.id)) is None:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+        try:
+            with db.session.begin_nested():
+                db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+        except IntegrityError:
+            pass  # a simultaneous request of the same learner joined first: one membership either way
         db.session.commit()
     return cohort
 
@@ -139,6 +157,11 @@ class AssignmentSpec:
     topics: list[str] = field(default_factory=list)
     difficulty: str | None = None
     size: int | None = None
+    # the policy; a new assignment's defaults: one attempt, keys when it ends, the first one counts
+    max_attempts: int | None = 1  # None: no limit
+    feedback: str = "attempt"
+    retake_fresh: bool = False
+    counts: str = "first"
 
 
 def parse_keys(text: str) -> list[str]:
@@ -185,6 +208,17 @@ def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
     raise FieldError("kind", "Choose what to assign.")
 
 
+def _check_policy(spec: AssignmentSpec) -> None:
+    if spec.max_attempts is not None and not 1 <= spec.max_attempts <= MAX_ATTEMPTS:
+        raise FieldError("max_attempts", f"Allow between 1 and {MAX_ATTEMPTS} attempts, or leave it empty for no limit.")
+    if spec.feedback not in FEEDBACK:
+        raise FieldError("feedback", "Choose when the answers and explanations are shown.")
+    if spec.counts not in COUNTS:
+        raise FieldError("counts", "Choose which attempt counts.")
+    if spec.retake_fresh and (spec.kind == "cases" or spec.items):
+        raise FieldError("retake_fresh", "Fresh questions on a retake need a practice rule or an exam: a chosen set has no others.")
+
+
 def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assignment:
     cohort = get_cohort(actor, cohort_id)
     title = (spec.title or "").strip()
@@ -197,9 +231,11 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
     if spec.due_at <= spec.opens_at:
         raise FieldError("due_at", "The due date must be after the opening date.")
     config = _config(spec, cohort)
+    _check_policy(spec)
     assignment = Assignment(
         cohort_id=cohort.id, kind=spec.kind, title=title[:200], config_json=json.dumps(config),
         opens_at=spec.opens_at, due_at=spec.due_at,
+        max_attempts=spec.max_attempts, feedback=spec.feedback, retake_fresh=bool(spec.retake_fresh), counts=spec.counts,
     )
     db.session.add(assignment)
     db.session.commit()
@@ -224,6 +260,41 @@ def describe(assignment: Assignment) -> str:
     return ", ".join(parts)
 
 
+def describe_policy(assignment: Assignment) -> str:
+    n = assignment.max_attempts
+    attempts = "unlimited attempts" if n is None else f"{n} attempt{'' if n == 1 else 's'}"
+    if assignment.kind == "cases" and n != 1:
+        attempts += " per case"
+    fresh = ", fresh questions on a retake" if assignment.retake_fresh else ""
+    shown = {"each": "after each answer", "attempt": "when the attempt ends", "due": "after the due date"}[assignment.feedback]
+    return f"{attempts}{fresh}; answers shown {shown}; the {assignment.counts} attempt counts"
+
+
+# ------------------------------------------------------------------ feedback policy
+def _released(assignment: Assignment, attempt: Attempt, now: datetime) -> bool:
+    if assignment.feedback == "each" and attempt.kind == "practice":
+        return True
+    if attempt.status != "submitted":
+        return False
+    return assignment.feedback != "due" or now > assignment.due_at
+
+
+def keys_shown(attempt: Attempt, now: datetime) -> bool:
+    """May the learner see this attempt's keys, rationales, grade reports and which answers were
+    right? Their own practice: yes (each answer once given). An assignment's attempt: as its policy
+    says (after each answer in a practice set; else once the attempt ends, or after the due date)."""
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
+    return assignment is None or _released(assignment, attempt, now)
+
+
+def feedback_note(attempt: Attempt) -> str:
+    """What the learner is told when keys are held back."""
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
+    if assignment is not None and assignment.feedback == "due":
+        return f"Your answers are recorded. The answers and explanations are shown after the due date ({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+    return "Your answers are recorded. The answers and explanations are shown when you finish."
+
+
 # ------------------------------------------------------------------ results
 @dataclass
 class Result:
@@ -232,37 +303,47 @@ class Result:
     submitted_at: datetime | None = None
     late: bool = False
     attempts: list[Attempt] = field(default_factory=list)
+    counted: list[int] = field(default_factory=list)  # ids of the attempts that count (one per case)
 
     @property
     def done(self) -> bool:
         return self.status == "done"
 
 
-def _best(submitted: list[Attempt], due_at: datetime) -> tuple[Attempt, bool]:
-    """The best on-time submission, or (if none was on time) the best late one."""
-    on_time = [a for a in submitted if a.submitted_at <= due_at]
-    pool = on_time or submitted
-    best = max(pool, key=lambda a: (a.score_pct or 0, -a.submitted_at.timestamp()))
-    return best, not on_time
+def _counted(assignment: Assignment, attempts: list[Attempt]) -> Attempt | None:
+    """The submitted attempt that counts (attempts in the order they were started): the first, the
+    last, or the best (the best on-time one; the best late one when none was on time)."""
+    submitted = [a for a in attempts if a.status == "submitted" and a.submitted_at is not None]
+    if not submitted:
+        return None
+    if assignment.counts == "first":
+        return submitted[0]
+    if assignment.counts == "last":
+        return submitted[-1]
+    pool = [a for a in submitted if a.submitted_at <= assignment.due_at] or submitted
+    return max(pool, key=lambda a: (a.score_pct or 0, -a.submitted_at.timestamp()))
+
+
+def _late(assignment: Assignment, attempt: Attempt) -> bool:
+    return attempt.submitted_at > assignment.due_at
+
+
+def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str | None, list[Attempt]]:
+    """The learner's attempts per case of a case set (key None for other kinds), in the order started."""
+    ordered = sorted(attempts, key=lambda a: (a.started_at, a.id))
+    if assignment.kind != "cases":
+        return {None: ordered}
+    return {key: [a for a in ordered if a.config.get("case") == key] for key in assignment.config.get("items", [])}
 
 
 def result_of(assignment: Assignment, attempts: list[Attempt]) -> Result:
-    submitted = [a for a in attempts if a.status == "submitted" and a.submitted_at is not None]
-    started = "in progress" if attempts else "not started"
-    if assignment.kind == "cases":
-        keys = assignment.config.get("items", [])
-        chosen = []
-        for key in keys:
-            of_case = [a for a in submitted if a.config.get("case") == key]
-            if not of_case:
-                return Result(started, attempts=attempts)
-            chosen.append(_best(of_case, assignment.due_at))
-        score = round(sum(a.score_pct or 0 for a, _ in chosen) / len(chosen), 1) if chosen else 0.0
-        return Result("done", score, max(a.submitted_at for a, _ in chosen), any(late for _, late in chosen), attempts)
-    if not submitted:
-        return Result(started, attempts=attempts)
-    best, late = _best(submitted, assignment.due_at)
-    return Result("done", best.score_pct or 0.0, best.submitted_at, late, attempts)
+    chosen = [_counted(assignment, group) for group in attempt_groups(assignment, attempts).values()]
+    counted = [a.id for a in chosen if a is not None]
+    if None in chosen:
+        return Result("in progress" if attempts else "not started", attempts=attempts, counted=counted)
+    score = round(sum(a.score_pct or 0 for a in chosen) / len(chosen), 1) if chosen else 0.0
+    late = any(_late(assignment, a) for a in chosen)
+    return Result("done", score, max(a.submitted_at for a in chosen), late, attempts, counted)
 
 
 def _attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Attempt]]:
@@ -292,11 +373,24 @@ class LearnerAssignment:
     def cases(self) -> list[str]:
         return self.assignment.config.get("items", []) if self.assignment.kind == "cases" else []
 
+    @property
+    def policy(self) -> str:
+        return describe_policy(self.assignment)
+
+    def _of(self, key: str | None) -> list[Attempt]:
+        return attempt_groups(self.assignment, self.result.attempts).get(key, [])
+
     def case_status(self, key: str) -> str:
-        of_case = [a for a in self.result.attempts if a.config.get("case") == key]
-        if any(a.status == "submitted" for a in of_case):
-            return "done"
-        return "in progress" if of_case else "not started"
+        of_case = self._of(key)
+        if any(a.is_open for a in of_case):
+            return "in progress"
+        return "done" if of_case else "not started"
+
+    def can_start(self, key: str | None = None) -> bool:
+        """Another attempt may be started (or the open one resumed)."""
+        of = self._of(key)
+        limit = self.assignment.max_attempts
+        return any(a.is_open for a in of) or limit is None or len(of) < limit
 
 
 def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
@@ -344,7 +438,10 @@ def _learner_assignment(user: User, assignment_id: int) -> Assignment:
 
 
 def start_assignment(user: User, assignment_id: int, now: datetime, case_key: str | None = None) -> Attempt:
-    """Start (or resume) the learner's attempt at an assignment through the practice, exam or case service."""
+    """Start (or resume) the learner's attempt at an assignment through the practice, exam or case
+    service, within the assignment's policy: at most `max_attempts` (per case), one open at a time
+    (the open_key, set in the transaction that creates the attempt), fresh items on a retake when
+    asked, and a practice set whose feedback waits for the end when the policy says so."""
     from study.services import cases as case_service
     from study.services import exams as exam_service
     from study.services import practice as practice_service
@@ -353,35 +450,40 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
     if assignment.opens_at > now:
         raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
     config = assignment.config
+    if assignment.kind == "cases" and case_key not in config.get("items", []):
+        raise NotFound("This case is not part of the assignment.")
+    if assignment.kind != "cases":
+        case_key = None
+    _refresh_exams(user, now)
+    earlier = attempt_groups(assignment, list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id)
+    )))[case_key]
+    resumable = [a for a in earlier if a.is_open]
+    if resumable:
+        return resumable[0]
+    if assignment.max_attempts is not None and len(earlier) >= assignment.max_attempts:
+        n = assignment.max_attempts
+        what = f"case {case_key}" if case_key else "this assignment"
+        raise Conflict(f"You have used your {n} attempt{'' if n == 1 else 's'} at {what}: no more are allowed.")
+    bind = {
+        "assignment_id": assignment.id,
+        "open_key": f"assignment:{assignment.id}" + (f":case:{case_key}" if case_key else ""),
+    }
     if assignment.kind == "cases":
-        if case_key not in config.get("items", []):
-            raise NotFound("This case is not part of the assignment.")
-        attempt = case_service.start_case(user, case_key, now)
+        return case_service.start_case(user, case_key, now, **bind)
+    avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
+    if assignment.kind == "exam":
+        multiplier = extra_time(assignment.cohort_id, user.id)
+        return exam_service.start_exam(user, config["exam"], now, multiplier=multiplier, avoid=avoid, **bind)
+    defer = assignment.feedback != "each"
+    if config.get("items"):
+        ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
+        choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
     else:
-        kind = "practice" if assignment.kind == "practice" else "exam"
-        _refresh_exams(user, now)
-        existing = db.session.scalar(
-            sa.select(Attempt).where(
-                Attempt.user_id == user.id, Attempt.assignment_id == assignment.id, Attempt.kind == kind, Attempt.status == "open"
-            ).limit(1)
+        choice = practice_service.PracticeChoice(
+            config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
         )
-        if existing is not None:
-            return existing
-        if assignment.kind == "exam":
-            attempt = exam_service.start_exam(user, config["exam"], now, multiplier=extra_time(assignment.cohort_id, user.id))
-        elif config.get("items"):
-            ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
-            attempt = practice_service.start_practice(
-                user, practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids), now
-            )
-        else:
-            choice = practice_service.PracticeChoice(
-                config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
-            )
-            attempt = practice_service.start_practice(user, choice, now)
-    attempt.assignment_id = assignment.id
-    db.session.commit()
-    return attempt
+    return practice_service.start_practice(user, choice, now, avoid=avoid, defer_feedback=defer, **bind)
 
 
 # ------------------------------------------------------------------ instructor views of results
@@ -428,6 +530,10 @@ class AssignmentSummary:
     def description(self) -> str:
         return describe(self.assignment)
 
+    @property
+    def policy(self) -> str:
+        return describe_policy(self.assignment)
+
 
 @dataclass
 class CohortDashboard:
@@ -439,6 +545,9 @@ class CohortDashboard:
     summaries: list[AssignmentSummary]
     results: dict[tuple[int, int], Result]  # (assignment id, learner id) -> result
     extra_time: dict[int, float]  # learner id -> this cohort's multiplier
+
+    def attempts(self, assignment: Assignment, learner: User) -> list[AttemptRow]:
+        return attempt_rows(assignment, self.results[(assignment.id, learner.id)])
 
 
 def results(cohort: Cohort, learners: list[User]) -> dict[tuple[int, int], Result]:
@@ -476,10 +585,34 @@ def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashbo
     return CohortDashboard(cohort, learners, sections, heat, readiness, summaries, table, multipliers)
 
 
-CSV_HEADER = ["learner", "email", "assignment", "kind", "status", "score", "submitted_at", "late"]
+CSV_HEADER = [
+    "learner", "email", "assignment", "kind", "case", "attempt", "status", "score", "submitted_at", "late", "counts",
+]
+
+
+@dataclass
+class AttemptRow:
+    """One attempt of a learner at an assignment (at one case of a case set), numbered from 1."""
+
+    case: str | None
+    number: int
+    attempt: Attempt
+    counts: bool
+    late: bool
+
+
+def attempt_rows(assignment: Assignment, result: Result) -> list[AttemptRow]:
+    rows = []
+    for case, group in attempt_groups(assignment, result.attempts).items():
+        for number, attempt in enumerate(group, start=1):
+            late = attempt.submitted_at is not None and _late(assignment, attempt)
+            rows.append(AttemptRow(case, number, attempt, attempt.id in result.counted, late))
+    return rows
 
 
 def results_csv(actor: User, cohort_id: int, now: datetime) -> str:
+    """One row per attempt (a learner who has not started has one row saying so), every cell
+    escaped against spreadsheet formulas."""
     cohort = get_cohort(actor, cohort_id)
     learners = members(cohort)
     table = results(cohort, learners)
@@ -489,15 +622,22 @@ def results_csv(actor: User, cohort_id: int, now: datetime) -> str:
     for assignment in cohort.assignments:
         for learner in learners:
             r = table[(assignment.id, learner.id)]
-            status = r.status if r.done or now <= assignment.due_at else f"{r.status} (overdue)"
-            writer.writerow([
-                _safe(learner.name), learner.email, _safe(assignment.title), assignment.kind, status,
-                "" if r.score is None else f"{r.score:.1f}",
-                r.submitted_at.isoformat() if r.submitted_at else "", "yes" if r.late else "no",
-            ])
+            who = [learner.name, learner.email, assignment.title, assignment.kind]
+            rows = attempt_rows(assignment, r)
+            if not rows:
+                status = "not started" if now <= assignment.due_at else "not started (overdue)"
+                writer.writerow([safe_cell(v) for v in who + ["", "", status, "", "", "no", "no"]])
+            for row in rows:
+                a = row.attempt
+                writer.writerow([safe_cell(v) for v in who + [
+                    row.case or "", row.number, a.status, "" if a.score_pct is None else f"{a.score_pct:.1f}",
+                    a.submitted_at.isoformat() if a.submitted_at else "", "yes" if row.late else "no", "yes" if row.counts else "no",
+                ]])
     return out.getvalue()
 
 
-def _safe(text: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
+def safe_cell(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @, a tab or a carriage return is
+    read as text (a leading apostrophe). Every cell of every export goes through here."""
+    text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -23,7 +23,7 @@ from study.grading.mcq import grade_mcq
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
 from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services import codes as code_service
-from study.services.attempts import add_items, get_attempt, published_items, schedule_review, to_original, version_item
+from study.services.attempts import add_items, get_attempt, insert_attempt, published_items, schedule_review, to_original, version_item
 
 TOLERANCE = timedelta(seconds=10)
 RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
@@ -60,9 +60,9 @@ def _recent_item_ids(user: User) -> set[int]:
     return set(db.session.scalars(sa.select(AttemptItem.item_id).where(AttemptItem.attempt_id.in_(recent))))
 
 
-def plan_exam(user: User, exam: str, seed: str = "") -> list[SectionPlan]:
-    """Draw every section (fewest candidates first, no item twice), unseen items before recent ones.
-    Sections the bank cannot fill say how many are missing."""
+def plan_exam(user: User, exam: str, seed: str = "", avoid: frozenset[int] = frozenset()) -> list[SectionPlan]:
+    """Draw every section (fewest candidates first, no item twice), unseen items before recent ones
+    and `avoid` (a retake's earlier items) last. Sections the bank cannot fill say how many are missing."""
     blueprint = get_blueprint(exam)
     recent = _recent_item_ids(user)
     rng = random.Random(seed or f"{user.id}:{exam}")
@@ -77,17 +77,30 @@ def plan_exam(user: User, exam: str, seed: str = "") -> list[SectionPlan]:
     used: set[int] = set()
     for plan, pool in sorted(plans, key=lambda pp: len(pp[1]) / pp[0].needed):
         free = [i for i in pool if i.id not in used]
-        ordered = [i for i in free if i.id not in recent] + [i for i in free if i.id in recent]
+        tier = {i.id: 2 if i.id in avoid else 1 if i.id in recent else 0 for i in free}
+        ordered = sorted(free, key=lambda i: tier[i.id])  # stable: the shuffled order within a tier
         plan.drawn = ordered[: plan.needed]
         plan.available = len(free)
         used.update(i.id for i in plan.drawn)
     return [plan for plan, _ in plans]
 
 
-def start_exam(user: User, exam: str, now: datetime, seed: str = "", multiplier: float = 1.0) -> Attempt:
-    """Start a timed exam; `multiplier` is the accommodation of the cohort that assigned it."""
+def start_exam(
+    user: User,
+    exam: str,
+    now: datetime,
+    seed: str = "",
+    multiplier: float = 1.0,
+    *,
+    avoid: frozenset[int] = frozenset(),
+    assignment_id: int | None = None,
+    open_key: str | None = None,
+) -> Attempt:
+    """Start a timed exam; `multiplier` is the accommodation of the cohort that assigned it, `avoid`
+    the items to draw last (a retake's fresh draw), `assignment_id`/`open_key` the assignment it
+    belongs to (set in the same transaction; a simultaneous start gets the one open attempt)."""
     blueprint = get_blueprint(exam)
-    plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}")
+    plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}", avoid)
     items = [(item, plan.key) for plan in plans for item in plan.drawn]
     if not items:
         raise ServiceError(f"The bank holds no published items for {exam} yet.")
@@ -111,9 +124,12 @@ def start_exam(user: User, exam: str, now: datetime, seed: str = "", multiplier:
                 ],
             }
         ),
+        assignment_id=assignment_id,
+        open_key=open_key,
     )
-    db.session.add(attempt)
-    db.session.flush()
+    started = insert_attempt(attempt)
+    if started is not attempt:  # a simultaneous start of the same assignment won: that attempt
+        return started
     add_items(attempt, items, user)
     db.session.commit()
     return attempt
@@ -216,6 +232,7 @@ def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
         total += response.score or 0
         schedule_review(user, ai.item_id, bool(response.correct), None, when, pace)
     attempt.status = "submitted"
+    attempt.open_key = None
     attempt.submitted_at = when
     attempt.auto_submitted = auto
     attempt.served_count = len(attempt.items)

@@ -4,7 +4,8 @@ line for coding cases.
 
 Who sees what: an admin sees every learner's attempts; an instructor sees the attempts of the
 learners in their own cohorts (CohortMember of a Cohort they own), and the analysis of their own
-assignments only.
+assignments only. Items: published ones, those from bank files, and the web items the viewer may
+edit (authoring.can_edit); another instructor's draft is 404 and left out of the tables.
 
 The score matrix comes from one query (attempt id, item id, position, score) over the served
 items of the submitted attempts in scope; an item that was served but not answered scores 0, an
@@ -29,6 +30,7 @@ from study.extensions import db
 from study.grading.results import LINE_KINDS, VERDICTS
 from study.models import Assignment, Attempt, AttemptItem, Blueprint, Cohort, CohortMember, Item, Response, User
 from study.services import Forbidden, NotFound
+from study.services.authoring import can_edit
 
 
 # ------------------------------------------------------------------ scope
@@ -80,6 +82,11 @@ def assignment_scope(viewer: User, assignment_id: int) -> Scope:
     if not viewer.is_admin and assignment.cohort.owner_id != viewer.id:
         raise Forbidden("This assignment belongs to another instructor's cohort.")
     return Scope("assignment", assignment_id=assignment.id, title=f"{assignment.title} ({assignment.cohort.name})")
+
+
+def can_view(viewer: User, item: Item) -> bool:
+    """The viewer may see this item's content (its stem, options and key) in the analysis pages."""
+    return item.status == "published" or item.origin == "file" or can_edit(viewer, item)
 
 
 # ------------------------------------------------------------------ the matrix
@@ -153,7 +160,11 @@ def analyse(viewer: User, scope: Scope) -> Analysis:
     item_stats = analysis.item_statistics(matrix.by_item)
     quiz = analysis.quiz_statistics(matrix.by_slot)
     items = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())))}
-    rows = [ItemRow(items[int(item_id)], stats) for item_id, stats in zip(matrix.item_ids.tolist(), item_stats)]
+    rows = [
+        ItemRow(items[int(item_id)], stats)
+        for item_id, stats in zip(matrix.item_ids.tolist(), item_stats)
+        if can_view(viewer, items[int(item_id)])
+    ]
     rows.sort(key=lambda r: r.item.key)
     return Analysis(scope, len(matrix.attempt_ids), quiz, rows)
 
@@ -245,7 +256,7 @@ class ItemBreakdown:
 
 def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
     item = db.session.get(Item, item_id)
-    if item is None:
+    if item is None or not can_view(viewer, item):
         raise NotFound("No such item.")
     parsed = parse_item(item.current_version.source_text, item.key)[0] if item.current_version else None
     stmt = (

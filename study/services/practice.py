@@ -1,4 +1,9 @@
-"""Practice sets: one question at a time with immediate feedback, a running score, a summary."""
+"""Practice sets: one question at a time with immediate feedback, a running score, a summary.
+
+A set started from an assignment whose feedback waits (until the attempt ends or the due date) is
+started with `defer_feedback`: its answers are recorded as given and graded only when the set ends,
+so nothing about their correctness exists (not in review cards, not in the progress rollups)
+while the learner can still answer."""
 from __future__ import annotations
 
 import json
@@ -17,6 +22,7 @@ from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
     add_items,
     get_attempt,
+    insert_attempt,
     published_items,
     schedule_review,
     store_response,
@@ -68,7 +74,18 @@ def _due_item_ids(user: User, now: datetime, limit: int) -> list[int]:
     return [c.item_id for c in ranked[:limit]]
 
 
-def start_practice(user: User, choice: PracticeChoice, now: datetime) -> Attempt:
+def start_practice(
+    user: User,
+    choice: PracticeChoice,
+    now: datetime,
+    *,
+    avoid: frozenset[int] = frozenset(),
+    defer_feedback: bool = False,
+    assignment_id: int | None = None,
+    open_key: str | None = None,
+) -> Attempt:
+    """A new set. `avoid`: items to draw only when the pool has too few others (a retake's fresh
+    draw); `assignment_id`/`open_key`: the assignment it belongs to, set in the same transaction."""
     if choice.mode not in MODES:
         raise ServiceError("Unknown practice mode.")
     size = max(1, min(choice.size, MAX_SIZE))
@@ -85,7 +102,11 @@ def start_practice(user: User, choice: PracticeChoice, now: datetime) -> Attempt
             missed = set(_missed_item_ids(user))
             pool = [i for i in pool if i.id in missed]
         rng = random.Random(f"{user.id}:{now.isoformat()}")
-        items = rng.sample(pool, min(size, len(pool)))
+        fresh = [i for i in pool if i.id not in avoid]
+        items = rng.sample(fresh, min(size, len(fresh)))
+        if len(items) < size:
+            seen = [i for i in pool if i.id in avoid]
+            items += rng.sample(seen, min(size - len(items), len(seen)))
     if not items:
         messages = {
             "due": "Nothing is due for review yet. Answer some questions first; missed ones come back here.",
@@ -100,10 +121,14 @@ def start_practice(user: User, choice: PracticeChoice, now: datetime) -> Attempt
         started_at=now,
         config_json=json.dumps(
             {"topics": choice.topics, "difficulty": choice.difficulty, "size": size, "mode": choice.mode}
+            | ({"defer_feedback": True} if defer_feedback else {})
         ),
+        assignment_id=assignment_id,
+        open_key=open_key,
     )
-    db.session.add(attempt)
-    db.session.flush()
+    started = insert_attempt(attempt)
+    if started is not attempt:  # a simultaneous start of the same assignment won: that attempt
+        return started
     add_items(attempt, [(item, None) for item in items], user)
     db.session.commit()
     return attempt
@@ -147,14 +172,11 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     if not attempt.is_open:
         raise Conflict("This practice set is finished.")
     selected = to_original(ai, item, shown_letters)
-    result = grade_mcq(item, selected)
     seconds = None if seconds is None or seconds < 0 else min(seconds, 3600.0)
-    response, created = store_response(
-        ai, user, {"selected": selected}, correct=result.correct, score=float(result.score), answered_at=now, seconds=seconds
-    )
+    response, created = store_response(ai, user, {"selected": selected}, answered_at=now, seconds=seconds)
     if created:
-        schedule_review(user, ai.item_id, result.correct, seconds, now, _slow_after(attempt))
-        rollups.add_mcq_answer(user.id, ai.item_id, result.correct, seconds, now)
+        if not feedback_deferred(attempt):  # else recorded now, graded when the set ends
+            _grade(attempt, ai, item, response, now)
         db.session.flush()
         db.session.refresh(attempt)
         if current_position(attempt) is None:
@@ -164,9 +186,26 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     return Feedback(ai, item, stored, bool(response.correct), created)
 
 
+def feedback_deferred(attempt: Attempt) -> bool:
+    return bool(attempt.config.get("defer_feedback"))
+
+
+def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem, response: Response, now: datetime) -> None:
+    """Mark one answer and feed the learner's review card and progress rollups with it."""
+    result = grade_mcq(item, response.answer["selected"])
+    response.correct, response.score = result.correct, float(result.score)
+    schedule_review(db.session.get(User, attempt.user_id), ai.item_id, result.correct, response.seconds, now, _slow_after(attempt))
+    rollups.add_mcq_answer(attempt.user_id, ai.item_id, result.correct, response.seconds, response.answered_at)
+
+
 def finish(attempt: Attempt, now: datetime) -> None:
+    if feedback_deferred(attempt):
+        for ai in attempt.items:
+            if ai.response is not None and ai.response.correct is None:
+                _grade(attempt, ai, version_item(ai), ai.response, now)
     answered = [ai.response for ai in attempt.items if ai.response is not None]
     attempt.status = "submitted"
+    attempt.open_key = None
     attempt.submitted_at = now
     attempt.served_count, attempt.answered_count = len(attempt.items), len(answered)
     attempt.score_pct = round(100 * sum(r.score or 0 for r in answered) / len(attempt.items), 1) if attempt.items else 0.0

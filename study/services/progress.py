@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
@@ -167,8 +167,16 @@ def history(user: User, limit: int | None = None) -> list[Attempt]:
 
 
 # ------------------------------------------------------------------ data ownership
-def export_data(user: User) -> dict:
-    """Everything stored about the learner, as plain data (for JSON and CSV downloads)."""
+def export_data(user: User, now: datetime | None = None) -> dict:
+    """Everything stored about the learner, as plain data (for JSON and CSV downloads). Whether an
+    answer was right is left out while its assignment's policy still holds the keys back (`now`)."""
+    from study.services.cohorts import keys_shown
+
+    now = now or datetime.now(timezone.utc)
+    held = {
+        a.id for a in db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id.is_not(None)))
+        if not keys_shown(a, now)
+    }
     answers = db.session.execute(
         sa.select(Attempt.id, Attempt.kind, Attempt.exam, AttemptItem.position, Item.key, Response.answer_json, Response.correct, Response.score, Response.seconds, Response.answered_at)
         .select_from(Response)
@@ -187,7 +195,8 @@ def export_data(user: User) -> dict:
         ],
         "answers": [
             {"attempt_id": r[0], "kind": r[1], "exam": r[2], "position": r[3], "item": r[4], "answer": json.loads(r[5]),
-             "correct": r[6], "score": r[7], "seconds": r[8], "answered_at": r[9].isoformat()}
+             "correct": None if r[0] in held else r[6], "score": None if r[0] in held else r[7], "seconds": r[8],
+             "answered_at": r[9].isoformat()}
             for r in answers
         ],
     }

@@ -54,6 +54,8 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     expect(page.get_by_label("Due (UTC)")).to_have_attribute("aria-invalid", "true")
     axe_check(page)
     page.get_by_label("Due (UTC)").fill((now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
+    expect(page.get_by_label("Attempts allowed")).to_have_value("1")
+    page.get_by_label("After the due date").check()
     page.get_by_role("button", name="Create assignment").click()
     expect(page.get_by_role("row", name="Week 1 drill")).to_contain_text("2 chosen questions", timeout=FAST)
     page.get_by_role("button", name="Sign out").click()
@@ -77,6 +79,8 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
         expect(page.locator("form .option").first).to_be_visible(timeout=FAST)
         page.locator("form .option input").first.check()
         page.get_by_role("button", name="Check answer").click()
+        expect(page.get_by_role("status")).to_contain_text("Answer recorded", timeout=FAST)  # no key before the due date
+        expect(page.locator(".rationale")).to_have_count(0)
         nxt = page.get_by_role("link", name="Next question")
         if nxt.count():
             nxt.click()
@@ -103,6 +107,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     completion = page.get_by_role("table", name="Completion and mean score per assignment")
     expect(completion.get_by_role("row", name="Week 1 drill")).to_contain_text("1 of 2", timeout=FAST)
     expect(page.get_by_role("table", name="Status and score of each learner")).to_contain_text("Lee")
+    expect(page.get_by_role("table", name="Status and score of each learner")).to_contain_text("attempt 1")
     heatmap = page.get_by_role("table", name="Recency-weighted accuracy")
     expect(heatmap.get_by_role("row", name="Lee")).to_contain_text("2 answers")
     expect(heatmap.get_by_role("row", name="Max").locator("td.heat-high")).to_contain_text("100")

@@ -2,12 +2,15 @@
 existing services, completion, scores, lateness, extra time, the cohort dashboard and CSV."""
 import csv
 import io
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from study.extensions import db
-from study.models import Attempt, CohortMember, Item
+from study.models import Attempt, CohortMember, Item, User
 from study.services import Conflict, Forbidden, NotFound
 from study.services import attempts as attempt_service
 from study.services import bank
@@ -153,7 +156,9 @@ def test_rule_practice_and_late_work(teacher, learning_bank):
 
 def test_an_on_time_submission_beats_a_better_late_one(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=["learn-icd-001", "learn-icd-002"]))
+    assignment = cohorts.create_assignment(
+        teacher, cohort.id, _spec(items=["learn-icd-001", "learn-icd-002"], max_attempts=None, counts="best", feedback="each")
+    )
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
     first = cohorts.start_assignment(learner, assignment.id, T0)
@@ -245,8 +250,8 @@ def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
     assert rows[0] == cohorts.CSV_HEADER
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Ann"][2].startswith("'=")  # no formula injection in spreadsheets
-    assert by_name["Ann"][4:] == ["done", "100.0", T0.isoformat(), "no"]
-    assert by_name["Bob"][4:] == ["not started (overdue)", "", "", "no"]
+    assert by_name["Ann"][4:] == ["", "1", "submitted", "100.0", T0.isoformat(), "no", "yes"]
+    assert by_name["Bob"][4:] == ["", "", "not started (overdue)", "", "", "no", "no"]
 
 
 def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, learning_bank):
@@ -257,3 +262,277 @@ def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, le
     attempt_id = cohorts.start_assignment(learner, assignment.id, T0).id
     db.session.expire_all()
     assert db.session.get(Attempt, attempt_id).assignment_id == assignment.id
+
+
+# ------------------------------------------------------------------ races (real threads, real database)
+def race(app, n, work):
+    """Run work() in n threads at once, each in an app context (and so a database session) of its
+    own; every thread's first flush waits until all n threads reach theirs, so each one has read
+    the database before any of them writes (the window of a check-then-insert race, held open).
+    Returns (results, errors)."""
+    start, first_flush = threading.Barrier(n), threading.Barrier(n, timeout=5)
+    local = threading.local()
+    results, errors = [], []
+
+    def hold(session, flush_context, instances):
+        if getattr(local, "racing", False):
+            local.racing = False
+            try:
+                first_flush.wait()
+            except threading.BrokenBarrierError:  # a thread that never flushes: nothing to hold
+                pass
+
+    def run():
+        with app.app_context():
+            try:
+                start.wait()
+                local.racing = True
+                results.append(work())
+            except Exception as exc:  # noqa: BLE001 - every failure is reported by the test
+                errors.append(exc)
+            finally:
+                local.racing = False
+                db.session.remove()
+
+    sa.event.listen(Session, "before_flush", hold)
+    try:
+        threads = [threading.Thread(target=run) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sa.event.remove(Session, "before_flush", hold)
+    return results, errors
+
+
+def test_simultaneous_joins_with_one_code_make_one_membership_and_no_error(app, teacher):
+    """Eight joins of one learner at once raised IntegrityError (a 500) for all but one."""
+    cohort = cohorts.create_cohort(teacher, "Race", None)
+    learner_id, code = make_user().id, cohort.join_code
+
+    def join():
+        return cohorts.join_cohort(db.session.get(User, learner_id), code).id
+
+    results, errors = race(app, 8, join)
+    assert errors == []
+    assert results == [cohort.id] * 8
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(CohortMember)) == 1
+
+
+def _cohort_with(teacher, learner, **spec):
+    cohort = cohorts.create_cohort(teacher, "Policy", "CPC")
+    cohorts.join_cohort(learner, cohort.join_code)
+    return cohorts.create_assignment(teacher, cohort.id, _spec(**spec))
+
+
+@pytest.mark.parametrize("kind", ["practice", "exam"])
+def test_simultaneous_starts_of_one_assignment_open_one_attempt(app, teacher, learning_bank, kind):
+    """Eight simultaneous starts of one exam assignment created eight open attempts."""
+    learner = make_user()
+    spec = {"kind": "exam", "exam": None} if kind == "exam" else {"topics": ["icd-10-cm"], "size": 3}
+    assignment_id, learner_id = _cohort_with(teacher, learner, **spec).id, learner.id
+
+    def start():
+        return cohorts.start_assignment(db.session.get(User, learner_id), assignment_id, T0).id
+
+    results, errors = race(app, 8, start)
+    assert errors == []
+    db.session.expire_all()
+    opened = db.session.scalars(db.select(Attempt).where(Attempt.user_id == learner_id)).all()
+    assert len(opened) == 1
+    assert set(results) == {opened[0].id}
+    assert opened[0].assignment_id == assignment_id and opened[0].open_key == f"assignment:{assignment_id}"
+
+
+def test_simultaneous_starts_of_one_case_of_a_case_set_open_one_attempt(app, teacher, learning_bank):
+    learner = make_user()
+    assignment_id, learner_id = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003"]).id, learner.id
+
+    def start():
+        return cohorts.start_assignment(db.session.get(User, learner_id), assignment_id, T0, case_key="case-pro-0003").id
+
+    results, errors = race(app, 8, start)
+    assert errors == []
+    db.session.expire_all()
+    [attempt] = db.session.scalars(db.select(Attempt).where(Attempt.user_id == learner_id)).all()
+    assert set(results) == {attempt.id} and attempt.open_key == f"assignment:{assignment_id}:case:case-pro-0003"
+
+
+def test_start_is_one_transaction_and_submitting_releases_the_open_key(teacher, learning_bank):
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, items=["learn-icd-001"], max_attempts=2)
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    db.session.rollback()  # nothing left uncommitted: the attempt, its binding and its key were committed together
+    attempt = db.session.get(Attempt, attempt.id)
+    assert (attempt.assignment_id, attempt.open_key) == (assignment.id, f"assignment:{assignment.id}")
+    _answer_all(learner, attempt)
+    assert attempt.status == "submitted" and attempt.open_key is None
+    again = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(hours=1))
+    assert again.id != attempt.id and again.open_key == f"assignment:{assignment.id}"
+
+
+def test_a_restart_after_a_zero_is_refused_by_default(teacher, learning_bank):
+    """A 0% practice assignment was restarted with the same items and scored 100%."""
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"])
+    assert (assignment.max_attempts, assignment.feedback, assignment.counts, assignment.retake_fresh) == (1, "attempt", "first", False)
+    first = cohorts.start_assignment(learner, assignment.id, T0)
+    _answer_all(learner, first, right=False)
+    with pytest.raises(Conflict, match="used your 1 attempt"):
+        cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=5))
+    [row] = cohorts.assignments_for(learner, T0)
+    assert row.result.score == 0.0 and not row.can_start()
+
+
+def test_case_sets_limit_attempts_per_case(teacher, learning_bank):
+    """A case assignment showed its key, and pasting it back scored 100%."""
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003", "case-ip-0001"])
+    first = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
+    case_service.submit_case(learner, first.id, {"diagnoses": ["R52"]}, T0)
+    with pytest.raises(Conflict, match="case case-pro-0003"):
+        cohorts.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
+    other = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
+    assert other.id != first.id
+    # a self-practice attempt of the same case is not the assignment's: the assignment's stays its own
+    own = case_service.start_case(learner, "case-ip-0001", T0)
+    assert own.id != other.id and own.assignment_id is None
+
+
+@pytest.mark.parametrize("counts, expected", [("first", 0.0), ("last", 50.0), ("best", 100.0)])
+def test_which_attempt_counts(teacher, learning_bank, counts, expected):
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"], max_attempts=3, counts=counts)
+    marks = [(False, False), (True, True), (True, False)]  # 0%, 100%, 50%
+    for n, (one, two) in enumerate(marks):
+        attempt = cohorts.start_assignment(learner, assignment.id, T0 + n * timedelta(hours=1))
+        for ai, right in zip(attempt.items, (one, two)):
+            item = attempt_service.version_item(ai)
+            letters = attempt_service.to_shown(ai, item, list(item.answer)) if right else [
+                o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer][:1]
+            practice.answer(learner, attempt.id, ai.position, letters, 5, T0 + n * timedelta(hours=1))
+    [row] = cohorts.assignments_for(learner, T0 + 3 * timedelta(hours=1))
+    assert row.result.score == expected
+    assert len(row.result.attempts) == 3 and len(row.result.counted) == 1
+    with pytest.raises(Conflict):
+        cohorts.start_assignment(learner, assignment.id, T0 + 4 * timedelta(hours=1))
+
+
+def test_late_is_judged_by_submission_time(teacher, learning_bank):
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, items=["learn-icd-001"])
+    attempt = cohorts.start_assignment(learner, assignment.id, T0 + DAY - timedelta(minutes=5))  # started in time
+    practice.end_early(learner, attempt.id, T0 + DAY + timedelta(minutes=5))  # submitted after the due date
+    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    assert row.result.done and row.result.late
+
+
+def test_a_fresh_retake_draws_other_questions_when_the_pool_allows(teacher, learning_bank):
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, topics=["icd-10-cm"], size=4, max_attempts=3, retake_fresh=True)
+    first = cohorts.start_assignment(learner, assignment.id, T0)
+    practice.end_early(learner, first.id, T0)
+    second = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=1))
+    practice.end_early(learner, second.id, T0 + timedelta(minutes=1))
+    seen = {ai.item_id for ai in first.items}
+    assert not seen & {ai.item_id for ai in second.items}
+    # nine questions in the pool: the third draw has one fresh question and tops up with seen ones
+    third = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
+    fresh = {ai.item_id for ai in third.items} - seen - {ai.item_id for ai in second.items}
+    assert len(third.items) == 4 and len(fresh) == 1
+
+
+def test_a_fresh_exam_retake_draws_earlier_items_last(teacher, learning_bank):
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, kind="exam", exam=None, max_attempts=2, retake_fresh=True)
+    first = cohorts.start_assignment(learner, assignment.id, T0)
+    exam_service.submit(learner, first.id, T0 + timedelta(minutes=1))
+    second = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
+    icd = lambda a: {ai.item_id for ai in a.items if ai.section_key == "icd-10-cm"}  # noqa: E731
+    assert len(icd(second)) == 4 and not icd(first) & icd(second)
+
+
+def test_policy_fields_are_validated(teacher, learning_bank):
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    for spec, field in [
+        (_spec(topics=["icd-10-cm"], max_attempts=0), "max_attempts"),
+        (_spec(topics=["icd-10-cm"], max_attempts=cohorts.MAX_ATTEMPTS + 1), "max_attempts"),
+        (_spec(topics=["icd-10-cm"], feedback="never"), "feedback"),
+        (_spec(topics=["icd-10-cm"], counts="average"), "counts"),
+        (_spec(items=["learn-icd-001"], retake_fresh=True), "retake_fresh"),
+        (_spec(kind="cases", items=["case-pro-0003"], retake_fresh=True), "retake_fresh"),
+    ]:
+        with pytest.raises(cohorts.FieldError) as bad:
+            cohorts.create_assignment(teacher, cohort.id, spec)
+        assert bad.value.field == field
+    assert cohort.assignments == []
+    unlimited = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], max_attempts=None, counts="best"))
+    assert unlimited.max_attempts is None and unlimited.counts == "best"
+
+
+def test_deferred_practice_records_answers_and_grades_them_when_the_set_ends(teacher, learning_bank):
+    """With feedback after the attempt, nothing about correctness exists while the set is open: not
+    on the response, not in review cards, not in the progress rollups."""
+    from study.models import AnswerRollup, Response, ReviewCard
+
+    learner = make_user()
+    assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"])
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    ai = attempt.items[0]
+    item = attempt_service.version_item(ai)
+    practice.answer(learner, attempt.id, 1, attempt_service.to_shown(ai, item, list(item.answer)), 5, T0)
+    [response] = db.session.scalars(db.select(Response)).all()
+    assert response.correct is None and response.score is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(ReviewCard)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(AnswerRollup)) == 0
+    assert not cohorts.keys_shown(attempt, T0)
+    practice.end_early(learner, attempt.id, T0 + timedelta(minutes=1))
+    db.session.refresh(response)
+    assert response.correct is True and response.score == 1.0 and attempt.score_pct == 50.0
+    assert db.session.scalar(db.select(db.func.count()).select_from(ReviewCard)) == 1
+    assert cohorts.keys_shown(attempt, T0 + timedelta(minutes=1))
+
+
+def test_csv_has_one_row_per_attempt_and_says_which_counts(teacher, learning_bank):
+    learner = make_user(display_name="Cy")
+    assignment = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003", "case-ip-0001"], max_attempts=2, counts="last")
+    for n in range(2):
+        attempt = cohorts.start_assignment(learner, assignment.id, T0 + n * DAY, case_key="case-pro-0003")
+        case_service.submit_case(learner, attempt.id, {"diagnoses": ["S52.501A"] if n == 0 else ["R52"]}, T0 + n * DAY + timedelta(hours=1))
+    cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")  # open, not submitted
+    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, assignment.cohort_id, T0 + 3 * DAY))))[1:]
+    first, second = db.session.scalars(db.select(Attempt).where(Attempt.config_json.contains("case-pro-0003")).order_by(Attempt.started_at))
+    assert [r[4:] for r in rows] == [
+        ["case-pro-0003", "1", "submitted", f"{first.score_pct:.1f}", (T0 + timedelta(hours=1)).isoformat(), "no", "no"],
+        ["case-pro-0003", "2", "submitted", f"{second.score_pct:.1f}", (T0 + DAY + timedelta(hours=1)).isoformat(), "yes", "yes"],
+        ["case-ip-0001", "1", "open", "", "", "no", "no"],
+    ]
+    board = cohorts.cohort_dashboard(teacher, assignment.cohort_id, T0 + 3 * DAY)
+    result = board.results[(assignment.id, learner.id)]
+    assert [(r.case, r.number, r.counts) for r in cohorts.attempt_rows(assignment, result)] == [
+        ("case-pro-0003", 1, False), ("case-pro-0003", 2, True), ("case-ip-0001", 1, False)]
+
+
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_every_csv_cell_is_escaped_against_formulas(teacher, learning_bank):
+    """The cohort CSV escaped names but not e-mails: every column goes through one helper now."""
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    for n, formula in enumerate(FORMULAS):
+        learner = make_user(display_name=formula + " name", email=f"{formula}{n}@example.org")
+        cohorts.join_cohort(learner, cohort.join_code)
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(title="-2+3 quiz", items=["learn-icd-001"]))
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    _answer_all(learner, attempt)
+    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, cohort.id, T0))))
+    assert len(rows) == 1 + len(FORMULAS)
+    for row in rows[1:]:
+        assert len(row) == len(cohorts.CSV_HEADER)
+        for column, cell in zip(cohorts.CSV_HEADER, row):
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
+    assert {r[1][:2] for r in rows[1:]} == {"'=", "'+", "'-", "'@", "'\t", "'\r"}
+    for value in FORMULAS + ["-5", None, 3.5]:
+        assert cohorts.safe_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")

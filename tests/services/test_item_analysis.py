@@ -209,3 +209,23 @@ def test_case_verdict_counts_per_key_line_from_real_graded_exams(learning_bank):
     rows = {r.item.id: r for r in service.analyse_exam(instructor, "CPC").rows}
     assert rows[case_item_id].stats.facility == pytest.approx(0.5)  # 100% and 0%
     assert rows[case_item_id].stats.attempts == 2
+
+
+def test_another_instructors_draft_is_not_found_in_any_scope(learning_bank):
+    owner, rival = make_user("instructor"), make_user("instructor")
+    learner = make_user()
+    cohort = make_cohort(owner, [learner])
+    items = mcqs()
+    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="A", config_json="{}", opens_at=T0, due_at=T0 + timedelta(days=1))
+    db.session.add(assignment)
+    db.session.commit()
+    exam_attempt(learner, items, [1, 0, 1, 0])
+    exam_attempt(learner, items, [1, 0, 1, 0], assignment=assignment, kind="practice")
+    draft = items[1]
+    draft.origin, draft.author_id, draft.status = "web", rival.id, "draft"
+    db.session.commit()
+    for scope in (service.exam_scope("CPC"), service.assignment_scope(owner, assignment.id)):
+        with pytest.raises(NotFound):
+            service.item_breakdown(owner, scope, draft.id)
+        assert draft.id not in {row.item.id for row in service.analyse(owner, scope).rows}
+        assert service.item_breakdown(rival, service.exam_scope("CPC"), draft.id).item.id == draft.id

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from study.extensions import db
-from study.models import Assignment
+from study.models import Assignment, Item
 from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
@@ -112,8 +112,8 @@ def test_another_instructor_sees_none_of_these_learners_and_not_the_assignment(c
     assert "No submitted exam attempts yet" in html and "Mock CPC" not in html
     assert "0 submitted attempts" in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
     item = classroom["items"][0]
-    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}").status_code in (403, 404)
-    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}/item/{item.id}").status_code in (403, 404)
+    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}").status_code == 403
+    assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}/item/{item.id}").status_code == 403
 
 
 def test_assignment_pages_for_the_owner_and_admins(client, classroom):
@@ -154,3 +154,42 @@ def test_case_item_page_shows_verdicts_per_key_line(client, learning_bank):
 
 
 # ------------------------------------------------------------------ in a real browser (axe, CSP)
+
+
+# ------------------------------------------------------------------ item visibility (issue 12: IDOR)
+def _draft_of(author, item):
+    item.origin, item.author_id, item.status = "web", author.id, "draft"
+    db.session.commit()
+
+
+def test_another_instructors_draft_is_404_on_every_analysis_route(client, classroom):
+    """/teach/analysis/exam/<exam>/item/<id> showed another instructor's unpublished draft with its key."""
+    rival = make_user("instructor")
+    secret = db.session.scalar(db.select(Item).where(Item.key == "learn-icd-008"))  # served in no attempt
+    _draft_of(rival, secret)
+    served = classroom["items"][3]  # served to the cohort, then taken back to draft by its author
+    _draft_of(rival, served)
+    _sign_in(client, classroom["owner_id"])
+    for item in (secret, served):
+        assert client.get(f"/teach/analysis/exam/CPC/item/{item.id}").status_code == 404
+        assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}/item/{item.id}").status_code == 404
+    for url in ("/teach/analysis/exam/CPC", f"/teach/analysis/assignment/{classroom['assignment_id']}"):
+        html = client.get(url).get_data(as_text=True)
+        assert served.key not in html and f"/item/{served.id}" not in html
+    assert "SECRET" not in client.get("/teach/analysis").get_data(as_text=True)
+    # the author and admins still see them
+    _sign_in(client, rival.id)
+    assert client.get(f"/teach/analysis/exam/CPC/item/{secret.id}").status_code == 200
+    _sign_in(client, make_user("admin").id)
+    assert client.get(f"/teach/analysis/exam/CPC/item/{served.id}").status_code == 200
+    assert served.key in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+
+
+def test_bank_items_stay_analysable_after_they_are_retired(client, classroom):
+    """Items from bank files are every instructor's (as in the report queue): retiring one after a bad
+    key must not hide the analysis that showed the problem."""
+    item = classroom["items"][0]
+    item.status = "retired"
+    db.session.commit()
+    _sign_in(client, classroom["owner_id"])
+    assert client.get(f"/teach/analysis/exam/CPC/item/{item.id}").status_code == 200
