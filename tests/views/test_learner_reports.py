@@ -48,6 +48,9 @@ def test_safe_next_keeps_local_paths(target):
 def test_the_report_form_never_redirects_off_site(client, login_as, learning_bank, target):
     login_as("learner")
     response = client.post("/items/learn-icd-001/report", data={"kind": "typo", "comment": "x", "back": target})
+    if "\x00" in target:  # refused before any view runs (see test_hardening)
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
