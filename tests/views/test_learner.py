@@ -67,13 +67,13 @@ def test_other_learners_get_403(client, login_as, learning_bank, app):
     owner = make_user()
     other_client = app.test_client()
     sign_in(other_client, owner)
-    start = other_client.post("/exams/CPC")
-    attempt_id = _attempt_id(start.headers["Location"])
     practice = other_client.post("/practice", data={"size": "2", "mode": "all"})
     practice_id = _attempt_id(practice.headers["Location"])
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    case = other_client.post(f"/cases/{case_item.key}/attempts")
+    case = other_client.post(f"/cases/{case_item.key}/attempts")  # before the exam, which may draw this case
     case_id = int(case.headers["Location"].rsplit("/", 1)[1])
+    start = other_client.post("/exams/CPC")
+    attempt_id = _attempt_id(start.headers["Location"])
 
     login_as("learner")
     assert client.get(f"/exams/attempts/{attempt_id}/q/1").status_code == 403
