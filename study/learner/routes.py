@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from study.errors import render_error
 from study.extensions import db
 from study.learner import bp
 from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
@@ -28,6 +29,13 @@ def _fail(exc: ServiceError):
     if exc.status in (403, 404):
         abort(exc.status)
     flash(str(exc), "error")
+
+
+def _locked(item_id: int, kind: str = "mcq"):
+    """The refusal page (409) for an item of an exam the learner has open, or None."""
+    if attempt_service.is_locked(current_user, item_id, now()):
+        return render_error(409, attempt_service.LOCKED_MESSAGE[kind])
+    return None
 
 
 def _seconds_taken() -> float | None:
@@ -83,6 +91,9 @@ def practice_question(attempt_id: int, position: int):
         ai = attempt_service.get_attempt_item(attempt, position)
     except ServiceError as exc:
         abort(exc.status)
+    locked = _locked(ai.item_id)
+    if locked is not None:  # no question, feedback or key while the learner's exam holds it
+        return locked
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -177,7 +188,12 @@ def cases():
 def case_start(key: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    attempt = or_abort(case_service.start_case, current_user, key, now())
+    try:
+        attempt = case_service.start_case(current_user, key, now())
+    except ServiceError as exc:
+        if exc.status == 409:
+            return render_error(409, str(exc))
+        abort(exc.status)
     return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
 
 
@@ -218,6 +234,10 @@ def case_lists_from_form() -> dict:
 @login_required
 def case_attempt(attempt_id: int):
     attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
+    ai, case = case_service.case_of(attempt)
+    locked = _locked(ai.item_id, "case")
+    if locked is not None:  # neither grading nor the key while the learner's exam holds the case
+        return locked
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -227,7 +247,6 @@ def case_attempt(attempt_id: int):
         except ServiceError as exc:
             _fail(exc)
         return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
-    ai, case = case_service.case_of(attempt)
     report = ai.response.report if ai.response is not None else None
     key = db.session.get(Item, ai.item_id).key
     return render_template(
@@ -374,11 +393,15 @@ def exam_result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     report = exam_service.result(attempt)
+    # an item this learner's open exam drew again keeps its key until that exam ends
+    locked = set(db.session.scalars(attempt_service.locked_item_ids(current_user, now())))
     review = []
     for ai in attempt.items:
         item = attempt_service.version_item(ai)
-        entry = {"ai": ai, "item": item}
-        if item.type == "mcq":
+        entry = {"ai": ai, "item": item, "locked": ai.item_id in locked}
+        if entry["locked"]:
+            entry["message"] = attempt_service.LOCKED_MESSAGE[item.type]
+        elif item.type == "mcq":
             entry["options"] = attempt_service.shown_options(ai, item)
             entry["answer"] = attempt_service.to_shown(ai, item, list(item.answer))
             entry["selected"] = attempt_service.to_shown(ai, item, ai.response.answer.get("selected", [])) if ai.response else []

@@ -447,3 +447,60 @@ def test_a_manual_submit_is_stamped_no_later_than_the_deadline(learning_bank):
     exam_service.submit(user, attempt.id, attempt.deadline_at + timedelta(seconds=5))  # within the network tolerance
     db.session.refresh(attempt)
     assert attempt.submitted_at == attempt.deadline_at and not attempt.auto_submitted
+
+
+# ------------------------------------------------------------------ the learner's open exam keeps its keys
+def test_practice_review_and_cases_keep_away_from_the_items_of_an_open_exam(learning_bank):
+    user = make_user()
+    # before the exam: every question missed once (all of them "missed" and due for review), a set
+    # started and left unanswered, and an attempt at the professional case submitted with its key shown
+    missed = practice.start_practice(user, _choice(size=9), T0)
+    for ai in missed.items:
+        practice.answer(user, missed.id, ai.position, [_wrong_letter(ai)], 10, T0)
+    early = practice.start_practice(user, _choice(size=9), T0)
+    case_key = db.session.scalar(sa.select(Item.key).where(Item.type == "case", Item.setting == "professional"))
+    old_case = case_service.start_case(user, case_key, T0)
+    case_service.submit_case(user, old_case.id, {"diagnoses": ["R52"]}, T0)
+    open_case = case_service.start_case(user, case_key, T0)
+
+    exam = exam_service.start_exam(user, "CPC", T0 + timedelta(hours=1))
+    locked = {ai.item_id for ai in exam.items}
+    during = T0 + timedelta(hours=1, minutes=10)
+    assert db.session.get(Item, next(ai.item_id for ai in exam.items if ai.section_key == "cases")).key == case_key
+    for mode in ("all", "missed", "due"):
+        served = practice.start_practice(user, _choice(size=100, mode=mode), during)
+        assert not {ai.item_id for ai in served.items} & locked, mode
+    assert practice.due_count(user, during) == 9 - 4
+    # the set started before the exam gives neither feedback nor keys on them, answered or not
+    for ai in early.items:
+        if ai.item_id in locked:
+            with pytest.raises(Conflict, match="part of the exam you have open"):
+                practice.answer(user, early.id, ai.position, _right_letters(ai), 10, during)
+    for ai in missed.items:
+        if ai.item_id in locked:
+            with pytest.raises(Conflict, match="part of the exam you have open"):
+                practice.answer(user, missed.id, ai.position, _right_letters(ai), 10, during)
+    # case practice: no new attempt, no grading of the open one
+    with pytest.raises(Conflict, match="part of the exam you have open"):
+        case_service.start_case(user, case_key, during)
+    with pytest.raises(Conflict, match="part of the exam you have open"):
+        case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, during)
+    # nothing new stored: the 4 missed answers and the old case attempt from before the exam
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(Response.item_id.in_(locked))) == 5
+
+    exam_service.submit(user, exam.id, during)
+    after = during + timedelta(minutes=1)
+    served = practice.start_practice(user, _choice(size=100), after)
+    assert locked - {exam_case.item_id for exam_case in exam.items if exam_case.section_key == "cases"} <= {ai.item_id for ai in served.items}
+    ai = next(a for a in early.items if a.item_id in locked)
+    assert practice.answer(user, early.id, ai.position, _right_letters(ai), 10, after).correct
+    assert case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, after).score_pct < 100
+
+
+def test_an_exam_past_its_deadline_no_longer_locks_its_items(learning_bank):
+    user = make_user()
+    exam = exam_service.start_exam(user, "CPC", T0)
+    locked = {ai.item_id for ai in exam.items}
+    over = exam.deadline_at + exam_service.TOLERANCE + timedelta(seconds=1)
+    served = practice.start_practice(user, _choice(size=100), over)
+    assert locked & {ai.item_id for ai in served.items}

@@ -109,3 +109,52 @@ def test_report_a_problem(client, login_as, learning_bank):
     report = db.session.scalar(sa.select(ItemReport))
     assert (report.user_id, report.kind, report.comment) == (user.id, "wrong-key", "I think B")
     assert client.post("/items/no-such-item/report", data={"kind": "typo"}).status_code == 404
+
+
+def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as, app, tmp_path):
+    """A practice set and a case attempt from before the exam, an earlier exam's score report:
+    while an exam is open, none of them shows the key of an item that exam drew."""
+    root = write_learning_bank(tmp_path / "bank")
+    blueprint = root / "blueprints" / "CPC.yaml"
+    blueprint.write_text(blueprint.read_text().replace("questions: 4", "questions: 8"), encoding="utf-8")  # exams overlap
+    bank.import_bank(root)
+    user = login_as("learner")
+    practice = client.post("/practice", data={"exam": "CPC", "size": "9", "mode": "all", "topics": ["icd-10-cm"]})
+    practice_id = _attempt_id(practice.headers["Location"])
+    for position in range(1, 10):
+        client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "A"})
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    case = client.post(f"/cases/{case_item.key}/attempts")
+    client.post(case.headers["Location"], data={"dx": "R52"})
+    first = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    client.post(f"/exams/attempts/{first}/submit")
+
+    exam_id = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    exam = db.session.get(Attempt, exam_id)
+    exam_keys = {db.session.get(Item, ai.item_id).key for ai in exam.items}
+    practice_items = db.session.get(Attempt, practice_id).items
+    locked = [ai.position for ai in practice_items if ai.item_id in {x.item_id for x in exam.items}]
+    assert locked and case_item.key in exam_keys
+    for position in locked:
+        page = client.get(f"/practice/{practice_id}/q/{position}")
+        assert page.status_code == 409 and "part of the exam you have open" in page.get_data(as_text=True)
+        assert not SECRETS.search(page.get_data(as_text=True))
+        again = client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "B"})
+        assert again.status_code == 409
+    case_page = client.get(case.headers["Location"])
+    assert case_page.status_code == 409 and "part of the exam you have open" in case_page.get_data(as_text=True)
+    assert "Grade report" not in case_page.get_data(as_text=True)
+    refused = client.post(f"/cases/{case_item.key}/attempts")
+    assert refused.status_code == 409 and "part of the exam you have open" in refused.get_data(as_text=True)
+    earlier = client.get(f"/exams/attempts/{first}/result").get_data(as_text=True)
+    first_keys = {db.session.get(Item, ai.item_id).key for ai in db.session.get(Attempt, first).items}
+    assert len(first_keys & exam_keys) >= 8
+    for key in exam_keys:
+        assert f"SECRET-RATIONALE-{key}" not in earlier and f"SECRET-WHY-{key}" not in earlier
+    assert "closed distal radius fracture, initial encounter" not in earlier  # the case's rationale
+    assert "part of the exam you have open" in earlier
+
+    client.post(f"/exams/attempts/{exam_id}/submit")
+    assert client.get(f"/practice/{practice_id}/q/{locked[0]}").status_code == 200
+    assert "Grade report" in client.get(case.headers["Location"]).get_data(as_text=True)
+    assert user.id == exam.user_id
