@@ -11,7 +11,19 @@ from flask_login import current_user, login_required
 from study.errors import render_error
 from study.extensions import db
 from study.learner import bp
-from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
+from study.learner.forms import (
+    EXAMS,
+    MAX_ANSWER_BYTES,
+    BadAnswer,
+    CsrfForm,
+    ReportProblemForm,
+    StartPracticeForm,
+    check_code_count,
+    check_paste,
+    check_rows,
+    exam_answer_from_json,
+    seconds_taken,
+)
 from study.models import Blueprint, Item, Topic
 from study.security import or_abort
 from study.services import ServiceError
@@ -39,10 +51,7 @@ def _locked(item_id: int, kind: str = "mcq"):
 
 
 def _seconds_taken() -> float | None:
-    try:
-        return float(request.form.get("seconds", ""))
-    except ValueError:
-        return None
+    return seconds_taken(request.form.get("seconds"))
 
 
 # ------------------------------------------------------------------ practice
@@ -197,17 +206,28 @@ def case_start(key: str):
     return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
 
 
+def _field(name: str) -> list[str]:
+    values = request.form.getlist(name)
+    check_rows(values)
+    return values
+
+
 def _rows(name: str) -> list[str]:
-    return [v.strip() for v in request.form.getlist(name) if v.strip()]
+    return [v.strip() for v in _field(name) if v.strip()]
 
 
 def case_lists_from_form() -> dict:
-    """Rows of the entry form, or the paste-a-list text format of the spec (either works)."""
+    """Rows of the entry form, or the paste-a-list text format of the spec (either works).
+    BadAnswer (400/413) for more codes or text than an answer holds, checked before parsing."""
     from study.codes.normalize import parse_diagnoses, parse_pcs, parse_procedures
 
+    pasted = {k: request.form.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
+    counts = {k: check_paste(text) for k, text in pasted.items()}
     diagnoses, pcs = _rows("dx"), _rows("pcs")
+    codes, mods, units = _field("px"), _field("px_mod"), _field("px_units")
+    for name, rows in (("dx", diagnoses), ("px", [c for c in codes if c.strip()]), ("pcs", pcs)):
+        check_code_count(len(rows) + counts[name])
     procedures = []
-    codes, mods, units = request.form.getlist("px"), request.form.getlist("px_mod"), request.form.getlist("px_units")
     for i, code in enumerate(codes):
         code = code.strip()
         if not code:
@@ -220,7 +240,6 @@ def case_lists_from_form() -> dict:
         if unit and unit != "1":
             text += f"x{unit}"
         procedures.append(text)
-    pasted = {k: request.form.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
     if pasted["dx"].strip():
         diagnoses += list(parse_diagnoses(pasted["dx"]))
     if pasted["px"].strip():
@@ -243,7 +262,11 @@ def case_attempt(attempt_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            case_service.submit_case(current_user, attempt.id, case_lists_from_form(), now(), _seconds_taken())
+            lists = case_lists_from_form()
+        except BadAnswer as exc:
+            return render_error(exc.status, str(exc))
+        try:
+            case_service.submit_case(current_user, attempt.id, lists, now(), _seconds_taken())
         except ServiceError as exc:
             _fail(exc)
         return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
@@ -320,7 +343,10 @@ def exam_question(attempt_id: int, position: int):
         try:
             item = attempt_service.version_item(ai)
             if item.type == "case":
-                lists = case_lists_from_form()
+                try:
+                    lists = case_lists_from_form()
+                except BadAnswer as exc:
+                    return render_error(exc.status, str(exc))
                 if any(lists.values()):
                     exam_service.save_answer(current_user, attempt.id, position, now(), case=lists)
             elif request.form.getlist("answer"):
@@ -415,17 +441,20 @@ def exam_result(attempt_id: int):
 @bp.route("/api/exams/<int:attempt_id>/answers", methods=["POST"])
 @login_required
 def api_exam_answer(attempt_id: int):
-    data = request.get_json(silent=True) or {}
+    """Autosave one answer or flag: {"position": n, "letters": [...]} or {"position": n, "case":
+    {...}}, and/or "flag": true/false. Anything else is refused (400/413) and changes nothing."""
     try:
-        position = int(data.get("position", 0))
-        if "flag" in data:
-            exam_service.set_flag(current_user, attempt_id, position, bool(data["flag"]), now())
-        if "letters" in data:
-            exam_service.save_answer(current_user, attempt_id, position, now(), letters=[str(x) for x in data["letters"]][:6])
-        elif "case" in data and isinstance(data["case"], dict):
-            exam_service.save_answer(current_user, attempt_id, position, now(), case=data["case"])
-    except (TypeError, ValueError):
-        return jsonify(error="Malformed answer."), 400
+        # read no more than an answer can hold (the parser is told it was too large)
+        answer = exam_answer_from_json(request.mimetype, request.stream.read(MAX_ANSWER_BYTES + 1))
+    except BadAnswer as exc:
+        return jsonify(error=str(exc)), exc.status
+    try:
+        if answer.flag is not None:
+            exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now())
+        if answer.letters is not None:
+            exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters)
+        elif answer.case is not None:
+            exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case)
     except ServiceError as exc:
         return jsonify(error=str(exc)), exc.status
     attempt = exam_service.open_exam(current_user, attempt_id, now())
