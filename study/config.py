@@ -68,4 +68,5 @@ class Defaults:
     LOGIN_LIMIT_PER_IP = "20 per minute;200 per day"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;50 per day"
     SIGNUP_LIMIT_PER_IP = "10 per hour"
+    EXAM_START_LIMIT = "10 per hour;30 per day"  # per learner
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

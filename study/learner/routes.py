@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from study.errors import render_error
-from study.extensions import db
+from study.extensions import db, limiter
 from study.learner import bp
 from study.learner.forms import (
     EXAMS,
@@ -293,7 +293,15 @@ def exams():
     return render_template("learner/exams.html", blueprints=blueprints)
 
 
+def _learner_key() -> str:
+    """Rate limits per learner (whatever address they come from); per address before sign-in."""
+    from flask_limiter.util import get_remote_address
+
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
 @bp.route("/exams/<exam>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EXAM_START_LIMIT"], methods=["POST"], key_func=_learner_key)
 @login_required
 def exam_start(exam: str):
     if exam not in EXAMS and db.session.get(Blueprint, exam) is None:

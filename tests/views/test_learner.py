@@ -260,3 +260,23 @@ def test_practice_and_case_time_taken_that_is_not_a_number_is_ignored(client, lo
     case_url = client.post(f"/cases/{case_item.key}/attempts").headers["Location"]
     assert client.post(case_url, data={"dx": "I10", "seconds": seconds}).status_code == 302
     assert db.session.scalars(sa.select(Response.seconds)).all() == [None, None]
+
+
+def test_exam_starts_are_rate_limited_per_learner(app, database_url, instance_path, tmp_path):
+    from study.extensions import limiter
+    from tests.support import make_app
+
+    limited = make_app(database_url, instance_path, RATELIMIT_ENABLED=True, EXAM_START_LIMIT="2 per hour")
+    with limited.app_context():
+        limiter.reset()
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        ann, bob = limited.test_client(), limited.test_client()
+        sign_in(ann, make_user())
+        sign_in(bob, make_user())
+        codes = [ann.post("/exams/CPC").status_code for _ in range(3)]
+        assert codes == [302, 302, 429]
+        assert "Too many attempts" in ann.post("/exams/CPC").get_data(as_text=True)
+        assert ann.get("/exams/CPC").status_code == 200  # reading the start page is not limited
+        assert bob.post("/exams/CPC").status_code == 302  # another learner (same address) is not
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 3
+        limiter.reset()
