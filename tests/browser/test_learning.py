@@ -504,7 +504,7 @@ def test_exam_is_submitted_automatically_at_the_deadline_and_late_answers_are_re
     expect(page.get_by_text("Answered 1 of 3")).to_be_visible()
     axe_check(page)
 
-    from study.models import Attempt, AttemptItem, Response
+    from study.models import AttemptItem, Response
 
     def snapshot(db):
         attempt = db.session.get(Attempt, attempt_id)

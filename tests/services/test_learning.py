@@ -390,6 +390,7 @@ def test_answers_saved_while_the_exam_is_submitted_are_graded_or_refused(app, le
 
     outcomes = _concurrently(app, [saver(p) for p in choices] + [submitter])
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert "refused" in outcomes  # the saves did overlap the submission
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.status == "submitted"
     for ai in mcq_items:
