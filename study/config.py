@@ -77,4 +77,5 @@ class Defaults:
     SIGNIN_FIRST_WAIT = 30
     SIGNIN_MAX_WAIT = 900
     SIGNUP_LIMIT_PER_IP = "10 per hour"
+    EXAM_START_LIMIT = "10 per hour;30 per day"  # per learner
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,3 +1,8 @@
+import json
+import math
+import re
+from dataclasses import dataclass
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -44,3 +49,111 @@ class ReportProblemForm(FlaskForm):
     comment = TextAreaField("Tell us more (optional)", validators=[Length(max=2000)])
     attempt_item = StringField(validators=[Optional()])
     submit = SubmitField("Send report")
+
+
+# ------------------------------------------------------------------ answers sent by the exam page and the case forms
+MAX_ANSWER_BYTES = 16 * 1024  # an autosave body: one question's answer
+MAX_POSITION = 1000
+MAX_LETTERS = 6
+CASE_LISTS = ("diagnoses", "procedures", "pcs")
+MAX_CODES = 30  # per list: what a case answer keeps
+MAX_CODE_CHARS = 40
+MAX_PASTE_CHARS = 2000  # per paste box, checked before the text is parsed
+MAX_FORM_ROWS = 100  # entry rows of one kind in a case form
+
+
+class BadAnswer(ValueError):
+    """An answer the server refuses before doing anything with it (the message says why)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ExamAnswer:
+    position: int
+    letters: list[str] | None = None
+    case: dict[str, list[str]] | None = None
+    flag: bool | None = None
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def exam_answer_from_json(mimetype: str, body: bytes) -> ExamAnswer:
+    """Check an autosave body: a JSON object {"position": n} with "letters" (the shown letters)
+    or "case" ({"diagnoses"|"procedures"|"pcs": [codes]}), and/or "flag" (true/false)."""
+    if len(body) > MAX_ANSWER_BYTES:
+        raise BadAnswer(f"The answer is too large (at most {MAX_ANSWER_BYTES // 1024} KB).", 413)
+    if mimetype != "application/json":
+        raise BadAnswer("Send the answer as JSON (Content-Type: application/json).")
+    try:
+        data = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise BadAnswer("The answer is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadAnswer("The answer must be a JSON object.")
+    unknown = sorted(set(data) - {"position", "letters", "case", "flag"})
+    if unknown:
+        raise BadAnswer(f"Unknown field: {', '.join(unknown)[:100]}.")
+    position = data.get("position")
+    if type(position) is not int or not 1 <= position <= MAX_POSITION:
+        raise BadAnswer("position must be the question's number (a whole number from 1).")
+    if not {"letters", "case", "flag"} & set(data):
+        raise BadAnswer("Nothing to save: send letters, case or flag.")
+    if "letters" in data and "case" in data:
+        raise BadAnswer("Send either letters or case, not both.")
+    letters = data.get("letters")
+    if letters is not None and not (
+        isinstance(letters, list) and 1 <= len(letters) <= MAX_LETTERS and all(isinstance(x, str) and len(x) <= 2 for x in letters)
+    ):
+        raise BadAnswer(f"letters must be a list of 1 to {MAX_LETTERS} option letters.")
+    case = data.get("case")
+    if case is not None:
+        case = _case_lists(case)
+    flag = data.get("flag")
+    if "flag" in data and not isinstance(flag, bool):
+        raise BadAnswer("flag must be true or false.")
+    return ExamAnswer(position, letters, case, flag)
+
+
+def _case_lists(case: object) -> dict[str, list[str]]:
+    if not isinstance(case, dict) or set(case) - set(CASE_LISTS):
+        raise BadAnswer("case must be an object with the lists diagnoses, procedures and pcs.")
+    for name, codes in case.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) <= MAX_CODE_CHARS for c in codes):
+            raise BadAnswer(f"case.{name} must be a list of codes of at most {MAX_CODE_CHARS} characters.")
+        check_code_count(len(codes))
+    return {name: list(case.get(name, [])) for name in CASE_LISTS}
+
+
+def check_code_count(count: int) -> None:
+    if count > MAX_CODES:
+        raise BadAnswer(f"Too many codes: at most {MAX_CODES} codes in each list.")
+
+
+_TOKEN = re.compile(r"[^\s,;]+")  # how the paste parser splits a list (study.codes.normalize)
+
+
+def check_paste(text: str) -> int:
+    """The number of codes in a pasted list, refusing a paste too long to parse."""
+    if len(text) > MAX_PASTE_CHARS:
+        raise BadAnswer(f"The pasted list is too long: at most {MAX_PASTE_CHARS} characters in each box.", 413)
+    return len(_TOKEN.findall(text))
+
+
+def check_rows(rows: list[str]) -> None:
+    if len(rows) > MAX_FORM_ROWS:
+        raise BadAnswer(f"Too many entry rows: at most {MAX_FORM_ROWS}.", 413)
+
+
+def seconds_taken(value: str | None) -> float | None:
+    """The time a learner took, as sent by the page's script; anything but a finite, non-negative
+    number (nan, inf, text) counts as not measured."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

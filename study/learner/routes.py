@@ -5,12 +5,25 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from study.extensions import db
+from study.errors import render_error
+from study.extensions import db, limiter
 from study.learner import bp
-from study.learner.forms import EXAMS, CsrfForm, ReportProblemForm, StartPracticeForm
+from study.learner.forms import (
+    EXAMS,
+    MAX_ANSWER_BYTES,
+    BadAnswer,
+    CsrfForm,
+    ReportProblemForm,
+    StartPracticeForm,
+    check_code_count,
+    check_paste,
+    check_rows,
+    exam_answer_from_json,
+    seconds_taken,
+)
 from study.models import Blueprint, Item, Topic
 from study.security import or_abort, safe_next
 from study.services import ServiceError
@@ -31,11 +44,15 @@ def _fail(exc: ServiceError):
     flash(str(exc), "error")
 
 
+def _locked(item_id: int, kind: str = "mcq"):
+    """The refusal page (409) for an item of an exam the learner has open, or None."""
+    if attempt_service.is_locked(current_user, item_id, now()):
+        return render_error(409, attempt_service.LOCKED_MESSAGE[kind])
+    return None
+
+
 def _seconds_taken() -> float | None:
-    try:
-        return float(request.form.get("seconds", ""))
-    except ValueError:
-        return None
+    return seconds_taken(request.form.get("seconds"))
 
 
 # ------------------------------------------------------------------ practice
@@ -84,6 +101,9 @@ def practice_question(attempt_id: int, position: int):
         ai = attempt_service.get_attempt_item(attempt, position)
     except ServiceError as exc:
         abort(exc.status)
+    locked = _locked(ai.item_id)
+    if locked is not None:  # no question, feedback or key while the learner's exam holds it
+        return locked
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -187,21 +207,37 @@ def cases():
 def case_start(key: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    attempt = or_abort(case_service.start_case, current_user, key, now())
+    try:
+        attempt = case_service.start_case(current_user, key, now())
+    except ServiceError as exc:
+        if exc.status == 409:
+            return render_error(409, str(exc))
+        abort(exc.status)
     return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
 
 
+def _field(name: str) -> list[str]:
+    values = request.form.getlist(name)
+    check_rows(values)
+    return values
+
+
 def _rows(name: str) -> list[str]:
-    return [v.strip() for v in request.form.getlist(name) if v.strip()]
+    return [v.strip() for v in _field(name) if v.strip()]
 
 
 def case_lists_from_form() -> dict:
-    """Rows of the entry form, or the paste-a-list text format of the spec (either works)."""
+    """Rows of the entry form, or the paste-a-list text format of the spec (either works).
+    BadAnswer (400/413) for more codes or text than an answer holds, checked before parsing."""
     from study.codes.normalize import parse_diagnoses, parse_pcs, parse_procedures
 
+    pasted = {k: request.form.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
+    counts = {k: check_paste(text) for k, text in pasted.items()}
     diagnoses, pcs = _rows("dx"), _rows("pcs")
+    codes, mods, units = _field("px"), _field("px_mod"), _field("px_units")
+    for name, rows in (("dx", diagnoses), ("px", [c for c in codes if c.strip()]), ("pcs", pcs)):
+        check_code_count(len(rows) + counts[name])
     procedures = []
-    codes, mods, units = request.form.getlist("px"), request.form.getlist("px_mod"), request.form.getlist("px_units")
     for i, code in enumerate(codes):
         code = code.strip()
         if not code:
@@ -214,7 +250,6 @@ def case_lists_from_form() -> dict:
         if unit and unit != "1":
             text += f"x{unit}"
         procedures.append(text)
-    pasted = {k: request.form.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
     if pasted["dx"].strip():
         diagnoses += list(parse_diagnoses(pasted["dx"]))
     if pasted["px"].strip():
@@ -228,16 +263,23 @@ def case_lists_from_form() -> dict:
 @login_required
 def case_attempt(attempt_id: int):
     attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
+    ai, case = case_service.case_of(attempt)
+    locked = _locked(ai.item_id, "case")
+    if locked is not None:  # neither grading nor the key while the learner's exam holds the case
+        return locked
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         try:
-            case_service.submit_case(current_user, attempt.id, case_lists_from_form(), now(), _seconds_taken())
+            lists = case_lists_from_form()
+        except BadAnswer as exc:
+            return render_error(exc.status, str(exc))
+        try:
+            case_service.submit_case(current_user, attempt.id, lists, now(), _seconds_taken())
         except ServiceError as exc:
             _fail(exc)
         return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
-    ai, case = case_service.case_of(attempt)
     report = ai.response.report if ai.response is not None else None
     key = db.session.get(Item, ai.item_id).key
     return render_template(
@@ -263,7 +305,15 @@ def exams():
     return render_template("learner/exams.html", blueprints=blueprints)
 
 
+def _learner_key() -> str:
+    """Rate limits per learner (whatever address they come from); per address before sign-in."""
+    from flask_limiter.util import get_remote_address
+
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
 @bp.route("/exams/<exam>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EXAM_START_LIMIT"], methods=["POST"], key_func=_learner_key)
 @login_required
 def exam_start(exam: str):
     if exam not in EXAMS and db.session.get(Blueprint, exam) is None:
@@ -313,7 +363,10 @@ def exam_question(attempt_id: int, position: int):
         try:
             item = attempt_service.version_item(ai)
             if item.type == "case":
-                lists = case_lists_from_form()
+                try:
+                    lists = case_lists_from_form()
+                except BadAnswer as exc:
+                    return render_error(exc.status, str(exc))
                 if any(lists.values()):
                     exam_service.save_answer(current_user, attempt.id, position, now(), case=lists)
             elif request.form.getlist("answer"):
@@ -386,12 +439,16 @@ def exam_result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     report = exam_service.result(attempt)
+    # an item this learner's open exam drew again keeps its key until that exam ends
+    locked = set(db.session.scalars(attempt_service.locked_item_ids(current_user, now())))
     review = []
     shown = cohort_service.keys_shown(attempt, now())
     for ai in attempt.items if shown else []:
         item = attempt_service.version_item(ai)
-        entry = {"ai": ai, "item": item}
-        if item.type == "mcq":
+        entry = {"ai": ai, "item": item, "locked": ai.item_id in locked}
+        if entry["locked"]:
+            entry["message"] = attempt_service.LOCKED_MESSAGE[item.type]
+        elif item.type == "mcq":
             entry["options"] = attempt_service.shown_options(ai, item)
             entry["answer"] = attempt_service.to_shown(ai, item, list(item.answer))
             entry["selected"] = attempt_service.to_shown(ai, item, ai.response.answer.get("selected", [])) if ai.response else []
@@ -407,17 +464,20 @@ def exam_result(attempt_id: int):
 @bp.route("/api/exams/<int:attempt_id>/answers", methods=["POST"])
 @login_required
 def api_exam_answer(attempt_id: int):
-    data = request.get_json(silent=True) or {}
+    """Autosave one answer or flag: {"position": n, "letters": [...]} or {"position": n, "case":
+    {...}}, and/or "flag": true/false. Anything else is refused (400/413) and changes nothing."""
     try:
-        position = int(data.get("position", 0))
-        if "flag" in data:
-            exam_service.set_flag(current_user, attempt_id, position, bool(data["flag"]), now())
-        if "letters" in data:
-            exam_service.save_answer(current_user, attempt_id, position, now(), letters=[str(x) for x in data["letters"]][:6])
-        elif "case" in data and isinstance(data["case"], dict):
-            exam_service.save_answer(current_user, attempt_id, position, now(), case=data["case"])
-    except (TypeError, ValueError):
-        return jsonify(error="Malformed answer."), 400
+        # read no more than an answer can hold (the parser is told it was too large)
+        answer = exam_answer_from_json(request.mimetype, request.stream.read(MAX_ANSWER_BYTES + 1))
+    except BadAnswer as exc:
+        return jsonify(error=str(exc)), exc.status
+    try:
+        if answer.flag is not None:
+            exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now())
+        if answer.letters is not None:
+            exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters)
+        elif answer.case is not None:
+            exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case)
     except ServiceError as exc:
         return jsonify(error=str(exc)), exc.status
     attempt = exam_service.open_exam(current_user, attempt_id, now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,8 @@ from study.services import Conflict, Forbidden, NotFound, ServiceError
 LETTERS = "ABCDEF"
 # a right answer slower than this is rated Hard (seconds; the CPC pace is 2.4 minutes a question)
 DEFAULT_SLOW_AFTER = 144.0
+# an exam takes answers until its deadline plus this (answers still in flight on the network)
+TOLERANCE = timedelta(seconds=10)
 
 
 def get_attempt(user: User, attempt_id: int, kind: str | None = None) -> Attempt:
@@ -36,6 +38,71 @@ def get_attempt_item(attempt: Attempt, position: int) -> AttemptItem:
         if ai.position == position:
             return ai
     raise NotFound("No such question in this attempt.")
+
+
+def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None) -> None:
+    """Make sure, inside the current transaction, that `attempt` is still open (and, for a timed
+    attempt, within its deadline and tolerance at `now`), and keep it open until this transaction
+    ends: a no-op conditional UPDATE takes the row's write lock (the database's on SQLite), so a
+    concurrent close waits for the caller's answer and grades it, or the caller waits for the
+    close and is refused. Call it before writing an answer; raises Conflict(refusal)."""
+    stmt = sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open").values(status="open")
+    if attempt.deadline_at is not None and now is not None:
+        stmt = stmt.where(Attempt.deadline_at >= now - TOLERANCE)
+    if db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount != 1:
+        db.session.rollback()
+        raise Conflict(refusal)
+
+
+def close_attempt(attempt: Attempt, when: datetime, **values) -> bool:
+    """Close an open attempt: `UPDATE attempt SET status='submitted' ... WHERE id=? AND
+    status='open'`. True for the one caller whose update closed it, which must then grade and
+    commit in the same transaction; False (nothing changed, transaction rolled back) when it was
+    closed already. Afterwards the session reads the answers as committed before the close."""
+    db.session.flush()
+    stmt = (
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "open")
+        .values(status="submitted", submitted_at=when, open_key=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(stmt).rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.expire_all()
+    return True
+
+
+def locked_item_ids(user: User, now: datetime):
+    """SQL: the ids of the items in the learner's exams still running at `now` (exam assignments
+    included). Practice, review and case practice neither serve them nor give their keys until
+    that exam ends."""
+    return (
+        sa.select(AttemptItem.item_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.kind == "exam",
+            Attempt.status == "open",
+            Attempt.deadline_at >= now - TOLERANCE,
+        )
+    )
+
+
+def is_locked(user: User, item_id: int, now: datetime) -> bool:
+    return db.session.scalar(sa.select(sa.literal(True)).where(Item.id == item_id, Item.id.in_(locked_item_ids(user, now)))) or False
+
+
+LOCKED_MESSAGE = {
+    "mcq": "This question is part of the exam you have open: it and its answer come back here after you submit that exam.",
+    "case": "This case is part of the exam you have open: you can practise it and see its key after you submit that exam.",
+}
+
+
+def refuse_locked(user: User, item_id: int, now: datetime, kind: str = "mcq") -> None:
+    """Conflict (409) when the item is in one of the learner's running exams."""
+    if is_locked(user, item_id, now):
+        raise Conflict(LOCKED_MESSAGE[kind])
 
 
 def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:

@@ -16,9 +16,11 @@ from study.services import Conflict, NotFound, rollups
 from study.services import codes as code_service
 from study.services.attempts import (
     add_items,
+    close_attempt,
     get_attempt,
     insert_attempt,
     published_items,
+    refuse_locked,
     schedule_review,
     store_response,
     version_item,
@@ -42,29 +44,29 @@ def get_case(key: str) -> Item:
 
 
 def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None = None, open_key: str | None = None) -> Attempt:
-    """A new attempt at a case (every attempt is kept; open ones are reused, so a double click makes
-    one). `assignment_id`/`open_key`: the assignment it belongs to (its open attempts are its own)."""
+    """A new attempt at a case (every attempt is kept). The open one is reused: it holds
+    `open_key` (default "case:<key>"; an assignment's own key for assignment cases) until it is
+    graded, and the unique (user, open_key) makes concurrent starts (a double click) open one
+    attempt. Refused (409) while the case is in an exam the learner has open."""
     item = get_case(key)
-    existing = db.session.scalar(
-        sa.select(Attempt)
-        .join(AttemptItem)
-        .where(
-            Attempt.user_id == user.id, Attempt.kind == "case", Attempt.status == "open", AttemptItem.item_id == item.id,
-            Attempt.assignment_id.is_(None) if assignment_id is None else Attempt.assignment_id == assignment_id,
-        )
-        .limit(1)
-    )
+    refuse_locked(user, item.id, now, "case")
+    open_key = open_key or f"case:{key}"
+    existing = _open_attempt(user, open_key)
     if existing is not None:
         return existing
     attempt = Attempt(
         user_id=user.id, kind="case", started_at=now, config_json=json.dumps({"case": key}), assignment_id=assignment_id, open_key=open_key
     )
     started = insert_attempt(attempt)
-    if started is not attempt:  # a simultaneous start of the same assignment case won: that attempt
+    if started is not attempt:  # a simultaneous start won: that attempt
         return started
     add_items(attempt, [(item, None)], user)
     db.session.commit()
     return attempt
+
+
+def _open_attempt(user: User, open_key: str) -> Attempt | None:
+    return db.session.scalar(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.open_key == open_key))
 
 
 def case_of(attempt: Attempt) -> tuple[AttemptItem, CaseItem]:
@@ -72,14 +74,22 @@ def case_of(attempt: Attempt) -> tuple[AttemptItem, CaseItem]:
     return ai, version_item(ai)
 
 
+ALREADY_GRADED = "This attempt is already graded. Start a new attempt to try again."
+
+
 def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds: float | None = None) -> GradeReport:
+    """Grade the attempt once: closing it is conditional, so a second submission is refused."""
     attempt = get_attempt(user, attempt_id, "case")
     ai, case = case_of(attempt)
+    refuse_locked(user, ai.item_id, now, "case")
     if not attempt.is_open:
-        raise Conflict("This attempt is already graded. Start a new attempt to try again.")
+        raise Conflict(ALREADY_GRADED)
+    seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, 4 * 3600.0)
     clean = {k: [str(v).strip()[:40] for v in lists.get(k, []) if str(v).strip()][:30] for k in ("diagnoses", "procedures", "pcs")}
     report = grade_case(case, submission_from_lists(clean["diagnoses"], clean["procedures"], clean["pcs"]), code_service.checker())
-    response, created = store_response(
+    if not close_attempt(attempt, now, score_pct=report.score_pct, served_count=1, answered_count=1):
+        raise Conflict(ALREADY_GRADED)
+    response, _ = store_response(
         ai,
         user,
         clean,
@@ -89,11 +99,8 @@ def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds
         answered_at=now,
         seconds=seconds,
     )
-    if created:
-        schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
-        rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
-        attempt.status, attempt.submitted_at, attempt.score_pct, attempt.open_key = "submitted", now, report.score_pct, None
-        attempt.served_count = attempt.answered_count = 1
+    schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
+    rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
     db.session.commit()
     return report
 

@@ -23,9 +23,21 @@ from study.grading.mcq import grade_mcq
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
 from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services import codes as code_service
-from study.services.attempts import add_items, get_attempt, insert_attempt, published_items, schedule_review, to_original, version_item
+from study.services.attempts import (
+    TOLERANCE,
+    add_items,
+    close_attempt,
+    get_attempt,
+    hold_open,
+    insert_attempt,
+    published_items,
+    schedule_review,
+    store_response,
+    to_original,
+    version_item,
+)
 
-TOLERANCE = timedelta(seconds=10)
+TIME_IS_UP = "Time is up: this exam was submitted, and answers sent after the deadline are not saved."
 RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
 
 
@@ -142,8 +154,7 @@ def seconds_left(attempt: Attempt, now: datetime) -> int:
 def refresh(attempt: Attempt, now: datetime) -> Attempt:
     """Submit an open attempt whose time is up (called on every access)."""
     if attempt.is_open and attempt.deadline_at is not None and now > attempt.deadline_at + TOLERANCE:
-        _submit(attempt, attempt.deadline_at, auto=True)
-        db.session.commit()
+        _close_and_grade(attempt, attempt.deadline_at, auto=True)
     return attempt
 
 
@@ -152,12 +163,15 @@ def open_exam(user: User, attempt_id: int, now: datetime) -> Attempt:
 
 
 def _writable(user: User, attempt_id: int, position: int, now: datetime) -> tuple[Attempt, AttemptItem]:
+    """The attempt item to write, with the attempt held open for this transaction (hold_open): a
+    save racing the submission is stored before the close and graded, or refused."""
     attempt = open_exam(user, attempt_id, now)
     if not attempt.is_open:
-        raise Conflict("Time is up: this exam was submitted, and answers sent after the deadline are not saved.")
+        raise Conflict(TIME_IS_UP)
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise NotFound("No such question in this exam.")
+    hold_open(attempt, TIME_IS_UP, now)
     return attempt, ai
 
 
@@ -170,14 +184,8 @@ def save_answer(user: User, attempt_id: int, position: int, now: datetime, *, le
     else:
         lists = case or {}
         answer = {k: [str(v)[:40] for v in lists.get(k, [])][:30] for k in ("diagnoses", "procedures", "pcs")}
-    response = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == ai.id))
-    if response is None:
-        from study.services.attempts import store_response
-
-        response, created = store_response(ai, user, answer, answered_at=now)
-        if not created:
-            response.answer_json, response.answered_at = json.dumps(answer), now
-    else:
+    response, created = store_response(ai, user, answer, answered_at=now)
+    if not created:
         response.answer_json, response.answered_at = json.dumps(answer), now
     db.session.commit()
     return response
@@ -187,7 +195,7 @@ def clear_answer(user: User, attempt_id: int, position: int, now: datetime) -> N
     _, ai = _writable(user, attempt_id, position, now)
     if ai.response is not None:
         db.session.delete(ai.response)
-        db.session.commit()
+    db.session.commit()
 
 
 def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime) -> AttemptItem:
@@ -198,15 +206,25 @@ def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: dat
 
 
 def submit(user: User, attempt_id: int, now: datetime) -> Attempt:
+    """Submit now, stamped no later than the deadline (answers within the tolerance count)."""
     attempt = open_exam(user, attempt_id, now)
     if attempt.is_open:
-        _submit(attempt, min(now, attempt.deadline_at), auto=False)
-        db.session.commit()
+        _close_and_grade(attempt, min(now, attempt.deadline_at), auto=False)
     return attempt
 
 
-def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
-    """Grade every answer, feed the review cards, close the attempt."""
+def _close_and_grade(attempt: Attempt, when: datetime, *, auto: bool) -> bool:
+    """Close the attempt and grade it in one transaction; only the caller that closed it grades
+    (concurrent submits, the deadline and cron never grade twice). False when it was closed already."""
+    if not close_attempt(attempt, when, auto_submitted=auto):
+        return False
+    _grade(attempt, when)
+    db.session.commit()
+    return True
+
+
+def _grade(attempt: Attempt, when: datetime) -> None:
+    """Grade every answer, feed the review cards and the rollups, fix the attempt's score."""
     user = db.session.get(User, attempt.user_id)
     checker = code_service.checker()
     pace = (attempt.config.get("pace_minutes_per_question") or 2.4) * 60
@@ -231,24 +249,18 @@ def _submit(attempt: Attempt, when: datetime, *, auto: bool) -> None:
             rollups.add_case_report(user.id, item.setting, response.score, response.report)
         total += response.score or 0
         schedule_review(user, ai.item_id, bool(response.correct), None, when, pace)
-    attempt.status = "submitted"
-    attempt.open_key = None
-    attempt.submitted_at = when
-    attempt.auto_submitted = auto
     attempt.served_count = len(attempt.items)
     attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
     attempt.score_pct = round(100 * total / len(attempt.items), 1) if attempt.items else 0.0
 
 
 def close_expired(now: datetime) -> int:
-    """Submit every open exam whose deadline has passed (for cron: `flask exams close-expired`)."""
+    """Submit every open exam whose deadline has passed (for cron: `flask exams close-expired`);
+    returns how many this call closed (one already closed by someone else is not graded again)."""
     expired = db.session.scalars(
         sa.select(Attempt).where(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at < now - TOLERANCE)
     ).all()
-    for attempt in expired:
-        _submit(attempt, attempt.deadline_at, auto=True)
-    db.session.commit()
-    return len(expired)
+    return sum(1 for attempt in expired if _close_and_grade(attempt, attempt.deadline_at, auto=True))
 
 
 @dataclass(frozen=True)

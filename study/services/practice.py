@@ -21,9 +21,13 @@ from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
     add_items,
+    close_attempt,
     get_attempt,
+    hold_open,
     insert_attempt,
+    locked_item_ids,
     published_items,
+    refuse_locked,
     schedule_review,
     store_response,
     to_original,
@@ -45,8 +49,11 @@ class PracticeChoice:
 
 
 def due_count(user: User, now: datetime) -> int:
+    """Cards due for review (not counting the items of an exam the learner has open)."""
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now)
+        sa.select(sa.func.count())
+        .select_from(ReviewCard)
+        .where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now, ReviewCard.item_id.not_in(locked_item_ids(user, now)))
     ) or 0
 
 
@@ -89,7 +96,10 @@ def start_practice(
     if choice.mode not in MODES:
         raise ServiceError("Unknown practice mode.")
     size = max(1, min(choice.size, MAX_SIZE))
-    stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty)
+    # never the items of an exam the learner has open (every mode, the review queue included)
+    stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty).where(
+        Item.id.not_in(locked_item_ids(user, now))
+    )
     if choice.item_ids:
         stmt = stmt.where(Item.id.in_(choice.item_ids))
     if choice.mode == "due":
@@ -159,20 +169,30 @@ def _slow_after(attempt: Attempt) -> float:
     return DEFAULT_SLOW_AFTER
 
 
+FINISHED = "This practice set is finished."
+
+
 def answer(user: User, attempt_id: int, position: int, shown_letters: list[str], seconds: float | None, now: datetime) -> Feedback:
-    """Record the answer to one practice question (once: a repeat returns the first answer)."""
+    """Record the answer to one practice question (once: a repeat returns the first answer). An
+    item of an exam the learner has open gets no feedback (Conflict) until that exam ends."""
     attempt = get_attempt(user, attempt_id, "practice")
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise ServiceError("No such question in this set.")
+    refuse_locked(user, ai.item_id, now)
     item = version_item(ai)
     if ai.response is not None:
-        stored = ai.response.answer["selected"]
-        return Feedback(ai, item, stored, bool(ai.response.correct), created=False)
+        return _stored(ai, item)
     if not attempt.is_open:
-        raise Conflict("This practice set is finished.")
+        raise Conflict(FINISHED)
     selected = to_original(ai, item, shown_letters)
-    seconds = None if seconds is None or seconds < 0 else min(seconds, 3600.0)
+    seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, 3600.0)
+    try:
+        hold_open(attempt, FINISHED)  # the set is still open, and stays so until this answer is stored
+    except Conflict:
+        if ai.response is not None:  # the same answer sent twice, the first one ended the set
+            return _stored(ai, item)
+        raise
     response, created = store_response(ai, user, {"selected": selected}, answered_at=now, seconds=seconds)
     if created:
         if not feedback_deferred(attempt):  # else recorded now, graded when the set ends
@@ -184,6 +204,10 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     db.session.commit()
     stored = response.answer["selected"]
     return Feedback(ai, item, stored, bool(response.correct), created)
+
+
+def _stored(ai: AttemptItem, item: McqItem) -> Feedback:
+    return Feedback(ai, item, ai.response.answer["selected"], bool(ai.response.correct), created=False)
 
 
 def feedback_deferred(attempt: Attempt) -> bool:
@@ -198,23 +222,24 @@ def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem, response: Response,
     rollups.add_mcq_answer(attempt.user_id, ai.item_id, result.correct, response.seconds, response.answered_at)
 
 
-def finish(attempt: Attempt, now: datetime) -> None:
+def finish(attempt: Attempt, now: datetime) -> bool:
+    """Close the set (conditionally: an answer racing the close is counted or refused); a set
+    whose feedback was deferred is graded now."""
+    if not close_attempt(attempt, now):
+        return False
     if feedback_deferred(attempt):
         for ai in attempt.items:
             if ai.response is not None and ai.response.correct is None:
                 _grade(attempt, ai, version_item(ai), ai.response, now)
     answered = [ai.response for ai in attempt.items if ai.response is not None]
-    attempt.status = "submitted"
-    attempt.open_key = None
-    attempt.submitted_at = now
     attempt.served_count, attempt.answered_count = len(attempt.items), len(answered)
     attempt.score_pct = round(100 * sum(r.score or 0 for r in answered) / len(attempt.items), 1) if attempt.items else 0.0
+    return True
 
 
 def end_early(user: User, attempt_id: int, now: datetime) -> Attempt:
     attempt = get_attempt(user, attempt_id, "practice")
-    if attempt.is_open:
-        finish(attempt, now)
+    if attempt.is_open and finish(attempt, now):
         db.session.commit()
     return attempt
 

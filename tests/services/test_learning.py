@@ -261,3 +261,247 @@ def test_exam_belongs_to_its_learner(learning_bank):
     with pytest.raises(Forbidden):
         exam_service.submit(other, attempt.id, T0)
     assert db.session.get(Attempt, attempt.id).is_open
+
+
+# ------------------------------------------------------------------ races (real threads, real database)
+def _concurrently(app, jobs):
+    """Run every job at once, each in a thread with an app context (a session and connection) of
+    its own; returns what each returned or raised, in order."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def run(i, job):
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcomes[i] = job()
+            except Exception as exc:  # noqa: BLE001 - returned to the test
+                outcomes[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    return outcomes
+
+
+def _learner(user_id):
+    from study.models import User
+
+    return db.session.get(User, user_id)
+
+
+def _case_key_lists(case):
+    return {
+        "diagnoses": [l.code for l in case.key.diagnoses if not l.optional],
+        "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures],
+        "pcs": [],
+    }
+
+
+def _answer_everything(user, attempt, when):
+    for ai in attempt.items:
+        item = attempt_service.version_item(ai)
+        if item.type == "mcq":
+            exam_service.save_answer(user, attempt.id, ai.position, when, letters=_right_letters(ai))
+        else:
+            exam_service.save_answer(user, attempt.id, ai.position, when, case=_case_key_lists(item))
+
+
+def _graded_once(attempt):
+    """Every answer of the exam fed the review cards and the rollups exactly once."""
+    from study.models import AnswerRollup, CaseRollup
+
+    answered = sum(1 for ai in attempt.items if ai.response is not None)
+    mcqs = sum(1 for ai in attempt.items if ai.response is not None and attempt_service.version_item(ai).type == "mcq")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == answered
+    assert db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(AnswerRollup.answered), 0))) == mcqs
+    assert db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CaseRollup.attempts), 0))) == answered - mcqs
+
+
+def test_simultaneous_submits_grade_the_exam_once(app, learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    _answer_everything(user, attempt, T0 + timedelta(minutes=5))
+    user_id, attempt_id = user.id, attempt.id
+    outcomes = _concurrently(app, [lambda: exam_service.submit(_learner(user_id), attempt_id, T0 + timedelta(minutes=9))] * 6)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.status == "submitted" and not attempt.auto_submitted and attempt.score_pct == 100.0
+    assert attempt.submitted_at == T0 + timedelta(minutes=9)
+    _graded_once(attempt)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard)) == 5
+
+
+def test_submit_refresh_and_cron_racing_at_the_deadline_grade_once(app, learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    _answer_everything(user, attempt, T0 + timedelta(minutes=5))
+    user_id, attempt_id, late = user.id, attempt.id, attempt.deadline_at + timedelta(minutes=1)
+    jobs = [
+        lambda: exam_service.submit(_learner(user_id), attempt_id, late),
+        lambda: exam_service.open_exam(_learner(user_id), attempt_id, late),
+        lambda: exam_service.close_expired(late),
+    ] * 2
+    outcomes = _concurrently(app, jobs)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sum(o for o in outcomes if isinstance(o, int)) <= 1  # the cron job closed it at most once
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.auto_submitted and attempt.submitted_at == attempt.deadline_at
+    _graded_once(attempt)
+    assert exam_service.close_expired(late + timedelta(hours=1)) == 0  # never again
+
+
+def test_answers_saved_while_the_exam_is_submitted_are_graded_or_refused(app, learning_bank):
+    """Four learners' tabs keep changing their answers while a fifth submits: every save that was
+    acknowledged is in the graded result, and nothing is stored after the grading."""
+    from study.grading.mcq import grade_mcq
+
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    mcq_items = [ai for ai in attempt.items if attempt_service.version_item(ai).type == "mcq"]
+    choices = {ai.position: [_right_letters(ai), [_wrong_letter(ai)]] for ai in mcq_items}
+    user_id, attempt_id, when = user.id, attempt.id, T0 + timedelta(minutes=5)
+    acknowledged: dict[int, list[str]] = {}
+    started = threading.Barrier(len(choices) + 1)
+
+    def saver(position):
+        def job():
+            learner = _learner(user_id)
+            for i in range(60):
+                letters = choices[position][i % 2]
+                try:
+                    exam_service.save_answer(learner, attempt_id, position, when, letters=letters)
+                except Conflict:
+                    return "refused"
+                acknowledged[position] = letters
+                if i == 2:
+                    started.wait()
+            return "done"
+
+        return job
+
+    def submitter():
+        started.wait()  # every tab has saved a few answers
+        return exam_service.submit(_learner(user_id), attempt_id, when)
+
+    outcomes = _concurrently(app, [saver(p) for p in choices] + [submitter])
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert "refused" in outcomes  # the saves did overlap the submission
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.status == "submitted"
+    for ai in mcq_items:
+        response = ai.response
+        assert response is not None
+        shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), response.answer["selected"])
+        assert shown == acknowledged[ai.position], "an acknowledged answer is not the one graded"
+        graded = grade_mcq(attempt_service.version_item(ai), response.answer["selected"])
+        assert response.correct is graded.correct, "the stored answer was changed (or stored) after grading"
+    _graded_once(attempt)
+    assert attempt.answered_count == len(mcq_items)
+    # nothing more is accepted
+    with pytest.raises(Conflict):
+        exam_service.save_answer(_learner(user_id), attempt_id, 1, when, letters=["A"])
+    with pytest.raises(Conflict):
+        exam_service.set_flag(_learner(user_id), attempt_id, 1, True, when)
+    with pytest.raises(Conflict):
+        exam_service.clear_answer(_learner(user_id), attempt_id, 1, when)
+
+
+def test_practice_answers_racing_the_end_of_the_set_are_counted_or_refused(app, learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=8), T0)
+    letters = {ai.position: _right_letters(ai) for ai in attempt.items}
+    user_id, attempt_id = user.id, attempt.id
+
+    def answer(position):
+        return lambda: practice.answer(_learner(user_id), attempt_id, position, letters[position], 5, T0)
+
+    jobs = [answer(p) for p in sorted(letters)[:6]] + [lambda: practice.end_early(_learner(user_id), attempt_id, T0)]
+    outcomes = _concurrently(app, jobs)
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, Conflict)], outcomes
+    acknowledged = sum(1 for o in outcomes[:6] if isinstance(o, practice.Feedback))
+    attempt = db.session.get(Attempt, attempt_id)
+    stored = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
+    assert stored == acknowledged == attempt.answered_count
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == acknowledged
+
+
+def test_simultaneous_starts_of_one_case_open_one_attempt(app, learning_bank):
+    user = make_user()
+    key = db.session.scalar(sa.select(Item.key).where(Item.type == "case", Item.setting == "professional"))
+    user_id = user.id
+    outcomes = _concurrently(app, [lambda: case_service.start_case(_learner(user_id), key, T0).id] * 6)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert len(set(outcomes)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    assert db.session.get(Attempt, outcomes[0]).open_key == f"case:{key}"
+
+
+def test_a_manual_submit_is_stamped_no_later_than_the_deadline(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    exam_service.submit(user, attempt.id, attempt.deadline_at + timedelta(seconds=5))  # within the network tolerance
+    db.session.refresh(attempt)
+    assert attempt.submitted_at == attempt.deadline_at and not attempt.auto_submitted
+
+
+# ------------------------------------------------------------------ the learner's open exam keeps its keys
+def test_practice_review_and_cases_keep_away_from_the_items_of_an_open_exam(learning_bank):
+    user = make_user()
+    # before the exam: every question missed once (all of them "missed" and due for review), a set
+    # started and left unanswered, and an attempt at the professional case submitted with its key shown
+    missed = practice.start_practice(user, _choice(size=9), T0)
+    for ai in missed.items:
+        practice.answer(user, missed.id, ai.position, [_wrong_letter(ai)], 10, T0)
+    early = practice.start_practice(user, _choice(size=9), T0)
+    case_key = db.session.scalar(sa.select(Item.key).where(Item.type == "case", Item.setting == "professional"))
+    old_case = case_service.start_case(user, case_key, T0)
+    case_service.submit_case(user, old_case.id, {"diagnoses": ["R52"]}, T0)
+    open_case = case_service.start_case(user, case_key, T0)
+
+    exam = exam_service.start_exam(user, "CPC", T0 + timedelta(hours=1))
+    locked = {ai.item_id for ai in exam.items}
+    during = T0 + timedelta(hours=1, minutes=10)
+    assert db.session.get(Item, next(ai.item_id for ai in exam.items if ai.section_key == "cases")).key == case_key
+    for mode in ("all", "missed", "due"):
+        served = practice.start_practice(user, _choice(size=100, mode=mode), during)
+        assert not {ai.item_id for ai in served.items} & locked, mode
+    assert practice.due_count(user, during) == 9 - 4
+    # the set started before the exam gives neither feedback nor keys on them, answered or not
+    for ai in early.items:
+        if ai.item_id in locked:
+            with pytest.raises(Conflict, match="part of the exam you have open"):
+                practice.answer(user, early.id, ai.position, _right_letters(ai), 10, during)
+    for ai in missed.items:
+        if ai.item_id in locked:
+            with pytest.raises(Conflict, match="part of the exam you have open"):
+                practice.answer(user, missed.id, ai.position, _right_letters(ai), 10, during)
+    # case practice: no new attempt, no grading of the open one
+    with pytest.raises(Conflict, match="part of the exam you have open"):
+        case_service.start_case(user, case_key, during)
+    with pytest.raises(Conflict, match="part of the exam you have open"):
+        case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, during)
+    # nothing new stored: the 4 missed answers and the old case attempt from before the exam
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(Response.item_id.in_(locked))) == 5
+
+    exam_service.submit(user, exam.id, during)
+    after = during + timedelta(minutes=1)
+    served = practice.start_practice(user, _choice(size=100), after)
+    assert locked - {exam_case.item_id for exam_case in exam.items if exam_case.section_key == "cases"} <= {ai.item_id for ai in served.items}
+    ai = next(a for a in early.items if a.item_id in locked)
+    assert practice.answer(user, early.id, ai.position, _right_letters(ai), 10, after).correct
+    assert case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, after).score_pct < 100
+
+
+def test_an_exam_past_its_deadline_no_longer_locks_its_items(learning_bank):
+    user = make_user()
+    exam = exam_service.start_exam(user, "CPC", T0)
+    locked = {ai.item_id for ai in exam.items}
+    over = exam.deadline_at + exam_service.TOLERANCE + timedelta(seconds=1)
+    served = practice.start_practice(user, _choice(size=100), over)
+    assert locked & {ai.item_id for ai in served.items}

@@ -123,7 +123,8 @@ def test_exam_assignment_pages_hold_the_review_until_the_policy_allows(client, l
     assignment_id = _setup(login_as, "exam", feedback)
     assert client.post(f"/assignments/{assignment_id}/start").status_code == 302
     attempt_id = db.session.scalar(sa.select(Attempt.id))
-    assert client.post(f"/api/exams/{attempt_id}/answers", json={"position": 1, "letters": ["A"]}).status_code == 200
+    saved = client.post(f"/api/exams/{attempt_id}/answers", json={"position": 1, "letters": ["A"]})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
     _check(client, attempt_id, False, "open")
     assert client.post(f"/exams/attempts/{attempt_id}/submit").status_code == 302
     result = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)

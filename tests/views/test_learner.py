@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Attempt, Item, ItemReport
+from study.models import Attempt, Item, ItemReport, Response
 from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
@@ -67,13 +67,13 @@ def test_other_learners_get_403(client, login_as, learning_bank, app):
     owner = make_user()
     other_client = app.test_client()
     sign_in(other_client, owner)
-    start = other_client.post("/exams/CPC")
-    attempt_id = _attempt_id(start.headers["Location"])
     practice = other_client.post("/practice", data={"size": "2", "mode": "all"})
     practice_id = _attempt_id(practice.headers["Location"])
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    case = other_client.post(f"/cases/{case_item.key}/attempts")
+    case = other_client.post(f"/cases/{case_item.key}/attempts")  # before the exam, which may draw this case
     case_id = int(case.headers["Location"].rsplit("/", 1)[1])
+    start = other_client.post("/exams/CPC")
+    attempt_id = _attempt_id(start.headers["Location"])
 
     login_as("learner")
     assert client.get(f"/exams/attempts/{attempt_id}/q/1").status_code == 403
@@ -109,3 +109,174 @@ def test_report_a_problem(client, login_as, learning_bank):
     report = db.session.scalar(sa.select(ItemReport))
     assert (report.user_id, report.kind, report.comment) == (user.id, "wrong-key", "I think B")
     assert client.post("/items/no-such-item/report", data={"kind": "typo"}).status_code == 404
+
+
+def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as, app, tmp_path):
+    """A practice set and a case attempt from before the exam, an earlier exam's score report:
+    while an exam is open, none of them shows the key of an item that exam drew."""
+    root = write_learning_bank(tmp_path / "bank")
+    blueprint = root / "blueprints" / "CPC.yaml"
+    blueprint.write_text(blueprint.read_text().replace("questions: 4", "questions: 8"), encoding="utf-8")  # exams overlap
+    bank.import_bank(root)
+    user = login_as("learner")
+    practice = client.post("/practice", data={"exam": "CPC", "size": "9", "mode": "all", "topics": ["icd-10-cm"]})
+    practice_id = _attempt_id(practice.headers["Location"])
+    for position in range(1, 10):
+        client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "A"})
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    case = client.post(f"/cases/{case_item.key}/attempts")
+    client.post(case.headers["Location"], data={"dx": "R52"})
+    first = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    client.post(f"/exams/attempts/{first}/submit")
+
+    exam_id = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    exam = db.session.get(Attempt, exam_id)
+    exam_keys = {db.session.get(Item, ai.item_id).key for ai in exam.items}
+    practice_items = db.session.get(Attempt, practice_id).items
+    locked = [ai.position for ai in practice_items if ai.item_id in {x.item_id for x in exam.items}]
+    assert locked and case_item.key in exam_keys
+    for position in locked:
+        page = client.get(f"/practice/{practice_id}/q/{position}")
+        assert page.status_code == 409 and "part of the exam you have open" in page.get_data(as_text=True)
+        assert not SECRETS.search(page.get_data(as_text=True))
+        again = client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "B"})
+        assert again.status_code == 409
+    case_page = client.get(case.headers["Location"])
+    assert case_page.status_code == 409 and "part of the exam you have open" in case_page.get_data(as_text=True)
+    assert "Grade report" not in case_page.get_data(as_text=True)
+    refused = client.post(f"/cases/{case_item.key}/attempts")
+    assert refused.status_code == 409 and "part of the exam you have open" in refused.get_data(as_text=True)
+    earlier = client.get(f"/exams/attempts/{first}/result").get_data(as_text=True)
+    first_keys = {db.session.get(Item, ai.item_id).key for ai in db.session.get(Attempt, first).items}
+    assert len(first_keys & exam_keys) >= 8
+    for key in exam_keys:
+        assert f"SECRET-RATIONALE-{key}" not in earlier and f"SECRET-WHY-{key}" not in earlier
+    assert "closed distal radius fracture, initial encounter" not in earlier  # the case's rationale
+    assert "part of the exam you have open" in earlier
+
+    client.post(f"/exams/attempts/{exam_id}/submit")
+    assert client.get(f"/practice/{practice_id}/q/{locked[0]}").status_code == 200
+    assert "Grade report" in client.get(case.headers["Location"]).get_data(as_text=True)
+    assert user.id == exam.user_id
+
+
+# ------------------------------------------------------------------ bad input: 400/413 with a message, nothing changed
+def _exam_state(attempt_id):
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt.status, [(ai.flagged, ai.response.answer_json if ai.response else None) for ai in attempt.items]
+
+
+BAD_AUTOSAVES = [
+    ("a JSON list", b'[{"position": 1, "letters": ["A"]}]', "application/json"),
+    ("a JSON string", b'"A"', "application/json"),
+    ("null", b"null", "application/json"),
+    ("a number", b"1", "application/json"),
+    ("deeply nested JSON", b'{"position": 1, "letters": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json"),
+    ("position Infinity", b'{"position": Infinity, "letters": ["A"]}', "application/json"),
+    ("position NaN", b'{"position": NaN, "letters": ["A"]}', "application/json"),
+    ("a huge position", b'{"position": 1e400, "letters": ["A"]}', "application/json"),
+    ("a huge integer position", b'{"position": 100000000000000000000000000000, "letters": ["A"]}', "application/json"),
+    ("a negative position", b'{"position": -1, "letters": ["A"]}', "application/json"),
+    ("a fractional position", b'{"position": 1.5, "letters": ["A"]}', "application/json"),
+    ("a text position", b'{"position": "1", "letters": ["A"]}', "application/json"),
+    ("a true position", b'{"position": true, "letters": ["A"]}', "application/json"),
+    ("no position", b'{"letters": ["A"]}', "application/json"),
+    ("nothing to save", b'{"position": 1}', "application/json"),
+    ("an unknown field", b'{"position": 1, "letters": ["A"], "score": 100}', "application/json"),
+    ("letters not a list", b'{"position": 1, "letters": "A"}', "application/json"),
+    ("letters of numbers", b'{"position": 1, "letters": [1]}', "application/json"),
+    ("no letters", b'{"position": 1, "letters": []}', "application/json"),
+    ("too many letters", b'{"position": 1, "letters": ["A", "B", "C", "D", "E", "F", "A"]}', "application/json"),
+    ("a flag that is not true or false", b'{"position": 1, "flag": "yes"}', "application/json"),
+    ("a case that is not an object", b'{"position": 1, "case": ["I10"]}', "application/json"),
+    ("a case list that is text", b'{"position": 1, "case": {"diagnoses": "I10"}}', "application/json"),
+    ("a case with an unknown list", b'{"position": 1, "case": {"modifiers": ["RT"]}}', "application/json"),
+    ("letters and a case", b'{"position": 1, "letters": ["A"], "case": {"diagnoses": ["I10"]}}', "application/json"),
+    ("invalid JSON", b'{"position": 1, "letters": ["A"]', "application/json"),
+    ("an empty body", b"", "application/json"),
+    ("a form-encoded body", b"position=1&letters=A", "application/x-www-form-urlencoded"),
+    ("text/plain", b'{"position": 1, "letters": ["A"]}', "text/plain"),
+    ("no content type", b'{"position": 1, "letters": ["A"]}', None),
+]
+
+
+@pytest.mark.parametrize("what, body, content_type", BAD_AUTOSAVES, ids=[b[0] for b in BAD_AUTOSAVES])
+def test_malformed_autosaves_are_refused_and_change_nothing(client, login_as, learning_bank, what, body, content_type):
+    login_as("learner")
+    attempt_id = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    before = _exam_state(attempt_id)
+    headers = {"Content-Type": content_type} if content_type else {}
+    answer = client.post(f"/api/exams/{attempt_id}/answers", data=body, headers=headers)
+    assert answer.status_code == 400, (what, answer.status_code, answer.get_data(as_text=True)[:200])
+    assert answer.is_json and answer.get_json()["error"] and "saved" not in answer.get_json()
+    assert _exam_state(attempt_id) == before
+
+
+def test_an_oversized_autosave_gets_413(client, login_as, learning_bank):
+    login_as("learner")
+    attempt_id = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    before = _exam_state(attempt_id)
+    body = {"position": 1, "case": {"diagnoses": ["I10" + " " * 40_000]}}
+    answer = client.post(f"/api/exams/{attempt_id}/answers", json=body)
+    assert answer.status_code == 413 and "too large" in answer.get_json()["error"]
+    assert _exam_state(attempt_id) == before
+
+
+def test_a_case_answer_with_too_many_codes_is_refused(client, login_as, learning_bank):
+    login_as("learner")
+    attempt_id = _attempt_id(client.post("/exams/CPC").headers["Location"])
+    case_position = next(ai.position for ai in db.session.get(Attempt, attempt_id).items if ai.section_key == "cases")
+    before = _exam_state(attempt_id)
+    many = client.post(f"/api/exams/{attempt_id}/answers", json={"position": case_position, "case": {"diagnoses": ["I10"] * 31}})
+    assert many.status_code == 400 and "at most 30 codes" in many.get_json()["error"]
+    page = client.post(f"/exams/attempts/{attempt_id}/q/{case_position}", data={"paste_dx": ", ".join(["I10"] * 31)})
+    assert page.status_code == 400 and "at most 30 codes" in page.get_data(as_text=True)
+    long = client.post(f"/exams/attempts/{attempt_id}/q/{case_position}", data={"paste_px": "99213 " * 2000})
+    assert long.status_code == 413 and "at most 2000 characters" in long.get_data(as_text=True)
+    assert _exam_state(attempt_id) == before
+
+
+def test_case_practice_paste_is_capped_before_it_is_parsed(client, login_as, learning_bank):
+    login_as("learner")
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    url = client.post(f"/cases/{case_item.key}/attempts").headers["Location"]
+    long = client.post(url, data={"paste_dx": "I10," * 100_000})
+    assert long.status_code == 413 and "at most 2000 characters" in long.get_data(as_text=True)
+    many = client.post(url, data={"dx": ["I10"] * 31})
+    assert many.status_code == 400 and "at most 30 codes" in many.get_data(as_text=True)
+    rows = client.post(url, data={"px_mod": ["RT"] * 500})
+    assert rows.status_code == 413
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    assert db.session.scalar(sa.select(Attempt.status)) == "open"
+
+
+@pytest.mark.parametrize("seconds", ["nan", "NaN", "inf", "-inf", "-5", "1e400", "abc", ""])
+def test_practice_and_case_time_taken_that_is_not_a_number_is_ignored(client, login_as, learning_bank, seconds):
+    login_as("learner")
+    url = client.post("/practice", data={"exam": "CPC", "size": "2", "mode": "all", "topics": ["icd-10-cm"]}).headers["Location"]
+    assert client.post(url, data={"answer": "A", "seconds": seconds}).status_code == 302
+    case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
+    case_url = client.post(f"/cases/{case_item.key}/attempts").headers["Location"]
+    assert client.post(case_url, data={"dx": "I10", "seconds": seconds}).status_code == 302
+    assert db.session.scalars(sa.select(Response.seconds)).all() == [None, None]
+
+
+def test_exam_starts_are_rate_limited_per_learner(app, database_url, instance_path, tmp_path):
+    from study.extensions import limiter
+    from tests.support import make_app
+
+    limited = make_app(database_url, instance_path, RATELIMIT_ENABLED=True, EXAM_START_LIMIT="2 per hour")
+    with limited.app_context():
+        limiter.reset()
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        ann, bob = limited.test_client(), limited.test_client()
+        sign_in(ann, make_user())
+        sign_in(bob, make_user())
+        codes = [ann.post("/exams/CPC").status_code for _ in range(3)]
+        assert codes == [302, 302, 429]
+        assert "Too many attempts" in ann.post("/exams/CPC").get_data(as_text=True)
+        assert ann.get("/exams/CPC").status_code == 200  # reading the start page is not limited
+        assert bob.post("/exams/CPC").status_code == 302  # another learner (same address) is not
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 3
+        limiter.reset()
