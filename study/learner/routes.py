@@ -44,9 +44,9 @@ def _fail(exc: ServiceError):
     flash(str(exc), "error")
 
 
-def _locked(item_id: int, kind: str = "mcq"):
-    """The refusal page (409) for an item of an exam the learner has open, or None."""
-    if attempt_service.is_locked(current_user, item_id, now()):
+def _locked(attempt, item_id: int, kind: str = "mcq"):
+    """The refusal page (409) for an item whose key another attempt holds, or None."""
+    if attempt_service.is_locked(current_user, item_id, now(), attempt=attempt):
         return render_error(409, attempt_service.LOCKED_MESSAGE[kind])
     return None
 
@@ -101,7 +101,7 @@ def practice_question(attempt_id: int, position: int):
         ai = attempt_service.get_attempt_item(attempt, position)
     except ServiceError as exc:
         abort(exc.status)
-    locked = _locked(ai.item_id)
+    locked = _locked(attempt, ai.item_id)
     if locked is not None:  # no question, feedback or key while the learner's exam holds it
         return locked
     form = CsrfForm()
@@ -264,7 +264,7 @@ def case_lists_from_form() -> dict:
 def case_attempt(attempt_id: int):
     attempt = or_abort(attempt_service.get_attempt, current_user, attempt_id, "case")
     ai, case = case_service.case_of(attempt)
-    locked = _locked(ai.item_id, "case")
+    locked = _locked(attempt, ai.item_id, "case")
     if locked is not None:  # neither grading nor the key while the learner's exam holds the case
         return locked
     form = CsrfForm()
@@ -440,7 +440,7 @@ def exam_result(attempt_id: int):
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     report = exam_service.result(attempt)
     # an item this learner's open exam drew again keeps its key until that exam ends
-    locked = set(db.session.scalars(attempt_service.locked_item_ids(current_user, now())))
+    locked = set(db.session.scalars(attempt_service.locked_item_ids(current_user, now(), attempt=attempt)))
     review = []
     shown = cohort_service.keys_shown(attempt, now())
     for ai in attempt.items if shown else []:

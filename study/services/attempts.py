@@ -14,7 +14,7 @@ from study import scheduling
 from study.bank.model import CaseItem, McqItem
 from study.bank.parser import parse_item
 from study.extensions import db
-from study.models import Attempt, AttemptItem, Item, ItemExam, ItemReport, ItemVersion, Response, ReviewCard, ReviewLog, User
+from study.models import Assignment, Attempt, AttemptItem, Item, ItemExam, ItemReport, ItemVersion, Response, ReviewCard, ReviewLog, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 
 LETTERS = "ABCDEF"
@@ -73,35 +73,50 @@ def close_attempt(attempt: Attempt, when: datetime, **values) -> bool:
     return True
 
 
-def locked_item_ids(user: User, now: datetime):
-    """SQL: the ids of the items in the learner's exams still running at `now` (exam assignments
-    included). Practice, review and case practice neither serve them nor give their keys until
-    that exam ends."""
-    return (
+def locked_item_ids(user: User, now: datetime, *, attempt: Attempt | None = None, assignment_id: int | None = None):
+    """SQL: the ids of the items whose keys the learner may not see anywhere else yet: the items of
+    their exams still running at `now` (exam assignments included), and the items of their
+    assignment attempts whose policy has not released the keys (until the attempt ends, or until
+    the due date). Practice, review and case practice neither serve them nor give their keys.
+    `attempt` (the attempt being worked on) and `assignment_id` (an assignment being started) are
+    not locked against themselves: their own policy governs them."""
+    released = sa.or_(
+        sa.and_(Assignment.feedback == "each", Attempt.kind == "practice"),
+        sa.and_(Attempt.status == "submitted", sa.or_(Assignment.feedback != "due", Assignment.due_at < now)),
+    )
+    running_exam = sa.and_(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at >= now - TOLERANCE)
+    stmt = (
         sa.select(AttemptItem.item_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.kind == "exam",
-            Attempt.status == "open",
-            Attempt.deadline_at >= now - TOLERANCE,
-        )
+        .outerjoin(Assignment, Assignment.id == Attempt.assignment_id)
+        .where(Attempt.user_id == user.id, sa.or_(running_exam, sa.and_(Attempt.assignment_id.is_not(None), sa.not_(released))))
     )
+    if attempt is not None:
+        stmt = stmt.where(Attempt.id != attempt.id)
+        assignment_id = assignment_id or attempt.assignment_id
+    if assignment_id is not None:
+        stmt = stmt.where(sa.or_(Attempt.assignment_id.is_(None), Attempt.assignment_id != assignment_id))
+    return stmt
 
 
-def is_locked(user: User, item_id: int, now: datetime) -> bool:
-    return db.session.scalar(sa.select(sa.literal(True)).where(Item.id == item_id, Item.id.in_(locked_item_ids(user, now)))) or False
+def is_locked(user: User, item_id: int, now: datetime, *, attempt: Attempt | None = None, assignment_id: int | None = None) -> bool:
+    locked = locked_item_ids(user, now, attempt=attempt, assignment_id=assignment_id)
+    return db.session.scalar(sa.select(sa.literal(True)).where(Item.id == item_id, Item.id.in_(locked))) or False
 
 
 LOCKED_MESSAGE = {
-    "mcq": "This question is part of the exam you have open: it and its answer come back here after you submit that exam.",
-    "case": "This case is part of the exam you have open: you can practise it and see its key after you submit that exam.",
+    "mcq": "This question is part of an exam or assignment whose answers are not released yet: it and its answer come "
+    "back here once that exam is submitted or the assignment's answers are released.",
+    "case": "This case is part of an exam or assignment whose answers are not released yet: you can practise it and see "
+    "its key once that exam is submitted or the assignment's answers are released.",
 }
 
 
-def refuse_locked(user: User, item_id: int, now: datetime, kind: str = "mcq") -> None:
-    """Conflict (409) when the item is in one of the learner's running exams."""
-    if is_locked(user, item_id, now):
+def refuse_locked(
+    user: User, item_id: int, now: datetime, kind: str = "mcq", *, attempt: Attempt | None = None, assignment_id: int | None = None
+) -> None:
+    """Conflict (409) when the item's key is held by another of the learner's attempts (see locked_item_ids)."""
+    if is_locked(user, item_id, now, attempt=attempt, assignment_id=assignment_id):
         raise Conflict(LOCKED_MESSAGE[kind])
 
 

@@ -47,9 +47,9 @@ def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None
     """A new attempt at a case (every attempt is kept). The open one is reused: it holds
     `open_key` (default "case:<key>"; an assignment's own key for assignment cases) until it is
     graded, and the unique (user, open_key) makes concurrent starts (a double click) open one
-    attempt. Refused (409) while the case is in an exam the learner has open."""
+    attempt. Refused (409) while another attempt holds the case's key (see locked_item_ids)."""
     item = get_case(key)
-    refuse_locked(user, item.id, now, "case")
+    refuse_locked(user, item.id, now, "case", assignment_id=assignment_id)
     open_key = open_key or f"case:{key}"
     existing = _open_attempt(user, open_key)
     if existing is not None:
@@ -81,7 +81,7 @@ def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds
     """Grade the attempt once: closing it is conditional, so a second submission is refused."""
     attempt = get_attempt(user, attempt_id, "case")
     ai, case = case_of(attempt)
-    refuse_locked(user, ai.item_id, now, "case")
+    refuse_locked(user, ai.item_id, now, "case", attempt=attempt)
     if not attempt.is_open:
         raise Conflict(ALREADY_GRADED)
     seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, 4 * 3600.0)

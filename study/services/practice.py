@@ -96,9 +96,10 @@ def start_practice(
     if choice.mode not in MODES:
         raise ServiceError("Unknown practice mode.")
     size = max(1, min(choice.size, MAX_SIZE))
-    # never the items of an exam the learner has open (every mode, the review queue included)
+    # never items whose keys another attempt holds (a running exam, an assignment not released yet),
+    # in every mode, the review queue included
     stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty).where(
-        Item.id.not_in(locked_item_ids(user, now))
+        Item.id.not_in(locked_item_ids(user, now, assignment_id=assignment_id))
     )
     if choice.item_ids:
         stmt = stmt.where(Item.id.in_(choice.item_ids))
@@ -179,7 +180,7 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise ServiceError("No such question in this set.")
-    refuse_locked(user, ai.item_id, now)
+    refuse_locked(user, ai.item_id, now, attempt=attempt)
     item = version_item(ai)
     if ai.response is not None:
         return _stored(ai, item)

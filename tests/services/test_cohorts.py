@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from study.extensions import db
 from study.models import Attempt, CohortMember, Item, User
-from study.services import Conflict, Forbidden, NotFound
+from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services import attempts as attempt_service
 from study.services import bank
 from study.services import cases as case_service
@@ -396,7 +396,11 @@ def test_case_sets_limit_attempts_per_case(teacher, learning_bank):
         cohorts.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
     other = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
     assert other.id != first.id
-    # a self-practice attempt of the same case is not the assignment's: the assignment's stays its own
+    # practising the same case alone would show its key while the assignment's attempt is open
+    with pytest.raises(Conflict, match="not released yet"):
+        case_service.start_case(learner, "case-ip-0001", T0)
+    case_service.submit_case(learner, other.id, {"diagnoses": ["R52"]}, T0)
+    # once the assignment's attempt has ended (keys released at the end), self-practice is its own attempt
     own = case_service.start_case(learner, "case-ip-0001", T0)
     assert own.id != other.id and own.assignment_id is None
 
@@ -536,3 +540,33 @@ def test_every_csv_cell_is_escaped_against_formulas(teacher, learning_bank):
     assert {r[1][:2] for r in rows[1:]} == {"'=", "'+", "'-", "'@", "'\t", "'\r"}
     for value in FORMULAS + ["-5", None, 3.5]:
         assert cohorts.safe_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_an_assignments_held_keys_do_not_leak_through_self_practice(teacher, learning_bank):
+    """A practice assignment whose answers come after the due date: once submitted, its (missed)
+    items came back in the learner's own missed/due practice with immediate keys before the due date."""
+    cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
+    keys = ["learn-icd-001", "learn-icd-002"]
+    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=keys, feedback="due", max_attempts=1))
+    learner = make_user()
+    cohorts.join_cohort(learner, cohort.join_code)
+    earlier = practice.start_practice(learner, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 100, "all"), T0)
+    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    _answer_all(learner, attempt, right=False)  # its own items are answerable: its policy governs them
+    assert db.session.get(Attempt, attempt.id).status == "submitted"
+    held = set(db.session.scalars(sa.select(Item.id).where(Item.key.in_(keys))))
+    for mode in ("all", "missed", "due"):
+        try:
+            served = practice.start_practice(learner, practice.PracticeChoice("CPC", [], None, 100, mode), T0 + timedelta(hours=1))
+        except ServiceError:
+            continue  # nothing to serve in this mode: nothing leaked either
+        assert not {ai.item_id for ai in served.items} & held, mode
+    # a set started before the assignment gives no feedback on those items until the due date
+    position = next(ai.position for ai in earlier.items if ai.item_id in held)
+    with pytest.raises(Conflict):
+        practice.answer(learner, earlier.id, position, ["A"], 10, T0 + timedelta(hours=1))
+    # after the due date the keys are released everywhere
+    after = T0 + DAY + timedelta(minutes=1)
+    missed = practice.start_practice(learner, practice.PracticeChoice("CPC", [], None, 100, "missed"), after)
+    assert {ai.item_id for ai in missed.items} == held
+    assert practice.answer(learner, earlier.id, position, ["A"], 10, after).created

@@ -475,16 +475,16 @@ def test_practice_review_and_cases_keep_away_from_the_items_of_an_open_exam(lear
     # the set started before the exam gives neither feedback nor keys on them, answered or not
     for ai in early.items:
         if ai.item_id in locked:
-            with pytest.raises(Conflict, match="part of the exam you have open"):
+            with pytest.raises(Conflict, match="whose answers are not released yet"):
                 practice.answer(user, early.id, ai.position, _right_letters(ai), 10, during)
     for ai in missed.items:
         if ai.item_id in locked:
-            with pytest.raises(Conflict, match="part of the exam you have open"):
+            with pytest.raises(Conflict, match="whose answers are not released yet"):
                 practice.answer(user, missed.id, ai.position, _right_letters(ai), 10, during)
     # case practice: no new attempt, no grading of the open one
-    with pytest.raises(Conflict, match="part of the exam you have open"):
+    with pytest.raises(Conflict, match="whose answers are not released yet"):
         case_service.start_case(user, case_key, during)
-    with pytest.raises(Conflict, match="part of the exam you have open"):
+    with pytest.raises(Conflict, match="whose answers are not released yet"):
         case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, during)
     # nothing new stored: the 4 missed answers and the old case attempt from before the exam
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(Response.item_id.in_(locked))) == 5

@@ -137,22 +137,22 @@ def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as
     assert locked and case_item.key in exam_keys
     for position in locked:
         page = client.get(f"/practice/{practice_id}/q/{position}")
-        assert page.status_code == 409 and "part of the exam you have open" in page.get_data(as_text=True)
+        assert page.status_code == 409 and "whose answers are not released yet" in page.get_data(as_text=True)
         assert not SECRETS.search(page.get_data(as_text=True))
         again = client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "B"})
         assert again.status_code == 409
     case_page = client.get(case.headers["Location"])
-    assert case_page.status_code == 409 and "part of the exam you have open" in case_page.get_data(as_text=True)
+    assert case_page.status_code == 409 and "whose answers are not released yet" in case_page.get_data(as_text=True)
     assert "Grade report" not in case_page.get_data(as_text=True)
     refused = client.post(f"/cases/{case_item.key}/attempts")
-    assert refused.status_code == 409 and "part of the exam you have open" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "whose answers are not released yet" in refused.get_data(as_text=True)
     earlier = client.get(f"/exams/attempts/{first}/result").get_data(as_text=True)
     first_keys = {db.session.get(Item, ai.item_id).key for ai in db.session.get(Attempt, first).items}
     assert len(first_keys & exam_keys) >= 8
     for key in exam_keys:
         assert f"SECRET-RATIONALE-{key}" not in earlier and f"SECRET-WHY-{key}" not in earlier
     assert "closed distal radius fracture, initial encounter" not in earlier  # the case's rationale
-    assert "part of the exam you have open" in earlier
+    assert "whose answers are not released yet" in earlier
 
     client.post(f"/exams/attempts/{exam_id}/submit")
     assert client.get(f"/practice/{practice_id}/q/{locked[0]}").status_code == 200
