@@ -105,12 +105,12 @@ codes_cli = AppGroup("codes", help="Code sets: load them, look codes up.")
 @click.option("--force", is_flag=True, help="Reload even when the table is already filled.")
 def codes_load_command(force: bool) -> None:
     """Load ICD-10-CM (FY2026) from the simple-icd-10-cm package into the database."""
-    from study.services import codes
+    from study.services import code_loaders
 
-    count = codes.load_icd10cm(force=force)
-    version = codes.code_set_version(codes.ICD10CM)
+    count = code_loaders.load_icd10cm(force=force)
+    version = code_loaders.code_set_version(code_loaders.ICD10CM)
     if count:
-        click.echo(f"Loaded {count:,} ICD-10-CM entries ({codes.reportable_count():,} valid for reporting): {version.version}.")
+        click.echo(f"Loaded {count:,} ICD-10-CM entries ({code_loaders.reportable_count():,} valid for reporting): {version.version}.")
     else:
         click.echo(f"ICD-10-CM is already loaded ({version.count:,} entries, {version.version}); --force reloads.")
 
@@ -120,9 +120,10 @@ def codes_load_command(force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_show_command(code: str, as_json: bool) -> None:
     """Check a code and show what the code book says about it."""
-    from study.services import codes
+    from study.codebook.payloads import describe_payload
+    from study.services import code_book
 
-    payload = codes.describe_code(code)
+    payload = describe_payload(*code_book.describe(code))
     if as_json:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
@@ -142,11 +143,12 @@ def codes_show_command(code: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_search_command(words: str, limit: int, as_json: bool) -> None:
     """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop")."""
-    from study.services import codes
+    from study.codebook.payloads import search_payload
+    from study.services import code_search
 
-    result = codes.search(words, limit=limit)
+    result = code_search.search(words, limit=limit)
     if as_json:
-        click.echo(json.dumps(codes.search_payload(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(search_payload(result), indent=2, ensure_ascii=False))
         return
     for hit in result.hits:
         click.echo(f"{hit.code:<9} {'reportable' if hit.reportable else 'header    '}  {hit.description}")
@@ -155,11 +157,11 @@ def codes_search_command(words: str, limit: int, as_json: bool) -> None:
 
 
 def _load_code_file(loader_name: str, path: str) -> dict:
-    from study.services import codes
+    from study.services import code_loaders
 
     try:
-        return getattr(codes, loader_name)(path)
-    except codes.CodeFileError as exc:
+        return getattr(code_loaders, loader_name)(path)
+    except code_loaders.CodeFileError as exc:
         for problem in exc.problems[:50]:
             click.echo(problem, err=True)
         raise click.ClickException(f"{len(exc.problems)} problem(s): nothing was imported.") from exc
@@ -190,12 +192,12 @@ def codes_load_cpt_command(path: str) -> None:
 
 
 def _setup_code_sets() -> None:
-    from study.services import codes
+    from study.services import code_loaders
 
-    count = codes.load_icd10cm()
+    count = code_loaders.load_icd10cm()
     if count:
         click.echo(f"Loaded {count:,} ICD-10-CM entries.")
-    codes.load_project_lists()
+    code_loaders.load_project_lists()
 
 
 bank_cli = AppGroup("bank", help="The question bank: validate, import, export, GIFT, check a key.")
