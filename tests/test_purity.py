@@ -26,6 +26,7 @@ PURE_MODULES = [
     "study.bank.validate",
     "study.bank.writer",
     "study.bank.gift",
+    "study.bank.forms",
     "study.grading.results",
     "study.grading.case",
     "study.grading.mcq",
