@@ -65,17 +65,18 @@ def main() -> None:
     with app.app_context():
         from study.extensions import db
         from study.models import Icd10cmCode
-        from study.services import codes
+        from study.services import code_search
+        from study.services.code_loaders import code_set_version
 
-        if codes.code_set_version("icd10cm") is None:
+        if code_set_version("icd10cm") is None:
             sys.exit("ICD-10-CM is not loaded: run `make setup` first")
         backend = db.engine.dialect.name
         after_app = rss_mb()
         # warm up, then the project's search
         for q in WORD_QUERIES + PREFIX_QUERIES:
-            codes.search(q)
-        word = timed(codes.search, WORD_QUERIES)
-        prefix = timed(codes.search, PREFIX_QUERIES)
+            code_search.search(q)
+        word = timed(code_search.search, WORD_QUERIES)
+        prefix = timed(code_search.search, PREFIX_QUERIES)
         after_use = rss_mb()
 
         # baseline: every description in a Python list, scanned per query
@@ -83,7 +84,7 @@ def main() -> None:
         table = [(code, bare, text.lower()) for code, bare, text in rows]
 
         def scan_words(q):
-            words = codes.search_words(q)
+            words = code_search.search_words(q)
             return [c for c, _, text in table if all(w in text for w in words)][:25]
 
         def scan_prefix(q):

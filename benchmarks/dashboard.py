@@ -122,11 +122,11 @@ def on_postgres() -> None:
     with scratch_database(tmp) as url:
         app = make_app(url, str(tmp / "instance"), TESTING=False)
         with app.app_context():
-            from study.services import bank, codes
+            from study.services import bank, code_loaders
 
             upgrade()
-            codes.load_icd10cm()
-            codes.load_project_lists()
+            code_loaders.load_icd10cm()
+            code_loaders.load_project_lists()
             bank.import_bank(Path(__file__).resolve().parent.parent / "question_bank")
         run(app)
 

@@ -43,13 +43,13 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from study import admin, auth, codebook, learner, main
-    from study import careers, instructor
+    from study import admin, auth, codebook, instructor, learner, main
+    from study.careers.routes import bp as careers_bp
 
     app.register_blueprint(main.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(codebook.bp)
-    app.register_blueprint(careers.bp)
+    app.register_blueprint(careers_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(instructor.bp)

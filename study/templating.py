@@ -6,11 +6,33 @@ from flask import Flask
 from study.auth.forms import SignOutForm
 from study.models import Role
 
+# the colour bands of the cohort heatmap (percent correct); the figure is always in the text as well
+HEAT_HIGH, HEAT_MID = 80, 60
+_HEAT_BADGES = {"heat-high": "badge-ok", "heat-mid": "badge-warn", "heat-low": "badge-bad"}
+
+
+def heat_band(accuracy: float | None) -> str:
+    """The heatmap cell's class for a percent correct (None: too little evidence)."""
+    if accuracy is None:
+        return "heat-none"
+    if accuracy >= HEAT_HIGH:
+        return "heat-high"
+    if accuracy >= HEAT_MID:
+        return "heat-mid"
+    return "heat-low"
+
+
+def heat_badge(accuracy: float | None) -> str:
+    """The existing badge colour of the band ("" when there is no figure)."""
+    return _HEAT_BADGES.get(heat_band(accuracy), "")
+
 
 def init_app(app: Flask) -> None:
     from study.rendering import render_markdown
 
     app.add_template_filter(render_markdown, "md")
+    app.add_template_filter(heat_band)
+    app.add_template_filter(heat_badge)
 
     @app.context_processor
     def globals_():

@@ -18,10 +18,10 @@ def database_url(tmp_path_factory):
             upgrade()
             from study.codes.memory import ICD10CM_SOURCE, cached_icd10cm_records
             from study.extensions import db
-            from study.services import codes
+            from study.services import code_loaders
 
-            codes.load_icd10cm(cached_icd10cm_records(), version=ICD10CM_SOURCE)
-            codes.load_project_lists()
+            code_loaders.load_icd10cm(cached_icd10cm_records(), version=ICD10CM_SOURCE)
+            code_loaders.load_project_lists()
             db.engine.dispose()
         yield url
 

@@ -129,10 +129,6 @@ class Blueprint:
     def total_questions(self) -> int:
         return sum(s.questions for s in self.sections)
 
-    @property
-    def total_cases(self) -> int:
-        return sum(s.cases for s in self.sections)
-
 
 @dataclass(frozen=True)
 class McqOption:

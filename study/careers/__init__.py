@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Careers: the pure recommendation and study plan (`recommend`), the career facts (`content`),
+and the web pages (`routes`, whose blueprint the application factory registers).
 
-bp = Blueprint("careers", __name__, url_prefix="/careers")
-
-from study.careers import routes  # noqa: E402,F401  (registers the views on bp)
+Empty on purpose: importing the pure `study.careers.recommend` must not load Flask."""

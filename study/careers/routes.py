@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 from itertools import groupby
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from study.careers import bp, content
+from study.careers import content
 from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
 from study.careers.recommend import Preferences
 from study.errors import render_error
@@ -20,6 +20,8 @@ from study.extensions import limiter
 from study.security import public
 from study.services import Conflict, NotFound, ServiceError
 from study.services import careers as career_service
+
+bp = Blueprint("careers", __name__, url_prefix="/careers")
 
 # per client address (settings of the same name override them): each start draws a diagnostic,
 # each submission grades one

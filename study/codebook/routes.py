@@ -6,7 +6,8 @@ from flask import abort, current_app, render_template, request
 from study.codebook import bp
 from study.extensions import limiter
 from study.security import public
-from study.services import codes
+from study.codebook.payloads import check_payload, conflicts_payload, search_payload
+from study.services import code_book, code_search, codes
 
 
 # a search per client address (the setting of the same name overrides it): generous, like the
@@ -15,7 +16,7 @@ SEARCH_LIMIT_PER_IP = "120 per minute"
 
 
 def _query() -> str:
-    return request.args.get("q", "", type=str)[: codes.MAX_QUERY]
+    return request.args.get("q", "", type=str)[: code_search.MAX_QUERY]
 
 
 @bp.route("/codes")
@@ -26,7 +27,7 @@ def _query() -> str:
 @public
 def search():
     query = _query()
-    result = codes.search(query, limit=50) if query else None
+    result = code_search.search(query, limit=50) if query else None
     template = "codebook/_results.html" if request.args.get("partial") == "1" else "codebook/search.html"
     return render_template(template, query=query, result=result, panel=request.args.get("panel") == "1")
 
@@ -35,13 +36,13 @@ def search():
 @public
 def show(code: str):
     code = code[:20]
-    detail = codes.code_detail(code)
+    detail = code_book.code_detail(code)
     if detail is None:
-        return render_template("codebook/not_found.html", payload=codes.check_payload(code, "icd10cm")), 404
+        return render_template("codebook/not_found.html", payload=check_payload(codes.check_code(code, "icd10cm"))), 404
     if detail.record.kind in ("chapter", "block"):
         payload = {"status": "header", "message": f"A {detail.record.kind} of the classification, not a code."}
     else:
-        payload = codes.check_payload(detail.record.code, "icd10cm")
+        payload = check_payload(codes.check_code(detail.record.code, "icd10cm"))
     return render_template("codebook/show.html", payload=payload, detail=detail)
 
 
@@ -50,7 +51,7 @@ def show(code: str):
 @public
 def api_search():
     limit = request.args.get("limit", 25, type=int)
-    return codes.search_payload(codes.search(_query(), limit=limit))
+    return search_payload(code_search.search(_query(), limit=limit))
 
 
 @bp.route("/api/codes/check")
@@ -61,10 +62,10 @@ def api_check():
     system = request.args.get("system", type=str)
     if system not in (None, "icd10cm", "cpt", "hcpcs", "pcs", "modifier", "procedure"):
         abort(400)
-    payload = codes.check_payload(raw, system)
+    payload = check_payload(codes.check_code(raw, system))
     dx = [d for d in request.args.get("with", "", type=str)[:400].split(",") if d.strip()][:25]
     if dx:
-        payload["conflicts"] = codes.conflicts_payload(dx)
+        payload["conflicts"] = conflicts_payload(codes.conflicts(dx))
     return payload
 
 
@@ -73,4 +74,4 @@ def api_check():
 @public
 def api_conflicts():
     dx = [d for d in request.args.get("dx", "", type=str)[:400].split(",") if d.strip()][:25]
-    return {"diagnoses": dx, "conflicts": codes.conflicts_payload(dx)}
+    return {"diagnoses": dx, "conflicts": conflicts_payload(codes.conflicts(dx))}

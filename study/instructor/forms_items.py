@@ -1,4 +1,4 @@
-"""Forms of the item editor. Field names match study.services.authoring (MCQ_FIELDS, CASE_FIELDS);
+"""Forms of the item editor. Field names match study.bank.forms (MCQ_FIELDS, CASE_FIELDS);
 the bank rules are checked by the service (validate_item), these forms only shape the input."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from study.bank.model import DIFFICULTIES, SETTINGS
-from study.services.authoring import LETTERS, ROW_FORMAT_HELP
+from study.bank.forms import LETTERS, ROW_FORMAT_HELP
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,5 +1,6 @@
 """Instructor routes: cohorts and assignments (see study/instructor/__init__.py). Thin: validate the
-form, call one service in study/services/cohorts.py (which checks ownership), render or redirect."""
+form, call one service (study/services/cohorts.py, assignments.py or cohort_results.py, which check
+ownership), render or redirect."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -28,6 +29,8 @@ from study.instructor import bp
 from study.models import Blueprint, Role, Topic
 from study.security import or_abort, role_required
 from study.services import ServiceError
+from study.services import assignments as assignment_service
+from study.services import cohort_results
 from study.services import cohorts as cohort_service
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
@@ -63,7 +66,7 @@ class CreateAssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the assignment a title."), Length(max=200)])
     kind = RadioField(
         "What to assign",
-        choices=[SelectChoice(k, v) for k, v in cohort_service.KINDS.items()],
+        choices=[SelectChoice(k, v) for k, v in assignment_service.KINDS.items()],
         default="practice",
         validators=[DataRequired("Choose what to assign.")],
     )
@@ -79,24 +82,24 @@ class CreateAssignmentForm(FlaskForm):
         choices=[SelectChoice("", "Any"), SelectChoice("easy", "Easy"), SelectChoice("medium", "Medium"), SelectChoice("hard", "Hard")],
         validators=[Optional()],
     )
-    size = IntegerField("Number of questions", default=10, validators=[Optional(), NumberRange(1, cohort_service.MAX_PRACTICE_SIZE)])
+    size = IntegerField("Number of questions", default=10, validators=[Optional(), NumberRange(1, assignment_service.MAX_PRACTICE_SIZE)])
     opens_at = _DateTimeField("Opens (UTC)", format=DATE_FORMAT, validators=[InputRequired(DATE_MESSAGE)])
     due_at = _DateTimeField("Due (UTC)", format=DATE_FORMAT, validators=[InputRequired(DATE_MESSAGE)])
     max_attempts = IntegerField(
         "Attempts allowed",
         default=1,
-        description=f"1 to {cohort_service.MAX_ATTEMPTS}; per case in a case set. Leave empty for no limit.",
-        validators=[Optional(), NumberRange(1, cohort_service.MAX_ATTEMPTS, f"Allow between 1 and {cohort_service.MAX_ATTEMPTS} attempts, or leave it empty for no limit.")],
+        description=f"1 to {assignment_service.MAX_ATTEMPTS}; per case in a case set. Leave empty for no limit.",
+        validators=[Optional(), NumberRange(1, assignment_service.MAX_ATTEMPTS, f"Allow between 1 and {assignment_service.MAX_ATTEMPTS} attempts, or leave it empty for no limit.")],
     )
     feedback = RadioField(
         "When learners see the answers and explanations",
-        choices=[SelectChoice(k, v) for k, v in cohort_service.FEEDBACK.items()],
+        choices=[SelectChoice(k, v) for k, v in assignment_service.FEEDBACK.items()],
         default="attempt",
         validators=[DataRequired("Choose when the answers and explanations are shown.")],
     )
     counts = RadioField(
         "Which attempt counts",
-        choices=[SelectChoice(k, v) for k, v in cohort_service.COUNTS.items()],
+        choices=[SelectChoice(k, v) for k, v in assignment_service.COUNTS.items()],
         default="first",
         validators=[DataRequired("Choose which attempt counts.")],
     )
@@ -164,7 +167,7 @@ def cohorts():
 
 
 def _render_cohort(cohort_id: int, extra_forms: dict | None = None, status: int = 200):
-    board = or_abort(cohort_service.cohort_dashboard, current_user, cohort_id, now())
+    board = or_abort(cohort_results.cohort_dashboard, current_user, cohort_id, now())
     forms = {u.id: SetExtraTimeForm(prefix=f"m{u.id}", formdata=None, multiplier=board.extra_time.get(u.id, 1.0)) for u in board.learners}
     forms.update(extra_forms or {})
     return render_template("instructor/cohorts/show.html", board=board, cohort=board.cohort, extra_forms=forms), status
@@ -202,12 +205,12 @@ def cohort_assignment_new(cohort_id: int):
     form.exam.choices = _exam_choices(f"The cohort's exam ({cohort.exam})" if cohort.exam else "Any exam")
     form.topics.choices = [(t.key, t.title) for t in db.session.scalars(db.select(Topic).order_by(Topic.title))]
     if form.validate_on_submit():
-        spec = cohort_service.AssignmentSpec(
+        spec = assignment_service.AssignmentSpec(
             kind=form.kind.data,
             title=form.title.data,
             opens_at=_utc(form.opens_at.data),
             due_at=_utc(form.due_at.data),
-            items=cohort_service.parse_keys(form.items.data or ""),
+            items=assignment_service.parse_keys(form.items.data or ""),
             exam=form.exam.data or None,
             topics=form.topics.data or [],
             difficulty=form.difficulty.data or None,
@@ -218,7 +221,7 @@ def cohort_assignment_new(cohort_id: int):
             counts=form.counts.data,
         )
         try:
-            cohort_service.create_assignment(current_user, cohort.id, spec)
+            assignment_service.create_assignment(current_user, cohort.id, spec)
         except ServiceError as exc:
             if exc.status in (403, 404):
                 abort(exc.status)
@@ -233,7 +236,7 @@ def cohort_assignment_new(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/results.csv")
 @role_required(Role.INSTRUCTOR)
 def cohort_results_csv(cohort_id: int):
-    text = or_abort(cohort_service.results_csv, current_user, cohort_id, now())
+    text = or_abort(cohort_results.results_csv, current_user, cohort_id, now())
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort_id}-results.csv"'
     return response

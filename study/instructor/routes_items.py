@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from wtforms.fields.choices import SelectChoice
 
+from study.bank import forms as item_forms
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
 from study.learner.forms import CsrfForm
@@ -51,8 +52,8 @@ def _editor(kind, form, *, item=None, general=None, draft=None, preview=None, st
             warnings=(draft.warnings if draft is not None else {}),
             preview=preview,
             status_form=CsrfForm(),
-            markdown_fields=authoring.MARKDOWN_FIELDS[kind],
-            letters=authoring.LETTERS,
+            markdown_fields=item_forms.MARKDOWN_FIELDS[kind],
+            letters=item_forms.LETTERS,
             versions=authoring.version_count(item) if item is not None else 0,
         ),
         status,
@@ -167,7 +168,7 @@ def item_preview():
     kind = request.form.get("kind")
     if kind not in FORMS:
         abort(400)
-    values = {name: (request.form.getlist(name) if name in ("exams", "answer") else request.form.get(name, "")) for name in (authoring.MCQ_FIELDS if kind == "mcq" else authoring.CASE_FIELDS)}
-    draft = authoring.item_from_form(kind, values, item_id=values.get("item_id") or "preview")
-    warnings = authoring.identifier_warnings(draft.item) if kind == "case" else []
+    values = {name: (request.form.getlist(name) if name in ("exams", "answer") else request.form.get(name, "")) for name in (item_forms.MCQ_FIELDS if kind == "mcq" else item_forms.CASE_FIELDS)}
+    draft = item_forms.item_from_form(kind, values, item_id=values.get("item_id") or "preview")
+    warnings = item_forms.identifier_warnings(draft.item) if kind == "case" else []
     return render_template("instructor/items/_preview.html", preview=draft.item, kind=kind, warnings=warnings)

@@ -29,7 +29,7 @@ from study.security import or_abort, safe_next
 from study.services import ServiceError
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
-from study.services import cohorts as cohort_service
+from study.services import assignments as assignment_service
 from study.services import exams as exam_service
 from study.services import practice as practice_service
 
@@ -116,7 +116,7 @@ def practice_question(attempt_id: int, position: int):
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item)
     feedback = recorded = None
-    shown = cohort_service.keys_shown(attempt, now())
+    shown = assignment_service.keys_shown(attempt, now())
     if ai.response is not None and not shown:  # an assignment whose keys wait: the choice, nothing more
         recorded = attempt_service.to_shown(ai, item, ai.response.answer["selected"])
     elif ai.response is not None:  # answered: now, and only now, the key and rationale are shown
@@ -140,7 +140,7 @@ def practice_question(attempt_id: int, position: int):
         feedback=feedback,
         recorded=recorded,
         keys_shown=shown,
-        feedback_note=cohort_service.feedback_note(attempt),
+        feedback_note=assignment_service.feedback_note(attempt),
         form=form,
         right=right,
         answered=answered,
@@ -169,7 +169,7 @@ def practice_summary(attempt_id: int):
     right, answered = practice_service.running_score(attempt)
     return render_template(
         "learner/practice_summary.html", attempt=attempt, rows=rows, right=right, answered=answered, form=CsrfForm(),
-        keys_shown=cohort_service.keys_shown(attempt, now()), feedback_note=cohort_service.feedback_note(attempt),
+        keys_shown=assignment_service.keys_shown(attempt, now()), feedback_note=assignment_service.feedback_note(attempt),
     )
 
 
@@ -288,8 +288,8 @@ def case_attempt(attempt_id: int):
         ai=ai,
         case=case,
         report=report,
-        keys_shown=cohort_service.keys_shown(attempt, now()),
-        feedback_note=cohort_service.feedback_note(attempt),
+        keys_shown=assignment_service.keys_shown(attempt, now()),
+        feedback_note=assignment_service.feedback_note(attempt),
         submitted=ai.response.answer if ai.response is not None else None,
         form=form,
         item_key=key,
@@ -442,7 +442,7 @@ def exam_result(attempt_id: int):
     # an item this learner's open exam drew again keeps its key until that exam ends
     locked = set(db.session.scalars(attempt_service.locked_item_ids(current_user, now(), attempt=attempt)))
     review = []
-    shown = cohort_service.keys_shown(attempt, now())
+    shown = assignment_service.keys_shown(attempt, now())
     for ai in attempt.items if shown else []:
         item = attempt_service.version_item(ai)
         entry = {"ai": ai, "item": item, "locked": ai.item_id in locked}
@@ -456,7 +456,7 @@ def exam_result(attempt_id: int):
             entry["report"] = ai.response.report if ai.response else None
         review.append(entry)
     return render_template(
-        "learner/exam_result.html", report=report, review=review, keys_shown=shown, feedback_note=cohort_service.feedback_note(attempt)
+        "learner/exam_result.html", report=report, review=review, keys_shown=shown, feedback_note=assignment_service.feedback_note(attempt)
     )
 
 

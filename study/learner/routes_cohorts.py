@@ -1,5 +1,5 @@
 """Learner views for cohorts: join with a code, the list of assignments, start an assignment.
-Thin: validate, call one service in study/services/cohorts.py, render or redirect."""
+Thin: validate, call one service (study/services/cohorts.py, assignments.py), render or redirect."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,6 +14,7 @@ from study.learner import bp
 from study.learner.forms import CsrfForm
 from study.models import Attempt
 from study.services import ServiceError
+from study.services import assignments as assignment_service
 from study.services import cohorts as cohort_service
 
 
@@ -57,7 +58,7 @@ def cohort_join():
 @bp.route("/assignments")
 @login_required
 def assignments():
-    rows = cohort_service.assignments_for(current_user, now())
+    rows = assignment_service.assignments_for(current_user, now())
     groups = {state: [r for r in rows if r.state == state] for state in ("open", "upcoming", "done")}
     return render_template(
         "learner/cohorts/assignments.html", groups=groups, cohorts=cohort_service.learner_cohorts(current_user), form=CsrfForm()
@@ -70,7 +71,7 @@ def assignment_start(assignment_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
     try:
-        attempt = cohort_service.start_assignment(current_user, assignment_id, now(), case_key=request.form.get("case") or None)
+        attempt = assignment_service.start_assignment(current_user, assignment_id, now(), case_key=request.form.get("case") or None)
     except ServiceError as exc:
         if exc.status in (403, 404):
             abort(exc.status)

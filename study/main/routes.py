@@ -13,10 +13,11 @@ def home():
 
     panel, assignments = None, []
     if current_user.is_authenticated:
-        from study.services import cohorts, learner_home
+        from study.services import assignments as assignment_service
+        from study.services import learner_home
 
         panel = learner_home.home_panel(current_user, datetime.now(timezone.utc))
-        assignments = [a for a in cohorts.assignments_for(current_user, datetime.now(timezone.utc)) if a.state == "open"]
+        assignments = [a for a in assignment_service.assignments_for(current_user, datetime.now(timezone.utc)) if a.state == "open"]
     return render_template("main/home.html", panel=panel, assignments=assignments)
 
 

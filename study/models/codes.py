@@ -1,9 +1,11 @@
-"""Code-set tables: loaded at setup time, read by every process afterwards.
+"""Code-set tables: loaded at setup time (study.services.code_loaders), read by every process afterwards.
 
 ICD-10-CM comes from the `simple-icd-10-cm` package (`flask codes load`); HCPCS Level II from a
 CMS file (`flask codes load-hcpcs`) or, by default, the project's own list of the HCPCS codes its
-bank uses; CPT only from a site's licensed file; ICD-10-PCS from a CMS order file or, by default,
-the project's own list. `CodeSetVersion` records what was loaded, from where and when.
+bank uses; modifiers from the project's list, overlaid by a CMS HCPCS file's; CPT only from a
+site's licensed file (`flask codes load-cpt`); ICD-10-PCS only from a CMS order file (`flask codes
+load-pcs`): the project has no PCS list, so without that file the table is empty and PCS codes are
+checked by their structure alone. `CodeSetVersion` records what was loaded, from where and when.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Spaced repetition with FSRS (the `fsrs` package): pure, no Flask, no database; time comes in.
 
 One card per (learner, item). A wrong answer rates Again, a right but slow one Hard, a right one
-Good. Cards and review logs are JSON so the database can keep them and parameters can be
-optimised later from the logs.
+Good (`rating_for`; Easy is never given). A card is JSON so the database can keep it; FSRS's own
+review log is not kept: the service writes each review as a `ReviewLog` row (rating, time,
+seconds), from which the parameters could be optimised later.
 """
 from __future__ import annotations
 

@@ -1,33 +1,24 @@
 """Authoring items in the browser: drafts, validation with the bank's rules, publish, retire.
 
-The web form's values (a flat dict of strings, see ``MCQ_FIELDS`` / ``CASE_FIELDS``) become a bank
-item (study.bank.model), are written in the bank format (study.bank.writer.write_item), parsed back
-(study.bank.parser.parse_item: the stored text is exactly what `flask bank export` writes) and
-validated with study.bank.validate.validate_item, the same rules as `flask bank validate`. Each
-problem is mapped back to the form field it came from through the line numbers of the written text.
+The form <-> bank item mapping and the validation of a draft are pure (study.bank.forms); this
+module adds what needs the database: the topics and exams that exist, the code checker, the ids
+already taken, and saving versions.
 
 Ownership: an instructor edits only the web items they authored; admins edit everything, including
 items from bank files (those keep origin "file": the next import of the bank folder overwrites them).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import sqlalchemy as sa
 
-from study.bank.model import (
-    CaseItem,
-    CaseKey,
-    KeyLine,
-    McqItem,
-    McqOption,
-)
+from study.bank import forms
+from study.bank.forms import Draft, item_from_form
+from study.bank.model import CaseItem, McqItem
 from study.bank.parser import parse_item
-from study.bank.validate import validate_item
 from study.bank.writer import item_relative_path, write_item
 from study.codes.normalize import parse_submission
-from study.deidentify import warnings_for
 from study.extensions import db
 from study.grading.case import grade_case
 from study.grading.mcq import grade_mcq
@@ -36,25 +27,6 @@ from study.models.base import utcnow
 from study.services import Forbidden, NotFound, ServiceError
 from study.services import codes as code_service
 from study.services.bank import apply_metadata, parsed_item, save_item_version
-
-LETTERS = "ABCDEF"
-KEY_KINDS = ("diagnoses", "procedures", "pcs")
-COMMON_FIELDS = ("item_id", "exams", "topic", "difficulty", "tags")
-MCQ_FIELDS = COMMON_FIELDS + ("stem", "answer", "rationale") + tuple(f"option_{c}" for c in LETTERS) + tuple(
-    f"why_not_{c}" for c in LETTERS
-)
-CASE_FIELDS = COMMON_FIELDS + ("setting", "documentation", "task", "rationale", "diagnoses", "procedures", "pcs", "not_reportable")
-#: Markdown fields (rendered for learners): the ones the XSS test pushes payloads through.
-MARKDOWN_FIELDS = {
-    "mcq": ("stem", "rationale") + tuple(f"option_{c}" for c in LETTERS) + tuple(f"why_not_{c}" for c in LETTERS),
-    "case": ("documentation", "task", "rationale"),
-}
-ROW_FORMAT_HELP = {
-    "diagnoses": "One line per diagnosis, in order: CODE | alternates: CODE, CODE | optional. Example: E11.22 | alternates: E11.21",
-    "procedures": "One line per procedure: CODE | modifiers: 25, 59 | units: 2 | alternates: CODE | optional. Example: 99214 | modifiers: 25",
-    "pcs": "One line per ICD-10-PCS code: CODE | alternates: CODE | optional. Example: 0DTJ4ZZ",
-    "not_reportable": "One line per code that must not be reported: CODE | why. Example: R73.9 | the hyperglycemia is part of the diabetes",
-}
 
 
 class ItemInvalid(ServiceError):
@@ -66,21 +38,6 @@ class ItemInvalid(ServiceError):
         self.errors = errors
         self.general = general or []
         super().__init__("The item has problems: nothing was saved.")
-
-
-@dataclass
-class Draft:
-    """What a form makes: the item (None when the rows could not be read), its bank text, problems."""
-
-    item: McqItem | CaseItem | None
-    text: str = ""
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
-    warnings: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.item is not None and not self.errors and not self.general
 
 
 # ---------------------------------------------------------------- ownership
@@ -119,265 +76,22 @@ def exam_choices() -> list[str]:
     return list(db.session.scalars(sa.select(Blueprint.exam).order_by(Blueprint.exam))) or ["CPC", "CPB", "CCS", "CCS-P"]
 
 
-# ---------------------------------------------------------------- form -> item
-def _lines(text: str | None) -> list[tuple[int, str]]:
-    return [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), 1) if line.strip()]
-
-
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in re.split(r"[,\s]+", text) if c.strip())
-
-
-def parse_key_rows(kind: str, text: str | None) -> tuple[tuple[KeyLine, ...], list[str]]:
-    """Rows like ``E11.22 | alternates: E11.21 | optional`` (see ROW_FORMAT_HELP)."""
-    rows: list[KeyLine] = []
-    errors: list[str] = []
-    for number, line in _lines(text):
-        parts = [p.strip() for p in line.split("|")]
-        code, options = parts[0], parts[1:]
-        if not code or " " in code:
-            errors.append(f"line {number}: start the line with one code, then '|' and the options")
-            continue
-        values: dict = {"code": code}
-        for option in options:
-            name, _, value = option.partition(":")
-            name = name.strip().lower()
-            if name == "optional" and not value.strip():
-                values["optional"] = True
-            elif name == "alternates" and value.strip():
-                values["alternates"] = _codes(value)
-            elif name == "modifiers" and kind == "procedures" and value.strip():
-                values["modifiers"] = tuple(m.upper() for m in _codes(value))
-            elif name == "units" and kind == "procedures":
-                if not value.strip().isdigit() or int(value) < 1:
-                    errors.append(f"line {number}: units must be a whole number, 1 or more")
-                    break
-                values["units"] = int(value)
-            else:
-                allowed = "alternates, optional" + (", modifiers, units" if kind == "procedures" else "")
-                errors.append(f"line {number}: unknown part '{option}' (the parts are {allowed})")
-                break
-        else:
-            rows.append(KeyLine(**values))
-    return tuple(rows), errors
-
-
-def parse_not_reportable(text: str | None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    rows: list[tuple[str, str]] = []
-    errors: list[str] = []
-    for number, line in _lines(text):
-        code, bar, why = (p.strip() for p in line.partition("|"))
-        if not bar or not code or not why or " " in code:
-            errors.append(f"line {number}: write CODE | why it is not reported")
-            continue
-        rows.append((code, why))
-    return tuple(rows), errors
-
-
-def key_rows_text(kind: str, rows) -> str:
-    """The inverse of parse_key_rows / parse_not_reportable (to fill the form from an item)."""
-    out = []
-    for row in rows:
-        if kind == "not_reportable":
-            out.append(f"{row[0]} | {row[1]}")
-            continue
-        parts = [row.code]
-        if kind == "procedures" and row.modifiers:
-            parts.append("modifiers: " + ", ".join(row.modifiers))
-        if kind == "procedures" and row.units != 1:
-            parts.append(f"units: {row.units}")
-        if row.alternates:
-            parts.append("alternates: " + ", ".join(row.alternates))
-        if row.optional:
-            parts.append("optional")
-        out.append(" | ".join(parts))
-    return "\n".join(out)
-
-
-def _text(data: dict, name: str) -> str:
-    value = data.get(name) or ""
-    if isinstance(value, (list, tuple)):
-        value = value[0] if value else ""
-    return "\n".join(line.rstrip() for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip("\n")
-
-
-def _list(data: dict, name: str) -> tuple[str, ...]:
-    value = data.get(name) or ()
-    if isinstance(value, str):
-        value = [value]
-    return tuple(v for v in value if v)
-
-
-def _heading_errors(data: dict, names) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for name in names:
-        if any(line.startswith("## ") or line.rstrip() == "##" for line in _text(data, name).split("\n")):
-            errors[name] = ["a line starting with '## ' would start a new section of the item file: use '###' for a heading"]
-    return errors
-
-
-def item_from_form(
-    kind: str, data: dict, *, item_id: str | None = None, status: str = "draft", reserve: str | None = None
-) -> Draft:
-    """Build the bank item of a form (no validation beyond reading the rows). The form has no pool
-    field: an edited item keeps its `reserve`."""
-    key = item_id if item_id is not None else _text(data, "item_id").strip()
-    common = dict(
-        id=key,
-        exams=_list(data, "exams"),
-        topic=_text(data, "topic").strip(),
-        difficulty=_text(data, "difficulty").strip() or "medium",
-        tags=tuple(t.strip() for t in _text(data, "tags").split(",") if t.strip()),
-        status=status,
-        reserve=reserve,
-    )
-    if kind == "mcq":
-        errors = _heading_errors(data, ("stem", "rationale") + tuple(f"why_not_{c}" for c in LETTERS))
-        options = []
-        for c in LETTERS:
-            text = _text(data, f"option_{c}")
-            if "\n" in text:
-                errors.setdefault(f"option_{c}", []).append("an option is one line of text")
-            if text:
-                options.append(McqOption(c, text))
-        answer = tuple(sorted(a for a in _list(data, "answer")))
-        why_not = tuple((c, _text(data, f"why_not_{c}")) for c in LETTERS if _text(data, f"why_not_{c}"))
-        item = McqItem(
-            stem=_text(data, "stem"),
-            options=tuple(options),
-            answer=answer,
-            multiple=len(answer) > 1,
-            rationale=_text(data, "rationale"),
-            why_not=why_not,
-            **common,
-        )
-        return Draft(item, errors=errors)
-    if kind != "case":
-        raise ServiceError(f"Unknown item type {kind!r}.")
-    errors = _heading_errors(data, ("documentation", "task", "rationale"))
-    rows = {}
-    for name in KEY_KINDS:
-        rows[name], problems = parse_key_rows(name, data.get(name))
-        if problems:
-            errors.setdefault(name, []).extend(problems)
-    not_reportable, problems = parse_not_reportable(data.get("not_reportable"))
-    if problems:
-        errors.setdefault("not_reportable", []).extend(problems)
-    task = _text(data, "task")
-    item = CaseItem(
-        setting=_text(data, "setting").strip(),
-        key=CaseKey(diagnoses=rows["diagnoses"], procedures=rows["procedures"], pcs=rows["pcs"], not_reportable=not_reportable),
-        documentation=_text(data, "documentation"),
-        rationale=_text(data, "rationale"),
-        task=task or None,
-        **common,
-    )
-    return Draft(item, errors=errors)
-
-
-def _field_of_line(parsed: McqItem | CaseItem, line: int) -> str | None:
-    source = parsed.source
-    if source is None:
-        return None
-    for letter, number in source.option_lines.items():
-        if number == line:
-            return f"option_{letter}"
-    for letter, number in source.why_not_lines.items():
-        if number == line:
-            return f"why_not_{letter}"
-    for path, number in source.keys.items():
-        if number != line or not path:
-            continue
-        if path[0] == "key" and len(path) > 1:
-            return path[1]
-        return {"id": "item_id", "key": "diagnoses", "type": None, "status": None}.get(path[0], path[0])
-    headings = {number: name for name, number in source.headings.items()}
-    if line in headings:
-        name = headings[line]
-        return {"options": "option_A", "why not the others": "why_not_A"}.get(name, name)
-    if isinstance(parsed, McqItem):
-        first_section = min(source.headings.values(), default=source.end_line + 1)
-        if source.body_line <= line < first_section:
-            return "stem"
-    return None
-
-
-def _field_of_message(kind: str, message: str) -> str | None:
-    """Problems whose line says nothing (e.g. 'missing section'): a field by their words."""
-    for words, name in (
-        ("## Rationale", "rationale"), ("## Documentation", "documentation"), ("'## Options'", "option_A"),
-        ("options;", "option_A"), ("the stem", "stem"), ("answer", "answer"), ("setting", "setting"),
-        ("unknown topic", "topic"), ("unknown exam", "exams"), ("exams must", "exams"), ("bad id", "item_id"),
-    ):
-        if words in message and (kind == "mcq" or name not in ("stem", "answer", "option_A")):
-            return name
-    return None
-
-
-#: the bank's words for a file, said in the form's words
-FRIENDLIER = {
-    "missing required key 'answer'": "tick the correct answer (one letter, or several for a multiple-response item)",
-    "exams is empty: name at least one exam": "tick at least one exam",
-}
-
-
-def _first_field(kind: str, message: str) -> str | None:
-    """Problems whose line belongs to another field (e.g. an empty stem is reported at '## Options')."""
-    if kind == "mcq" and message.startswith("the stem is empty"):
-        return "stem"
-    return None
-
-
+# ---------------------------------------------------------------- validating a form
 def validate_draft(draft: Draft, *, exists: bool = False) -> Draft:
-    """Write, parse back and validate with the bank's rules; map each problem to its field."""
-    item = draft.item
-    if item is None:
+    """The bank's rules on a draft (study.bank.forms.validate_draft) with this site's topics, exams
+    and code sets; a new item's id must not be taken."""
+    if draft.item is None:
         return draft
-    path = str(item_relative_path(item))
-    text = write_item(item)
-    parsed, problems = parse_item(text, path)
-    draft.text = text
-    if parsed is None:
-        draft.general.extend(p.message for p in problems)
-        return draft
-    topics = {key for key, _ in topic_choices()} or None
-    problems = [*problems, *validate_item(parsed, topics=topics, exams=exam_choices(), checker=code_service.checker())]
-    if parsed != item and not draft.errors:
-        # a Markdown text the file format cannot hold as typed (codes and metadata are normalised
-        # by the parser, and the validator judges them)
-        for name in (f for f in MARKDOWN_FIELDS[item.type] if _read(parsed, f) != _read(item, f)):
-            draft.errors.setdefault(name, []).append("this text cannot be stored as written (check indentation and headings)")
-    for problem in problems:
-        message = FRIENDLIER.get(problem.message, problem.message)
-        name = _first_field(item.type, message) or _field_of_line(parsed, problem.line) or _field_of_message(item.type, message)
-        if problem.is_error:
-            if name:
-                draft.errors.setdefault(name, []).append(message)
-            else:
-                draft.general.append(message)
-        elif "does not match the id" not in problem.message:
-            draft.warnings.setdefault(name or "general", []).append(problem.message)
-    if not exists and item.id and db.session.scalar(sa.select(Item.id).where(Item.key == item.id)) is not None:
-        draft.errors.setdefault("item_id", []).append(f"an item with the id '{item.id}' already exists")
-    if isinstance(item, CaseItem):
-        found = warnings_for(item.documentation)
-        if found:
-            draft.warnings.setdefault("documentation", []).extend(found)
-    draft.item = parsed
-    return draft
-
-
-def _read(item: McqItem | CaseItem, name: str) -> str:
-    if name.startswith("option_"):
-        option = item.option(name[-1])
-        return option.text if option else ""
-    if name.startswith("why_not_"):
-        return item.why_not_map.get(name[-1], "")
-    return getattr(item, name) or ""
+    key = draft.item.id
+    taken = () if exists or not key else set(db.session.scalars(sa.select(Item.key).where(Item.key == key)))
+    topics = {topic for topic, _ in topic_choices()} or None
+    return forms.validate_draft(draft, topics=topics, exams=exam_choices(), checker=code_service.checker(), taken_ids=taken)
 
 
 def check_form(kind: str, data: dict, *, item: Item | None = None) -> Draft:
     """Validate a form without saving anything (what the save button would find)."""
+    if kind not in forms.KINDS:
+        raise ServiceError(f"Unknown item type {kind!r}.")
     status = item.status if item is not None else "draft"
     draft = item_from_form(
         kind, data, item_id=item.key if item is not None else None, status=status, reserve=item.reserved if item is not None else None
@@ -463,27 +177,7 @@ def to_draft(user: User, item_id: int) -> Item:
 # ---------------------------------------------------------------- reading back into a form
 def form_data(item: Item) -> dict:
     """The form's values for an item (the inverse of item_from_form)."""
-    parsed = parsed_item(item)
-    data: dict = {
-        "item_id": parsed.id,
-        "exams": list(parsed.exams),
-        "topic": parsed.topic,
-        "difficulty": parsed.difficulty,
-        "tags": ", ".join(parsed.tags),
-        "rationale": parsed.rationale,
-    }
-    if isinstance(parsed, McqItem):
-        data.update(stem=parsed.stem, answer=list(parsed.answer))
-        for c in LETTERS:
-            option = parsed.option(c)
-            data[f"option_{c}"] = option.text if option else ""
-            data[f"why_not_{c}"] = parsed.why_not_map.get(c, "")
-    else:
-        data.update(setting=parsed.setting, documentation=parsed.documentation, task=parsed.task or "")
-        for name in KEY_KINDS:
-            data[name] = key_rows_text(name, getattr(parsed.key, name))
-        data["not_reportable"] = key_rows_text("not_reportable", parsed.key.not_reportable)
-    return data
+    return forms.form_from_item(parsed_item(item))
 
 
 def current(item: Item) -> McqItem | CaseItem:
@@ -501,10 +195,3 @@ def try_case(parsed: CaseItem, dx: str = "", px: str = "", pcs: str = ""):
 
 def version_count(item: Item) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(ItemVersion).where(ItemVersion.item_id == item.id)) or 0
-
-
-
-
-def identifier_warnings(item: McqItem | CaseItem | None) -> list[str]:
-    """De-identification warnings for a case's documentation (never errors)."""
-    return warnings_for(item.documentation) if isinstance(item, CaseItem) else []

@@ -1,11 +1,10 @@
-"""What a signed-in learner sees first: reviews due and work to resume."""
+"""What a signed-in learner sees first: reviews due and work to resume (the home page links them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 
 from study.extensions import db
 from study.models import Attempt, User
@@ -16,15 +15,7 @@ from study.services.practice import due_count
 @dataclass
 class HomePanel:
     due: int
-    open_attempts: list[Attempt]
-
-    @staticmethod
-    def resume_url(attempt: Attempt) -> str:
-        if attempt.kind == "exam":
-            return url_for("learner.exam_question", attempt_id=attempt.id, position=1)
-        if attempt.kind == "case":
-            return url_for("learner.case_attempt", attempt_id=attempt.id)
-        return url_for("learner.practice", attempt_id=attempt.id)
+    open_attempts: list[Attempt]  # newest first
 
 
 def home_panel(user: User, now: datetime) -> HomePanel:

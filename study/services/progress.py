@@ -170,7 +170,7 @@ def history(user: User, limit: int | None = None) -> list[Attempt]:
 def export_data(user: User, now: datetime | None = None) -> dict:
     """Everything stored about the learner, as plain data (for JSON and CSV downloads). Whether an
     answer was right is left out while its assignment's policy still holds the keys back (`now`)."""
-    from study.services.cohorts import keys_shown
+    from study.services.assignments import keys_shown
 
     now = now or datetime.now(timezone.utc)
     held = {

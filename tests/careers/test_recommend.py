@@ -1,8 +1,6 @@
 """The recommendation rules and the study plan: pure functions, tested without Flask or a database."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -298,21 +296,3 @@ def test_content_figures_match_the_source_article():
         assert all(key in content.SETTINGS for key in role.settings)
     cpc_a = content.certification("CPC-A")
     assert "80 hours" in cpc_a.notes[0] and "two years" in cpc_a.notes[0]
-
-
-def test_recommend_and_content_import_neither_flask_nor_sqlalchemy():
-    script = """
-import importlib, pathlib, sys, types
-root = pathlib.Path(sys.argv[1])
-for name, path in (("study", root / "study"), ("study.careers", root / "study" / "careers")):
-    package = types.ModuleType(name)
-    package.__path__ = [str(path)]
-    sys.modules[name] = package
-importlib.import_module("study.careers.recommend")
-importlib.import_module("study.careers.content")
-forbidden = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "wtforms")
-print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in forbidden)))
-"""
-    result = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""

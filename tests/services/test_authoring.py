@@ -9,7 +9,7 @@ from study.bank.parser import parse_item
 from study.bank.validate import check_bank, has_errors
 from study.extensions import db
 from study.models import Item, ItemVersion
-from study.services import Forbidden, NotFound
+from study.services import Forbidden, NotFound, ServiceError
 from study.services import authoring
 from study.services import bank as bank_service
 from tests.factories import make_user
@@ -57,18 +57,6 @@ def case_data(**over):
     }
     data.update(over)
     return data
-
-
-def test_row_formats_parse_and_print_back():
-    rows, errors = authoring.parse_key_rows("procedures", "20610 | modifiers: rt, 59 | units: 2 | alternates: 20611 | optional")
-    assert errors == []
-    (row,) = rows
-    assert (row.code, row.modifiers, row.units, row.alternates, row.optional) == ("20610", ("RT", "59"), 2, ("20611",), True)
-    assert authoring.key_rows_text("procedures", rows) == "20610 | modifiers: RT, 59 | units: 2 | alternates: 20611 | optional"
-    _, errors = authoring.parse_key_rows("diagnoses", "E11.22 | units: 2")
-    assert errors and "unknown part" in errors[0]
-    _, errors = authoring.parse_not_reportable("R73.9 without a reason")
-    assert errors
 
 
 def test_create_mcq_draft_as_web_item(bank):
@@ -174,6 +162,12 @@ def test_form_data_round_trips(bank):
     assert data["procedures"] == "99214 | modifiers: 25 | alternates: 99213"
     _, outcome = authoring.update_item(author, item.id, data)
     assert outcome == "saved" and authoring.version_count(item) == 1
+
+
+def test_an_unknown_item_type_is_refused(bank):
+    with pytest.raises(ServiceError) as caught:
+        authoring.check_form("essay", {})
+    assert caught.value.status == 400 and "Unknown item type 'essay'" in str(caught.value)
 
 
 def test_try_an_answer(bank):

@@ -15,7 +15,7 @@ from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services import attempts as attempt_service
 from study.services import bank
 from study.services import cases as case_service
-from study.services import cohorts
+from study.services import assignments, cohort_results, cohorts
 from study.services import exams as exam_service
 from study.services import practice
 from tests.factories import make_user
@@ -40,7 +40,7 @@ def teacher(app):
 def _spec(**kw):
     base = dict(kind="practice", title="Week 1", opens_at=T0, due_at=T0 + DAY)
     base.update(kw)
-    return cohorts.AssignmentSpec(**base)
+    return assignments.AssignmentSpec(**base)
 
 
 def _answer_all(user, attempt, right=True):
@@ -81,11 +81,11 @@ def test_instructors_see_only_their_own_cohorts_admins_see_all(teacher):
     with pytest.raises(Forbidden):
         cohorts.get_cohort(teacher, theirs.id)
     with pytest.raises(Forbidden):
-        cohorts.create_assignment(teacher, theirs.id, _spec(items=["learn-icd-001"]))
+        assignments.create_assignment(teacher, theirs.id, _spec(items=["learn-icd-001"]))
     with pytest.raises(Forbidden):
-        cohorts.cohort_dashboard(teacher, theirs.id, T0)
+        cohort_results.cohort_dashboard(teacher, theirs.id, T0)
     with pytest.raises(Forbidden):
-        cohorts.results_csv(teacher, theirs.id, T0)
+        cohort_results.results_csv(teacher, theirs.id, T0)
     with pytest.raises(NotFound):
         cohorts.get_cohort(teacher, 999999)
 
@@ -107,74 +107,74 @@ def test_assignment_validation(teacher, learning_bank):
     ]
     for spec, field in cases:
         with pytest.raises(cohorts.FieldError) as bad:
-            cohorts.create_assignment(teacher, cohort.id, spec)
+            assignments.create_assignment(teacher, cohort.id, spec)
         assert bad.value.field == field, spec
     assert cohort.assignments == []
-    ok = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=3, difficulty="easy"))
+    ok = assignments.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=3, difficulty="easy"))
     assert ok.config == {"exam": "CPC", "topics": ["icd-10-cm"], "difficulty": "easy", "size": 3}
 
 
 def test_practice_assignment_with_chosen_items_from_start_to_score(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
     keys = ["learn-icd-001", "learn-icd-002", "learn-icd-003"]
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=keys))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(items=keys))
     learner, outsider = make_user(), make_user()
     cohorts.join_cohort(learner, cohort.join_code)
     with pytest.raises(NotFound):
-        cohorts.start_assignment(outsider, assignment.id, T0)
+        assignments.start_assignment(outsider, assignment.id, T0)
     with pytest.raises(Conflict):
-        cohorts.start_assignment(learner, assignment.id, T0 - timedelta(hours=1))  # not open yet
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+        assignments.start_assignment(learner, assignment.id, T0 - timedelta(hours=1))  # not open yet
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     assert attempt.assignment_id == assignment.id and attempt.kind == "practice"
     served = {db.session.get(Item, ai.item_id).key for ai in attempt.items}
     assert served == set(keys)
-    assert cohorts.start_assignment(learner, assignment.id, T0).id == attempt.id  # resumed, not doubled
-    [row] = cohorts.assignments_for(learner, T0)
+    assert assignments.start_assignment(learner, assignment.id, T0).id == attempt.id  # resumed, not doubled
+    [row] = assignments.assignments_for(learner, T0)
     assert row.state == "open" and row.result.status == "in progress"
     _answer_all(learner, attempt)
-    [row] = cohorts.assignments_for(learner, T0)
+    [row] = assignments.assignments_for(learner, T0)
     assert row.state == "done" and row.result.score == 100.0 and not row.result.late
-    assert cohorts.assignments_for(outsider, T0) == []
+    assert assignments.assignments_for(outsider, T0) == []
 
 
 def test_rule_practice_and_late_work(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=4))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=4))
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
     late_time = T0 + 2 * DAY
-    [row] = cohorts.assignments_for(learner, late_time)
+    [row] = assignments.assignments_for(learner, late_time)
     assert row.overdue and row.state == "open"
-    attempt = cohorts.start_assignment(learner, assignment.id, late_time)
+    attempt = assignments.start_assignment(learner, assignment.id, late_time)
     assert len(attempt.items) == 4
     for ai in attempt.items:
         item = attempt_service.version_item(ai)
         practice.answer(learner, attempt.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 10, late_time)
-    [row] = cohorts.assignments_for(learner, late_time)
+    [row] = assignments.assignments_for(learner, late_time)
     assert row.result.done and row.result.late and row.result.submitted_at == late_time
 
 
 def test_an_on_time_submission_beats_a_better_late_one(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(
+    assignment = assignments.create_assignment(
         teacher, cohort.id, _spec(items=["learn-icd-001", "learn-icd-002"], max_attempts=None, counts="best", feedback="each")
     )
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
-    first = cohorts.start_assignment(learner, assignment.id, T0)
+    first = assignments.start_assignment(learner, assignment.id, T0)
     practice.end_early(learner, first.id, T0 + timedelta(hours=1))  # on time, 0%
-    second = cohorts.start_assignment(learner, assignment.id, T0 + 2 * DAY)
+    second = assignments.start_assignment(learner, assignment.id, T0 + 2 * DAY)
     assert second.id != first.id
     for ai in second.items:
         item = attempt_service.version_item(ai)
         practice.answer(learner, second.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 10, T0 + 2 * DAY)
-    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    [row] = assignments.assignments_for(learner, T0 + 2 * DAY)
     assert row.result.score == 0.0 and not row.result.late
 
 
 def test_exam_assignment_uses_the_extra_time_set_by_the_instructor(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(kind="exam", exam=None))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(kind="exam", exam=None))
     assert assignment.config == {"exam": "CPC"}  # the cohort's exam
     learner, stranger = make_user(), make_user()
     cohorts.join_cohort(learner, cohort.join_code)
@@ -187,11 +187,11 @@ def test_exam_assignment_uses_the_extra_time_set_by_the_instructor(teacher, lear
     with pytest.raises(Forbidden):
         cohorts.set_extra_time(make_user("instructor"), cohort.id, learner.id, 1.5)
     cohorts.set_extra_time(teacher, cohort.id, learner.id, 1.5)
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     assert attempt.kind == "exam" and attempt.assignment_id == assignment.id
     assert attempt.deadline_at - attempt.started_at == timedelta(minutes=60 * 1.5)
     exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=5))
-    [row] = cohorts.assignments_for(learner, T0 + timedelta(minutes=5))
+    [row] = assignments.assignments_for(learner, T0 + timedelta(minutes=5))
     assert row.result.done and row.result.score == 0.0
 
 
@@ -204,50 +204,50 @@ def test_extra_time_applies_only_in_the_cohort_that_set_it(teacher, learning_ban
     cohorts.join_cohort(learner, generous.join_code)
     cohorts.join_cohort(learner, strict.join_code)
     cohorts.set_extra_time(teacher, generous.id, learner.id, 2.0)
-    theirs = cohorts.create_assignment(other_teacher, strict.id, _spec(kind="exam", exam=None))
-    attempt = cohorts.start_assignment(learner, theirs.id, T0)
+    theirs = assignments.create_assignment(other_teacher, strict.id, _spec(kind="exam", exam=None))
+    attempt = assignments.start_assignment(learner, theirs.id, T0)
     assert attempt.deadline_at - attempt.started_at == timedelta(minutes=60)
     assert cohorts.extra_time(strict.id, learner.id) == 1.0 and cohorts.extra_time(generous.id, learner.id) == 2.0
 
 
 def test_case_set_is_done_when_every_case_is_submitted(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "Cases", None)
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(kind="cases", items=["case-ip-0001", "case-pro-0003"]))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(kind="cases", items=["case-ip-0001", "case-pro-0003"]))
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
     with pytest.raises(NotFound):
-        cohorts.start_assignment(learner, assignment.id, T0, case_key="learn-icd-001")
-    first = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
+        assignments.start_assignment(learner, assignment.id, T0, case_key="learn-icd-001")
+    first = assignments.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
     assert first.kind == "case" and first.assignment_id == assignment.id
     case_service.submit_case(learner, first.id, {"diagnoses": ["I10"]}, T0)
-    [row] = cohorts.assignments_for(learner, T0)
+    [row] = assignments.assignments_for(learner, T0)
     assert row.result.status == "in progress" and row.case_status("case-ip-0001") == "done"
-    second = cohorts.start_assignment(learner, assignment.id, T0 + 2 * DAY, case_key="case-pro-0003")
+    second = assignments.start_assignment(learner, assignment.id, T0 + 2 * DAY, case_key="case-pro-0003")
     case_service.submit_case(learner, second.id, {"diagnoses": ["I10"]}, T0 + 2 * DAY)
-    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    [row] = assignments.assignments_for(learner, T0 + 2 * DAY)
     expected = round((first.score_pct + second.score_pct) / 2, 1)
     assert row.result.done and row.result.late and row.result.score == expected
 
 
 def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(title="=cmd|' /C calc'!A0", topics=["icd-10-cm"], size=8))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(title="=cmd|' /C calc'!A0", topics=["icd-10-cm"], size=8))
     strong, idle = make_user(display_name="Ann"), make_user(display_name="Bob")
     for u in (strong, idle):
         cohorts.join_cohort(u, cohort.join_code)
-    attempt = cohorts.start_assignment(strong, assignment.id, T0)
+    attempt = assignments.start_assignment(strong, assignment.id, T0)
     _answer_all(strong, attempt)
-    board = cohorts.cohort_dashboard(teacher, cohort.id, T0)
+    board = cohort_results.cohort_dashboard(teacher, cohort.id, T0)
     assert [u.name for u in board.learners] == ["Ann", "Bob"]
     assert board.sections == ["ICD-10-CM", "Modifiers", "Coding cases"]
     ann, bob = board.heat
-    assert ann.cells[0].accuracy == 100.0 and ann.cells[0].band == "heat-high" and ann.cells[0].badge == "badge-ok" and ann.cells[0].answers == 8
-    assert bob.cells[0].accuracy is None and bob.cells[0].band == "heat-none"
+    assert ann.cells[0].accuracy == 100.0 and ann.cells[0].answers == 8
+    assert bob.cells[0].accuracy is None
     assert sum(board.readiness.values()) == 2 and board.readiness["not enough evidence"] >= 1
     [summary] = board.summaries
     assert (summary.done, summary.learners, summary.mean_score, summary.late) == (1, 2, 100.0, 0)
-    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, cohort.id, T0 + 2 * DAY))))
-    assert rows[0] == cohorts.CSV_HEADER
+    rows = list(csv.reader(io.StringIO(cohort_results.results_csv(teacher, cohort.id, T0 + 2 * DAY))))
+    assert rows[0] == cohort_results.CSV_HEADER
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Ann"][2].startswith("'=")  # no formula injection in spreadsheets
     assert by_name["Ann"][4:] == ["", "1", "submitted", "100.0", T0.isoformat(), "no", "yes"]
@@ -256,10 +256,10 @@ def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
 
 def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=["learn-icd-004"]))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(items=["learn-icd-004"]))
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
-    attempt_id = cohorts.start_assignment(learner, assignment.id, T0).id
+    attempt_id = assignments.start_assignment(learner, assignment.id, T0).id
     db.session.expire_all()
     assert db.session.get(Attempt, attempt_id).assignment_id == assignment.id
 
@@ -324,7 +324,7 @@ def test_simultaneous_joins_with_one_code_make_one_membership_and_no_error(app, 
 def _cohort_with(teacher, learner, **spec):
     cohort = cohorts.create_cohort(teacher, "Policy", "CPC")
     cohorts.join_cohort(learner, cohort.join_code)
-    return cohorts.create_assignment(teacher, cohort.id, _spec(**spec))
+    return assignments.create_assignment(teacher, cohort.id, _spec(**spec))
 
 
 @pytest.mark.parametrize("kind", ["practice", "exam"])
@@ -335,7 +335,7 @@ def test_simultaneous_starts_of_one_assignment_open_one_attempt(app, teacher, le
     assignment_id, learner_id = _cohort_with(teacher, learner, **spec).id, learner.id
 
     def start():
-        return cohorts.start_assignment(db.session.get(User, learner_id), assignment_id, T0).id
+        return assignments.start_assignment(db.session.get(User, learner_id), assignment_id, T0).id
 
     results, errors = race(app, 8, start)
     assert errors == []
@@ -351,7 +351,7 @@ def test_simultaneous_starts_of_one_case_of_a_case_set_open_one_attempt(app, tea
     assignment_id, learner_id = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003"]).id, learner.id
 
     def start():
-        return cohorts.start_assignment(db.session.get(User, learner_id), assignment_id, T0, case_key="case-pro-0003").id
+        return assignments.start_assignment(db.session.get(User, learner_id), assignment_id, T0, case_key="case-pro-0003").id
 
     results, errors = race(app, 8, start)
     assert errors == []
@@ -363,13 +363,13 @@ def test_simultaneous_starts_of_one_case_of_a_case_set_open_one_attempt(app, tea
 def test_start_is_one_transaction_and_submitting_releases_the_open_key(teacher, learning_bank):
     learner = make_user()
     assignment = _cohort_with(teacher, learner, items=["learn-icd-001"], max_attempts=2)
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     db.session.rollback()  # nothing left uncommitted: the attempt, its binding and its key were committed together
     attempt = db.session.get(Attempt, attempt.id)
     assert (attempt.assignment_id, attempt.open_key) == (assignment.id, f"assignment:{assignment.id}")
     _answer_all(learner, attempt)
     assert attempt.status == "submitted" and attempt.open_key is None
-    again = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(hours=1))
+    again = assignments.start_assignment(learner, assignment.id, T0 + timedelta(hours=1))
     assert again.id != attempt.id and again.open_key == f"assignment:{assignment.id}"
 
 
@@ -378,11 +378,11 @@ def test_a_restart_after_a_zero_is_refused_by_default(teacher, learning_bank):
     learner = make_user()
     assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"])
     assert (assignment.max_attempts, assignment.feedback, assignment.counts, assignment.retake_fresh) == (1, "attempt", "first", False)
-    first = cohorts.start_assignment(learner, assignment.id, T0)
+    first = assignments.start_assignment(learner, assignment.id, T0)
     _answer_all(learner, first, right=False)
     with pytest.raises(Conflict, match="used your 1 attempt"):
-        cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=5))
-    [row] = cohorts.assignments_for(learner, T0)
+        assignments.start_assignment(learner, assignment.id, T0 + timedelta(minutes=5))
+    [row] = assignments.assignments_for(learner, T0)
     assert row.result.score == 0.0 and not row.can_start()
 
 
@@ -390,11 +390,11 @@ def test_case_sets_limit_attempts_per_case(teacher, learning_bank):
     """A case assignment showed its key, and pasting it back scored 100%."""
     learner = make_user()
     assignment = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003", "case-ip-0001"])
-    first = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
+    first = assignments.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
     case_service.submit_case(learner, first.id, {"diagnoses": ["R52"]}, T0)
     with pytest.raises(Conflict, match="case case-pro-0003"):
-        cohorts.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
-    other = cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
+        assignments.start_assignment(learner, assignment.id, T0, case_key="case-pro-0003")
+    other = assignments.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")
     assert other.id != first.id
     # practising the same case alone would show its key while the assignment's attempt is open
     with pytest.raises(Conflict, match="not released yet"):
@@ -411,39 +411,39 @@ def test_which_attempt_counts(teacher, learning_bank, counts, expected):
     assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"], max_attempts=3, counts=counts)
     marks = [(False, False), (True, True), (True, False)]  # 0%, 100%, 50%
     for n, (one, two) in enumerate(marks):
-        attempt = cohorts.start_assignment(learner, assignment.id, T0 + n * timedelta(hours=1))
+        attempt = assignments.start_assignment(learner, assignment.id, T0 + n * timedelta(hours=1))
         for ai, right in zip(attempt.items, (one, two)):
             item = attempt_service.version_item(ai)
             letters = attempt_service.to_shown(ai, item, list(item.answer)) if right else [
                 o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer][:1]
             practice.answer(learner, attempt.id, ai.position, letters, 5, T0 + n * timedelta(hours=1))
-    [row] = cohorts.assignments_for(learner, T0 + 3 * timedelta(hours=1))
+    [row] = assignments.assignments_for(learner, T0 + 3 * timedelta(hours=1))
     assert row.result.score == expected
     assert len(row.result.attempts) == 3 and len(row.result.counted) == 1
     with pytest.raises(Conflict):
-        cohorts.start_assignment(learner, assignment.id, T0 + 4 * timedelta(hours=1))
+        assignments.start_assignment(learner, assignment.id, T0 + 4 * timedelta(hours=1))
 
 
 def test_late_is_judged_by_submission_time(teacher, learning_bank):
     learner = make_user()
     assignment = _cohort_with(teacher, learner, items=["learn-icd-001"])
-    attempt = cohorts.start_assignment(learner, assignment.id, T0 + DAY - timedelta(minutes=5))  # started in time
+    attempt = assignments.start_assignment(learner, assignment.id, T0 + DAY - timedelta(minutes=5))  # started in time
     practice.end_early(learner, attempt.id, T0 + DAY + timedelta(minutes=5))  # submitted after the due date
-    [row] = cohorts.assignments_for(learner, T0 + 2 * DAY)
+    [row] = assignments.assignments_for(learner, T0 + 2 * DAY)
     assert row.result.done and row.result.late
 
 
 def test_a_fresh_retake_draws_other_questions_when_the_pool_allows(teacher, learning_bank):
     learner = make_user()
     assignment = _cohort_with(teacher, learner, topics=["icd-10-cm"], size=4, max_attempts=3, retake_fresh=True)
-    first = cohorts.start_assignment(learner, assignment.id, T0)
+    first = assignments.start_assignment(learner, assignment.id, T0)
     practice.end_early(learner, first.id, T0)
-    second = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=1))
+    second = assignments.start_assignment(learner, assignment.id, T0 + timedelta(minutes=1))
     practice.end_early(learner, second.id, T0 + timedelta(minutes=1))
     seen = {ai.item_id for ai in first.items}
     assert not seen & {ai.item_id for ai in second.items}
     # nine questions in the pool: the third draw has one fresh question and tops up with seen ones
-    third = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
+    third = assignments.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
     fresh = {ai.item_id for ai in third.items} - seen - {ai.item_id for ai in second.items}
     assert len(third.items) == 4 and len(fresh) == 1
 
@@ -451,9 +451,9 @@ def test_a_fresh_retake_draws_other_questions_when_the_pool_allows(teacher, lear
 def test_a_fresh_exam_retake_draws_earlier_items_last(teacher, learning_bank):
     learner = make_user()
     assignment = _cohort_with(teacher, learner, kind="exam", exam=None, max_attempts=2, retake_fresh=True)
-    first = cohorts.start_assignment(learner, assignment.id, T0)
+    first = assignments.start_assignment(learner, assignment.id, T0)
     exam_service.submit(learner, first.id, T0 + timedelta(minutes=1))
-    second = cohorts.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
+    second = assignments.start_assignment(learner, assignment.id, T0 + timedelta(minutes=2))
     icd = lambda a: {ai.item_id for ai in a.items if ai.section_key == "icd-10-cm"}  # noqa: E731
     assert len(icd(second)) == 4 and not icd(first) & icd(second)
 
@@ -462,17 +462,17 @@ def test_policy_fields_are_validated(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
     for spec, field in [
         (_spec(topics=["icd-10-cm"], max_attempts=0), "max_attempts"),
-        (_spec(topics=["icd-10-cm"], max_attempts=cohorts.MAX_ATTEMPTS + 1), "max_attempts"),
+        (_spec(topics=["icd-10-cm"], max_attempts=assignments.MAX_ATTEMPTS + 1), "max_attempts"),
         (_spec(topics=["icd-10-cm"], feedback="never"), "feedback"),
         (_spec(topics=["icd-10-cm"], counts="average"), "counts"),
         (_spec(items=["learn-icd-001"], retake_fresh=True), "retake_fresh"),
         (_spec(kind="cases", items=["case-pro-0003"], retake_fresh=True), "retake_fresh"),
     ]:
         with pytest.raises(cohorts.FieldError) as bad:
-            cohorts.create_assignment(teacher, cohort.id, spec)
+            assignments.create_assignment(teacher, cohort.id, spec)
         assert bad.value.field == field
     assert cohort.assignments == []
-    unlimited = cohorts.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], max_attempts=None, counts="best"))
+    unlimited = assignments.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], max_attempts=None, counts="best"))
     assert unlimited.max_attempts is None and unlimited.counts == "best"
 
 
@@ -483,7 +483,7 @@ def test_deferred_practice_records_answers_and_grades_them_when_the_set_ends(tea
 
     learner = make_user()
     assignment = _cohort_with(teacher, learner, items=["learn-icd-001", "learn-icd-002"])
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     ai = attempt.items[0]
     item = attempt_service.version_item(ai)
     practice.answer(learner, attempt.id, 1, attempt_service.to_shown(ai, item, list(item.answer)), 5, T0)
@@ -491,31 +491,31 @@ def test_deferred_practice_records_answers_and_grades_them_when_the_set_ends(tea
     assert response.correct is None and response.score is None
     assert db.session.scalar(db.select(db.func.count()).select_from(ReviewCard)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(AnswerRollup)) == 0
-    assert not cohorts.keys_shown(attempt, T0)
+    assert not assignments.keys_shown(attempt, T0)
     practice.end_early(learner, attempt.id, T0 + timedelta(minutes=1))
     db.session.refresh(response)
     assert response.correct is True and response.score == 1.0 and attempt.score_pct == 50.0
     assert db.session.scalar(db.select(db.func.count()).select_from(ReviewCard)) == 1
-    assert cohorts.keys_shown(attempt, T0 + timedelta(minutes=1))
+    assert assignments.keys_shown(attempt, T0 + timedelta(minutes=1))
 
 
 def test_csv_has_one_row_per_attempt_and_says_which_counts(teacher, learning_bank):
     learner = make_user(display_name="Cy")
     assignment = _cohort_with(teacher, learner, kind="cases", items=["case-pro-0003", "case-ip-0001"], max_attempts=2, counts="last")
     for n in range(2):
-        attempt = cohorts.start_assignment(learner, assignment.id, T0 + n * DAY, case_key="case-pro-0003")
+        attempt = assignments.start_assignment(learner, assignment.id, T0 + n * DAY, case_key="case-pro-0003")
         case_service.submit_case(learner, attempt.id, {"diagnoses": ["S52.501A"] if n == 0 else ["R52"]}, T0 + n * DAY + timedelta(hours=1))
-    cohorts.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")  # open, not submitted
-    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, assignment.cohort_id, T0 + 3 * DAY))))[1:]
+    assignments.start_assignment(learner, assignment.id, T0, case_key="case-ip-0001")  # open, not submitted
+    rows = list(csv.reader(io.StringIO(cohort_results.results_csv(teacher, assignment.cohort_id, T0 + 3 * DAY))))[1:]
     first, second = db.session.scalars(db.select(Attempt).where(Attempt.config_json.contains("case-pro-0003")).order_by(Attempt.started_at))
     assert [r[4:] for r in rows] == [
         ["case-pro-0003", "1", "submitted", f"{first.score_pct:.1f}", (T0 + timedelta(hours=1)).isoformat(), "no", "no"],
         ["case-pro-0003", "2", "submitted", f"{second.score_pct:.1f}", (T0 + DAY + timedelta(hours=1)).isoformat(), "yes", "yes"],
         ["case-ip-0001", "1", "open", "", "", "no", "no"],
     ]
-    board = cohorts.cohort_dashboard(teacher, assignment.cohort_id, T0 + 3 * DAY)
+    board = cohort_results.cohort_dashboard(teacher, assignment.cohort_id, T0 + 3 * DAY)
     result = board.results[(assignment.id, learner.id)]
-    assert [(r.case, r.number, r.counts) for r in cohorts.attempt_rows(assignment, result)] == [
+    assert [(r.case, r.number, r.counts) for r in cohort_results.attempt_rows(assignment, result)] == [
         ("case-pro-0003", 1, False), ("case-pro-0003", 2, True), ("case-ip-0001", 1, False)]
 
 
@@ -528,18 +528,18 @@ def test_every_csv_cell_is_escaped_against_formulas(teacher, learning_bank):
     for n, formula in enumerate(FORMULAS):
         learner = make_user(display_name=formula + " name", email=f"{formula}{n}@example.org")
         cohorts.join_cohort(learner, cohort.join_code)
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(title="-2+3 quiz", items=["learn-icd-001"]))
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(title="-2+3 quiz", items=["learn-icd-001"]))
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     _answer_all(learner, attempt)
-    rows = list(csv.reader(io.StringIO(cohorts.results_csv(teacher, cohort.id, T0))))
+    rows = list(csv.reader(io.StringIO(cohort_results.results_csv(teacher, cohort.id, T0))))
     assert len(rows) == 1 + len(FORMULAS)
     for row in rows[1:]:
-        assert len(row) == len(cohorts.CSV_HEADER)
-        for column, cell in zip(cohorts.CSV_HEADER, row):
+        assert len(row) == len(cohort_results.CSV_HEADER)
+        for column, cell in zip(cohort_results.CSV_HEADER, row):
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
     assert {r[1][:2] for r in rows[1:]} == {"'=", "'+", "'-", "'@", "'\t", "'\r"}
     for value in FORMULAS + ["-5", None, 3.5]:
-        assert cohorts.safe_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+        assert cohort_results.safe_cell(value)[:1] not in ("=", "+", "-", "@", "\t", "\r")
 
 
 def test_an_assignments_held_keys_do_not_leak_through_self_practice(teacher, learning_bank):
@@ -547,11 +547,11 @@ def test_an_assignments_held_keys_do_not_leak_through_self_practice(teacher, lea
     items came back in the learner's own missed/due practice with immediate keys before the due date."""
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
     keys = ["learn-icd-001", "learn-icd-002"]
-    assignment = cohorts.create_assignment(teacher, cohort.id, _spec(items=keys, feedback="due", max_attempts=1))
+    assignment = assignments.create_assignment(teacher, cohort.id, _spec(items=keys, feedback="due", max_attempts=1))
     learner = make_user()
     cohorts.join_cohort(learner, cohort.join_code)
     earlier = practice.start_practice(learner, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 100, "all"), T0)
-    attempt = cohorts.start_assignment(learner, assignment.id, T0)
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
     _answer_all(learner, attempt, right=False)  # its own items are answerable: its policy governs them
     assert db.session.get(Attempt, attempt.id).status == "submitted"
     held = set(db.session.scalars(sa.select(Item.id).where(Item.key.in_(keys))))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.models import Assignment, Attempt
 from study.services import bank
-from study.services import cohorts
+from study.services import assignments, cohorts
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 
@@ -36,7 +36,7 @@ def _setup(login_as, kind, feedback):
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Class", "CPC")
     spec = {"practice": dict(items=["learn-icd-001", "learn-icd-002"]), "cases": dict(items=["case-pro-0003"]), "exam": dict(exam="CPC")}[kind]
-    assignment = cohorts.create_assignment(teacher, cohort.id, cohorts.AssignmentSpec(
+    assignment = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec(
         kind, "Graded", NOW - timedelta(hours=1), NOW + timedelta(days=1), feedback=feedback, **spec))
     learner = login_as("learner")
     cohorts.join_cohort(learner, cohort.join_code)

@@ -8,7 +8,7 @@ import pytest
 from study.extensions import db
 from study.models import Assignment, Attempt, Cohort, CohortMember, User
 from study.services import bank
-from study.services import cohorts
+from study.services import assignments, cohort_results, cohorts
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 
@@ -127,10 +127,10 @@ def test_extra_time_is_validated_and_saved(client, login_as, app):
 def test_learner_joins_sees_and_starts_an_assignment(client, login_as, learning_bank):
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Evening CPC", "CPC")
-    spec = cohorts.AssignmentSpec("practice", "Week 1 drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
-    assignment = cohorts.create_assignment(teacher, cohort.id, spec)
-    later = cohorts.create_assignment(
-        teacher, cohort.id, cohorts.AssignmentSpec("exam", "Mock exam", NOW + timedelta(days=3), NOW + timedelta(days=4), exam="CPC")
+    spec = assignments.AssignmentSpec("practice", "Week 1 drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
+    assignment = assignments.create_assignment(teacher, cohort.id, spec)
+    later = assignments.create_assignment(
+        teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock exam", NOW + timedelta(days=3), NOW + timedelta(days=4), exam="CPC")
     )
     learner = login_as("learner")
     assert "Join a cohort" in client.get("/").get_data(as_text=True)
@@ -155,8 +155,8 @@ def test_learner_joins_sees_and_starts_an_assignment(client, login_as, learning_
 def test_learner_cannot_start_another_cohorts_assignment(client, login_as, learning_bank):
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Closed class", None)
-    assignment = cohorts.create_assignment(
-        teacher, cohort.id, cohorts.AssignmentSpec("practice", "Theirs", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
+    assignment = assignments.create_assignment(
+        teacher, cohort.id, assignments.AssignmentSpec("practice", "Theirs", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
     )
     login_as("learner")
     assert client.post(f"/assignments/{assignment.id}/start").status_code == 404
@@ -167,8 +167,8 @@ def test_learner_cannot_start_another_cohorts_assignment(client, login_as, learn
 def test_dashboard_and_csv(client, login_as, learning_bank):
     teacher = login_as("instructor")
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    spec = cohorts.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
-    cohorts.create_assignment(teacher, cohort.id, spec)
+    spec = assignments.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
+    assignments.create_assignment(teacher, cohort.id, spec)
     learner = make_user(display_name="Dee")
     cohorts.join_cohort(learner, cohort.join_code)
     page = client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
@@ -177,7 +177,7 @@ def test_dashboard_and_csv(client, login_as, learning_bank):
     csv_response = client.get(f"/teach/cohorts/{cohort.id}/results.csv")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.get_data(as_text=True)
-    assert text.splitlines()[0] == ",".join(cohorts.CSV_HEADER)
+    assert text.splitlines()[0] == ",".join(cohort_results.CSV_HEADER)
     assert "Dee" in text and "not started" in text
 
 
@@ -185,8 +185,8 @@ def test_learner_starts_a_case_of_a_case_set_and_an_exam_with_extra_time(client,
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Mixed", "CPC")
     window = (NOW - timedelta(hours=1), NOW + timedelta(days=1))
-    case_set = cohorts.create_assignment(teacher, cohort.id, cohorts.AssignmentSpec("cases", "Cases", *window, items=["case-ip-0001"]))
-    exam = cohorts.create_assignment(teacher, cohort.id, cohorts.AssignmentSpec("exam", "Mock", *window, exam="CPC"))
+    case_set = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec("cases", "Cases", *window, items=["case-ip-0001"]))
+    exam = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock", *window, exam="CPC"))
     learner = login_as("learner")
     cohorts.join_cohort(learner, cohort.join_code)
     cohorts.set_extra_time(teacher, cohort.id, learner.id, 2.0)
@@ -240,13 +240,13 @@ def test_dashboard_lists_every_attempt_and_which_counts(client, login_as, learni
 
     teacher = login_as("instructor")
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    spec = cohorts.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"],
+    spec = assignments.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"],
                                   max_attempts=2, counts="last")
-    assignment = cohorts.create_assignment(teacher, cohort.id, spec)
+    assignment = assignments.create_assignment(teacher, cohort.id, spec)
     learner = make_user(display_name="Eve")
     cohorts.join_cohort(learner, cohort.join_code)
     for n in range(2):
-        attempt = cohorts.start_assignment(learner, assignment.id, NOW + n * timedelta(minutes=1))
+        attempt = assignments.start_assignment(learner, assignment.id, NOW + n * timedelta(minutes=1))
         practice.end_early(learner, attempt.id, NOW + n * timedelta(minutes=1))
     page = client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
     cell = re.search(r'<ul class="plain attempts">.*?</ul>', page, re.S).group(0)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.models import Assignment, CareerAssessment, Item, ItemReport, UserSession
 from study.services import attempts as attempt_service
-from study.services import bank, cases, cohorts, exams, practice, user_sessions
+from study.services import assignments, bank, cases, cohorts, exams, practice, user_sessions
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 from tests.support import sign_in
@@ -46,8 +46,8 @@ def world(app, tmp_path):
     c = cases.start_case(owner, case_key, NOW)
     cohort = cohorts.create_cohort(teacher, "Mine", "CPC")
     cohorts.join_cohort(owner, cohort.join_code)
-    assignment = cohorts.create_assignment(
-        teacher, cohort.id, cohorts.AssignmentSpec("exam", "Mock", NOW - timedelta(hours=1), NOW + timedelta(days=1), exam="CPC")
+    assignment = assignments.create_assignment(
+        teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock", NOW - timedelta(hours=1), NOW + timedelta(days=1), exam="CPC")
     )
     authored, draft = db.session.scalars(
         sa.select(Item).where(Item.type == "mcq", Item.id.not_in(in_exam)).order_by(Item.key.desc()).limit(2)

@@ -1,12 +1,15 @@
-"""Loading the code files a site brings: the real CMS HCPCS file, a PCS order file, a licensed CPT CSV."""
+"""Loading the code sets: ICD-10-CM from the package (loaded once per test session), and the code
+files a site brings: the real CMS HCPCS file, a PCS order file, a licensed CPT CSV."""
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from study.codes.checking import CodeChecker
 from study.extensions import db
-from study.models import CodeSetVersion, CptCode, HcpcsCode, Modifier, PcsCode
-from study.services import codes
+from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.services import code_loaders, codes
+from study.services.code_source import DbCodeSource
 
 ROOT = Path(__file__).resolve().parents[2]
 HCPCS_DIR = ROOT.parent / "shared" / "data" / "hcpcs"
@@ -15,6 +18,21 @@ needs_cms_file = pytest.mark.skipif(
     not HCPCS_FILE.exists(),
     reason="the CMS HCPCS test file lives in ../shared/data/hcpcs, which only the project's CI and developers have",
 )
+
+
+def test_full_icd10cm_is_loaded_with_version(app):
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Icd10cmCode).where(Icd10cmCode.kind.not_in(("chapter", "block"))))
+    assert total == 98_186
+    assert code_loaders.reportable_count() == 74_719
+    version = db.session.get(CodeSetVersion, "icd10cm")
+    assert "simple-icd-10-cm 1.5.0" in version.version and version.count == 98_505
+
+
+def test_malformed_seventh_character_descriptions_are_cleaned(app):
+    row = db.session.get(Icd10cmCode, "S72.001B")
+    assert "/" not in row.description and "\t" not in row.description
+    assert row.description.endswith("initial encounter for open fracture type I or II")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Icd10cmCode).where(Icd10cmCode.description.contains("/\t"))) == 0
 
 
 @pytest.fixture
@@ -27,7 +45,7 @@ def restore_code_lists(app):
     db.session.execute(Modifier.__table__.delete())
     db.session.execute(CodeSetVersion.__table__.delete().where(CodeSetVersion.system.in_(("hcpcs", "pcs", "cpt"))))
     db.session.commit()
-    codes.load_project_lists()
+    code_loaders.load_project_lists()
 
 
 @needs_cms_file
@@ -46,9 +64,9 @@ def test_load_real_cms_hcpcs_file(app, runner, restore_code_lists):
     # A4466 was terminated at the end of 2016: known to the file, not reportable now
     assert db.session.get(HcpcsCode, "A4466").termination_date.year == 2016
     assert checker.check("hcpcs", "A4466").status == "invalid"
-    assert codes.code_set_version("hcpcs").source == "cms"
+    assert code_loaders.code_set_version("hcpcs").source == "cms"
     # setup does not overwrite a CMS load with the project's list
-    codes.load_project_lists()
+    code_loaders.load_project_lists()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HcpcsCode)) == 6710
 
 
@@ -74,7 +92,7 @@ def test_load_pcs_order_file_turns_on_existence_checks(app, runner, tmp_path, re
     path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
     result = runner.invoke(args=["codes", "load-pcs", str(path)])
     assert result.exit_code == 0, result.output
-    fresh = codes.CodeChecker(codes.DbCodeSource())
+    fresh = CodeChecker(DbCodeSource())
     assert fresh.check("pcs", "0ft44zz").status == "reportable"
     assert fresh.check("pcs", "0FT44ZY").status == "invalid"
 
@@ -84,7 +102,7 @@ def test_load_licensed_cpt_csv(app, runner, tmp_path, restore_code_lists):
     path.write_text("code,description\n99213,Site-licensed descriptor A\n0001T,Site-licensed descriptor B\n", encoding="utf-8")
     result = runner.invoke(args=["codes", "load-cpt", str(path)])
     assert result.exit_code == 0, result.output
-    fresh = codes.CodeChecker(codes.DbCodeSource())
+    fresh = CodeChecker(DbCodeSource())
     assert fresh.check("cpt", "99213").status == "reportable"
     assert fresh.check("cpt", "99999").status == "invalid"
     bad = tmp_path / "bad.csv"

@@ -1,0 +1,100 @@
+"""`flask codes ...`: load the code sets, look codes up."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from study.codebook.payloads import describe_payload, search_payload
+from study.services import code_book, code_loaders, code_search
+
+codes_cli = AppGroup("codes", help="Code sets: load them, look codes up.")
+
+
+@codes_cli.command("load")
+@click.option("--force", is_flag=True, help="Reload even when the table is already filled.")
+def codes_load_command(force: bool) -> None:
+    """Load ICD-10-CM (FY2026) from the simple-icd-10-cm package into the database."""
+    count = code_loaders.load_icd10cm(force=force)
+    version = code_loaders.code_set_version(code_loaders.ICD10CM)
+    if count:
+        click.echo(f"Loaded {count:,} ICD-10-CM entries ({code_loaders.reportable_count():,} valid for reporting): {version.version}.")
+    else:
+        click.echo(f"ICD-10-CM is already loaded ({version.count:,} entries, {version.version}); --force reloads.")
+
+
+@codes_cli.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def codes_show_command(code: str, as_json: bool) -> None:
+    """Check a code and show what the code book says about it."""
+    payload = describe_payload(*code_book.describe(code))
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{payload['code'] or code}: {payload['status']} - {payload['message']}")
+    for ancestor in payload.get("hierarchy", []):
+        click.echo(f"  in {ancestor['code']}: {ancestor['description']}")
+    for kind, lines in payload.get("notes", {}).items():
+        for line in lines:
+            click.echo(f"  {kind}: {line}")
+    if payload["status"] != "reportable":
+        raise SystemExit(1)
+
+
+@codes_cli.command("search")
+@click.argument("words")
+@click.option("--limit", default=25, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def codes_search_command(words: str, limit: int, as_json: bool) -> None:
+    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop")."""
+    result = code_search.search(words, limit=limit)
+    if as_json:
+        click.echo(json.dumps(search_payload(result), indent=2, ensure_ascii=False))
+        return
+    for hit in result.hits:
+        click.echo(f"{hit.code:<9} {'reportable' if hit.reportable else 'header    '}  {hit.description}")
+    if not result.hits:
+        click.echo("No codes found.")
+
+
+def _load_code_file(loader_name: str, path: str) -> dict:
+    try:
+        return getattr(code_loaders, loader_name)(path)
+    except code_loaders.CodeFileError as exc:
+        for problem in exc.problems[:50]:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(exc.problems)} problem(s): nothing was imported.") from exc
+
+
+@codes_cli.command("load-hcpcs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_hcpcs_command(path: str) -> None:
+    """Import a CMS HCPCS Level II alpha-numeric file (fixed width)."""
+    summary = _load_code_file("load_hcpcs_file", path)
+    click.echo(f"Loaded {summary['codes']:,} HCPCS codes and {summary['modifiers']} modifiers ({summary['version']}).")
+
+
+@codes_cli.command("load-pcs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_pcs_command(path: str) -> None:
+    """Import a CMS ICD-10-PCS order file (icd10pcs_order_YYYY.txt)."""
+    summary = _load_code_file("load_pcs_file", path)
+    click.echo(f"Loaded {summary['codes']:,} ICD-10-PCS codes; PCS codes are now checked for existence.")
+
+
+@codes_cli.command("load-cpt")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def codes_load_cpt_command(path: str) -> None:
+    """Import your site's licensed CPT file (CSV: code,description). CodePrep ships no CPT text."""
+    summary = _load_code_file("load_cpt_file", path)
+    click.echo(f"Loaded {summary['codes']:,} CPT codes; CPT codes are now checked for existence.")
+
+
+def setup_code_sets() -> None:
+    """The setup step: ICD-10-CM when the table is empty, and the project's own lists."""
+    count = code_loaders.load_icd10cm()
+    if count:
+        click.echo(f"Loaded {count:,} ICD-10-CM entries.")
+    code_loaders.load_project_lists()

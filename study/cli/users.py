@@ -1,0 +1,48 @@
+"""`flask users ...`: create accounts and change roles."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask.cli import AppGroup
+
+from study.extensions import db
+from study.models import Role
+from study.services import ServiceError, users
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="E-mail address (the sign-in name).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value, show_default=True)
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option(
+    "--password-env",
+    default="CODEPREP_PASSWORD",
+    show_default=True,
+    help="Environment variable holding the password (for scripts); asked for when it is not set.",
+)
+def create_user_command(email: str, role: str, display_name: str, password_env: str) -> None:
+    """Create an account."""
+    password = os.environ.get(password_env)
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(email, password, role=role, display_name=display_name)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+
+
+@users_cli.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+def set_role_command(email: str, role: str) -> None:
+    """Change an account's role."""
+    user = users.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    user.role = Role(role).value
+    db.session.commit()
+    click.echo(f"{user.email} is now {user.role}.")

@@ -1,0 +1,52 @@
+"""The JSON shapes of the code book's answers (the /api/codes endpoints and `flask codes ... --json`):
+plain dicts built from what the code services return."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from study.codes.types import CodeCheck, Conflict
+from study.services.code_book import CodeDetail
+from study.services.code_search import SearchResult
+
+
+def check_payload(check: CodeCheck) -> dict:
+    return {
+        "input": check.input,
+        "system": check.system,
+        "code": check.code,
+        "status": check.status,
+        "reportable": check.reportable,
+        "message": check.message,
+        "description": check.description,
+        "missing": check.missing,
+        "suggestions": list(check.suggestions),
+    }
+
+
+def describe_payload(check: CodeCheck, detail: CodeDetail | None) -> dict:
+    """The check and, when there is one, the code book's detail of the code."""
+    payload = check_payload(check)
+    if detail is not None:
+        payload["hierarchy"] = [{"code": a.code, "kind": a.kind, "description": a.description} for a in detail.ancestors]
+        payload["notes"] = {k: list(v) for k, v in detail.record.notes.items()}
+        payload["inherited_notes"] = [
+            {"from": owner.code, "kind": kind, "lines": list(lines)} for owner, kind, lines in detail.inherited_notes
+        ]
+        payload["seventh_characters"] = dict(detail.record.seventh)
+        payload["children"] = [{"code": c.code, "description": c.description, "reportable": c.reportable} for c in detail.children]
+    return payload
+
+
+def search_payload(result: SearchResult) -> dict:
+    return {
+        "query": result.query,
+        "mode": result.mode,
+        "total": result.total,
+        "results": [
+            {"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind} for h in result.hits
+        ],
+    }
+
+
+def conflicts_payload(conflicts: Iterable[Conflict]) -> list[dict]:
+    return [{"kind": c.kind, "codes": list(c.codes), "message": c.message} for c in conflicts]

@@ -1,0 +1,372 @@
+"""Assignments: the work an instructor sets a cohort, with open and due dates and a policy, and
+the learner's side of it (their assignments, starting one, their result).
+
+Learners start assignments through the existing practice, exam and case services; the attempt
+they get carries `assignment_id`. Work submitted after the due date is marked late.
+
+Each assignment has the instructor's policy: how many attempts are allowed (per case, in a case
+set), when keys, rationales and per-answer correctness are shown (after each answer, when the
+attempt ends, or after the due date: `keys_shown`), whether a retake draws fresh items (rule-based
+practice sets and exams), and which submitted attempt counts (first, last or best). A learner has
+at most one open attempt per assignment (per case): its `open_key` is unique per learner."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Assignment, Attempt, Cohort, CohortMember, Item, User
+from study.services import Conflict, NotFound
+from study.services.attempts import in_pool, published_items
+from study.services.cohorts import FieldError, check_exam, extra_time, get_cohort
+
+KINDS = {"practice": "Practice set", "cases": "Case set", "exam": "Exam simulation"}
+MAX_PRACTICE_SIZE = 100
+FEEDBACK = {
+    "attempt": "When the attempt ends",
+    "due": "After the due date",
+    "each": "After each answer (practice sets)",
+}
+COUNTS = {"first": "The first attempt", "last": "The last attempt", "best": "The best attempt"}
+MAX_ATTEMPTS = 20
+
+
+@dataclass
+class AssignmentSpec:
+    kind: str
+    title: str
+    opens_at: datetime | None
+    due_at: datetime | None
+    items: list[str] = field(default_factory=list)  # item keys (practice: MCQs; cases: cases)
+    exam: str | None = None
+    topics: list[str] = field(default_factory=list)
+    difficulty: str | None = None
+    size: int | None = None
+    # the policy; a new assignment's defaults: one attempt, keys when it ends, the first one counts
+    max_attempts: int | None = 1  # None: no limit
+    feedback: str = "attempt"
+    retake_fresh: bool = False
+    counts: str = "first"
+
+
+def parse_keys(text: str) -> list[str]:
+    keys = [k.strip() for k in (text or "").replace(",", " ").split()]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
+    found = set(
+        db.session.scalars(
+            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == "published", in_pool("open"))
+        )
+    )
+    missing = [k for k in keys if k not in found]
+    if missing:
+        what = "question" if kind == "mcq" else "case"
+        raise FieldError(field_name, f"No published {what} with id: {', '.join(missing[:10])}.")
+    return keys
+
+
+def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
+    if spec.kind == "practice":
+        if spec.items:
+            return {"items": _published_keys(spec.items, "mcq", "items")}
+        exam = check_exam(spec.exam or cohort.exam)
+        size = 10 if spec.size is None else spec.size
+        if not 1 <= size <= MAX_PRACTICE_SIZE:
+            raise FieldError("size", f"Size must be between 1 and {MAX_PRACTICE_SIZE}.")
+        stmt = published_items("mcq", exam, spec.topics or None, spec.difficulty or None)
+        if db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) == 0:
+            raise FieldError("topics", "No published questions match this rule.")
+        return {"exam": exam, "topics": list(spec.topics), "difficulty": spec.difficulty or None, "size": size}
+    if spec.kind == "cases":
+        if not spec.items:
+            raise FieldError("items", "List at least one case id.")
+        return {"items": _published_keys(spec.items, "case", "items")}
+    if spec.kind == "exam":
+        exam = check_exam(spec.exam or cohort.exam)
+        if not exam:
+            raise FieldError("exam", "Choose the exam to simulate.")
+        return {"exam": exam}
+    raise FieldError("kind", "Choose what to assign.")
+
+
+def _check_policy(spec: AssignmentSpec) -> None:
+    if spec.max_attempts is not None and not 1 <= spec.max_attempts <= MAX_ATTEMPTS:
+        raise FieldError("max_attempts", f"Allow between 1 and {MAX_ATTEMPTS} attempts, or leave it empty for no limit.")
+    if spec.feedback not in FEEDBACK:
+        raise FieldError("feedback", "Choose when the answers and explanations are shown.")
+    if spec.counts not in COUNTS:
+        raise FieldError("counts", "Choose which attempt counts.")
+    if spec.retake_fresh and (spec.kind == "cases" or spec.items):
+        raise FieldError("retake_fresh", "Fresh questions on a retake need a practice rule or an exam: a chosen set has no others.")
+
+
+def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assignment:
+    cohort = get_cohort(actor, cohort_id)
+    title = (spec.title or "").strip()
+    if not title:
+        raise FieldError("title", "Give the assignment a title.")
+    if spec.opens_at is None:
+        raise FieldError("opens_at", "Give the date it opens.")
+    if spec.due_at is None:
+        raise FieldError("due_at", "Give the due date.")
+    if spec.due_at <= spec.opens_at:
+        raise FieldError("due_at", "The due date must be after the opening date.")
+    config = _config(spec, cohort)
+    _check_policy(spec)
+    assignment = Assignment(
+        cohort_id=cohort.id, kind=spec.kind, title=title[:200], config_json=json.dumps(config),
+        opens_at=spec.opens_at, due_at=spec.due_at,
+        max_attempts=spec.max_attempts, feedback=spec.feedback, retake_fresh=bool(spec.retake_fresh), counts=spec.counts,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def describe(assignment: Assignment) -> str:
+    config = assignment.config
+    if assignment.kind == "exam":
+        return f"{config['exam']} exam simulation"
+    if config.get("items"):
+        n = len(config["items"])
+        noun = "question" if assignment.kind == "practice" else "case"
+        return f"{n} chosen {noun}{'' if n == 1 else 's'}"
+    parts = [f"{config.get('size')} questions"]
+    if config.get("exam"):
+        parts.append(config["exam"])
+    if config.get("topics"):
+        parts.append("topics: " + ", ".join(config["topics"]))
+    if config.get("difficulty"):
+        parts.append(config["difficulty"])
+    return ", ".join(parts)
+
+
+def describe_policy(assignment: Assignment) -> str:
+    n = assignment.max_attempts
+    attempts = "unlimited attempts" if n is None else f"{n} attempt{'' if n == 1 else 's'}"
+    if assignment.kind == "cases" and n != 1:
+        attempts += " per case"
+    fresh = ", fresh questions on a retake" if assignment.retake_fresh else ""
+    shown = {"each": "after each answer", "attempt": "when the attempt ends", "due": "after the due date"}[assignment.feedback]
+    return f"{attempts}{fresh}; answers shown {shown}; the {assignment.counts} attempt counts"
+
+
+# ------------------------------------------------------------------ feedback policy
+def _released(assignment: Assignment, attempt: Attempt, now: datetime) -> bool:
+    if assignment.feedback == "each" and attempt.kind == "practice":
+        return True
+    if attempt.status != "submitted":
+        return False
+    return assignment.feedback != "due" or now > assignment.due_at
+
+
+def keys_shown(attempt: Attempt, now: datetime) -> bool:
+    """May the learner see this attempt's keys, rationales, grade reports and which answers were
+    right? Their own practice: yes (each answer once given). An assignment's attempt: as its policy
+    says (after each answer in a practice set; else once the attempt ends, or after the due date)."""
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
+    return assignment is None or _released(assignment, attempt, now)
+
+
+def feedback_note(attempt: Attempt) -> str:
+    """What the learner is told when keys are held back."""
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
+    if assignment is not None and assignment.feedback == "due":
+        return f"Your answers are recorded. The answers and explanations are shown after the due date ({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+    return "Your answers are recorded. The answers and explanations are shown when you finish."
+
+
+# ------------------------------------------------------------------ results
+@dataclass
+class Result:
+    status: str  # not started | in progress | done
+    score: float | None = None
+    submitted_at: datetime | None = None
+    late: bool = False
+    attempts: list[Attempt] = field(default_factory=list)
+    counted: list[int] = field(default_factory=list)  # ids of the attempts that count (one per case)
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+def _counted(assignment: Assignment, attempts: list[Attempt]) -> Attempt | None:
+    """The submitted attempt that counts (attempts in the order they were started): the first, the
+    last, or the best (the best on-time one; the best late one when none was on time)."""
+    submitted = [a for a in attempts if a.status == "submitted" and a.submitted_at is not None]
+    if not submitted:
+        return None
+    if assignment.counts == "first":
+        return submitted[0]
+    if assignment.counts == "last":
+        return submitted[-1]
+    pool = [a for a in submitted if a.submitted_at <= assignment.due_at] or submitted
+    return max(pool, key=lambda a: (a.score_pct or 0, -a.submitted_at.timestamp()))
+
+
+def submitted_late(assignment: Assignment, attempt: Attempt) -> bool:
+    return attempt.submitted_at > assignment.due_at
+
+
+def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str | None, list[Attempt]]:
+    """The learner's attempts per case of a case set (key None for other kinds), in the order started."""
+    ordered = sorted(attempts, key=lambda a: (a.started_at, a.id))
+    if assignment.kind != "cases":
+        return {None: ordered}
+    return {key: [a for a in ordered if a.config.get("case") == key] for key in assignment.config.get("items", [])}
+
+
+def result_of(assignment: Assignment, attempts: list[Attempt]) -> Result:
+    chosen = [_counted(assignment, group) for group in attempt_groups(assignment, attempts).values()]
+    counted = [a.id for a in chosen if a is not None]
+    if None in chosen:
+        return Result("in progress" if attempts else "not started", attempts=attempts, counted=counted)
+    score = round(sum(a.score_pct or 0 for a in chosen) / len(chosen), 1) if chosen else 0.0
+    late = any(submitted_late(assignment, a) for a in chosen)
+    return Result("done", score, max(a.submitted_at for a in chosen), late, attempts, counted)
+
+
+def attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Attempt]]:
+    if not assignment_ids:
+        return {}
+    stmt = sa.select(Attempt).where(Attempt.assignment_id.in_(assignment_ids)).order_by(Attempt.started_at)
+    if user_ids is not None:
+        stmt = stmt.where(Attempt.user_id.in_(user_ids))
+    grouped: dict[tuple[int, int], list[Attempt]] = {}
+    for attempt in db.session.scalars(stmt):
+        grouped.setdefault((attempt.assignment_id, attempt.user_id), []).append(attempt)
+    return grouped
+
+
+@dataclass
+class LearnerAssignment:
+    assignment: Assignment
+    result: Result
+    state: str  # upcoming | open | done
+    overdue: bool
+
+    @property
+    def description(self) -> str:
+        return describe(self.assignment)
+
+    @property
+    def cases(self) -> list[str]:
+        return self.assignment.config.get("items", []) if self.assignment.kind == "cases" else []
+
+    @property
+    def policy(self) -> str:
+        return describe_policy(self.assignment)
+
+    def _of(self, key: str | None) -> list[Attempt]:
+        return attempt_groups(self.assignment, self.result.attempts).get(key, [])
+
+    def case_status(self, key: str) -> str:
+        of_case = self._of(key)
+        if any(a.is_open for a in of_case):
+            return "in progress"
+        return "done" if of_case else "not started"
+
+    def can_start(self, key: str | None = None) -> bool:
+        """Another attempt may be started (or the open one resumed)."""
+        of = self._of(key)
+        limit = self.assignment.max_attempts
+        return any(a.is_open for a in of) or limit is None or len(of) < limit
+
+
+def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
+    """Every assignment of the learner's cohorts with its state (upcoming, open or done), soonest due first."""
+    assignments = list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
+    _refresh_exams(user, now)
+    attempts = attempts_by([a.id for a in assignments], [user.id])
+    rows = []
+    for assignment in assignments:
+        result = result_of(assignment, attempts.get((assignment.id, user.id), []))
+        if result.done:
+            state = "done"
+        elif assignment.opens_at > now:
+            state = "upcoming"
+        else:
+            state = "open"
+        rows.append(LearnerAssignment(assignment, result, state, overdue=not result.done and now > assignment.due_at))
+    return rows
+
+
+def _refresh_exams(user: User, now: datetime) -> None:
+    from study.services import exams as exam_service
+
+    open_exams = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.kind == "exam", Attempt.status == "open", Attempt.assignment_id.is_not(None)
+        )
+    ).all()
+    for attempt in open_exams:
+        exam_service.refresh(attempt, now)
+
+
+def _learner_assignment(user: User, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or db.session.get(CohortMember, (assignment.cohort_id, user.id)) is None:
+        raise NotFound("No such assignment.")
+    return assignment
+
+
+def start_assignment(user: User, assignment_id: int, now: datetime, case_key: str | None = None) -> Attempt:
+    """Start (or resume) the learner's attempt at an assignment through the practice, exam or case
+    service, within the assignment's policy: at most `max_attempts` (per case), one open at a time
+    (the open_key, set in the transaction that creates the attempt), fresh items on a retake when
+    asked, and a practice set whose feedback waits for the end when the policy says so."""
+    from study.services import cases as case_service
+    from study.services import exams as exam_service
+    from study.services import practice as practice_service
+
+    assignment = _learner_assignment(user, assignment_id)
+    if assignment.opens_at > now:
+        raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+    config = assignment.config
+    if assignment.kind == "cases" and case_key not in config.get("items", []):
+        raise NotFound("This case is not part of the assignment.")
+    if assignment.kind != "cases":
+        case_key = None
+    _refresh_exams(user, now)
+    earlier = attempt_groups(assignment, list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id)
+    )))[case_key]
+    resumable = [a for a in earlier if a.is_open]
+    if resumable:
+        return resumable[0]
+    if assignment.max_attempts is not None and len(earlier) >= assignment.max_attempts:
+        n = assignment.max_attempts
+        what = f"case {case_key}" if case_key else "this assignment"
+        raise Conflict(f"You have used your {n} attempt{'' if n == 1 else 's'} at {what}: no more are allowed.")
+    bind = {
+        "assignment_id": assignment.id,
+        "open_key": f"assignment:{assignment.id}" + (f":case:{case_key}" if case_key else ""),
+    }
+    if assignment.kind == "cases":
+        return case_service.start_case(user, case_key, now, **bind)
+    avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
+    if assignment.kind == "exam":
+        multiplier = extra_time(assignment.cohort_id, user.id)
+        return exam_service.start_exam(user, config["exam"], now, multiplier=multiplier, avoid=avoid, **bind)
+    defer = assignment.feedback != "each"
+    if config.get("items"):
+        ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
+        choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
+    else:
+        choice = practice_service.PracticeChoice(
+            config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
+        )
+    return practice_service.start_practice(user, choice, now, avoid=avoid, defer_feedback=defer, **bind)

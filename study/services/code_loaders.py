@@ -1,0 +1,236 @@
+"""Loading the code sets into the database (setup time and `flask codes ...`): ICD-10-CM from the
+`simple-icd-10-cm` package, the project's own lists, and the CMS and licensed files a site brings.
+
+Each load is one transaction and records what was loaded in `CodeSetVersion`."""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from study.codes.hcpcs_file import parse_hcpcs_file
+from study.codes.loaders import load_modifier_list
+from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
+from study.codes.pcs_file import parse_pcs_order_file
+from study.codes.types import CodeRecord
+from study.extensions import db
+from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models.base import utcnow
+
+ICD10CM = "icd10cm"
+_BATCH = 5000
+
+
+def code_set_version(system: str) -> CodeSetVersion | None:
+    return db.session.get(CodeSetVersion, system)
+
+
+def _record_version(system: str, version: str, source: str, count: int) -> None:
+    row = db.session.get(CodeSetVersion, system) or CodeSetVersion(system=system)
+    row.version, row.source, row.count, row.loaded_at = version, source, count, utcnow()
+    db.session.add(row)
+
+
+def _search_text(record: CodeRecord) -> str:
+    terms = record.notes.get("inclusion_term", ())
+    return " ".join([record.description, *terms])
+
+
+def load_icd10cm(records: Iterable[CodeRecord] | None = None, *, version: str = "custom records", force: bool = False) -> int:
+    """Fill the ICD-10-CM table (one transaction). Skips when already loaded unless `force`.
+
+    `records` defaults to the `simple-icd-10-cm` package, imported only here (setup time).
+    """
+    if not force and code_set_version(ICD10CM) is not None:
+        return 0
+    if records is None:
+        from study.codes.memory import ICD10CM_SOURCE, load_icd10cm_records
+
+        records, version = load_icd10cm_records(), ICD10CM_SOURCE
+    table = Icd10cmCode.__table__
+    count = 0
+    try:
+        db.session.execute(table.delete())
+        batch: list[dict] = []
+        for position, record in enumerate(records):
+            batch.append(
+                {
+                    "code": record.code,
+                    "bare": icd10cm_without_dot(record.code) if record.kind not in ("chapter", "block") else record.code,
+                    "kind": record.kind,
+                    "description": record.description,
+                    "reportable": record.reportable,
+                    "parent": record.parent,
+                    "position": position,
+                    "notes": json.dumps({k: list(v) for k, v in record.notes.items()}, ensure_ascii=False),
+                    "seventh": json.dumps(dict(record.seventh), ensure_ascii=False),
+                    "search_text": _search_text(record),
+                }
+            )
+            if len(batch) >= _BATCH:
+                db.session.execute(table.insert(), batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            db.session.execute(table.insert(), batch)
+            count += len(batch)
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(sa.text("INSERT INTO icd10cm_fts(icd10cm_fts) VALUES ('rebuild')"))
+        _record_version(ICD10CM, version, "package", count)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("ANALYZE icd10cm_code"))
+    return count
+
+
+def reportable_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Icd10cmCode).where(Icd10cmCode.reportable.is_(True))) or 0
+
+
+# ---------------------------------------------------------------- the project's own lists
+def _project_yaml(name: str) -> dict[str, str]:
+    path = Path(__file__).resolve().parent.parent / "codes" / "data" / name
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k).upper(): str(v) for k, v in data.items()}
+
+
+def load_project_lists() -> None:
+    """Modifiers, and the HCPCS and PCS codes the bank uses, with the project's own descriptions.
+
+    Idempotent and quick. A CMS file loaded with `load-hcpcs`/`load-pcs` takes precedence: its rows
+    are never replaced by the project's lists.
+    """
+    modifiers = load_modifier_list()
+    existing = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
+    for code, description in modifiers.items():
+        row = existing.get(code)
+        if row is None:
+            db.session.add(Modifier(code=code, description=description, source="project"))
+        elif row.source == "project" and row.description != description:
+            row.description = description
+    for system, model, filename in (("hcpcs", HcpcsCode, "hcpcs_project.yaml"), ("pcs", PcsCode, "pcs_project.yaml")):
+        version = code_set_version(system)
+        if version is not None and version.source == "cms":
+            continue
+        listed = _project_yaml(filename)
+        db.session.execute(model.__table__.delete().where(model.source == "project"))
+        for code, description in listed.items():
+            if model is HcpcsCode:
+                db.session.add(HcpcsCode(code=code, short_description=description, long_description=description, source="project"))
+            else:
+                db.session.add(PcsCode(code=code, description=description, source="project"))
+        _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- files a site loads itself
+class CodeFileError(Exception):
+    """A code file that cannot be imported; `problems` are `path:line: message` strings."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_hcpcs_file(path: str) -> dict:
+    """Import a CMS HCPCS Level II alpha-numeric file (codes and modifiers), replacing the project's list.
+
+    All or nothing: any line the parser cannot understand stops the import with its line number.
+    """
+    data = Path(path).read_bytes()
+    result = parse_hcpcs_file(data)
+    if result.problems or not result.records:
+        problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no HCPCS records found"]
+        raise CodeFileError(problems)
+    try:
+        db.session.execute(HcpcsCode.__table__.delete())
+        db.session.execute(Modifier.__table__.delete().where(Modifier.source == "cms"))
+        project_modifiers = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
+        rows = [
+            {
+                "code": r.code,
+                "short_description": r.short_description[:200],
+                "long_description": r.long_description,
+                "effective_date": r.effective_date,
+                "termination_date": r.termination_date,
+                "action_code": r.action_code[:1],
+                "source": "cms",
+            }
+            for r in result.codes
+        ]
+        for start in range(0, len(rows), _BATCH):
+            db.session.execute(HcpcsCode.__table__.insert(), rows[start : start + _BATCH])
+        for m in result.modifiers:
+            description = m.long_description or m.short_description
+            if m.code in project_modifiers:
+                project_modifiers[m.code].description = description[:300]
+                project_modifiers[m.code].source = "cms"
+            else:
+                db.session.add(Modifier(code=m.code, description=description[:300], source="cms"))
+        latest = max((r.effective_date for r in result.records if r.effective_date), default=None)
+        version = f"CMS HCPCS file {Path(path).name}" + (f", effective through {latest.isoformat()}" if latest else "")
+        _record_version("hcpcs", version, "cms", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(result.codes), "modifiers": len(result.modifiers), "version": version}
+
+
+def load_pcs_file(path: str) -> dict:
+    """Import a CMS ICD-10-PCS order file: afterwards PCS codes are checked for existence."""
+    result = parse_pcs_order_file(Path(path).read_bytes())
+    if result.problems or not result.codes:
+        problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no valid PCS codes found"]
+        raise CodeFileError(problems)
+    try:
+        db.session.execute(PcsCode.__table__.delete())
+        rows = [{"code": r.code, "description": r.long_description or r.short_description, "source": "cms"} for r in result.codes]
+        for start in range(0, len(rows), _BATCH):
+            db.session.execute(PcsCode.__table__.insert(), rows[start : start + _BATCH])
+        _record_version("pcs", f"CMS ICD-10-PCS order file {Path(path).name}", "cms", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(rows)}
+
+
+def load_cpt_file(path: str) -> dict:
+    """Import a site's own licensed CPT file (CSV: code,description). The project ships none."""
+    problems: list[str] = []
+    rows: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for line_no, row in enumerate(csv.reader(fh), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            code = row[0].strip().upper()
+            if line_no == 1 and not is_cpt_shape(code):
+                continue  # a header row
+            if not is_cpt_shape(code):
+                problems.append(f"{path}:{line_no}: {code!r} is not a CPT code (5 digits, or 4 digits and F or T)")
+            elif code in rows:
+                problems.append(f"{path}:{line_no}: {code} appears twice")
+            else:
+                rows[code] = (row[1] if len(row) > 1 else "").strip()
+    if problems or not rows:
+        raise CodeFileError(problems or [f"{path}:1: no CPT codes found"])
+    try:
+        db.session.execute(CptCode.__table__.delete())
+        db.session.execute(CptCode.__table__.insert(), [{"code": c, "description": d} for c, d in rows.items()])
+        _record_version("cpt", f"licensed CPT file {Path(path).name}", "licensed", len(rows))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"codes": len(rows)}

@@ -1,0 +1,37 @@
+"""`flask setup` (what `make run` does first) and the registration of every command group."""
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Item
+from tests.learning_bank import write_learning_bank
+
+
+def test_every_command_group_is_registered(app):
+    assert {"setup", "serve", "users", "codes", "bank", "exams"} <= set(app.cli.commands)
+    assert set(app.cli.commands["codes"].commands) == {"load", "show", "search", "load-hcpcs", "load-pcs", "load-cpt"}
+    assert set(app.cli.commands["bank"].commands) == {"validate", "import", "export", "export-gift", "import-gift", "check-answer"}
+    assert set(app.cli.commands["users"].commands) == {"create", "set-role"}
+    assert set(app.cli.commands["exams"].commands) == {"close-expired"}
+
+
+def test_setup_migrates_keeps_the_code_sets_and_imports_the_bank(app, runner, tmp_path):
+    app.config["QUESTION_BANK"] = str(write_learning_bank(tmp_path / "bank"))
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert "Database schema is up to date." in result.output
+    assert "ICD-10-CM entries" not in result.output  # already loaded: not loaded again
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Item)) == 11
+    again = runner.invoke(args=["setup"])
+    assert again.exit_code == 0, again.output
+
+
+def test_setup_stops_on_a_broken_bank(app, runner, tmp_path):
+    root = write_learning_bank(tmp_path / "bank")
+    next(Path(root).rglob("learn-icd-001.md")).write_text("not an item", encoding="utf-8")
+    app.config["QUESTION_BANK"] = str(root)
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 1
+    assert "Fix the files above and run again." in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Item)) == 0

@@ -1,0 +1,26 @@
+"""Template filters: the presentation the services no longer carry."""
+import pytest
+
+from study.templating import heat_badge, heat_band
+
+
+@pytest.mark.parametrize(
+    "accuracy, band, badge",
+    [
+        (None, "heat-none", ""),
+        (100.0, "heat-high", "badge-ok"),
+        (80.0, "heat-high", "badge-ok"),
+        (79.9, "heat-mid", "badge-warn"),
+        (60.0, "heat-mid", "badge-warn"),
+        (59.9, "heat-low", "badge-bad"),
+        (0.0, "heat-low", "badge-bad"),
+    ],
+)
+def test_heatmap_bands_and_badges(accuracy, band, badge):
+    assert heat_band(accuracy) == band
+    assert heat_badge(accuracy) == badge
+
+
+def test_the_filters_are_registered(app):
+    rendered = app.jinja_env.from_string("{{ 85.0|heat_band }} {{ 65.0|heat_badge }} {{ none|heat_band }}").render()
+    assert rendered == "heat-high badge-warn heat-none"
