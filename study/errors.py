@@ -1,9 +1,11 @@
 """Friendly error pages (HTML) and JSON errors for API clients."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from study.services import ServiceError
 
 MESSAGES = {
     400: ("Something in that request was not right", "The form or link may be out of date. Go back, reload the page and try again."),
@@ -29,7 +31,46 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
+#: refusals that say only that the page is not there or not the user's: their pages keep the
+#: generic text (the service's reason, "belongs to another learner", is for logs and API clients)
+ACCESS_REFUSALS = (403, 404)
+
+
+def service_error(exc: ServiceError):
+    """A service refused the request: its status (NotFound 404, Forbidden 403, Conflict 409, any
+    other ServiceError 400). API clients get JSON with the service's message; a page shows the
+    message too, except on 403 and 404, which keep their generic text."""
+    if _wants_json():
+        return {"error": str(exc), "status": exc.status}, exc.status
+    return render_error(exc.status, None if exc.status in ACCESS_REFUSALS else str(exc))
+
+
+def refusal_message(exc: ServiceError) -> str:
+    """For a view that shows a service's refusal on its own page (next to a form field, or in a
+    flash message before a redirect): the message. An access refusal (403, 404) is raised again,
+    for the app-level handler to answer with its status."""
+    if exc.status in ACCESS_REFUSALS:
+        raise exc
+    return str(exc)
+
+
+def flash_refusal(exc: ServiceError) -> None:
+    """Flash a service's refusal (the view then redirects); 403 and 404 go to the handler."""
+    flash(refusal_message(exc), "error")
+
+
+def show_on_form(form, exc: ServiceError, field: str | None = None) -> None:
+    """Show a service's refusal next to the field it names (`exc.field`, as FieldError has), else
+    next to `field`, else the form's first field; 403 and 404 go to the handler."""
+    message = refusal_message(exc)
+    name = getattr(exc, "field", None) or field
+    target = form[name] if name and name in form else next(iter(form))
+    target.errors = [*target.errors, message]
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(ServiceError, service_error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return render_error(400, "The form expired or was sent without its security token. Reload the page and try again.")

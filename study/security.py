@@ -48,16 +48,6 @@ def public(view):
     return view
 
 
-def or_abort(call, *args, **kwargs):
-    """Call a service from a view; a refusal becomes its HTTP status (403 not yours, 404 missing...)."""
-    from study.services import ServiceError
-
-    try:
-        return call(*args, **kwargs)
-    except ServiceError as exc:
-        abort(exc.status)
-
-
 def safe_next(target: str | None) -> str | None:
     """Return `target` only when it is a path on this site: it starts with exactly one slash and
     holds no scheme, no host, no backslash and no whitespace or control character anywhere, nor a

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from study.auth.forms import SignOutForm
+from study.codes.normalize import procedure_fields
 from study.models import Role
 
 # the colour bands of the cohort heatmap (percent correct); the figure is always in the text as well
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "md")
     app.add_template_filter(heat_band)
     app.add_template_filter(heat_badge)
+    app.add_template_global(procedure_fields)  # a procedure's text back into the entry form's row
 
     @app.context_processor
     def globals_():

@@ -4,6 +4,7 @@ from flask_login import current_user
 from study.admin import bp
 from study.admin.forms import ChangeRoleForm
 from study.models import Role
+from study.errors import flash_refusal
 from study.security import role_required
 from study.services import ServiceError
 from study.services import users as user_service
@@ -28,9 +29,7 @@ def change_role(user_id: int):
     try:
         user = user_service.set_role(current_user, user_id, form.role.data)
     except ServiceError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(str(exc), "error")
+        flash_refusal(exc)
     else:
         flash(f"{user.email} is now {Role(user.role).label.lower()}.", "success")
     return redirect(url_for("admin.users"))

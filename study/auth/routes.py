@@ -3,8 +3,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from study.auth import bp
 from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm
+from study.errors import show_on_form
 from study.extensions import limiter
-from study.security import or_abort, public, safe_next
+from study.security import public, safe_next
 from study.services import ServiceError
 from study.services import signin_guard, user_sessions
 from study.services import users as user_service
@@ -47,7 +48,7 @@ def signup():
             user_service.notify_signup_attempt(form.email.data)
             return render_template("auth/signup_sent.html", email=form.email.data), 200
         except ServiceError as exc:
-            form.email.errors.append(str(exc))
+            show_on_form(form, exc, "email")
         else:
             _start_session(user)
             flash("Welcome to CodePrep. Your account is ready.", "success")
@@ -103,7 +104,7 @@ def change_password():
         try:
             user_service.change_password(current_user, form.current.data, form.password.data)
         except ServiceError as exc:
-            form.current.errors.append(str(exc))
+            show_on_form(form, exc, "current")
         else:
             login_user(current_user._get_current_object())  # the cookie carries the new session's token
             session.pop("csrf_token", None)
@@ -128,7 +129,7 @@ def revoke_session(session_id: int):
     form = SignOutForm()
     if not form.validate_on_submit():
         abort(400)
-    or_abort(user_sessions.revoke, current_user, session_id)
+    user_sessions.revoke(current_user, session_id)
     flash("That session is signed out.", "success")
     return redirect(url_for("auth.sessions"))
 

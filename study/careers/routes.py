@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from itertools import groupby
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from study.careers import content
 from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
 from study.careers.recommend import Preferences
-from study.errors import render_error
+from study.errors import flash_refusal, render_error
 from study.extensions import limiter
 from study.security import public
 from study.services import Conflict, NotFound, ServiceError
@@ -35,10 +33,7 @@ def today() -> date:
 
 def practice_href(exam: str, topics) -> str:
     """A link to start a practice set for `exam` on `topics` (the learner pages own that route)."""
-    try:
-        return url_for("learner.practice_new", exam=exam, topic=list(topics))
-    except BuildError:
-        return "/practice/new?" + urlencode({"exam": exam, "topic": list(topics)}, doseq=True)
+    return url_for("learner.practice_new", exam=exam, topic=list(topics))
 
 
 @bp.app_template_filter("careers_date")
@@ -188,7 +183,7 @@ def save():
         try:
             saved = career_service.save_result(current_user, run, today())
         except ServiceError as exc:
-            flash(str(exc), "error")
+            flash_refusal(exc)
             return redirect(url_for("careers.assessment"))
         flash("Your result is saved. You will find it under Careers, My saved results.", "success")
         return redirect(url_for("careers.saved", assessment_id=saved.id))
@@ -204,10 +199,7 @@ def results():
 @bp.route("/results/<int:assessment_id>")
 @login_required
 def saved(assessment_id: int):
-    try:
-        assessment = career_service.get_saved(current_user, assessment_id)
-    except NotFound:
-        abort(404)
+    assessment = career_service.get_saved(current_user, assessment_id)
     return render_template(
         "careers/saved.html", result=career_service.saved_result(assessment), assessment=assessment
     )

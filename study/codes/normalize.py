@@ -210,6 +210,25 @@ def parse_procedures(text: object) -> tuple[ProcedureEntry, ...]:
     return tuple(parse_procedure(t) for t in _tokens(prepared))
 
 
+def format_procedure(code: str, modifiers: str = "", units: str = "") -> str:
+    """One row of the procedure entry form as text in the format ``parse_procedure`` reads,
+    ``CODE[-MOD...][xUNITS]``: ``("20610", "rt, 59", "2")`` -> ``"20610-rt-59x2"``. Modifiers as
+    typed (separated by spaces, commas or dashes); units of 1 are left out, as they are assumed."""
+    text = code.strip() + "".join(f"-{m}" for m in modifiers.replace(",", " ").replace("-", " ").split())
+    units = units.strip()
+    return f"{text}x{units}" if units and units != "1" else text
+
+
+def procedure_fields(text: object) -> tuple[str, str, str]:
+    """The entry form's row for one procedure's text, the inverse of ``format_procedure``:
+    ``"20610-RT-59x2"`` -> ``("20610", "RT 59", "2")`` (code, modifiers, units; "" where none)."""
+    entries = parse_procedures(text)
+    if not entries:
+        return "", "", ""
+    entry = entries[0]
+    return entry.code, " ".join(entry.modifiers), str(entry.units) if entry.units_written else ""
+
+
 def parse_pcs(text: object) -> tuple[str, ...]:
     """``"0src0j9 0SRB0J9"`` -> ``("0SRC0J9", "0SRB0J9")``."""
     if not text:

@@ -1,18 +1,17 @@
 """Forms of the item editor. Field names match study.bank.forms (MCQ_FIELDS, CASE_FIELDS);
 the bank rules are checked by the service (validate_item), these forms only shape the input."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from study.bank.model import DIFFICULTIES, SETTINGS
 from study.bank.forms import LETTERS, ROW_FORMAT_HELP
+from study.forms import MultiCheckboxField
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class AnyChoiceCheckboxField(MultiCheckboxField):
+    """Checkboxes whose values the service judges, not the form."""
 
     def pre_validate(self, form):  # the bank rules judge the values (e.g. an answer that is no option)
         pass
@@ -20,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ItemFormBase(FlaskForm):
     item_id = StringField("Item id", description="3-64 characters: lower-case letters, digits and hyphens, e.g. cpc-icd-0101. It cannot change later.", validators=[Length(max=64)])
-    exams = MultiCheckboxField("Exams", choices=[])
+    exams = AnyChoiceCheckboxField("Exams", choices=[])
     topic = SelectField("Topic", choices=[], validate_choice=False)
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium", validate_choice=False)
     tags = StringField("Tags", description="Comma-separated, e.g. diabetes, ckd", validators=[Optional(), Length(max=400)])
@@ -35,7 +34,7 @@ class ItemFormBase(FlaskForm):
 
 class McqItemForm(ItemFormBase):
     stem = TextAreaField("Stem (Markdown)", validators=[Length(max=20000)])
-    answer = MultiCheckboxField(
+    answer = AnyChoiceCheckboxField(
         "Answer", choices=[SelectChoice(c, c) for c in LETTERS],
         description="Tick one letter for a single best answer, several for a multiple-response item.",
     )
@@ -60,7 +59,7 @@ FORMS = {"mcq": McqItemForm, "case": CaseItemForm}
 
 
 class TryMcqForm(FlaskForm):
-    selected = MultiCheckboxField("Your answer", choices=[])
+    selected = AnyChoiceCheckboxField("Your answer", choices=[])
     submit = SubmitField("Check this answer")
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from study import analysis as stats
 from study.instructor import bp
 from study.models import Role
-from study.security import or_abort, role_required
+from study.security import role_required
 from study.services import item_analysis as service
 
 THRESHOLDS = {
@@ -32,28 +32,28 @@ def analysis():
 @bp.route("/analysis/exam/<exam>")
 @role_required(Role.INSTRUCTOR)
 def analysis_exam(exam: str):
-    result = or_abort(service.analyse_exam, current_user, exam)
+    result = service.analyse_exam(current_user, exam)
     return render_template("instructor/analysis/detail.html", result=result, thresholds=THRESHOLDS)
 
 
 @bp.route("/analysis/exam/<exam>/item/<int:item_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_exam_item(exam: str, item_id: int):
-    scope = or_abort(service.exam_scope, exam)
-    breakdown = or_abort(service.item_breakdown, current_user, scope, item_id)
+    scope = service.exam_scope(exam)
+    breakdown = service.item_breakdown(current_user, scope, item_id)
     return render_template("instructor/analysis/item.html", b=breakdown)
 
 
 @bp.route("/analysis/assignment/<int:assignment_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_assignment(assignment_id: int):
-    result = or_abort(service.analyse_assignment, current_user, assignment_id)
+    result = service.analyse_assignment(current_user, assignment_id)
     return render_template("instructor/analysis/detail.html", result=result, thresholds=THRESHOLDS)
 
 
 @bp.route("/analysis/assignment/<int:assignment_id>/item/<int:item_id>")
 @role_required(Role.INSTRUCTOR)
 def analysis_assignment_item(assignment_id: int, item_id: int):
-    scope = or_abort(service.assignment_scope, current_user, assignment_id)
-    breakdown = or_abort(service.item_breakdown, current_user, scope, item_id)
+    scope = service.assignment_scope(current_user, assignment_id)
+    breakdown = service.item_breakdown(current_user, scope, item_id)
     return render_template("instructor/analysis/item.html", b=breakdown)

@@ -9,12 +9,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from study.bank import forms as item_forms
+from study.forms import CsrfForm
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
-from study.learner.forms import CsrfForm
 from study.models import Role
-from study.security import or_abort, role_required
-from study.services import ServiceError
+from study.security import role_required
 from study.services import authoring
 
 STATUSES = ("draft", "published", "retired")
@@ -94,7 +93,7 @@ def item_new(kind: str):
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @role_required(Role.INSTRUCTOR)
 def item_edit(item_id: int):
-    item = or_abort(authoring.get_editable, current_user, item_id)
+    item = authoring.get_editable(current_user, item_id)
     kind = item.type
     if request.method == "GET":
         data = authoring.form_data(item)
@@ -131,8 +130,6 @@ def item_status(item_id: int):
     except authoring.ItemInvalid as exc:
         flash("The item cannot be published yet: " + "; ".join([m for ms in exc.errors.values() for m in ms] + exc.general), "error")
         return redirect(url_for("instructor.item_edit", item_id=item_id))
-    except ServiceError as exc:
-        abort(exc.status)
     flash({"publish": "Published: learners can now get this item.", "retire": "Retired: learners no longer get this item.", "draft": "Back to draft."}[action], "success")
     return redirect(url_for("instructor.item_edit", item_id=item.id))
 
@@ -141,11 +138,8 @@ def item_status(item_id: int):
 @role_required(Role.INSTRUCTOR)
 def item_try(item_id: int):
     """Answer the saved item as a learner would and see the grade (nothing is recorded)."""
-    try:
-        item = authoring.get_editable(current_user, item_id)
-        parsed = authoring.current(item)
-    except ServiceError as exc:
-        abort(exc.status)
+    item = authoring.get_editable(current_user, item_id)
+    parsed = authoring.current(item)
     result = None
     if item.type == "mcq":
         form = TryMcqForm()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from study.errors import flash_refusal, show_on_form
 from study.instructor import bp
 from study.models import Role
 from study.security import role_required
@@ -46,11 +47,6 @@ class RegradeForm(FlaskForm):
     submit = SubmitField("Regrade past answers")
 
 
-def _abort_for(exc: ServiceError):
-    if exc.status in (403, 404):
-        abort(exc.status)
-
-
 @bp.route("/reports")
 @role_required(Role.INSTRUCTOR)
 def reports():
@@ -64,11 +60,7 @@ def reports():
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
 @role_required(Role.INSTRUCTOR)
 def report(report_id: int):
-    try:
-        view = report_service.get_report(current_user, report_id)
-    except ServiceError as exc:
-        _abort_for(exc)
-        raise
+    view = report_service.get_report(current_user, report_id)
     form = ResolveReportForm()
     code = 200
     if request.method == "POST":
@@ -76,10 +68,9 @@ def report(report_id: int):
             try:
                 report_service.resolve_report(current_user, report_id, form.status.data, form.resolution.data, now())
             except ServiceError as exc:
-                _abort_for(exc)
+                show_on_form(form, exc, "status")
                 if exc.status == 409:  # resolved meanwhile: the page shows the resolution, not the form
                     flash(str(exc), "error")
-                form.status.errors = list(form.status.errors) + [str(exc)]
                 code = exc.status
             else:
                 flash("The report is resolved; the learner sees your reply on their reports page.", "success")
@@ -99,8 +90,7 @@ def regrade(key: str):
             try:
                 plan, log = report_service.regrade(current_user, key, form.mode.data, now())
             except ServiceError as exc:
-                _abort_for(exc)
-                form.mode.errors = list(form.mode.errors) + [str(exc)]
+                show_on_form(form, exc, "mode")
                 code = exc.status
             else:
                 if log is None:
@@ -119,7 +109,6 @@ def regrade(key: str):
         plan = report_service.plan_regrade(current_user, key, mode)
         logs = report_service.regrade_logs(current_user, key)
     except ServiceError as exc:
-        _abort_for(exc)
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("instructor.reports"))
     return render_template("instructor/reports/regrade.html", plan=plan, logs=logs, form=form, key=key), code

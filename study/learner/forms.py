@@ -1,36 +1,25 @@
+"""The learner blueprint's forms, and the checks of the answers the exam page and case forms send."""
 import json
 import math
 import re
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from study.codes.normalize import format_procedure, parse_diagnoses, parse_pcs, parse_procedures
+from study.forms import DIFFICULTY_CHOICES, MultiCheckboxField
 from study.services.attempts import REPORT_KINDS
 
 EXAMS = ["CPC", "CPB", "CCS", "CCS-P"]
 
 
-class CsrfForm(FlaskForm):
-    """For forms whose fields are built in the template (answers, code rows): CSRF only."""
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class StartPracticeForm(FlaskForm):
     exam = SelectField("Exam", choices=[SelectChoice("", "Any exam")] + [SelectChoice(e, e) for e in EXAMS], validators=[Optional()])
     topics = MultiCheckboxField("Topics (none ticked means all)", choices=[], validators=[Optional()])
-    difficulty = SelectField(
-        "Difficulty",
-        choices=[SelectChoice("", "Any"), SelectChoice("easy", "Easy"), SelectChoice("medium", "Medium"), SelectChoice("hard", "Hard")],
-        validators=[Optional()],
-    )
+    difficulty = SelectField("Difficulty", choices=DIFFICULTY_CHOICES, validators=[Optional()])
     size = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(1, 100)])
     mode = RadioField(
         "Which questions",
@@ -49,6 +38,15 @@ class ReportProblemForm(FlaskForm):
     comment = TextAreaField("Tell us more (optional)", validators=[Length(max=2000)])
     attempt_item = StringField(validators=[Optional()])
     submit = SubmitField("Send report")
+
+
+class JoinCohortForm(FlaskForm):
+    code = StringField(
+        "Join code",
+        description="The code your instructor gave you, for example K7M2-PQ9X.",
+        validators=[DataRequired("Enter the join code."), Length(max=32)],
+    )
+    submit = SubmitField("Join")
 
 
 # ------------------------------------------------------------------ answers sent by the exam page and the case forms
@@ -157,3 +155,33 @@ def seconds_taken(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def case_lists_from_form(formdata) -> dict[str, list[str]]:
+    """A case answer from the entry form's rows or the paste-a-list text format of the spec
+    (either works; pasted codes come after the rows). BadAnswer (400/413) for more codes or text
+    than an answer holds, checked before parsing."""
+
+    def field(name: str) -> list[str]:
+        values = formdata.getlist(name)
+        check_rows(values)
+        return values
+
+    pasted = {k: formdata.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
+    counts = {k: check_paste(text) for k, text in pasted.items()}
+    diagnoses, pcs = [v.strip() for v in field("dx") if v.strip()], [v.strip() for v in field("pcs") if v.strip()]
+    codes, mods, units = field("px"), field("px_mod"), field("px_units")
+    for name, rows in (("dx", diagnoses), ("px", [c for c in codes if c.strip()]), ("pcs", pcs)):
+        check_code_count(len(rows) + counts[name])
+    procedures = [
+        format_procedure(code, mods[i] if i < len(mods) else "", units[i] if i < len(units) else "")
+        for i, code in enumerate(codes)
+        if code.strip()
+    ]
+    if pasted["dx"].strip():
+        diagnoses += list(parse_diagnoses(pasted["dx"]))
+    if pasted["px"].strip():
+        procedures += [p.raw for p in parse_procedures(pasted["px"])]
+    if pasted["pcs"].strip():
+        pcs += list(parse_pcs(pasted["pcs"]))
+    return {"diagnoses": diagnoses, "procedures": procedures, "pcs": pcs}

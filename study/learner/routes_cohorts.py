@@ -2,33 +2,17 @@
 Thin: validate, call one service (study/services/cohorts.py, assignments.py), render or redirect."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
 
-from study.learner import bp
-from study.learner.forms import CsrfForm
+from study.errors import flash_refusal, show_on_form
+from study.forms import CsrfForm
+from study.learner import bp, now
+from study.learner.forms import JoinCohortForm
 from study.models import Attempt
 from study.services import ServiceError
 from study.services import assignments as assignment_service
 from study.services import cohorts as cohort_service
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class JoinCohortForm(FlaskForm):
-    code = StringField(
-        "Join code",
-        description="The code your instructor gave you, for example K7M2-PQ9X.",
-        validators=[DataRequired("Enter the join code."), Length(max=32)],
-    )
-    submit = SubmitField("Join")
 
 
 def attempt_url(attempt: Attempt) -> str:
@@ -47,7 +31,7 @@ def cohort_join():
         try:
             cohort = cohort_service.join_cohort(current_user, form.code.data)
         except ServiceError as exc:
-            form.code.errors = list(form.code.errors) + [str(exc)]
+            show_on_form(form, exc, "code")
         else:
             flash(f"You joined {cohort.name}.", "success")
             return redirect(url_for("learner.assignments"))
@@ -73,8 +57,6 @@ def assignment_start(assignment_id: int):
     try:
         attempt = assignment_service.start_assignment(current_user, assignment_id, now(), case_key=request.form.get("case") or None)
     except ServiceError as exc:
-        if exc.status in (403, 404):
-            abort(exc.status)
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("learner.assignments"))
     return redirect(attempt_url(attempt))

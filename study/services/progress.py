@@ -214,3 +214,25 @@ def delete_account(user: User) -> None:
     db.session.commit()
 
 
+
+
+# ------------------------------------------------------------------ the learner's data as files
+EXPORT_ANSWER_COLUMNS = ["attempt_id", "kind", "exam", "position", "item", "answer", "correct", "score", "seconds", "answered_at"]
+
+
+def export_json(user: User, now: datetime | None = None) -> str:
+    """Everything stored about the learner (export_data) as a JSON document."""
+    return json.dumps(export_data(user, now), indent=2, ensure_ascii=False)
+
+
+def export_answers_csv(user: User, now: datetime | None = None) -> str:
+    """The learner's answers (export_data) as CSV, one row per answer; the answer itself as JSON."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_ANSWER_COLUMNS)
+    for answer in export_data(user, now)["answers"]:
+        writer.writerow([json.dumps(answer[c]) if c == "answer" else answer[c] for c in EXPORT_ANSWER_COLUMNS])
+    return out.getvalue()

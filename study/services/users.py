@@ -124,3 +124,14 @@ def list_users(page: int = 1, per_page: int = 50, query: str = ""):
 def load_session_user(token: str) -> User | None:
     """Flask-Login's loader: the cookie holds a server-side session's token (see user_sessions)."""
     return user_sessions.load(token)
+
+
+# ------------------------------------------------------------------ closing one's own account
+def delete_account(user: User, password: str) -> None:
+    """Delete the account and all its data (see progress.delete_account), once its password is
+    given; a wrong password is refused (ServiceError) and nothing is deleted."""
+    from study.services import progress
+
+    if not check_password_hash(user.password_hash, password):
+        raise ServiceError("The password is not right: nothing was deleted.")
+    progress.delete_account(user)

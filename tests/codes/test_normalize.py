@@ -18,8 +18,11 @@ from study.codes.normalize import (
     normalize_icd10cm,
     normalize_modifier,
     normalize_pcs,
+    format_procedure,
     parse_procedure,
+    parse_procedures,
     parse_submission,
+    procedure_fields,
     submission_from_lists,
 )
 from study.codes.types import ProcedureEntry, Submission
@@ -199,3 +202,26 @@ def test_normalisers_never_raise(text: str) -> None:
         assert isinstance(fn(text), str)
     assert classify_procedure_code(text) in ("cpt", "hcpcs", None)
     looks_like_icd10cm(text)
+
+
+@pytest.mark.parametrize(
+    ("row", "text", "fields"),
+    [
+        (("25600", "RT", ""), "25600-RT", ("25600", "RT", "")),
+        (("20610", "rt, 59", "2"), "20610-rt-59x2", ("20610", "RT 59", "2")),
+        ((" J1100 ", "", " 4 "), "J1100x4", ("J1100", "", "4")),
+        (("99214", "25-XS", "1"), "99214-25-XS", ("99214", "25 XS", "")),
+        (("64483", " ", ""), "64483", ("64483", "", "")),
+    ],
+)
+def test_a_procedure_row_has_one_text_format(row, text, fields) -> None:
+    """The entry form's row becomes the text parse_procedure reads, and the text fills the row back in."""
+    assert format_procedure(*row) == text
+    entry = parse_procedures(text)[0]
+    assert (entry.code, entry.modifiers, entry.units) == (fields[0], tuple(fields[1].split()), int(fields[2] or 1))
+    assert procedure_fields(text) == fields
+
+
+def test_procedure_fields_reads_pasted_text_and_nothing() -> None:
+    assert procedure_fields("J1100X4") == ("J1100", "", "4")  # a pasted entry (upper-case X) keeps its units
+    assert procedure_fields("") == ("", "", "")

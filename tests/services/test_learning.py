@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Attempt, AttemptItem, Item, Response, ReviewCard, ReviewLog
+from study.models import Attempt, Item, Response, ReviewCard, ReviewLog
 from study.services import Conflict, Forbidden, ServiceError
 from study.services import attempts as attempt_service
 from study.services import bank

@@ -114,3 +114,28 @@ def test_export_and_delete_everything(learning_bank):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(Response.user_id == user.id)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user.id)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1  # the other learner's stays
+
+
+def test_the_export_files_and_deleting_with_the_password(learning_bank):
+    import csv
+    import io
+
+    from study.services import ServiceError, users
+    from tests.factories import PASSWORD
+
+    user = make_user()
+    p = practice.start_practice(user, practice.PracticeChoice("CPC", [], None, 1, "all"), NOW)
+    practice.answer(user, p.id, 1, ["A"], 10, NOW)
+    data = progress.export_data(user, NOW)
+    assert json.loads(progress.export_json(user, NOW)) == data
+    rows = list(csv.reader(io.StringIO(progress.export_answers_csv(user, NOW))))
+    answer = data["answers"][0]
+    assert rows[0] == progress.EXPORT_ANSWER_COLUMNS and len(rows) == 2
+    assert rows[1] == [str(p.id), "practice", "CPC", "1", answer["item"], json.dumps(answer["answer"]), str(answer["correct"]),
+                       str(answer["score"]), "10.0", answer["answered_at"]]
+
+    with pytest.raises(ServiceError, match="The password is not right: nothing was deleted."):
+        users.delete_account(user, "not the password")
+    assert db.session.get(User, user.id) is not None
+    users.delete_account(user, PASSWORD)
+    assert db.session.get(User, user.id) is None

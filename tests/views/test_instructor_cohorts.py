@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from study.extensions import db
-from study.models import Assignment, Attempt, Cohort, CohortMember, User
+from study.models import Assignment, Attempt, Cohort, CohortMember
 from study.services import bank
 from study.services import assignments, cohort_results, cohorts
 from tests.factories import make_user
@@ -64,10 +64,11 @@ def test_create_cohort_and_see_only_your_own(client, login_as, learning_bank):
     page = client.get("/teach/cohorts").get_data(as_text=True)
     assert "Evening CPC" in page and mine.join_code in page and "Their class" not in page
     assert mine.join_code in client.get(made.headers["Location"]).get_data(as_text=True)
-    # another instructor's cohort by id
+    # another instructor's cohort by id: it exists, so the refusal is 403; a missing one is 404
     for url in (f"/teach/cohorts/{theirs.id}", f"/teach/cohorts/{theirs.id}/assignments/new", f"/teach/cohorts/{theirs.id}/results.csv"):
-        assert client.get(url).status_code in (403, 404), url
-    assert client.post(f"/teach/cohorts/{theirs.id}/assignments/new", data=_assignment_form()).status_code in (403, 404)
+        assert client.get(url).status_code == 403, url
+        assert client.get(url.replace(f"/{theirs.id}", f"/{theirs.id + 1000}")).status_code == 404, url
+    assert client.post(f"/teach/cohorts/{theirs.id}/assignments/new", data=_assignment_form()).status_code == 403
     assert _count(Assignment) == 0
 
 

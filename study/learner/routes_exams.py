@@ -1,0 +1,179 @@
+"""Learner routes: exam simulations, and the JSON the exam page's script sends and polls. Thin:
+validate, call one service, render or redirect."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from study.errors import flash_refusal, render_error
+from study.extensions import limiter
+from study.forms import CsrfForm
+from study.learner import bp, now
+from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_lists_from_form, exam_answer_from_json
+from study.services import ServiceError, answer_review, catalog
+from study.services import attempts as attempt_service
+from study.services import assignments as assignment_service
+from study.services import exams as exam_service
+
+
+@bp.route("/exams")
+@login_required
+def exams():
+    return render_template("learner/exams.html", blueprints=catalog.blueprints())
+
+
+def _learner_key() -> str:
+    """Rate limits per learner (whatever address they come from); per address before sign-in."""
+    from flask_limiter.util import get_remote_address
+
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+@bp.route("/exams/<exam>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EXAM_START_LIMIT"], methods=["POST"], key_func=_learner_key)
+@login_required
+def exam_start(exam: str):
+    blueprint = exam_service.get_blueprint(exam)  # 404 for an exam without a blueprint
+    form = CsrfForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            attempt = exam_service.start_exam(current_user, exam, now())
+        except ServiceError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("learner.exam_start", exam=exam))
+        return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=1))
+    plans = exam_service.plan_exam(current_user, exam)
+    return render_template("learner/exam_start.html", blueprint=blueprint, plans=plans, form=form)
+
+
+def _save_from_form(attempt, ai, position: int) -> None:
+    """Save what the question page's form holds: the answer (letters, or a case's code lists) and
+    the flag. BadAnswer for a case answer too large to take."""
+    item = attempt_service.version_item(ai)
+    if item.type == "case":
+        lists = case_lists_from_form(request.form)
+        if any(lists.values()):
+            exam_service.save_answer(current_user, attempt.id, position, now(), case=lists)
+    elif request.form.getlist("answer"):
+        exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"))
+    if "flag" in request.form:  # a hidden "0" then the checkbox's "1": any "1" means flagged
+        exam_service.set_flag(current_user, attempt.id, position, "1" in request.form.getlist("flag"), now())
+
+
+def _next_position(action: str, position: int, count: int) -> int:
+    if action.startswith("go-") and action[3:].isdigit():
+        return int(action[3:])
+    return {"next": min(position + 1, count), "prev": max(position - 1, 1)}.get(action, position)
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@login_required
+def exam_question(attempt_id: int, position: int):
+    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    if not attempt.is_open:
+        if attempt.auto_submitted:
+            flash("Time is up: your exam was submitted automatically with the answers saved before the deadline.", "warning")
+        return redirect(url_for("learner.exam_result", attempt_id=attempt.id))
+    ai = attempt_service.get_attempt_item(attempt, position)
+    form = CsrfForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            _save_from_form(attempt, ai, position)
+        except BadAnswer as exc:
+            return render_error(exc.status, str(exc))
+        except ServiceError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=position))
+        action = request.form.get("action", "save")
+        if action == "review":
+            return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
+        return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items))))
+    item = attempt_service.version_item(ai)
+    options = attempt_service.shown_options(ai, item) if item.type == "mcq" else []
+    selected = []
+    if ai.response is not None and item.type == "mcq":
+        selected = attempt_service.to_shown(ai, item, ai.response.answer.get("selected", []))
+    return render_template(
+        "learner/exam_question.html",
+        attempt=attempt,
+        ai=ai,
+        item=item,
+        options=options,
+        selected=selected,
+        case_answer=ai.response.answer if ai.response is not None and item.type == "case" else None,
+        form=form,
+        seconds_left=exam_service.seconds_left(attempt, now()),
+        config=attempt.config,
+    )
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/review")
+@login_required
+def exam_review(attempt_id: int):
+    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    if not attempt.is_open:
+        return redirect(url_for("learner.exam_result", attempt_id=attempt.id))
+    return render_template(
+        "learner/exam_review.html",
+        attempt=attempt,
+        unanswered=[ai for ai in attempt.items if ai.response is None],
+        flagged=[ai for ai in attempt.items if ai.flagged],
+        form=CsrfForm(),
+        seconds_left=exam_service.seconds_left(attempt, now()),
+        config=attempt.config,
+    )
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def exam_submit(attempt_id: int):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    exam_service.submit(current_user, attempt_id, now())
+    return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/result")
+@login_required
+def exam_result(attempt_id: int):
+    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    if attempt.is_open:
+        return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
+    review, shown = answer_review.exam_review(current_user, attempt, now())
+    return render_template(
+        "learner/exam_result.html", report=exam_service.result(attempt), review=review, keys_shown=shown,
+        feedback_note=assignment_service.feedback_note(attempt),
+    )
+
+
+# ------------------------------------------------------------------ JSON for the exam page's script
+@bp.route("/api/exams/<int:attempt_id>/answers", methods=["POST"])
+@login_required
+def api_exam_answer(attempt_id: int):
+    """Autosave one answer or flag: {"position": n, "letters": [...]} or {"position": n, "case":
+    {...}}, and/or "flag": true/false. Anything else is refused (400/413) and changes nothing; a
+    service's refusal answers {"error": message} with its status (the app's handler)."""
+    try:
+        # read no more than an answer can hold (the parser is told it was too large)
+        answer = exam_answer_from_json(request.mimetype, request.stream.read(MAX_ANSWER_BYTES + 1))
+    except BadAnswer as exc:
+        return jsonify(error=str(exc)), exc.status
+    if answer.flag is not None:
+        exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now())
+    if answer.letters is not None:
+        exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters)
+    elif answer.case is not None:
+        exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case)
+    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    return jsonify(saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=sum(1 for ai in attempt.items if ai.response))
+
+
+@bp.route("/api/exams/<int:attempt_id>/clock")
+@login_required
+def api_exam_clock(attempt_id: int):
+    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    return jsonify(open=attempt.is_open, seconds_left=exam_service.seconds_left(attempt, now()) if attempt.is_open else 0)

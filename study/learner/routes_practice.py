@@ -1,0 +1,108 @@
+"""Learner routes: practice sets. Thin: validate, call one service, render or redirect."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from study.errors import flash_refusal, show_on_form
+from study.forms import CsrfForm
+from study.learner import bp, now
+from study.learner.forms import ReportProblemForm, StartPracticeForm, seconds_taken
+from study.services import ServiceError, answer_review, catalog
+from study.services import attempts as attempt_service
+from study.services import assignments as assignment_service
+from study.services import practice as practice_service
+
+
+@bp.route("/practice", methods=["GET", "POST"])
+@login_required
+def practice_new():
+    # a GET with arguments (links such as "practise this section") fills the form from the URL
+    form = StartPracticeForm(formdata=request.args) if request.method == "GET" and request.args else StartPracticeForm()
+    form.topics.choices = [(t.key, t.title) for t in catalog.topics()]
+    if request.method == "GET" and request.args.get("topic"):
+        form.topics.data = request.args.getlist("topic")
+    if request.method == "POST" and form.validate_on_submit():
+        choice = practice_service.PracticeChoice(
+            exam=form.exam.data or None,
+            topics=form.topics.data or [],
+            difficulty=form.difficulty.data or None,
+            size=form.size.data,
+            mode=form.mode.data,
+        )
+        try:
+            attempt = practice_service.start_practice(current_user, choice, now())
+        except ServiceError as exc:
+            show_on_form(form, exc, "mode")
+        else:
+            return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=1))
+    due = practice_service.due_count(current_user, now())
+    return render_template("learner/practice_new.html", form=form, due=due), 400 if form.errors else 200
+
+
+@bp.route("/practice/<int:attempt_id>")
+@login_required
+def practice(attempt_id: int):
+    attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
+    position = practice_service.current_position(attempt)
+    if position is None or not attempt.is_open:
+        return redirect(url_for("learner.practice_summary", attempt_id=attempt.id))
+    return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
+
+
+@bp.route("/practice/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@login_required
+def practice_question(attempt_id: int, position: int):
+    attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
+    ai = attempt_service.get_attempt_item(attempt, position)
+    # no question, feedback or key (409) while the learner's exam or assignment holds it
+    attempt_service.refuse_locked(current_user, ai.item_id, now(), attempt=attempt)
+    form = CsrfForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            practice_service.answer(current_user, attempt.id, position, request.form.getlist("answer"), seconds_taken(request.form.get("seconds")), now())
+        except ServiceError as exc:
+            flash_refusal(exc)
+        return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
+    if ai.response is None and not attempt.is_open:
+        return redirect(url_for("learner.practice_summary", attempt_id=attempt.id))
+    question = answer_review.practice_question(attempt, ai, now())
+    right, answered = practice_service.running_score(attempt)
+    return render_template(
+        "learner/practice_question.html",
+        attempt=attempt,
+        ai=ai,
+        item=question.item,
+        options=question.options,
+        feedback=question.feedback,
+        recorded=question.recorded,
+        keys_shown=question.keys_shown,
+        feedback_note=assignment_service.feedback_note(attempt),
+        form=form,
+        right=right,
+        answered=answered,
+        next_position=practice_service.current_position(attempt),
+        report_form=ReportProblemForm(attempt_item=str(ai.id)),
+    )
+
+
+@bp.route("/practice/<int:attempt_id>/end", methods=["POST"])
+@login_required
+def practice_end(attempt_id: int):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    practice_service.end_early(current_user, attempt_id, now())
+    return redirect(url_for("learner.practice_summary", attempt_id=attempt_id))
+
+
+@bp.route("/practice/<int:attempt_id>/summary")
+@login_required
+def practice_summary(attempt_id: int):
+    attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
+    right, answered = practice_service.running_score(attempt)
+    return render_template(
+        "learner/practice_summary.html", attempt=attempt, rows=answer_review.practice_summary(attempt), right=right, answered=answered,
+        form=CsrfForm(), keys_shown=assignment_service.keys_shown(attempt, now()), feedback_note=assignment_service.feedback_note(attempt),
+    )

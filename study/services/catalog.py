@@ -1,0 +1,22 @@
+"""What the bank offers, for forms and lists: its topics and its exam blueprints (read-only)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from study.extensions import db
+from study.models import Blueprint, Topic
+
+
+def topics() -> list[Topic]:
+    """Every topic, by title."""
+    return list(db.session.scalars(sa.select(Topic).order_by(Topic.title)))
+
+
+def blueprints() -> list[Blueprint]:
+    """Every exam blueprint, by exam name."""
+    return list(db.session.scalars(sa.select(Blueprint).order_by(Blueprint.exam)))
+
+
+def exam_names() -> list[str]:
+    """The exams that have a blueprint, by name."""
+    return list(db.session.scalars(sa.select(Blueprint.exam).order_by(Blueprint.exam)))
