@@ -316,8 +316,7 @@ def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix
 # ---------------------------------------------------------------- checking a key
 def check_answer(file_or_id: str, dx: str = "", px: str = "", pcs: str = ""):
     """Grade a submission against a case's key (a file path or a bank id): the full grade report."""
-    from study.codes.normalize import parse_submission
-    from study.grading.case import grade_case
+    from study.services.grading import grade_response
 
     path = Path(file_or_id)
     if path.is_file():
@@ -328,4 +327,4 @@ def check_answer(file_or_id: str, dx: str = "", px: str = "", pcs: str = ""):
         parsed = parsed_item(get_item(file_or_id))
     if not isinstance(parsed, CaseItem):
         raise ServiceError(f"{parsed.id} is a multiple-choice item; check-answer grades coding cases.")
-    return grade_case(parsed, parse_submission(dx, px, pcs), code_service.checker())
+    return grade_response(parsed, {"dx": dx, "px": px, "pcs": pcs}).case_report

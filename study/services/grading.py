@@ -53,6 +53,13 @@ class Graded:
     report: dict[str, Any] | None = None  # a case's grade report as stored (after the attempt)
 
     @property
+    def mcq_result(self) -> McqResult:
+        """The MCQ grader's result (TypeError for a case)."""
+        if not isinstance(self.result, McqResult):
+            raise TypeError("a case answer has no MCQ result")
+        return self.result
+
+    @property
     def case_report(self) -> GradeReport:
         """The case grader's report (TypeError for an MCQ)."""
         if not isinstance(self.result, GradeReport):

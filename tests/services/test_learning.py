@@ -505,3 +505,83 @@ def test_an_exam_past_its_deadline_no_longer_locks_its_items(learning_bank):
     over = exam.deadline_at + exam_service.TOLERANCE + timedelta(seconds=1)
     served = practice.start_practice(user, _choice(size=100), over)
     assert locked & {ai.item_id for ai in served.items}
+
+
+# ------------------------------------------------------------------ one grading rule at every entry point
+# case-pro-0003 scores S52.501A (1), its sequencing (1), 25600 (1) and its modifier RT (0.5)
+FULL_CASE = {"diagnoses": ["S52.501A"], "procedures": ["25600-RT"], "pcs": []}  # 100%
+MOSTLY_CASE = {"diagnoses": ["S52.501A"], "procedures": ["25600"], "pcs": []}  # the modifier left out: 85.7%
+WEAK_CASE = {"diagnoses": ["S52.501A"], "procedures": [], "pcs": []}  # 57.1%
+
+
+def _rating(user, item_id):
+    return db.session.scalar(sa.select(ReviewLog.rating).where(ReviewLog.user_id == user.id, ReviewLog.item_id == item_id))
+
+
+def _case_in_practice(lists, when=T0):
+    user = make_user()
+    attempt = case_service.start_case(user, "case-pro-0003", when)
+    case_service.submit_case(user, attempt.id, lists, when, seconds=60)
+    db.session.refresh(attempt)
+    return user, attempt, attempt.items[0]
+
+
+def _case_in_an_exam(lists, when=T0):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", when)
+    ai = next(ai for ai in attempt.items if ai.section_key == "cases")
+    exam_service.save_answer(user, attempt.id, ai.position, when + timedelta(minutes=1), case=lists)
+    exam_service.submit(user, attempt.id, when + timedelta(minutes=2))
+    db.session.refresh(attempt)
+    return user, attempt, next(ai for ai in attempt.items if ai.section_key == "cases")
+
+
+@pytest.mark.parametrize("entry", [_case_in_practice, _case_in_an_exam], ids=["case-practice", "exam"])
+@pytest.mark.parametrize(
+    "lists, score, rating",
+    [(FULL_CASE, 1.0, 3), (MOSTLY_CASE, 0.857, 2), (WEAK_CASE, 0.571, 1)],
+    ids=["full-marks-good", "86-percent-hard", "57-percent-again"],
+)
+def test_a_case_answer_rates_by_one_rule_in_case_practice_and_in_exams(learning_bank, entry, lists, score, rating):
+    """scheduling.rating_for: full marks Good, 80% or more Hard, below Again. Cases used to rate
+    80% as a right answer (Good) and exams anything under 100% as a wrong one (Again)."""
+    user, _, ai = entry(lists)
+    assert ai.response.score == pytest.approx(score)
+    assert ai.response.correct is (score == 1.0)
+    assert _rating(user, ai.item_id) == rating
+
+
+def test_practice_answers_rate_by_the_same_rule(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    right, wrong = attempt.items
+    practice.answer(user, attempt.id, 1, _right_letters(right), 30, T0)
+    practice.answer(user, attempt.id, 2, [_wrong_letter(wrong)], 30, T0)
+    assert (_rating(user, right.item_id), _rating(user, wrong.item_id)) == (3, 1)
+
+
+PADDED_CASE = {"diagnoses": ["", *[" "] * 30, " S52.501A "], "procedures": ["", "25600-RT", "  "], "pcs": [""]}
+
+
+@pytest.mark.parametrize("entry", [_case_in_practice, _case_in_an_exam], ids=["case-practice", "exam"])
+def test_blank_rows_of_a_case_answer_are_dropped_before_it_is_stored_and_graded(learning_bank, entry):
+    """One normalisation (grading.answers.clean_case_answer): an exam used to store blank rows, and
+    cut the list at 30 rows before dropping them, so a code after 30 blank rows was lost."""
+    _, attempt, ai = entry(PADDED_CASE)
+    assert ai.response.answer == FULL_CASE
+    assert ai.response.score == 1.0 and attempt.score_pct == (100.0 if attempt.kind == "case" else 20.0)
+
+
+def test_one_attempt_score_for_every_kind_of_attempt(learning_bank):
+    from study.services.grading import attempt_score
+
+    _, case_attempt, _ = _case_in_practice(MOSTLY_CASE)
+    assert case_attempt.score_pct == attempt_score(case_attempt) == 85.7
+    _, exam, _ = _case_in_an_exam(MOSTLY_CASE)
+    assert exam.score_pct == attempt_score(exam) == 17.1  # 0.857 of 1 item out of 5
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=3), T0)
+    practice.answer(user, attempt.id, 1, _right_letters(attempt.items[0]), 30, T0)
+    practice.end_early(user, attempt.id, T0)
+    db.session.refresh(attempt)
+    assert attempt.score_pct == attempt_score(attempt) == 33.3
