@@ -585,3 +585,55 @@ def test_one_attempt_score_for_every_kind_of_attempt(learning_bank):
     practice.end_early(user, attempt.id, T0)
     db.session.refresh(attempt)
     assert attempt.score_pct == attempt_score(attempt) == 33.3
+
+
+def test_close_expired_leaves_finished_exams_alone(learning_bank, monkeypatch):
+    """Only open exams are closed: a submitted one past its deadline is not even tried again."""
+    user = make_user()
+    done = exam_service.start_exam(user, "CPC", T0)
+    exam_service.save_answer(user, done.id, 1, T0 + timedelta(minutes=1), letters=_right_letters(done.items[0]))
+    exam_service.submit(user, done.id, T0 + timedelta(minutes=2))
+    db.session.refresh(done)
+    before = (done.status, done.submitted_at, done.auto_submitted, done.score_pct)
+    expired = exam_service.start_exam(make_user(), "CPC", T0)
+    tried = []
+    close_and_grade = exam_service._close_and_grade
+
+    def spy(attempt, when, *, auto):
+        tried.append(attempt.id)
+        return close_and_grade(attempt, when, auto=auto)
+
+    monkeypatch.setattr(exam_service, "_close_and_grade", spy)
+    assert exam_service.close_expired(T0 + timedelta(hours=3)) == 1
+    assert tried == [expired.id]
+    db.session.expire_all()
+    done = db.session.get(Attempt, done.id)
+    assert (done.status, done.submitted_at, done.auto_submitted, done.score_pct) == before
+    assert db.session.get(Attempt, expired.id).auto_submitted
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 1  # graded once
+
+
+def test_a_manual_submit_within_the_tolerance_is_stamped_at_the_deadline_not_later(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    late = attempt.deadline_at + timedelta(seconds=5)
+    submitted = exam_service.submit(user, attempt.id, late)
+    assert submitted.submitted_at == attempt.deadline_at < late
+    other = make_user()
+    on_time = exam_service.start_exam(other, "CPC", T0)
+    early = T0 + timedelta(minutes=3)
+    assert exam_service.submit(other, on_time.id, early).submitted_at == early
+
+
+def test_a_small_tolerance_closes_an_exam_sooner(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    just_after = attempt.deadline_at + timedelta(seconds=2)
+    exam_service.save_answer(user, attempt.id, 1, just_after, letters=_right_letters(attempt.items[0]))  # default: 10 s
+    with pytest.raises(Conflict, match="Time is up"):
+        exam_service.save_answer(user, attempt.id, 2, just_after, letters=["A"], tolerance=timedelta(seconds=1))
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.submitted_at == attempt.deadline_at
+    other = exam_service.start_exam(make_user(), "CPC", T0)
+    assert exam_service.close_expired(just_after, tolerance=timedelta(seconds=1)) == 1
+    assert db.session.get(Attempt, other.id).status == "submitted"
