@@ -315,7 +315,7 @@ def result(attempt: Attempt) -> ExamResult:
             )
         )
     answered = sum(1 for ai in attempt.items if ai.response is not None)
-    used = (attempt.submitted_at - attempt.started_at).total_seconds() / 60
+    used = ((attempt.submitted_at or attempt.started_at) - attempt.started_at).total_seconds() / 60
     pace = used / answered if answered else None
     return ExamResult(
         attempt=attempt,

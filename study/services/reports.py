@@ -47,6 +47,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -58,6 +59,8 @@ from study.services.attempts import REPORT_KINDS, shown_options
 from study.services.grading import Graded, attempt_score, grade_response, parsed_version
 from study.services.transactions import changed_rows, transaction
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
+
+_Row = TypeVar("_Row")
 
 RESOLUTIONS = {
     "fixed": "Fixed: the item was corrected",
@@ -146,9 +149,17 @@ def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem) -> tuple[list[
     return lines, response.score
 
 
+def _row(model: type[_Row], key: int) -> _Row:
+    """A row a foreign key points at (404 if it has gone meanwhile)."""
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"No such {model.__name__}.")
+    return row
+
+
 def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) -> ReportView:
-    item = db.session.get(Item, report.item_id)
-    version = versions.get(report.item_version_id) or db.session.get(ItemVersion, report.item_version_id)
+    item = _row(Item, report.item_id)
+    version = versions.get(report.item_version_id) or _row(ItemVersion, report.item_version_id)
     current = item.current_version
     parsed = parsed_version(version)
     if isinstance(parsed, McqItem):
@@ -166,7 +177,7 @@ def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) ->
     return ReportView(
         report=report,
         item=item,
-        learner=db.session.get(User, report.user_id),
+        learner=_row(User, report.user_id),
         version_number=version.number,
         current_number=current.number if current else None,
         summary=summary,
@@ -203,8 +214,7 @@ def get_report(user: User, report_id: int) -> ReportView:
     report = db.session.get(ItemReport, report_id)
     if report is None:
         raise NotFound("No such report.")
-    item = db.session.get(Item, report.item_id)
-    if not can_manage(user, item):
+    if not can_manage(user, _row(Item, report.item_id)):
         raise Forbidden("This report is about another instructor's item.")
     return _view(report, {}, user)
 
