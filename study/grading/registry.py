@@ -15,8 +15,9 @@ from typing import Any, Protocol
 
 from study.bank.model import CaseItem, McqItem
 from study.codes.checking import CodeChecker
-from study.codes.normalize import parse_submission
+from study.codes.normalize import parse_submission, submission_from_lists
 from study.codes.types import Submission
+from study.grading.answers import clean_case_answer, is_case_answer
 from study.grading.case import grade_case
 from study.grading.mcq import grade_mcq
 
@@ -28,7 +29,8 @@ class Grader(Protocol):
 
 
 class McqGrader:
-    """``response``: the letters chosen (``"B"``, ``"A, C"``, ``["A", "C"]``)."""
+    """``response``: the letters chosen (``"B"``, ``"A, C"``, ``["A", "C"]``), or a stored answer
+    ``{"selected": [...]}``."""
 
     item_type = "mcq"
 
@@ -38,11 +40,15 @@ class McqGrader:
     def grade(self, item: McqItem, response: Any, checker: CodeChecker | None = None) -> Any:
         if not isinstance(item, McqItem):
             raise TypeError(f"the mcq grader cannot grade {type(item).__name__}")
+        if isinstance(response, Mapping):
+            response = response.get("selected", [])
         return grade_mcq(item, response, partial_credit=self.partial_credit)
 
 
 class CaseGrader:
-    """``response``: a ``Submission``, or a mapping of the three text boxes ``dx``, ``px``, ``pcs``."""
+    """``response``: a ``Submission``; a stored answer (the code lists ``diagnoses``,
+    ``procedures``, ``pcs``, normalised by ``clean_case_answer`` first); or a mapping of the three
+    text boxes ``dx``, ``px``, ``pcs``."""
 
     item_type = "case"
 
@@ -51,7 +57,10 @@ class CaseGrader:
             raise TypeError(f"the case grader cannot grade {type(item).__name__}")
         if checker is None:
             raise ValueError("grading a coding case needs a CodeChecker")
-        if isinstance(response, Mapping):
+        if isinstance(response, Mapping) and is_case_answer(response):
+            lists = clean_case_answer(response)
+            response = submission_from_lists(lists["diagnoses"], lists["procedures"], lists["pcs"])
+        elif isinstance(response, Mapping):
             response = parse_submission(
                 response.get("dx", ""), response.get("px", ""), response.get("pcs", "")
             )

@@ -1,9 +1,9 @@
 """Spaced repetition with FSRS (the `fsrs` package): pure, no Flask, no database; time comes in.
 
-One card per (learner, item). A wrong answer rates Again, a right but slow one Hard, a right one
-Good (`rating_for`; Easy is never given). A card is JSON so the database can keep it; FSRS's own
-review log is not kept: the service writes each review as a `ReviewLog` row (rating, time,
-seconds), from which the parameters could be optimised later.
+One card per (learner, item), rated from the answer's score (``rating_for``, the one rule every
+practice set, case attempt and exam uses; Easy is never given). A card is JSON so the database can
+keep it; FSRS's own review log is not kept: the service writes each review as a ``ReviewLog`` row
+(rating, time, seconds), from which the parameters could be optimised later.
 """
 from __future__ import annotations
 
@@ -30,13 +30,21 @@ def _scheduler():
     return Scheduler()
 
 
-def rating_for(correct: bool, seconds: float | None, slow_after_seconds: float) -> int:
-    """Wrong -> Again; right but slower than the exam's pace allows -> Hard; right -> Good."""
-    if not correct:
-        return AGAIN
-    if seconds is not None and seconds > slow_after_seconds:
+#: a case answer scoring at least this (0..1) but below full marks was recalled with difficulty
+MOSTLY_RIGHT = 0.8
+
+
+def rating_for(score: float, seconds: float | None, slow_after_seconds: float) -> int:
+    """The FSRS rating of one answer from its score (0..1; an MCQ scores 0 or 1, a case its
+    ``score_pct / 100``): full marks -> Good, or Hard when slower than `slow_after_seconds`; at
+    least ``MOSTLY_RIGHT`` (a case with a detail wrong, say a modifier or the sequencing) -> Hard,
+    since the learner knew most of it but not all; below -> Again. The same rule in practice, in
+    case attempts and in exams: where an answer was given never changes how well it was known."""
+    if score >= 1:
+        return HARD if seconds is not None and seconds > slow_after_seconds else GOOD
+    if score >= MOSTLY_RIGHT:
         return HARD
-    return GOOD
+    return AGAIN
 
 
 def _aware(now: datetime) -> datetime:

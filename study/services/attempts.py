@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from study import scheduling
 from study.bank.model import CaseItem, McqItem
-from study.bank.parser import parse_item
 from study.extensions import db
+from study.grading.answers import as_mcq
 from study.models import Assignment, Attempt, AttemptItem, Item, ItemExam, ItemReport, ItemVersion, Response, ReviewCard, ReviewLog, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.services.grading import parsed_version
+from study.services.transactions import changed_rows, transaction
 
 LETTERS = "ABCDEF"
 # a right answer slower than this is rated Hard (seconds; the CPC pace is 2.4 minutes a question)
@@ -40,16 +42,17 @@ def get_attempt_item(attempt: Attempt, position: int) -> AttemptItem:
     raise NotFound("No such question in this attempt.")
 
 
-def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None) -> None:
+def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None, tolerance: timedelta = TOLERANCE) -> None:
     """Make sure, inside the current transaction, that `attempt` is still open (and, for a timed
     attempt, within its deadline and tolerance at `now`), and keep it open until this transaction
     ends: a no-op conditional UPDATE takes the row's write lock (the database's on SQLite), so a
     concurrent close waits for the caller's answer and grades it, or the caller waits for the
-    close and is refused. Call it before writing an answer; raises Conflict(refusal)."""
+    close and is refused. Call it before writing an answer; raises Conflict(refusal) after rolling
+    the transaction back (so the caller reads what the closing transaction committed)."""
     stmt = sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open").values(status="open")
     if attempt.deadline_at is not None and now is not None:
-        stmt = stmt.where(Attempt.deadline_at >= now - TOLERANCE)
-    if db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount != 1:
+        stmt = stmt.where(Attempt.deadline_at >= now - tolerance)
+    if changed_rows(stmt.execution_options(synchronize_session=False)) != 1:
         db.session.rollback()
         raise Conflict(refusal)
 
@@ -66,7 +69,7 @@ def close_attempt(attempt: Attempt, when: datetime, **values) -> bool:
         .values(status="submitted", submitted_at=when, open_key=None, **values)
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(stmt).rowcount != 1:
+    if changed_rows(stmt) != 1:
         db.session.rollback()
         return False
     db.session.expire_all()
@@ -123,10 +126,9 @@ def refuse_locked(
 def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
     """The item exactly as this attempt served it (its version, not today's)."""
     version = db.session.get(ItemVersion, attempt_item.item_version_id)
-    parsed, problems = parse_item(version.source_text, f"version {version.id}")
-    if parsed is None:
-        raise ServiceError(f"Stored item version {version.id} no longer parses: {problems[:1]}")
-    return parsed
+    if version is None:
+        raise ServiceError(f"Stored item version {attempt_item.item_version_id} is missing.")
+    return parsed_version(version)
 
 
 def shuffled_order(item: McqItem, seed: str) -> str:
@@ -144,7 +146,8 @@ class ShownOption:
 
 def shown_options(attempt_item: AttemptItem, item: McqItem) -> list[ShownOption]:
     order = attempt_item.option_order or "".join(o.letter for o in item.options)
-    return [ShownOption(LETTERS[i], original, item.option(original).text) for i, original in enumerate(order)]
+    texts = {o.letter: o.text for o in item.options}
+    return [ShownOption(LETTERS[i], original, texts[original]) for i, original in enumerate(order)]
 
 
 def to_original(attempt_item: AttemptItem, item: McqItem, shown: list[str]) -> list[str]:
@@ -172,8 +175,8 @@ def add_items(attempt: Attempt, items: list[tuple[Item, str | None]], user: User
             item_version_id=item.current_version_id,
             section_key=section_key,
         )
-        if item.type == "mcq":
-            parsed = parse_item(item.current_version.source_text, item.key)[0]
+        if item.type == "mcq" and item.current_version is not None:
+            parsed = as_mcq(parsed_version(item.current_version))
             ai.option_order = shuffled_order(parsed, f"{user.id}:{attempt.id}:{item.id}")
         attempt.items.append(ai)
 
@@ -223,16 +226,17 @@ def store_response(attempt_item: AttemptItem, user: User, answer: dict, **fields
     return response, True
 
 
-def schedule_review(user: User, item_id: int, correct: bool, seconds: float | None, now: datetime, slow_after: float) -> None:
-    """Feed the learner's FSRS card for this item (wrong -> Again, right but slow -> Hard, right -> Good)."""
-    rating = scheduling.rating_for(correct, seconds, slow_after)
-    card = db.session.get(ReviewCard, (user.id, item_id))
+def schedule_review(user_id: int, item_id: int, score: float, seconds: float | None, now: datetime, slow_after: float) -> None:
+    """Feed the learner's FSRS card for this item with the answer's score (0..1), rated by the one
+    rule of ``scheduling.rating_for`` (full marks Good or Hard when slow, 80% Hard, below Again)."""
+    rating = scheduling.rating_for(score, seconds, slow_after)
+    card = db.session.get(ReviewCard, (user_id, item_id))
     reviewed = scheduling.review(card.card_json if card else None, rating, now, seconds)
     if card is None:
-        card = ReviewCard(user_id=user.id, item_id=item_id)
+        card = ReviewCard(user_id=user_id, item_id=item_id)
         db.session.add(card)
     card.card_json, card.due_at, card.stability, card.last_review_at = reviewed.card_json, reviewed.due, reviewed.stability, now
-    db.session.add(ReviewLog(user_id=user.id, item_id=item_id, rating=rating, reviewed_at=now, seconds=seconds))
+    db.session.add(ReviewLog(user_id=user_id, item_id=item_id, rating=rating, reviewed_at=now, seconds=seconds))
 
 
 # where an item may be served: practice, review, case practice and practice/case assignments see
@@ -285,6 +289,7 @@ def reportable_item(user: User, item_key: str) -> Item:
     return item
 
 
+@transaction()
 def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_item_id: int | None = None) -> ItemReport:
     item = reportable_item(user, item_key)
     if kind not in REPORT_KINDS:
@@ -302,7 +307,6 @@ def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_i
         user_id=user.id, item_id=item.id, item_version_id=version_id, attempt_item_id=attempt_item_id, kind=kind, comment=comment.strip()[:2000]
     )
     db.session.add(report)
-    db.session.commit()
     return report
 
 

@@ -18,15 +18,15 @@ from study.bank.forms import Draft, item_from_form
 from study.bank.model import CaseItem, McqItem
 from study.bank.parser import parse_item
 from study.bank.writer import item_relative_path, write_item
-from study.codes.normalize import parse_submission
 from study.extensions import db
-from study.grading.case import grade_case
-from study.grading.mcq import grade_mcq
+from study.grading.mcq import McqResult
+from study.grading.results import GradeReport
 from study.models import Blueprint, Item, ItemVersion, Topic, User
 from study.models.base import utcnow
 from study.services import Forbidden, NotFound, ServiceError
 from study.services import codes as code_service
 from study.services.bank import apply_metadata, parsed_item, save_item_version
+from study.services.grading import grade_response
 
 
 class ItemInvalid(ServiceError):
@@ -185,12 +185,13 @@ def current(item: Item) -> McqItem | CaseItem:
 
 
 # ---------------------------------------------------------------- trying an answer
-def try_mcq(parsed: McqItem, selected: list[str]):
-    return grade_mcq(parsed, selected)
+# (through the one grading path, as learners' answers are graded)
+def try_mcq(parsed: McqItem, selected: list[str]) -> McqResult:
+    return grade_response(parsed, {"selected": selected}).mcq_result
 
 
-def try_case(parsed: CaseItem, dx: str = "", px: str = "", pcs: str = ""):
-    return grade_case(parsed, parse_submission(dx, px, pcs), code_service.checker())
+def try_case(parsed: CaseItem, dx: str = "", px: str = "", pcs: str = "") -> GradeReport:
+    return grade_response(parsed, {"dx": dx, "px": px, "pcs": pcs}).case_report
 
 
 def version_count(item: Item) -> int:

@@ -22,6 +22,7 @@ from study.models import BankImport, Blueprint, Item, ItemExam, ItemVersion, Top
 from study.models.base import utcnow
 from study.services import NotFound, ServiceError
 from study.services import codes as code_service
+from study.services.grading import grade_response, parsed_version
 
 
 class BankError(ServiceError):
@@ -227,10 +228,10 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
 
 # ---------------------------------------------------------------- reading items back
 def parsed_item(item: Item) -> McqItem | CaseItem:
-    parsed, problems = parse_item(item.current_version.source_text, item.path or f"{item.key}.md")
-    if parsed is None:  # stored text always parsed once; this means the parser changed
-        raise ServiceError(f"{item.key}: stored text no longer parses: {problems[0] if problems else ''}")
-    return parsed
+    """The item's current version, parsed (once: see grading.parsed_version)."""
+    if item.current_version is None:
+        raise ServiceError(f"{item.key} has no stored version.")
+    return parsed_version(item.current_version)
 
 
 def get_item(key: str) -> Item:
@@ -316,9 +317,6 @@ def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix
 # ---------------------------------------------------------------- checking a key
 def check_answer(file_or_id: str, dx: str = "", px: str = "", pcs: str = ""):
     """Grade a submission against a case's key (a file path or a bank id): the full grade report."""
-    from study.codes.normalize import parse_submission
-    from study.grading.case import grade_case
-
     path = Path(file_or_id)
     if path.is_file():
         parsed, problems = parse_item(path.read_text(encoding="utf-8"), str(path))
@@ -328,4 +326,4 @@ def check_answer(file_or_id: str, dx: str = "", px: str = "", pcs: str = ""):
         parsed = parsed_item(get_item(file_or_id))
     if not isinstance(parsed, CaseItem):
         raise ServiceError(f"{parsed.id} is a multiple-choice item; check-answer grades coding cases.")
-    return grade_case(parsed, parse_submission(dx, px, pcs), code_service.checker())
+    return grade_response(parsed, {"dx": dx, "px": px, "pcs": pcs}).case_report

@@ -7,13 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from study.bank.model import CaseItem
-from study.codes.normalize import submission_from_lists
 from study.extensions import db
-from study.grading.case import grade_case
+from study.grading.answers import as_case, clean_case_answer
 from study.grading.results import GradeReport
 from study.models import Attempt, AttemptItem, Item, User
 from study.services import Conflict, NotFound, rollups
-from study.services import codes as code_service
 from study.services.attempts import (
     add_items,
     close_attempt,
@@ -25,6 +23,8 @@ from study.services.attempts import (
     store_response,
     version_item,
 )
+from study.services.grading import attempt_score, grade_response
+from study.services.transactions import transaction
 
 SETTINGS = ("professional", "outpatient-facility", "inpatient")
 
@@ -43,6 +43,7 @@ def get_case(key: str) -> Item:
     return item
 
 
+@transaction()
 def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None = None, open_key: str | None = None) -> Attempt:
     """A new attempt at a case (every attempt is kept). The open one is reused: it holds
     `open_key` (default "case:<key>"; an assignment's own key for assignment cases) until it is
@@ -61,7 +62,6 @@ def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None
     if started is not attempt:  # a simultaneous start won: that attempt
         return started
     add_items(attempt, [(item, None)], user)
-    db.session.commit()
     return attempt
 
 
@@ -71,38 +71,40 @@ def _open_attempt(user: User, open_key: str) -> Attempt | None:
 
 def case_of(attempt: Attempt) -> tuple[AttemptItem, CaseItem]:
     ai = attempt.items[0]
-    return ai, version_item(ai)
+    return ai, as_case(version_item(ai))
 
 
 ALREADY_GRADED = "This attempt is already graded. Start a new attempt to try again."
 
 
+@transaction()
 def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds: float | None = None) -> GradeReport:
-    """Grade the attempt once: closing it is conditional, so a second submission is refused."""
+    """Grade the attempt once: closing it is conditional, so a second submission is refused. The
+    answer is stored as ``clean_case_answer`` normalises it (blank rows dropped), as exams store it."""
     attempt = get_attempt(user, attempt_id, "case")
     ai, case = case_of(attempt)
     refuse_locked(user, ai.item_id, now, "case", attempt=attempt)
     if not attempt.is_open:
         raise Conflict(ALREADY_GRADED)
     seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, 4 * 3600.0)
-    clean = {k: [str(v).strip()[:40] for v in lists.get(k, []) if str(v).strip()][:30] for k in ("diagnoses", "procedures", "pcs")}
-    report = grade_case(case, submission_from_lists(clean["diagnoses"], clean["procedures"], clean["pcs"]), code_service.checker())
-    if not close_attempt(attempt, now, score_pct=report.score_pct, served_count=1, answered_count=1):
+    clean = clean_case_answer(lists)
+    graded = grade_response(case, clean)
+    if not close_attempt(attempt, now, served_count=1, answered_count=1):
         raise Conflict(ALREADY_GRADED)
     response, _ = store_response(
         ai,
         user,
         clean,
-        report_json=json.dumps(report.to_json(after_attempt=True)),
-        score=report.score_pct / 100,
-        correct=report.score_pct >= 100,
+        report_json=json.dumps(graded.report),
+        score=graded.score,
+        correct=graded.correct,
         answered_at=now,
         seconds=seconds,
     )
-    schedule_review(user, ai.item_id, report.score_pct >= 80, seconds, now, (case.minutes or 15) * 60)
-    rollups.add_case_report(user.id, case.setting, report.score_pct / 100, response.report)
-    db.session.commit()
-    return report
+    attempt.score_pct = attempt_score(attempt)
+    schedule_review(user.id, ai.item_id, graded.score, seconds, now, (case.minutes or 15) * 60)
+    rollups.add_case_report(user.id, case.setting, graded.score, response.report)
+    return graded.case_report
 
 
 def history(user: User, key: str) -> list[Attempt]:

@@ -2,7 +2,8 @@
 
 deadline = start + blueprint minutes x the extra-time multiplier of the cohort that assigned it. Answers are saved as
 they are given and may be changed until the deadline (plus a few seconds of tolerance for the
-network); after it they are refused and change nothing, and the attempt is submitted
+network: `TOLERANCE`, an argument of every function that reads the clock against the deadline);
+after it they are refused and change nothing, and the attempt is submitted
 automatically, whether or not the browser is open: on the next request that touches it, or by
 `flask exams close-expired` run from cron.
 """
@@ -16,13 +17,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from study.bank.model import CaseItem, McqItem
-from study.codes.normalize import submission_from_lists
 from study.extensions import db
-from study.grading.case import grade_case
-from study.grading.mcq import grade_mcq
+from study.grading.answers import clean_case_answer
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
 from study.services import Conflict, NotFound, ServiceError, rollups
-from study.services import codes as code_service
 from study.services.attempts import (
     TOLERANCE,
     add_items,
@@ -36,6 +34,8 @@ from study.services.attempts import (
     to_original,
     version_item,
 )
+from study.services.grading import attempt_score, grade_response
+from study.services.transactions import transaction
 
 TIME_IS_UP = "Time is up: this exam was submitted, and answers sent after the deadline are not saved."
 RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
@@ -97,6 +97,7 @@ def plan_exam(user: User, exam: str, seed: str = "", avoid: frozenset[int] = fro
     return [plan for plan, _ in plans]
 
 
+@transaction()
 def start_exam(
     user: User,
     exam: str,
@@ -113,7 +114,7 @@ def start_exam(
     belongs to (set in the same transaction; a simultaneous start gets the one open attempt)."""
     blueprint = get_blueprint(exam)
     plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}", avoid)
-    items = [(item, plan.key) for plan in plans for item in plan.drawn]
+    items: list[tuple[Item, str | None]] = [(item, plan.key) for plan in plans for item in plan.drawn]
     if not items:
         raise ServiceError(f"The bank holds no published items for {exam} yet.")
     attempt = Attempt(
@@ -143,124 +144,132 @@ def start_exam(
     if started is not attempt:  # a simultaneous start of the same assignment won: that attempt
         return started
     add_items(attempt, items, user)
-    db.session.commit()
     return attempt
 
 
+def _deadline(attempt: Attempt) -> datetime:
+    if attempt.deadline_at is None:
+        raise ServiceError("This exam has no deadline.")
+    return attempt.deadline_at
+
+
 def seconds_left(attempt: Attempt, now: datetime) -> int:
-    return max(0, int((attempt.deadline_at - now).total_seconds()))
+    return max(0, int((_deadline(attempt) - now).total_seconds()))
 
 
-def refresh(attempt: Attempt, now: datetime) -> Attempt:
-    """Submit an open attempt whose time is up (called on every access)."""
-    if attempt.is_open and attempt.deadline_at is not None and now > attempt.deadline_at + TOLERANCE:
+def refresh(attempt: Attempt, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
+    """Submit an open attempt whose time is up (called on every access). The submission is its
+    own transaction: call it before opening one that may be refused."""
+    if attempt.is_open and attempt.deadline_at is not None and now > attempt.deadline_at + tolerance:
         _close_and_grade(attempt, attempt.deadline_at, auto=True)
     return attempt
 
 
-def open_exam(user: User, attempt_id: int, now: datetime) -> Attempt:
-    return refresh(get_attempt(user, attempt_id, "exam"), now)
+def open_exam(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
+    return refresh(get_attempt(user, attempt_id, "exam"), now, tolerance=tolerance)
 
 
-def _writable(user: User, attempt_id: int, position: int, now: datetime) -> tuple[Attempt, AttemptItem]:
+def _writable(user: User, attempt_id: int, position: int, now: datetime, tolerance: timedelta) -> tuple[Attempt, AttemptItem]:
     """The attempt item to write, with the attempt held open for this transaction (hold_open): a
-    save racing the submission is stored before the close and graded, or refused."""
-    attempt = open_exam(user, attempt_id, now)
+    save racing the submission is stored before the close and graded, or refused. An attempt
+    whose time is up is submitted first (committed), then the write is refused."""
+    attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if not attempt.is_open:
         raise Conflict(TIME_IS_UP)
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise NotFound("No such question in this exam.")
-    hold_open(attempt, TIME_IS_UP, now)
+    hold_open(attempt, TIME_IS_UP, now, tolerance)
     return attempt, ai
 
 
-def save_answer(user: User, attempt_id: int, position: int, now: datetime, *, letters: list[str] | None = None, case: dict | None = None) -> Response:
-    """Save (or change) the answer to one question. Repeats and concurrent requests leave one row."""
-    attempt, ai = _writable(user, attempt_id, position, now)
-    item = version_item(ai)
-    if isinstance(item, McqItem):
-        answer = {"selected": to_original(ai, item, letters or [])}
-    else:
-        lists = case or {}
-        answer = {k: [str(v)[:40] for v in lists.get(k, [])][:30] for k in ("diagnoses", "procedures", "pcs")}
-    response, created = store_response(ai, user, answer, answered_at=now)
-    if not created:
-        response.answer_json, response.answered_at = json.dumps(answer), now
-    db.session.commit()
+def save_answer(
+    user: User,
+    attempt_id: int,
+    position: int,
+    now: datetime,
+    *,
+    letters: list[str] | None = None,
+    case: dict | None = None,
+    tolerance: timedelta = TOLERANCE,
+) -> Response:
+    """Save (or change) the answer to one question. Repeats and concurrent requests leave one row.
+    A case answer is stored as ``clean_case_answer`` normalises it (blank rows dropped)."""
+    _, ai = _writable(user, attempt_id, position, now, tolerance)
+    with transaction():
+        item = version_item(ai)
+        answer: dict[str, list[str]]
+        if isinstance(item, McqItem):
+            answer = {"selected": to_original(ai, item, letters or [])}
+        else:
+            answer = clean_case_answer(case)
+        response, created = store_response(ai, user, answer, answered_at=now)
+        if not created:
+            response.answer_json, response.answered_at = json.dumps(answer), now
     return response
 
 
-def clear_answer(user: User, attempt_id: int, position: int, now: datetime) -> None:
-    _, ai = _writable(user, attempt_id, position, now)
-    if ai.response is not None:
-        db.session.delete(ai.response)
-    db.session.commit()
+def clear_answer(user: User, attempt_id: int, position: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> None:
+    _, ai = _writable(user, attempt_id, position, now, tolerance)
+    with transaction():
+        if ai.response is not None:
+            db.session.delete(ai.response)
 
 
-def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime) -> AttemptItem:
-    _, ai = _writable(user, attempt_id, position, now)
-    ai.flagged = flagged
-    db.session.commit()
+def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime, *, tolerance: timedelta = TOLERANCE) -> AttemptItem:
+    _, ai = _writable(user, attempt_id, position, now, tolerance)
+    with transaction():
+        ai.flagged = flagged
     return ai
 
 
-def submit(user: User, attempt_id: int, now: datetime) -> Attempt:
+def submit(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
     """Submit now, stamped no later than the deadline (answers within the tolerance count)."""
-    attempt = open_exam(user, attempt_id, now)
+    attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if attempt.is_open:
-        _close_and_grade(attempt, min(now, attempt.deadline_at), auto=False)
+        _close_and_grade(attempt, min(now, _deadline(attempt)), auto=False)
     return attempt
 
 
 def _close_and_grade(attempt: Attempt, when: datetime, *, auto: bool) -> bool:
     """Close the attempt and grade it in one transaction; only the caller that closed it grades
     (concurrent submits, the deadline and cron never grade twice). False when it was closed already."""
-    if not close_attempt(attempt, when, auto_submitted=auto):
-        return False
-    _grade(attempt, when)
-    db.session.commit()
+    with transaction():
+        if not close_attempt(attempt, when, auto_submitted=auto):
+            return False
+        _grade(attempt, when)
     return True
 
 
 def _grade(attempt: Attempt, when: datetime) -> None:
     """Grade every answer, feed the review cards and the rollups, fix the attempt's score."""
-    user = db.session.get(User, attempt.user_id)
-    checker = code_service.checker()
     pace = (attempt.config.get("pace_minutes_per_question") or 2.4) * 60
-    total = 0.0
     for ai in attempt.items:
         response = ai.response
         if response is None:
             continue
         item = version_item(ai)
-        if isinstance(item, McqItem):
-            result = grade_mcq(item, response.answer.get("selected", []))
-            response.correct, response.score = result.correct, float(result.score)
-            rollups.add_mcq_answer(user.id, ai.item_id, result.correct, None, response.answered_at)
-        elif isinstance(item, CaseItem):
-            lists = response.answer
-            report = grade_case(
-                item, submission_from_lists(lists.get("diagnoses", []), lists.get("procedures", []), lists.get("pcs", [])), checker
-            )
-            response.report_json = json.dumps(report.to_json(after_attempt=True))
-            response.score = report.score_pct / 100
-            response.correct = report.score_pct >= 100
-            rollups.add_case_report(user.id, item.setting, response.score, response.report)
-        total += response.score or 0
-        schedule_review(user, ai.item_id, bool(response.correct), None, when, pace)
+        graded = grade_response(item, response.answer)
+        response.correct, response.score = graded.correct, graded.score
+        if isinstance(item, CaseItem):
+            response.report_json = json.dumps(graded.report)
+            rollups.add_case_report(attempt.user_id, item.setting, graded.score, response.report)
+        else:
+            rollups.add_mcq_answer(attempt.user_id, ai.item_id, graded.correct, None, response.answered_at)
+        schedule_review(attempt.user_id, ai.item_id, graded.score, None, when, pace)
     attempt.served_count = len(attempt.items)
     attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
-    attempt.score_pct = round(100 * total / len(attempt.items), 1) if attempt.items else 0.0
+    attempt.score_pct = attempt_score(attempt)
 
 
-def close_expired(now: datetime) -> int:
+def close_expired(now: datetime, *, tolerance: timedelta = TOLERANCE) -> int:
     """Submit every open exam whose deadline has passed (for cron: `flask exams close-expired`);
-    returns how many this call closed (one already closed by someone else is not graded again)."""
+    returns how many this call closed (one already closed by someone else is not graded again).
+    Each exam is closed and graded in a transaction of its own."""
     expired = db.session.scalars(
-        sa.select(Attempt).where(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at < now - TOLERANCE)
+        sa.select(Attempt).where(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at < now - tolerance)
     ).all()
-    return sum(1 for attempt in expired if _close_and_grade(attempt, attempt.deadline_at, auto=True))
+    return sum(1 for attempt in expired if _close_and_grade(attempt, _deadline(attempt), auto=True))
 
 
 @dataclass(frozen=True)
@@ -306,7 +315,7 @@ def result(attempt: Attempt) -> ExamResult:
             )
         )
     answered = sum(1 for ai in attempt.items if ai.response is not None)
-    used = (attempt.submitted_at - attempt.started_at).total_seconds() / 60
+    used = ((attempt.submitted_at or attempt.started_at) - attempt.started_at).total_seconds() / 60
     pace = used / answered if answered else None
     return ExamResult(
         attempt=attempt,

@@ -25,12 +25,12 @@ import sqlalchemy as sa
 
 from study import analysis
 from study.bank.model import CaseItem, McqItem
-from study.bank.parser import parse_item
 from study.extensions import db
 from study.grading.results import LINE_KINDS, VERDICTS
 from study.models import Assignment, Attempt, AttemptItem, Blueprint, Cohort, CohortMember, Item, Response, User
 from study.services import Forbidden, NotFound
 from study.services.authoring import can_edit
+from study.services.grading import parsed_version
 
 
 # ------------------------------------------------------------------ scope
@@ -258,7 +258,7 @@ def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
     item = db.session.get(Item, item_id)
     if item is None or not can_view(viewer, item):
         raise NotFound("No such item.")
-    parsed = parse_item(item.current_version.source_text, item.key)[0] if item.current_version else None
+    parsed = parsed_version(item.current_version) if item.current_version else None
     stmt = (
         sa.select(Response.answer_json, Response.report_json, Response.id.is_not(None))
         .select_from(AttemptItem)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from study.bank.model import McqItem
 from study.extensions import db
-from study.grading.mcq import grade_mcq
+from study.grading.answers import as_mcq
 from study.models import Attempt, AttemptItem, Blueprint, Item, Response, ReviewCard, User
 from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
@@ -33,6 +33,8 @@ from study.services.attempts import (
     to_original,
     version_item,
 )
+from study.services.grading import attempt_score, grade_response
+from study.services.transactions import transaction
 
 MODES = ("all", "missed", "due")
 MAX_SIZE = 100
@@ -81,6 +83,7 @@ def _due_item_ids(user: User, now: datetime, limit: int) -> list[int]:
     return [c.item_id for c in ranked[:limit]]
 
 
+@transaction()
 def start_practice(
     user: User,
     choice: PracticeChoice,
@@ -141,7 +144,6 @@ def start_practice(
     if started is not attempt:  # a simultaneous start of the same assignment won: that attempt
         return started
     add_items(attempt, [(item, None) for item in items], user)
-    db.session.commit()
     return attempt
 
 
@@ -173,6 +175,7 @@ def _slow_after(attempt: Attempt) -> float:
 FINISHED = "This practice set is finished."
 
 
+@transaction()
 def answer(user: User, attempt_id: int, position: int, shown_letters: list[str], seconds: float | None, now: datetime) -> Feedback:
     """Record the answer to one practice question (once: a repeat returns the first answer). An
     item of an exam the learner has open gets no feedback (Conflict) until that exam ends."""
@@ -181,7 +184,7 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
     if ai is None:
         raise ServiceError("No such question in this set.")
     refuse_locked(user, ai.item_id, now, attempt=attempt)
-    item = version_item(ai)
+    item = as_mcq(version_item(ai))
     if ai.response is not None:
         return _stored(ai, item)
     if not attempt.is_open:
@@ -202,13 +205,13 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
         db.session.refresh(attempt)
         if current_position(attempt) is None:
             finish(attempt, now)
-    db.session.commit()
-    stored = response.answer["selected"]
-    return Feedback(ai, item, stored, bool(response.correct), created)
+    return Feedback(ai, item, response.answer["selected"], bool(response.correct), created)
 
 
 def _stored(ai: AttemptItem, item: McqItem) -> Feedback:
-    return Feedback(ai, item, ai.response.answer["selected"], bool(ai.response.correct), created=False)
+    response = ai.response
+    assert response is not None
+    return Feedback(ai, item, response.answer["selected"], bool(response.correct), created=False)
 
 
 def feedback_deferred(attempt: Attempt) -> bool:
@@ -217,10 +220,10 @@ def feedback_deferred(attempt: Attempt) -> bool:
 
 def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem, response: Response, now: datetime) -> None:
     """Mark one answer and feed the learner's review card and progress rollups with it."""
-    result = grade_mcq(item, response.answer["selected"])
-    response.correct, response.score = result.correct, float(result.score)
-    schedule_review(db.session.get(User, attempt.user_id), ai.item_id, result.correct, response.seconds, now, _slow_after(attempt))
-    rollups.add_mcq_answer(attempt.user_id, ai.item_id, result.correct, response.seconds, response.answered_at)
+    graded = grade_response(item, response.answer)
+    response.correct, response.score = graded.correct, graded.score
+    schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, _slow_after(attempt))
+    rollups.add_mcq_answer(attempt.user_id, ai.item_id, graded.correct, response.seconds, response.answered_at)
 
 
 def finish(attempt: Attempt, now: datetime) -> bool:
@@ -231,17 +234,18 @@ def finish(attempt: Attempt, now: datetime) -> bool:
     if feedback_deferred(attempt):
         for ai in attempt.items:
             if ai.response is not None and ai.response.correct is None:
-                _grade(attempt, ai, version_item(ai), ai.response, now)
-    answered = [ai.response for ai in attempt.items if ai.response is not None]
-    attempt.served_count, attempt.answered_count = len(attempt.items), len(answered)
-    attempt.score_pct = round(100 * sum(r.score or 0 for r in answered) / len(attempt.items), 1) if attempt.items else 0.0
+                _grade(attempt, ai, as_mcq(version_item(ai)), ai.response, now)
+    attempt.served_count = len(attempt.items)
+    attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
+    attempt.score_pct = attempt_score(attempt)
     return True
 
 
 def end_early(user: User, attempt_id: int, now: datetime) -> Attempt:
     attempt = get_attempt(user, attempt_id, "practice")
-    if attempt.is_open and finish(attempt, now):
-        db.session.commit()
+    if attempt.is_open:
+        with transaction():
+            finish(attempt, now)
     return attempt
 
 

@@ -27,9 +27,8 @@ are graded again from the stored code lists and their grade report is replaced.
 Side effects of a changed response, all in one transaction:
 
 * ``Response.correct``/``score`` (and a case's ``report_json``);
-* the attempt's ``score_pct`` when it is submitted (practice and exam: 100 x the mean of the
-  scores over all its items, as ``practice.finish`` and ``exams._submit`` compute it; case attempt:
-  the case's score);
+* the attempt's ``score_pct`` when it is submitted, by ``grading.attempt_score`` as every attempt
+  computes it (100 x the mean of the scores over all its items; a case attempt: the case's score);
 * the progress rollups the dashboards read: the MCQ ``AnswerRollup`` row of the answer's week gets
   ``correct`` adjusted by the difference (+1/-1), and the ``CaseRollup`` of the case's setting gets
   ``score_sum`` and the error counts adjusted by the difference between the old and new reports.
@@ -48,20 +47,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from study.bank.model import CaseItem, McqItem
-from study.bank.parser import parse_item
-from study.codes.normalize import submission_from_lists
 from study.extensions import db
-from study.grading.case import grade_case
-from study.grading.mcq import grade_mcq
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemReport, ItemVersion, RegradeLog, Response, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
-from study.services import codes as code_service
 from study.services.attempts import REPORT_KINDS, shown_options
+from study.services.grading import Graded, attempt_score, grade_response, parsed_version
+from study.services.transactions import changed_rows, transaction
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
+
+_Row = TypeVar("_Row")
 
 RESOLUTIONS = {
     "fixed": "Fixed: the item was corrected",
@@ -98,13 +97,6 @@ def _get_item(user: User, key: str) -> Item:
 
 
 # ------------------------------------------------------------------ the queue
-def _parse_version(version: ItemVersion) -> McqItem | CaseItem:
-    parsed, problems = parse_item(version.source_text, f"version {version.id}")
-    if parsed is None:
-        raise ServiceError(f"Stored item version {version.id} no longer parses: {problems[:1]}")
-    return parsed
-
-
 @dataclass
 class ReportView:
     """One report with what the instructor needs to judge it."""
@@ -157,11 +149,19 @@ def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem) -> tuple[list[
     return lines, response.score
 
 
+def _row(model: type[_Row], key: int) -> _Row:
+    """A row a foreign key points at (404 if it has gone meanwhile)."""
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"No such {model.__name__}.")
+    return row
+
+
 def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) -> ReportView:
-    item = db.session.get(Item, report.item_id)
-    version = versions.get(report.item_version_id) or db.session.get(ItemVersion, report.item_version_id)
+    item = _row(Item, report.item_id)
+    version = versions.get(report.item_version_id) or _row(ItemVersion, report.item_version_id)
     current = item.current_version
-    parsed = _parse_version(version)
+    parsed = parsed_version(version)
     if isinstance(parsed, McqItem):
         summary = parsed.stem
     else:
@@ -172,12 +172,12 @@ def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) ->
     if isinstance(parsed, McqItem):
         options = [(o.letter, o.text, o.letter in parsed.answer) for o in parsed.options]
         if current is not None and current.id != version.id:
-            now_parsed = _parse_version(current)
+            now_parsed = parsed_version(current)
             current_key = list(now_parsed.answer) if isinstance(now_parsed, McqItem) else []
     return ReportView(
         report=report,
         item=item,
-        learner=db.session.get(User, report.user_id),
+        learner=_row(User, report.user_id),
         version_number=version.number,
         current_number=current.number if current else None,
         summary=summary,
@@ -214,8 +214,7 @@ def get_report(user: User, report_id: int) -> ReportView:
     report = db.session.get(ItemReport, report_id)
     if report is None:
         raise NotFound("No such report.")
-    item = db.session.get(Item, report.item_id)
-    if not can_manage(user, item):
+    if not can_manage(user, _row(Item, report.item_id)):
         raise Forbidden("This report is about another instructor's item.")
     return _view(report, {}, user)
 
@@ -232,16 +231,15 @@ def resolve_report(user: User, report_id: int, status: str, text: str, now: date
     if report.status != "open":
         raise Conflict("This report is already resolved.")
     # only an open report moves (two instructors answering at once: the first wins, the second is told)
-    result = db.session.execute(
-        sa.update(ItemReport)
-        .where(ItemReport.id == report.id, ItemReport.status == "open")
-        .values(status=status, resolution=text[:2000], resolved_by=user.id, resolved_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("This report is already resolved.")
-    db.session.commit()
+    with transaction():
+        moved = changed_rows(
+            sa.update(ItemReport)
+            .where(ItemReport.id == report.id, ItemReport.status == "open")
+            .values(status=status, resolution=text[:2000], resolved_by=user.id, resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if moved != 1:
+            raise Conflict("This report is already resolved.")
     db.session.refresh(report)
     return report
 
@@ -279,7 +277,6 @@ class RegradeChange:
     new_score: float
     new_correct: bool
     new_report: dict | None = None  # cases: the report chosen
-    new_score_pct: float | None = None  # cases: the report's score_pct
     old_report_json: str = ""  # cases: the stored report, for the compare-and-set
 
     def as_log(self) -> dict:
@@ -303,17 +300,6 @@ class RegradePlan:
     changes: list[RegradeChange]
 
 
-def _grade(parsed: McqItem | CaseItem, answer: dict, checker):
-    """(score 0..1, correct, report or None, score_pct or None) of a stored answer under `parsed`."""
-    if isinstance(parsed, McqItem):
-        result = grade_mcq(parsed, answer.get("selected", []))
-        return float(result.score), bool(result.correct), None, None
-    report = grade_case(
-        parsed, submission_from_lists(answer.get("diagnoses", []), answer.get("procedures", []), answer.get("pcs", [])), checker
-    )
-    return report.score_pct / 100, report.score_pct >= 100, report.to_json(after_attempt=True), report.score_pct
-
-
 def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
     """What `regrade` would change, without changing anything."""
     if mode not in MODES:
@@ -322,7 +308,7 @@ def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
     target = item.current_version
     if target is None:
         raise ServiceError("This item has no published version to grade against.")
-    new_parsed = _parse_version(target)
+    new_parsed = parsed_version(target)
     rows = db.session.execute(
         sa.select(Response, AttemptItem, Attempt)
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
@@ -330,23 +316,20 @@ def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
         .where(AttemptItem.item_id == item.id, AttemptItem.item_version_id != target.id, Response.score.is_not(None))
         .order_by(Response.id)
     ).all()
-    checker = code_service.checker() if item.type == "case" else None
-    parsed_by_version: dict[int, tuple[int, McqItem | CaseItem]] = {}
+    versions: dict[int, ItemVersion] = {}
     changes: list[RegradeChange] = []
     names: dict[int, str] = {}
     for response, ai, attempt in rows:
-        if ai.item_version_id not in parsed_by_version:
-            version = db.session.get(ItemVersion, ai.item_version_id)
-            parsed_by_version[ai.item_version_id] = (version.number, _parse_version(version))
-        number, old_parsed = parsed_by_version[ai.item_version_id]
+        version = versions.get(ai.item_version_id) or db.session.get(ItemVersion, ai.item_version_id)
+        if version is None:
+            raise ServiceError(f"Stored item version {ai.item_version_id} is missing.")
+        versions[version.id] = version
         answer = response.answer
-        new = _grade(new_parsed, answer, checker)
+        chosen: Graded = grade_response(new_parsed, answer)
         if mode == "best-of":
-            old = _grade(old_parsed, answer, checker)
-            chosen = old if old[0] > new[0] else new
-        else:
-            chosen = new
-        score, correct, report, score_pct = chosen
+            old = grade_response(version, answer)
+            chosen = old if old.score > chosen.score else chosen
+        score, correct, report = chosen.score, chosen.correct, chosen.report
         same = response.score is not None and abs(response.score - score) < 1e-9 and bool(response.correct) == correct
         if report is not None:
             report = json.loads(json.dumps(report))  # as it would be stored, to compare like with like
@@ -358,7 +341,7 @@ def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
             names[response.user_id] = learner.name if learner else "(deleted)"
         changes.append(
             RegradeChange(
-                response, attempt, names[response.user_id], number, response.score, response.correct, score, correct, report, score_pct,
+                response, attempt, names[response.user_id], version.number, response.score, response.correct, score, correct, report,
                 old_report_json=response.report_json or "",
             )
         )
@@ -396,19 +379,14 @@ def _adjust_case_rollup(item: Item, change: RegradeChange, old_report: dict) -> 
     )
 
 
-def _attempt_score(attempt: Attempt, change_for_case: RegradeChange | None) -> float:
-    if attempt.kind == "case" and change_for_case is not None and change_for_case.new_score_pct is not None:
-        return change_for_case.new_score_pct
-    scores = [ai.response.score or 0 for ai in attempt.items if ai.response is not None]
-    return round(100 * sum(scores) / len(attempt.items), 1) if attempt.items else 0.0
-
-
+@transaction()
 def regrade(user: User, item_key: str, mode: str, now: datetime) -> tuple[RegradePlan, RegradeLog | None]:
     """Plan and apply in one go; returns the plan and the log row (None when nothing changed)."""
     plan = plan_regrade(user, item_key, mode)
     return plan, apply_regrade(user, plan, now)
 
 
+@transaction()
 def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | None:
     """Apply a plan. Each response is updated only if it still holds the grade the plan read
     (compare-and-set), and the rollups are adjusted only for responses actually updated: a stale
@@ -421,14 +399,11 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
         response = change.response
         conditions = [Response.id == response.id, Response.score == change.old_score]
         conditions.append(Response.correct.is_(None) if change.old_correct is None else Response.correct == change.old_correct)
-        values = {"score": change.new_score, "correct": change.new_correct}
+        values: dict[str, object] = {"score": change.new_score, "correct": change.new_correct}
         if item.type == "case":
             conditions.append(Response.report_json == change.old_report_json)
             values["report_json"] = json.dumps(change.new_report)
-        result = db.session.execute(
-            sa.update(Response).where(*conditions).values(**values).execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        if changed_rows(sa.update(Response).where(*conditions).values(**values).execution_options(synchronize_session=False)) != 1:
             continue  # regraded meanwhile by someone else
         if item.type == "case":
             _adjust_case_rollup(item, change, json.loads(change.old_report_json) if change.old_report_json else {})
@@ -436,14 +411,12 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
             _adjust_mcq_rollup(item, change)
         applied.append(change)
     if not applied:
-        db.session.rollback()
         return None
     db.session.expire_all()  # the responses were updated in SQL: read them again
-    touched = {c.attempt.id: c for c in applied}
-    for change in touched.values():
-        attempt = db.session.get(Attempt, change.attempt.id)
-        if attempt.status == "submitted":
-            attempt.score_pct = _attempt_score(attempt, change if attempt.kind == "case" else None)
+    for attempt_id in sorted({c.attempt.id for c in applied}):
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is not None and attempt.status == "submitted":
+            attempt.score_pct = attempt_score(attempt)
     log = RegradeLog(
         item_id=item.id,
         actor_id=user.id,
@@ -454,7 +427,6 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
         created_at=now,
     )
     db.session.add(log)
-    db.session.commit()
     return log
 
 

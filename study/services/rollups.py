@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from study.extensions import db
 from study.models import AnswerRollup, CaseRollup, Item, ItemExam
@@ -18,10 +19,7 @@ def week_of(when: datetime) -> date:
 
 def _upsert(model, keys: dict, increments: dict) -> None:
     """INSERT ... ON CONFLICT DO UPDATE adding `increments` (SQLite and PostgreSQL alike)."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     table = model.__table__
     stmt = insert(table).values(**keys, **increments)
     stmt = stmt.on_conflict_do_update(

@@ -55,3 +55,28 @@ def test_registering_a_new_type() -> None:
     local.register(EssayGrader(), replace=True)
     with pytest.raises(KeyError, match="no grader for item type 'matching'"):
         local.get("matching")
+
+
+def test_stored_answers_grade_like_what_the_learner_typed(checker: CodeChecker) -> None:
+    """The services grade stored answers: the case code lists and the MCQ's ``{"selected": [...]}``."""
+    typed = grade(CASE, {"dx": "E11.22", "px": "99214"}, checker)
+    stored = grade(CASE, {"diagnoses": ["", " e11.22 ", "  "], "procedures": ["99214", ""], "pcs": []}, checker)
+    assert stored == typed and stored.score_pct == 100.0
+    assert grade(CASE, {"pcs": ["", " "], "diagnoses": ["E11.22"]}, checker).lines_of("pcs") == []
+    assert grade(MCQ, {"selected": ["A"]}) == grade(MCQ, "A")
+    assert grade(MCQ, {}).selected == ()
+
+
+def test_clean_case_answer_is_the_one_stored_form() -> None:
+    from study.grading.answers import MAX_CODE_CHARS, MAX_CODES, clean_case_answer
+
+    assert clean_case_answer({"diagnoses": ["", " E11.22 ", None, "   "], "procedures": "99214", "other": ["x"]}) == {
+        "diagnoses": ["E11.22"],
+        "procedures": ["99214"],
+        "pcs": [],
+    }
+    long_list = [""] * 40 + [f"A{i:02d}" for i in range(MAX_CODES + 5)]
+    cleaned = clean_case_answer({"pcs": long_list})["pcs"]
+    assert cleaned == [f"A{i:02d}" for i in range(MAX_CODES)]  # blank rows dropped before the cap
+    assert clean_case_answer({"diagnoses": [" " * 50 + "E" * 60]})["diagnoses"] == ["E" * MAX_CODE_CHARS]
+    assert clean_case_answer(None) == clean_case_answer({}) == {"diagnoses": [], "procedures": [], "pcs": []}

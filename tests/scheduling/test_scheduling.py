@@ -8,10 +8,18 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
 
 def test_ratings():
-    assert s.rating_for(False, 5, 144) == s.AGAIN
-    assert s.rating_for(True, 300, 144) == s.HARD
-    assert s.rating_for(True, 60, 144) == s.GOOD
-    assert s.rating_for(True, None, 144) == s.GOOD
+    assert s.rating_for(0.0, 5, 144) == s.AGAIN
+    assert s.rating_for(1.0, 300, 144) == s.HARD
+    assert s.rating_for(1.0, 60, 144) == s.GOOD
+    assert s.rating_for(1.0, None, 144) == s.GOOD
+
+
+def test_a_mostly_right_case_rates_hard_and_a_weaker_one_again():
+    """One rule for every entry point: full marks Good (Hard when slow), 80% or more Hard, below Again."""
+    assert s.rating_for(0.8, None, 900) == s.HARD
+    assert s.rating_for(0.95, 10, 900) == s.HARD  # fast does not make a partial answer Good
+    assert s.rating_for(0.79, None, 900) == s.AGAIN
+    assert s.rating_for(0.5, 10, 900) == s.AGAIN
 
 
 def test_wrong_answers_come_back_sooner_than_right_ones():

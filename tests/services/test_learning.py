@@ -448,6 +448,9 @@ def test_a_manual_submit_is_stamped_no_later_than_the_deadline(learning_bank):
     exam_service.submit(user, attempt.id, attempt.deadline_at + timedelta(seconds=5))  # within the network tolerance
     db.session.refresh(attempt)
     assert attempt.submitted_at == attempt.deadline_at and not attempt.auto_submitted
+    other = make_user()
+    on_time = exam_service.start_exam(other, "CPC", T0)
+    assert exam_service.submit(other, on_time.id, T0 + timedelta(minutes=3)).submitted_at == T0 + timedelta(minutes=3)
 
 
 # ------------------------------------------------------------------ the learner's open exam keeps its keys
@@ -505,3 +508,123 @@ def test_an_exam_past_its_deadline_no_longer_locks_its_items(learning_bank):
     over = exam.deadline_at + exam_service.TOLERANCE + timedelta(seconds=1)
     served = practice.start_practice(user, _choice(size=100), over)
     assert locked & {ai.item_id for ai in served.items}
+
+
+# ------------------------------------------------------------------ one grading rule at every entry point
+# case-pro-0003 scores S52.501A (1), its sequencing (1), 25600 (1) and its modifier RT (0.5)
+FULL_CASE = {"diagnoses": ["S52.501A"], "procedures": ["25600-RT"], "pcs": []}  # 100%
+MOSTLY_CASE = {"diagnoses": ["S52.501A"], "procedures": ["25600"], "pcs": []}  # the modifier left out: 85.7%
+WEAK_CASE = {"diagnoses": ["S52.501A"], "procedures": [], "pcs": []}  # 57.1%
+
+
+def _rating(user, item_id):
+    return db.session.scalar(sa.select(ReviewLog.rating).where(ReviewLog.user_id == user.id, ReviewLog.item_id == item_id))
+
+
+def _case_in_practice(lists, when=T0):
+    user = make_user()
+    attempt = case_service.start_case(user, "case-pro-0003", when)
+    case_service.submit_case(user, attempt.id, lists, when, seconds=60)
+    db.session.refresh(attempt)
+    return user, attempt, attempt.items[0]
+
+
+def _case_in_an_exam(lists, when=T0):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", when)
+    ai = next(ai for ai in attempt.items if ai.section_key == "cases")
+    exam_service.save_answer(user, attempt.id, ai.position, when + timedelta(minutes=1), case=lists)
+    exam_service.submit(user, attempt.id, when + timedelta(minutes=2))
+    db.session.refresh(attempt)
+    return user, attempt, next(ai for ai in attempt.items if ai.section_key == "cases")
+
+
+@pytest.mark.parametrize("entry", [_case_in_practice, _case_in_an_exam], ids=["case-practice", "exam"])
+@pytest.mark.parametrize(
+    "lists, score, rating",
+    [(FULL_CASE, 1.0, 3), (MOSTLY_CASE, 0.857, 2), (WEAK_CASE, 0.571, 1)],
+    ids=["full-marks-good", "86-percent-hard", "57-percent-again"],
+)
+def test_a_case_answer_rates_by_one_rule_in_case_practice_and_in_exams(learning_bank, entry, lists, score, rating):
+    """scheduling.rating_for: full marks Good, 80% or more Hard, below Again. Cases used to rate
+    80% as a right answer (Good) and exams anything under 100% as a wrong one (Again)."""
+    user, _, ai = entry(lists)
+    assert ai.response.score == pytest.approx(score)
+    assert ai.response.correct is (score == 1.0)
+    assert _rating(user, ai.item_id) == rating
+
+
+def test_practice_answers_rate_by_the_same_rule(learning_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=2), T0)
+    right, wrong = attempt.items
+    practice.answer(user, attempt.id, 1, _right_letters(right), 30, T0)
+    practice.answer(user, attempt.id, 2, [_wrong_letter(wrong)], 30, T0)
+    assert (_rating(user, right.item_id), _rating(user, wrong.item_id)) == (3, 1)
+
+
+PADDED_CASE = {"diagnoses": ["", *[" "] * 30, " S52.501A "], "procedures": ["", "25600-RT", "  "], "pcs": [""]}
+
+
+@pytest.mark.parametrize("entry", [_case_in_practice, _case_in_an_exam], ids=["case-practice", "exam"])
+def test_blank_rows_of_a_case_answer_are_dropped_before_it_is_stored_and_graded(learning_bank, entry):
+    """One normalisation (grading.answers.clean_case_answer): an exam used to store blank rows, and
+    cut the list at 30 rows before dropping them, so a code after 30 blank rows was lost."""
+    _, attempt, ai = entry(PADDED_CASE)
+    assert ai.response.answer == FULL_CASE
+    assert ai.response.score == 1.0 and attempt.score_pct == (100.0 if attempt.kind == "case" else 20.0)
+
+
+def test_one_attempt_score_for_every_kind_of_attempt(learning_bank):
+    from study.services.grading import attempt_score
+
+    _, case_attempt, _ = _case_in_practice(MOSTLY_CASE)
+    assert case_attempt.score_pct == attempt_score(case_attempt) == 85.7
+    _, exam, _ = _case_in_an_exam(MOSTLY_CASE)
+    assert exam.score_pct == attempt_score(exam) == 17.1  # 0.857 of 1 item out of 5
+    user = make_user()
+    attempt = practice.start_practice(user, _choice(size=3), T0)
+    practice.answer(user, attempt.id, 1, _right_letters(attempt.items[0]), 30, T0)
+    practice.end_early(user, attempt.id, T0)
+    db.session.refresh(attempt)
+    assert attempt.score_pct == attempt_score(attempt) == 33.3
+
+
+def test_close_expired_leaves_finished_exams_alone(learning_bank, monkeypatch):
+    """Only open exams are closed: a submitted one past its deadline is not even tried again."""
+    user = make_user()
+    done = exam_service.start_exam(user, "CPC", T0)
+    exam_service.save_answer(user, done.id, 1, T0 + timedelta(minutes=1), letters=_right_letters(done.items[0]))
+    exam_service.submit(user, done.id, T0 + timedelta(minutes=2))
+    db.session.refresh(done)
+    before = (done.status, done.submitted_at, done.auto_submitted, done.score_pct)
+    expired = exam_service.start_exam(make_user(), "CPC", T0)
+    tried = []
+    close_and_grade = exam_service._close_and_grade
+
+    def spy(attempt, when, *, auto):
+        tried.append(attempt.id)
+        return close_and_grade(attempt, when, auto=auto)
+
+    monkeypatch.setattr(exam_service, "_close_and_grade", spy)
+    assert exam_service.close_expired(T0 + timedelta(hours=3)) == 1
+    assert tried == [expired.id]
+    db.session.expire_all()
+    done = db.session.get(Attempt, done.id)
+    assert (done.status, done.submitted_at, done.auto_submitted, done.score_pct) == before
+    assert db.session.get(Attempt, expired.id).auto_submitted
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 1  # graded once
+
+
+def test_a_small_tolerance_closes_an_exam_sooner(learning_bank):
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    just_after = attempt.deadline_at + timedelta(seconds=2)
+    exam_service.save_answer(user, attempt.id, 1, just_after, letters=_right_letters(attempt.items[0]))  # default: 10 s
+    with pytest.raises(Conflict, match="Time is up"):
+        exam_service.save_answer(user, attempt.id, 2, just_after, letters=["A"], tolerance=timedelta(seconds=1))
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.submitted_at == attempt.deadline_at
+    other = exam_service.start_exam(make_user(), "CPC", T0)
+    assert exam_service.close_expired(just_after, tolerance=timedelta(seconds=1)) == 1
+    assert db.session.get(Attempt, other.id).status == "submitted"

@@ -279,3 +279,40 @@ def test_regrade_case_after_a_modifier_in_the_key_was_corrected(learning_bank):
     assert reports.regrade(inst, "case-pro-0003", "new-key", NOW)[1] is None
     # best-of keeps the new (better) score too
     assert reports.regrade(inst, "case-pro-0003", "best-of", NOW)[1] is None
+
+
+def test_regrade_leaves_the_answers_of_open_exams_alone(learning_bank):
+    """An open exam's answer has no grade yet: the regrade neither lists nor changes it; it is
+    graded at submission against the version it was served."""
+    inst, learner = make_user("instructor"), make_user()
+    attempt = Attempt(
+        user_id=learner.id, kind="exam", exam="CPC", started_at=T0, deadline_at=T0 + timedelta(days=30),
+        config_json=json.dumps({"pace_minutes_per_question": 2.4, "pass_percent": 70}),
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    attempt_service.add_items(attempt, [(_item("learn-icd-001"), "icd-10-cm")], learner)
+    db.session.commit()
+    ai = attempt.items[0]
+    shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), ["B"])
+    exam_service.save_answer(learner, attempt.id, 1, T0 + timedelta(minutes=1), letters=shown)
+    _correct_key_of_001(learning_bank)
+    for mode in reports.MODES:
+        plan, log = reports.regrade(inst, "learn-icd-001", mode, NOW)
+        assert (plan.examined, plan.changes, log) == (0, [], None)
+    db.session.refresh(ai)
+    assert (ai.response.score, ai.response.correct, ai.response.answer) == (None, None, {"selected": ["B"]})
+    assert db.session.get(Attempt, attempt.id).is_open
+    exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=2))
+    db.session.refresh(ai)
+    assert ai.response.score == 0.0  # graded against version 1 (key A), as it was served
+
+
+def test_a_report_cannot_attach_another_learners_answer(learning_bank):
+    owner, other = make_user(), make_user()
+    attempt = _practice_answer(owner, "learn-icd-001", "C")
+    with pytest.raises(Forbidden, match="not yours"):
+        attempt_service.report_problem(other, "learn-icd-001", "wrong-key", "C is right", attempt.items[0].id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemReport)) == 0
+    mine = attempt_service.report_problem(owner, "learn-icd-001", "wrong-key", "C is right", attempt.items[0].id)
+    assert mine.attempt_item_id == attempt.items[0].id and mine.user_id == owner.id
