@@ -79,3 +79,5 @@ class Defaults:
     SIGNUP_LIMIT_PER_IP = "10 per hour"
     EXAM_START_LIMIT = "10 per hour;30 per day"  # per learner
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # answers still on their way when an exam's time runs out are accepted this long after it
+    EXAM_TOLERANCE_SECONDS = 10

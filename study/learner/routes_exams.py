@@ -2,6 +2,8 @@
 validate, call one service, render or redirect."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -14,6 +16,11 @@ from study.services import ServiceError, answer_review, catalog
 from study.services import attempts as attempt_service
 from study.services import assignments as assignment_service
 from study.services import exams as exam_service
+
+
+def _tolerance() -> timedelta:
+    """The grace after an exam's deadline for answers still on their way (EXAM_TOLERANCE_SECONDS)."""
+    return timedelta(seconds=current_app.config["EXAM_TOLERANCE_SECONDS"])
 
 
 @bp.route("/exams")
@@ -55,11 +62,11 @@ def _save_from_form(attempt, ai, position: int) -> None:
     if item.type == "case":
         lists = case_lists_from_form(request.form)
         if any(lists.values()):
-            exam_service.save_answer(current_user, attempt.id, position, now(), case=lists)
+            exam_service.save_answer(current_user, attempt.id, position, now(), case=lists, tolerance=_tolerance())
     elif request.form.getlist("answer"):
-        exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"))
+        exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"), tolerance=_tolerance())
     if "flag" in request.form:  # a hidden "0" then the checkbox's "1": any "1" means flagged
-        exam_service.set_flag(current_user, attempt.id, position, "1" in request.form.getlist("flag"), now())
+        exam_service.set_flag(current_user, attempt.id, position, "1" in request.form.getlist("flag"), now(), tolerance=_tolerance())
 
 
 def _next_position(action: str, position: int, count: int) -> int:
@@ -71,7 +78,7 @@ def _next_position(action: str, position: int, count: int) -> int:
 @bp.route("/exams/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
 @login_required
 def exam_question(attempt_id: int, position: int):
-    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     if not attempt.is_open:
         if attempt.auto_submitted:
             flash("Time is up: your exam was submitted automatically with the answers saved before the deadline.", "warning")
@@ -114,7 +121,7 @@ def exam_question(attempt_id: int, position: int):
 @bp.route("/exams/attempts/<int:attempt_id>/review")
 @login_required
 def exam_review(attempt_id: int):
-    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     if not attempt.is_open:
         return redirect(url_for("learner.exam_result", attempt_id=attempt.id))
     return render_template(
@@ -133,14 +140,14 @@ def exam_review(attempt_id: int):
 def exam_submit(attempt_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
-    exam_service.submit(current_user, attempt_id, now())
+    exam_service.submit(current_user, attempt_id, now(), tolerance=_tolerance())
     return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
 
 
 @bp.route("/exams/attempts/<int:attempt_id>/result")
 @login_required
 def exam_result(attempt_id: int):
-    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     if attempt.is_open:
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     review, shown = answer_review.exam_review(current_user, attempt, now())
@@ -163,17 +170,17 @@ def api_exam_answer(attempt_id: int):
     except BadAnswer as exc:
         return jsonify(error=str(exc)), exc.status
     if answer.flag is not None:
-        exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now())
+        exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now(), tolerance=_tolerance())
     if answer.letters is not None:
-        exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters)
+        exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters, tolerance=_tolerance())
     elif answer.case is not None:
-        exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case)
-    attempt = exam_service.open_exam(current_user, attempt_id, now())
+        exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case, tolerance=_tolerance())
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     return jsonify(saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=sum(1 for ai in attempt.items if ai.response))
 
 
 @bp.route("/api/exams/<int:attempt_id>/clock")
 @login_required
 def api_exam_clock(attempt_id: int):
-    attempt = exam_service.open_exam(current_user, attempt_id, now())
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     return jsonify(open=attempt.is_open, seconds_left=exam_service.seconds_left(attempt, now()) if attempt.is_open else 0)
