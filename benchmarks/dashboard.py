@@ -5,6 +5,7 @@ Usage: .venv/bin/python benchmarks/dashboard.py   (after `make setup`; uses DATA
 Prints the median and p95 time to compute and render /progress, against a page that reads one row
 (/account/password) measured in the same run. The benchmark learner is deleted afterwards.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ def timed(client, url: str) -> tuple[float, float]:
 def build_learner(db, now):
     import sqlalchemy as sa
 
-    from study.models import Attempt, AttemptItem, Item, Response, User
+    from study.models import Attempt, AttemptItem, Item, Response
     from tests.factories import make_user
 
     user = make_user(email=f"bench-{uuid.uuid4().hex[:8]}@example.org")
@@ -61,25 +62,48 @@ def build_learner(db, now):
     for batch_start in range(0, ANSWERS + EXAMS * per_attempt, per_attempt):
         is_exam = batch_start >= ANSWERS
         when = now - timedelta(days=rng.randrange(120))
-        attempt = Attempt(user_id=user.id, kind="exam" if is_exam else "practice", exam="CPC", status="submitted",
-                          started_at=when, submitted_at=when + timedelta(hours=3), score_pct=rng.uniform(40, 90),
-                          served_count=per_attempt, answered_count=per_attempt,
-                          deadline_at=when + timedelta(hours=4) if is_exam else None)
+        attempt = Attempt(
+            user_id=user.id,
+            kind="exam" if is_exam else "practice",
+            exam="CPC",
+            status="submitted",
+            started_at=when,
+            submitted_at=when + timedelta(hours=3),
+            score_pct=rng.uniform(40, 90),
+            served_count=per_attempt,
+            answered_count=per_attempt,
+            deadline_at=when + timedelta(hours=4) if is_exam else None,
+        )
         db.session.add(attempt)
         db.session.flush()
         chosen = [items[rng.randrange(len(items))] for _ in range(per_attempt)]
         db.session.execute(
             AttemptItem.__table__.insert(),
-            [{"attempt_id": attempt.id, "position": i + 1, "item_id": it, "item_version_id": v, "option_order": "ABCD", "flagged": False} for i, (it, v) in enumerate(chosen)],
+            [
+                {"attempt_id": attempt.id, "position": i + 1, "item_id": it, "item_version_id": v, "option_order": "ABCD", "flagged": False}
+                for i, (it, v) in enumerate(chosen)
+            ],
         )
-        ai_ids = db.session.scalars(sa.select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
+        ai_ids = db.session.scalars(
+            sa.select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)
+        ).all()
         rows = []
-        for ai_id, (item_id, _) in zip(ai_ids, chosen):
+        for ai_id, (item_id, _) in zip(ai_ids, chosen, strict=True):
             correct = rng.random() < 0.7
             answered_at, seconds = when + timedelta(minutes=rng.randrange(180)), rng.uniform(20, 300)
-            rows.append({"attempt_item_id": ai_id, "user_id": user.id, "item_id": item_id, "answer_json": json.dumps({"selected": ["A"]}),
-                         "report_json": "", "correct": correct, "score": 1.0 if correct else 0.0,
-                         "answered_at": answered_at, "seconds": seconds})
+            rows.append(
+                {
+                    "attempt_item_id": ai_id,
+                    "user_id": user.id,
+                    "item_id": item_id,
+                    "answer_json": json.dumps({"selected": ["A"]}),
+                    "report_json": "",
+                    "correct": correct,
+                    "score": 1.0 if correct else 0.0,
+                    "answered_at": answered_at,
+                    "seconds": seconds,
+                }
+            )
             for exam in exams_of[item_id]:
                 c = rollup[(exam, topic_of[item_id], week_of(answered_at))]
                 c["answered"] += 1
@@ -154,7 +178,10 @@ def run(app) -> None:
             from study.services import progress
 
             board = progress.dashboard(db.session.get(User, user_id), "CPC", now)
-        print(f"backend: {backend}; learner with {ANSWERS:,} practice answers and {EXAMS} exams ({EXAMS * 100:,} more answers), built in {build_seconds:.1f} s")
+        print(
+            f"backend: {backend}; learner with {ANSWERS:,} practice answers and {EXAMS} exams "
+            f"({EXAMS * 100:,} more answers), built in {build_seconds:.1f} s"
+        )
         print(f"graded answers the CPC dashboard aggregates: {board.total_answers:,}; {ROUNDS} requests each")
         print(f"{'':28}{'median ms':>10}{'p95 ms':>10}")
         print(f"{'dashboard (compute+render)':28}{dash[0]:10.2f}{dash[1]:10.2f}")

@@ -15,6 +15,7 @@ is served a random 180 of the 200 items, some items deliberately easy, hard or m
 Prints median and p95 in milliseconds for each, and the ratio of the baseline to numpy. The
 target is under 1 s for the end-to-end service call.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,30 +100,58 @@ def fill_database(matrix: np.ndarray, order: np.ndarray) -> None:
     from study.models import Attempt, AttemptItem, Blueprint, Item, ItemVersion, Response, User
 
     learners, items = matrix.shape
-    db.session.add(Blueprint(exam="BENCH", title="Benchmark exam", minutes=240, pass_percent=70, warn_at_minutes_left=10, sections_json="[]"))
-    db.session.execute(sa.insert(Item), [
-        {"id": j + 1, "key": f"bench-{j + 1:04d}", "type": "mcq", "topic": "bench", "status": "published"} for j in range(items)
-    ])
-    db.session.execute(sa.insert(ItemVersion), [
-        {"id": j + 1, "item_id": j + 1, "number": 1, "content_hash": f"h{j}", "source_text": ""} for j in range(items)
-    ])
+    db.session.add(
+        Blueprint(exam="BENCH", title="Benchmark exam", minutes=240, pass_percent=70, warn_at_minutes_left=10, sections_json="[]")
+    )
+    db.session.execute(
+        sa.insert(Item),
+        [{"id": j + 1, "key": f"bench-{j + 1:04d}", "type": "mcq", "topic": "bench", "status": "published"} for j in range(items)],
+    )
+    db.session.execute(
+        sa.insert(ItemVersion),
+        [{"id": j + 1, "item_id": j + 1, "number": 1, "content_hash": f"h{j}", "source_text": ""} for j in range(items)],
+    )
     db.session.execute(sa.update(Item).values(current_version_id=Item.id))
-    db.session.execute(sa.insert(User), [
-        {"id": i + 1, "email": f"bench{i + 1}@example.org", "password_hash": "x", "role": "learner"} for i in range(learners)
-    ])
-    db.session.execute(sa.insert(Attempt), [
-        {"id": i + 1, "user_id": i + 1, "kind": "exam", "exam": "BENCH", "status": "submitted", "config_json": "{}",
-         "started_at": NOW, "submitted_at": NOW} for i in range(learners)
-    ])
+    db.session.execute(
+        sa.insert(User),
+        [{"id": i + 1, "email": f"bench{i + 1}@example.org", "password_hash": "x", "role": "learner"} for i in range(learners)],
+    )
+    db.session.execute(
+        sa.insert(Attempt),
+        [
+            {
+                "id": i + 1,
+                "user_id": i + 1,
+                "kind": "exam",
+                "exam": "BENCH",
+                "status": "submitted",
+                "config_json": "{}",
+                "started_at": NOW,
+                "submitted_at": NOW,
+            }
+            for i in range(learners)
+        ],
+    )
     attempt_items, responses = [], []
     answer = json.dumps({"selected": ["A"]})
     for i in range(learners):
         for position, j in enumerate(order[i].tolist(), start=1):
             ai_id = len(attempt_items) + 1
-            attempt_items.append({"id": ai_id, "attempt_id": i + 1, "position": position, "item_id": j + 1, "item_version_id": j + 1, "option_order": "ABCD"})
+            attempt_items.append(
+                {"id": ai_id, "attempt_id": i + 1, "position": position, "item_id": j + 1, "item_version_id": j + 1, "option_order": "ABCD"}
+            )
             if position % 25:  # every 25th served item is left unanswered (scores 0)
-                responses.append({"attempt_item_id": ai_id, "user_id": i + 1, "item_id": j + 1, "answer_json": answer,
-                                  "report_json": "", "score": float(matrix[i, j]), "answered_at": NOW})
+                responses.append(
+                    {
+                        "attempt_item_id": ai_id,
+                        "user_id": i + 1,
+                        "item_id": j + 1,
+                        "answer_json": answer,
+                        "report_json": "",
+                        "score": float(matrix[i, j]),
+                        "answered_at": NOW,
+                    }
+                )
     db.session.execute(sa.insert(AttemptItem), attempt_items)
     db.session.execute(sa.insert(Response), responses)
     db.session.commit()
@@ -171,7 +200,7 @@ def main() -> None:
                 fast = timed(numpy_stats, args.runs)
                 slow = timed(loop_stats, args.baseline_runs)
                 # the two agree
-                for f, s in zip(fast[2][0], slow[2][0]):
+                for f, s in zip(fast[2][0], slow[2][0], strict=True):
                     assert abs(f.discrimination - s[2]) < 1e-6 and abs(f.facility - s[0]) < 1e-9
                 assert abs(fast[2][1].cic - slow[2][1]) < 1e-6
 
@@ -209,6 +238,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} (wall-clock times grow with the load; CPU times less so)")
     verdict = "OK" if e2e[1] < 1000 else "SLOWER THAN TARGET"
     print(f"target: end to end under 1000 ms at p95 (wall clock) -> {verdict}")
+
 
 if __name__ == "__main__":
     main()

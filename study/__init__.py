@@ -1,4 +1,5 @@
 """CodePrep: the application factory."""
+
 from __future__ import annotations
 
 import os
@@ -32,9 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from study import cli, errors, extensions, security, templating
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(
-        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
-    )
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     _init_login(app)
@@ -73,7 +72,7 @@ def _create_private_sqlite_file(url: str) -> None:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url == prefix or ":memory:" in url:
         return
-    path = Path(url[len(prefix):].split("?", 1)[0])
+    path = Path(url[len(prefix) :].split("?", 1)[0])
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """Friendly error pages (HTML) and JSON errors for API clients."""
+
 from __future__ import annotations
 
 from flask import Flask, flash, render_template, request
@@ -9,7 +10,10 @@ from study.services import ServiceError
 
 MESSAGES = {
     400: ("Something in that request was not right", "The form or link may be out of date. Go back, reload the page and try again."),
-    403: ("You do not have access to this page", "Your account does not have the role this page needs. If you think it should, ask an administrator."),
+    403: (
+        "You do not have access to this page",
+        "Your account does not have the role this page needs. If you think it should, ask an administrator.",
+    ),
     404: ("Page not found", "The page you asked for does not exist or has moved."),
     405: ("That action is not allowed here", "This address does not accept that kind of request."),
     409: ("That conflicts with what is already there", "Reload the page to see the current state."),
@@ -21,7 +25,9 @@ MESSAGES = {
 
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return request.path.startswith("/api/") or (best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"])
+    return request.path.startswith("/api/") or (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def render_error(code: int, detail: str | None = None):

@@ -1,5 +1,6 @@
 """Form pieces every blueprint shares: the CSRF-only form, the checkbox list, the UTC date-time
 field and the difficulty filter. Each blueprint's own forms live in its forms module."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,4 +1,5 @@
 """Access rules and HTTP hardening shared by every blueprint."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from study.admin import bp
 from study.admin.forms import ChangeRoleForm
-from study.models import Role
 from study.errors import flash_refusal
+from study.models import Role
 from study.security import role_required
 from study.services import ServiceError
 from study.services import users as user_service

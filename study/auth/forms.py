@@ -19,9 +19,7 @@ class SignUpForm(FlaskForm):
         validators=[DataRequired(), _strong],
         description=f"At least {MIN_PASSWORD_LENGTH} characters.",
     )
-    confirm = PasswordField(
-        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")]
-    )
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
     submit = SubmitField("Create account")
 
 
@@ -36,9 +34,7 @@ class ChangePasswordForm(FlaskForm):
     password = PasswordField(
         "New password", validators=[DataRequired(), _strong], description=f"At least {MIN_PASSWORD_LENGTH} characters."
     )
-    confirm = PasswordField(
-        "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")]
-    )
+    confirm = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
     submit = SubmitField("Change password")
 
 

@@ -6,8 +6,7 @@ from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUp
 from study.errors import show_on_form
 from study.extensions import limiter
 from study.security import public, safe_next
-from study.services import ServiceError
-from study.services import signin_guard, user_sessions
+from study.services import ServiceError, signin_guard, user_sessions
 from study.services import users as user_service
 
 

@@ -2,6 +2,7 @@
 
 Thin views: validate the form, call one service function, render or redirect. The self-assessment
 lives on the server (`CareerRun`); the session cookie holds only its token."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -70,9 +71,7 @@ def role(slug: str):
     if found is None:
         abort(404)
     certifications = [c for code in found.certifications if (c := content.certification(code))]
-    return render_template(
-        "careers/role.html", role=found, salary=content.salary_row(found.salary_key), certifications=certifications
-    )
+    return render_template("careers/role.html", role=found, salary=content.salary_row(found.salary_key), certifications=certifications)
 
 
 @bp.route("/certifications")
@@ -200,6 +199,4 @@ def results():
 @login_required
 def saved(assessment_id: int):
     assessment = career_service.get_saved(current_user, assessment_id)
-    return render_template(
-        "careers/saved.html", result=career_service.saved_result(assessment), assessment=assessment
-    )
+    return render_template("careers/saved.html", result=career_service.saved_result(assessment), assessment=assessment)

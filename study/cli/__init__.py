@@ -1,5 +1,6 @@
 """Command-line interface: one click group per domain, one module per group; commands are thin
 wrappers over services. The application factory registers them all with `init_app`."""
+
 from __future__ import annotations
 
 from flask import Flask

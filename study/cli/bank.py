@@ -1,4 +1,5 @@
 """`flask bank ...`: validate, import and export the question bank, GIFT, check a case's key."""
+
 from __future__ import annotations
 
 import json
@@ -110,8 +111,7 @@ def bank_check_answer_command(file_or_id: str, dx: str, px: str, pcs: str, as_js
     click.echo(f"{report.case_id}: {report.score_pct}% ({report.earned} earned, {report.penalties} penalties, {report.possible} possible)")
     for line in report.lines:
         click.echo(
-            f"  {line.kind:<10} {line.verdict:<15} {line.points:>5}  "
-            f"{line.submitted or '-':<12} {line.expected or '-':<12} {line.message}"
+            f"  {line.kind:<10} {line.verdict:<15} {line.points:>5}  {line.submitted or '-':<12} {line.expected or '-':<12} {line.message}"
         )
 
 

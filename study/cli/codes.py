@@ -1,4 +1,5 @@
 """`flask codes ...`: load the code sets, look codes up."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """`flask exams ...`: exam simulations (closing the expired ones from cron)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

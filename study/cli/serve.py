@@ -1,10 +1,12 @@
 """`flask serve`: the production WSGI server (waitress), or Flask's debug server with DEBUG=1."""
+
 from __future__ import annotations
 
 import os
 
 import click
 from flask import current_app
+
 
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")

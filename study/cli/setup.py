@@ -1,5 +1,6 @@
 """`flask setup`: bring the database up to date (what `make run` does first). Every step is
 idempotent: migrations, the code sets when empty, the question bank when its files changed."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`flask users ...`: create accounts and change roles."""
+
 from __future__ import annotations
 
 import os

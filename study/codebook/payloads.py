@@ -1,5 +1,6 @@
 """The JSON shapes of the code book's answers (the /api/codes endpoints and `flask codes ... --json`):
 plain dicts built from what the code services return."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -42,9 +43,7 @@ def search_payload(result: SearchResult) -> dict:
         "query": result.query,
         "mode": result.mode,
         "total": result.total,
-        "results": [
-            {"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind} for h in result.hits
-        ],
+        "results": [{"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind} for h in result.hits],
     }
 
 

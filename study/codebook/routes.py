@@ -1,14 +1,14 @@
 """The code book: ICD-10-CM search and code pages for learners, and the JSON behind them.
 
 ICD-10-CM is public domain, so the code book is public (career changers use it too)."""
+
 from flask import abort, current_app, render_template, request
 
 from study.codebook import bp
+from study.codebook.payloads import check_payload, conflicts_payload, search_payload
 from study.extensions import limiter
 from study.security import public
-from study.codebook.payloads import check_payload, conflicts_payload, search_payload
 from study.services import code_book, code_search, codes
-
 
 # a search per client address (the setting of the same name overrides it): generous, like the
 # JSON search, for the page's search-as-you-type

@@ -1,4 +1,5 @@
 """Forms of the cohort pages: create a cohort, create an assignment, set a member's extra time."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -40,7 +41,14 @@ class CreateAssignmentForm(FlaskForm):
         "Attempts allowed",
         default=1,
         description=f"1 to {assignment_service.MAX_ATTEMPTS}; per case in a case set. Leave empty for no limit.",
-        validators=[Optional(), NumberRange(1, assignment_service.MAX_ATTEMPTS, f"Allow between 1 and {assignment_service.MAX_ATTEMPTS} attempts, or leave it empty for no limit.")],
+        validators=[
+            Optional(),
+            NumberRange(
+                1,
+                assignment_service.MAX_ATTEMPTS,
+                f"Allow between 1 and {assignment_service.MAX_ATTEMPTS} attempts, or leave it empty for no limit.",
+            ),
+        ],
     )
     feedback = RadioField(
         "When learners see the answers and explanations",

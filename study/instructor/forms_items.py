@@ -1,12 +1,13 @@
 """Forms of the item editor. Field names match study.bank.forms (MCQ_FIELDS, CASE_FIELDS);
 the bank rules are checked by the service (validate_item), these forms only shape the input."""
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from study.bank.model import DIFFICULTIES, SETTINGS
 from study.bank.forms import LETTERS, ROW_FORMAT_HELP
+from study.bank.model import DIFFICULTIES, SETTINGS
 from study.forms import MultiCheckboxField
 
 
@@ -18,10 +19,16 @@ class AnyChoiceCheckboxField(MultiCheckboxField):
 
 
 class ItemFormBase(FlaskForm):
-    item_id = StringField("Item id", description="3-64 characters: lower-case letters, digits and hyphens, e.g. cpc-icd-0101. It cannot change later.", validators=[Length(max=64)])
+    item_id = StringField(
+        "Item id",
+        description="3-64 characters: lower-case letters, digits and hyphens, e.g. cpc-icd-0101. It cannot change later.",
+        validators=[Length(max=64)],
+    )
     exams = AnyChoiceCheckboxField("Exams", choices=[])
     topic = SelectField("Topic", choices=[], validate_choice=False)
-    difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium", validate_choice=False)
+    difficulty = SelectField(
+        "Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium", validate_choice=False
+    )
     tags = StringField("Tags", description="Comma-separated, e.g. diabetes, ckd", validators=[Optional(), Length(max=400)])
     rationale = TextAreaField("Rationale (Markdown)", validators=[Length(max=20000)])
     save = SubmitField("Save")
@@ -35,7 +42,8 @@ class ItemFormBase(FlaskForm):
 class McqItemForm(ItemFormBase):
     stem = TextAreaField("Stem (Markdown)", validators=[Length(max=20000)])
     answer = AnyChoiceCheckboxField(
-        "Answer", choices=[SelectChoice(c, c) for c in LETTERS],
+        "Answer",
+        choices=[SelectChoice(c, c) for c in LETTERS],
         description="Tick one letter for a single best answer, several for a multiple-response item.",
     )
 
@@ -46,9 +54,21 @@ for _c in LETTERS:
 
 
 class CaseItemForm(ItemFormBase):
-    setting = SelectField("Setting", choices=[SelectChoice("", "Choose a setting")] + [SelectChoice(s, s.replace("-", " ")) for s in SETTINGS], validate_choice=False)
-    documentation = TextAreaField("Documentation (Markdown)", description="De-identified: no real names, dates of birth, record numbers, phone numbers or e-mail addresses.", validators=[Length(max=50000)])
-    task = TextAreaField("Task (Markdown, optional)", description="Leave empty for: Code the diagnoses and services for this encounter.", validators=[Length(max=10000)])
+    setting = SelectField(
+        "Setting",
+        choices=[SelectChoice("", "Choose a setting")] + [SelectChoice(s, s.replace("-", " ")) for s in SETTINGS],
+        validate_choice=False,
+    )
+    documentation = TextAreaField(
+        "Documentation (Markdown)",
+        description="De-identified: no real names, dates of birth, record numbers, phone numbers or e-mail addresses.",
+        validators=[Length(max=50000)],
+    )
+    task = TextAreaField(
+        "Task (Markdown, optional)",
+        description="Leave empty for: Code the diagnoses and services for this encounter.",
+        validators=[Length(max=10000)],
+    )
     diagnoses = TextAreaField("Key: diagnoses", description=ROW_FORMAT_HELP["diagnoses"], validators=[Length(max=5000)])
     procedures = TextAreaField("Key: procedures (CPT/HCPCS)", description=ROW_FORMAT_HELP["procedures"], validators=[Length(max=5000)])
     pcs = TextAreaField("Key: ICD-10-PCS", description=ROW_FORMAT_HELP["pcs"], validators=[Length(max=5000)])
@@ -64,7 +84,9 @@ class TryMcqForm(FlaskForm):
 
 
 class TryCaseForm(FlaskForm):
-    dx = TextAreaField("Diagnoses (ICD-10-CM)", description="Codes separated by commas or new lines, in order.", validators=[Length(max=2000)])
+    dx = TextAreaField(
+        "Diagnoses (ICD-10-CM)", description="Codes separated by commas or new lines, in order.", validators=[Length(max=2000)]
+    )
     px = TextAreaField("Procedures (CPT/HCPCS)", description="e.g. 99214-25, 20610-RT x2", validators=[Length(max=2000)])
     pcs = TextAreaField("ICD-10-PCS", validators=[Length(max=2000)])
     submit = SubmitField("Grade this answer")

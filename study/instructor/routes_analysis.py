@@ -1,5 +1,6 @@
 """Instructor routes: item analysis (see study/instructor/__init__.py). Read-only pages: Moodle's
 statistics per exam blueprint and per assignment, and one item's choice or verdict counts."""
+
 from flask import render_template
 from flask_login import current_user
 

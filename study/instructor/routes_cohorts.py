@@ -1,6 +1,7 @@
 """Instructor routes: cohorts and assignments (see study/instructor/__init__.py). Thin: validate the
 form, call one service (study/services/cohorts.py, assignments.py or cohort_results.py, which check
 ownership), render or redirect."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -1,11 +1,11 @@
 """Instructor routes: authoring items in the browser (see study/services/authoring.py).
 
 Thin views: the service builds, validates (the bank's rules), saves and checks ownership."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-
 from wtforms.fields.choices import SelectChoice
 
 from study.bank import forms as item_forms
@@ -111,7 +111,12 @@ def item_edit(item_id: int):
         item, outcome = authoring.update_item(current_user, item.id, _form_values(form))
     except authoring.ItemInvalid as exc:
         return _editor(kind, form, item=item, draft=draft, general=_show_problems(form, exc), status=400)
-    flash("Saved: learners now see a new version (past attempts keep theirs)." if outcome == "new_version" and item.status == "published" else "Saved.", "success")
+    flash(
+        "Saved: learners now see a new version (past attempts keep theirs)."
+        if outcome == "new_version" and item.status == "published"
+        else "Saved.",
+        "success",
+    )
     return redirect(url_for("instructor.item_edit", item_id=item.id))
 
 
@@ -130,7 +135,14 @@ def item_status(item_id: int):
     except authoring.ItemInvalid as exc:
         flash("The item cannot be published yet: " + "; ".join([m for ms in exc.errors.values() for m in ms] + exc.general), "error")
         return redirect(url_for("instructor.item_edit", item_id=item_id))
-    flash({"publish": "Published: learners can now get this item.", "retire": "Retired: learners no longer get this item.", "draft": "Back to draft."}[action], "success")
+    flash(
+        {
+            "publish": "Published: learners can now get this item.",
+            "retire": "Retired: learners no longer get this item.",
+            "draft": "Back to draft.",
+        }[action],
+        "success",
+    )
     return redirect(url_for("instructor.item_edit", item_id=item.id))
 
 
@@ -162,7 +174,10 @@ def item_preview():
     kind = request.form.get("kind")
     if kind not in FORMS:
         abort(400)
-    values = {name: (request.form.getlist(name) if name in ("exams", "answer") else request.form.get(name, "")) for name in (item_forms.MCQ_FIELDS if kind == "mcq" else item_forms.CASE_FIELDS)}
+    values = {
+        name: (request.form.getlist(name) if name in ("exams", "answer") else request.form.get(name, ""))
+        for name in (item_forms.MCQ_FIELDS if kind == "mcq" else item_forms.CASE_FIELDS)
+    }
     draft = item_forms.item_from_form(kind, values, item_id=values.get("item_id") or "preview")
     warnings = item_forms.identifier_warnings(draft.item) if kind == "case" else []
     return render_template("instructor/items/_preview.html", preview=draft.item, kind=kind, warnings=warnings)

@@ -1,6 +1,7 @@
 """Instructor routes: the problem-report queue, resolving a report, regrading an item after its key
 was corrected (see study/instructor/__init__.py). Thin: validate the form, call one service in
 study/services/reports.py (which decides who sees what), render or redirect."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

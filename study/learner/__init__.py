@@ -1,5 +1,6 @@
 """The learner's pages: practice sets, coding cases, exam simulations, progress, account, cohorts
 and problem reports; one routes module per part, all on the blueprint `learner`."""
+
 from datetime import datetime, timezone
 
 from flask import Blueprint
@@ -12,5 +13,12 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-from study.learner import routes_account, routes_cases, routes_cohorts, routes_exams, routes_practice, routes_progress  # noqa: E402,F401
-from study.learner import routes_reports  # noqa: E402,F401
+from study.learner import (  # noqa: E402,F401
+    routes_account,
+    routes_cases,
+    routes_cohorts,
+    routes_exams,
+    routes_practice,
+    routes_progress,
+    routes_reports,  # noqa: E402,F401
+)

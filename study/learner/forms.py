@@ -1,4 +1,5 @@
 """The learner blueprint's forms, and the checks of the answers the exam page and case forms send."""
+
 import json
 import math
 import re

@@ -1,4 +1,5 @@
 """Learner routes: the learner's own account: download their data, delete the account."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for

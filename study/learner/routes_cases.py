@@ -1,4 +1,5 @@
 """Learner routes: coding cases. Thin: validate, call one service, render or redirect."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -9,9 +10,9 @@ from study.forms import CsrfForm
 from study.learner import bp, now
 from study.learner.forms import BadAnswer, case_lists_from_form, seconds_taken
 from study.services import ServiceError
+from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
-from study.services import assignments as assignment_service
 
 
 @bp.route("/cases")

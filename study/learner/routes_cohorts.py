@@ -1,5 +1,6 @@
 """Learner views for cohorts: join with a code, the list of assignments, start an assignment.
 Thin: validate, call one service (study/services/cohorts.py, assignments.py), render or redirect."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for

@@ -1,5 +1,6 @@
 """Learner routes: exam simulations, and the JSON the exam page's script sends and polls. Thin:
 validate, call one service, render or redirect."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,8 @@ from study.forms import CsrfForm
 from study.learner import bp, now
 from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_lists_from_form, exam_answer_from_json
 from study.services import ServiceError, answer_review, catalog
-from study.services import attempts as attempt_service
 from study.services import assignments as assignment_service
+from study.services import attempts as attempt_service
 from study.services import exams as exam_service
 
 
@@ -98,7 +99,9 @@ def exam_question(attempt_id: int, position: int):
         action = request.form.get("action", "save")
         if action == "review":
             return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
-        return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items))))
+        return redirect(
+            url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items)))
+        )
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item) if item.type == "mcq" else []
     selected = []
@@ -152,7 +155,10 @@ def exam_result(attempt_id: int):
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
     review, shown = answer_review.exam_review(current_user, attempt, now())
     return render_template(
-        "learner/exam_result.html", report=exam_service.result(attempt), review=review, keys_shown=shown,
+        "learner/exam_result.html",
+        report=exam_service.result(attempt),
+        review=review,
+        keys_shown=shown,
         feedback_note=assignment_service.feedback_note(attempt),
     )
 
@@ -176,7 +182,9 @@ def api_exam_answer(attempt_id: int):
     elif answer.case is not None:
         exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case, tolerance=_tolerance())
     attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
-    return jsonify(saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=sum(1 for ai in attempt.items if ai.response))
+    return jsonify(
+        saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=sum(1 for ai in attempt.items if ai.response)
+    )
 
 
 @bp.route("/api/exams/<int:attempt_id>/clock")

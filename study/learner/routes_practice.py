@@ -1,4 +1,5 @@
 """Learner routes: practice sets. Thin: validate, call one service, render or redirect."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -9,8 +10,8 @@ from study.forms import CsrfForm
 from study.learner import bp, now
 from study.learner.forms import ReportProblemForm, StartPracticeForm, seconds_taken
 from study.services import ServiceError, answer_review, catalog
-from study.services import attempts as attempt_service
 from study.services import assignments as assignment_service
+from study.services import attempts as attempt_service
 from study.services import practice as practice_service
 
 
@@ -62,7 +63,9 @@ def practice_question(attempt_id: int, position: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            practice_service.answer(current_user, attempt.id, position, request.form.getlist("answer"), seconds_taken(request.form.get("seconds")), now())
+            practice_service.answer(
+                current_user, attempt.id, position, request.form.getlist("answer"), seconds_taken(request.form.get("seconds")), now()
+            )
         except ServiceError as exc:
             flash_refusal(exc)
         return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
@@ -103,6 +106,12 @@ def practice_summary(attempt_id: int):
     attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
     right, answered = practice_service.running_score(attempt)
     return render_template(
-        "learner/practice_summary.html", attempt=attempt, rows=answer_review.practice_summary(attempt), right=right, answered=answered,
-        form=CsrfForm(), keys_shown=assignment_service.keys_shown(attempt, now()), feedback_note=assignment_service.feedback_note(attempt),
+        "learner/practice_summary.html",
+        attempt=attempt,
+        rows=answer_review.practice_summary(attempt),
+        right=right,
+        answered=answered,
+        form=CsrfForm(),
+        keys_shown=assignment_service.keys_shown(attempt, now()),
+        feedback_note=assignment_service.feedback_note(attempt),
     )

@@ -1,4 +1,5 @@
 """Learner routes: the progress dashboard (a learner's own; an administrator's view of anyone's)."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for

@@ -1,5 +1,6 @@
 """Learner routes: reporting a problem with an item, and the learner's own reports with the
 instructors' replies."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
