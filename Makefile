@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install setup test-sqlite test-postgres benchmarks clean
+.PHONY: run test lint install setup test-sqlite test-postgres benchmarks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ setup: install
 
 run: setup
 	@$(FLASK) serve
+
+## Style, layer rules (ruff, import-linter) and types (mypy: the pure core, models and services)
+lint: install
+	$(BIN)/ruff check study tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
 test: install
