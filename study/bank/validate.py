@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,58 +205,80 @@ def validate_item(
 def _common(
     item: Item, raw: dict[Any, Any], report: _Report, topics: Collection[str] | None, exams: Collection[str]
 ) -> None:
-    if "id" in raw and raw["id"] is not None:
-        value = raw["id"]
-        if not isinstance(value, str) or not _ID_RE.match(value):
-            report.error(
-                report.line("id"),
-                f"bad id {value!r}: an id is 3-64 characters, lower-case letters, digits and "
-                "dashes, starting with a letter or digit",
-            )
-        elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
-            report.warning(
-                report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'"
-            )
-    if "exams" in raw and raw["exams"] is not None:
-        value = raw["exams"]
-        if not isinstance(value, list):
-            report.error(
-                report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]"
-            )
-        elif not value:
-            report.error(report.line("exams"), "exams is empty: name at least one exam")
-        else:
-            for index, exam in enumerate(value):
-                if not isinstance(exam, str) or exam not in exams:
-                    report.error(
-                        report.line("exams", index),
-                        f"unknown exam {exam!r} (exams: {', '.join(exams)})" + did_you_mean(str(exam), exams),
-                    )
-    if "topic" in raw and raw["topic"] is not None:
-        value = raw["topic"]
-        if not isinstance(value, str):
-            report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
-        elif topics is not None and value not in topics:
-            report.error(
-                report.line("topic"),
-                f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics),
-            )
+    """The keys every item has, in the order their problems are reported."""
+    _item_id(raw, report)
+    _item_exams(raw, report, exams)
+    _item_topic(raw, report, topics)
     for key, allowed in (("difficulty", DIFFICULTIES), ("status", ITEM_STATUSES)):
-        if key in raw:
-            value = raw[key]
-            if value not in allowed:
-                report.error(
-                    report.line(key),
-                    f"{key} must be one of {', '.join(allowed)}, not {value!r}"
-                    + did_you_mean(str(value), allowed),
-                )
+        _one_of(raw, report, key, allowed)
     _reserve(item, raw, report)
-    if "tags" in raw:
-        value = raw["tags"]
-        if not isinstance(value, list) or not all(
-            (isinstance(t, str) and t.strip()) or _is_number(t) for t in value
-        ):
-            report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
+    _tags(raw, report)
+
+
+def _item_id(raw: dict[Any, Any], report: _Report) -> None:
+    """``id``: the id pattern, and a warning when a Markdown file is named otherwise."""
+    value = raw.get("id")
+    if value is None:
+        return
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        report.error(
+            report.line("id"),
+            f"bad id {value!r}: an id is 3-64 characters, lower-case letters, digits and "
+            "dashes, starting with a letter or digit",
+        )
+    elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
+        report.warning(report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'")
+
+
+def _item_exams(raw: dict[Any, Any], report: _Report, exams: Collection[str]) -> None:
+    """``exams``: a non-empty list of the bank's exams."""
+    value = raw.get("exams")
+    if value is None:
+        return
+    if not isinstance(value, list):
+        report.error(report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]")
+    elif not value:
+        report.error(report.line("exams"), "exams is empty: name at least one exam")
+    else:
+        for index, exam in enumerate(value):
+            if not isinstance(exam, str) or exam not in exams:
+                report.error(
+                    report.line("exams", index),
+                    f"unknown exam {exam!r} (exams: {', '.join(exams)})" + did_you_mean(str(exam), exams),
+                )
+
+
+def _item_topic(raw: dict[Any, Any], report: _Report, topics: Collection[str] | None) -> None:
+    """``topic``: one key of topics.yaml (not checked when ``topics`` is None)."""
+    value = raw.get("topic")
+    if value is None:
+        return
+    if not isinstance(value, str):
+        report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
+    elif topics is not None and value not in topics:
+        report.error(
+            report.line("topic"),
+            f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics),
+        )
+
+
+def _one_of(raw: dict[Any, Any], report: _Report, key: str, allowed: Sequence[str]) -> None:
+    """An optional key whose value is one of a fixed list (``difficulty``, ``status``)."""
+    if key in raw and raw[key] not in allowed:
+        value = raw[key]
+        report.error(
+            report.line(key),
+            f"{key} must be one of {', '.join(allowed)}, not {value!r}" + did_you_mean(str(value), allowed),
+        )
+
+
+def _tags(raw: dict[Any, Any], report: _Report) -> None:
+    """``tags``: a list of words (numbers allowed)."""
+    if "tags" not in raw:
+        return
+    value = raw["tags"]
+    if not isinstance(value, list) or not all((isinstance(t, str) and t.strip()) or _is_number(t) for t in value):
+        report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
 
 
 def _reserve(item: Item, raw: dict[Any, Any], report: _Report) -> None:
