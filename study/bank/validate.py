@@ -333,88 +333,105 @@ def icd10cm_codes_in_option(text: str) -> list[str]:
 
 
 def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    """The rules of a multiple-choice item, in the order their problems are reported."""
     source = report.source
     assert source is not None
-    heading = source.headings
     letters = [o.letter for o in item.options]
-    if "options" not in heading:
-        report.error(source.end_line, "missing section '## Options'")
-    else:
-        if not (2 <= len(letters) <= MAX_OPTIONS):
-            report.error(
-                heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}"
-            )
-        for index, letter in enumerate(letters):
-            expected = chr(ord("A") + index)
-            if letter != expected:
-                report.error(
-                    source.option_lines.get(letter, heading["options"]),
-                    f"options are lettered A, B, C... in order: expected {expected}, found {letter}",
-                )
-                break
-        for option in item.options:
-            if not option.text.strip():
-                report.error(
-                    source.option_lines.get(option.letter, heading["options"]),
-                    f"option {option.letter} is empty",
-                )
+    _options(item, source, letters, report)
     if not item.stem.strip():
         report.error(source.body_line, "the stem is empty: write the question before '## Options'")
-    # answer
+    correct = _mcq_answer(item, raw, source, letters, report)
+    _mcq_explanations(item, source, letters, correct, report)
+    value = raw.get("allow_invalid_distractors")
+    if "allow_invalid_distractors" in raw and not isinstance(value, bool):
+        report.error(report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false")
+    if checker is not None:
+        _option_codes(item, source, correct, checker, report)
+
+
+def _options(item: McqItem, source: SourceInfo, letters: list[str], report: _Report) -> None:
+    """``## Options``: 2 to 6 options, lettered A, B, C... in order, none of them empty."""
+    heading = source.headings
+    if "options" not in heading:
+        report.error(source.end_line, "missing section '## Options'")
+        return
+    if not (2 <= len(letters) <= MAX_OPTIONS):
+        report.error(heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}")
+    for index, letter in enumerate(letters):
+        expected = chr(ord("A") + index)
+        if letter != expected:
+            report.error(
+                source.option_lines.get(letter, heading["options"]),
+                f"options are lettered A, B, C... in order: expected {expected}, found {letter}",
+            )
+            break
+    for option in item.options:
+        if not option.text.strip():
+            report.error(source.option_lines.get(option.letter, heading["options"]), f"option {option.letter} is empty")
+
+
+def _mcq_answer(
+    item: McqItem, raw: dict[Any, Any], source: SourceInfo, letters: list[str], report: _Report
+) -> set[str]:
+    """``answer``: one letter, or a list of letters that the stem asks for; each of them an
+    option. Returns the correct letters as written."""
     answer = raw.get("answer")
+    if answer is None:
+        return set()
     answer_line = report.line("answer")
     correct: set[str] = set()
-    if answer is not None:
-        if isinstance(answer, str):
-            if not re.fullmatch(r"[A-F]", answer):
-                report.error(
-                    answer_line,
-                    f"answer must be one capital letter A-F (or a list of letters), not {answer!r}",
-                )
-            correct = {answer}
-            how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
-            if how_many is not None and how_many > 1:
-                report.error(
-                    answer_line,
-                    f"the stem asks for {how_many} answers but answer is a single letter: write answer: [A, C]",
-                )
-        elif isinstance(answer, list):
-            values = [a for a in answer]
-            if len(values) < 2:
-                report.error(
-                    answer_line,
-                    "a multiple-response answer lists at least two letters; for one answer write answer: B",
-                )
-            for index, value in enumerate(values):
-                if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
-                    report.error(
-                        report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}"
-                    )
-            if len(set(map(str, values))) != len(values):
-                report.error(answer_line, "answer lists a letter twice")
-            correct = {str(v) for v in values}
-            how_many = _how_many(item.stem)
-            if how_many is None:
-                extra = (
-                    " ('select all that apply' is not enough)" if _ALL_THAT_APPLY_RE.search(item.stem) else ""
-                )
-                report.error(
-                    source.body_line,
-                    "a multiple-response stem must say how many to choose, e.g. 'Select two.'" + extra,
-                )
-            elif how_many != len(values):
-                report.error(
-                    source.body_line,
-                    f"the stem asks for {how_many} answers but answer lists {len(values)} letters",
-                )
-        else:
-            report.error(
-                answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])"
-            )
-        for letter in sorted(correct):
-            if letters and letter not in letters:
-                report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
-    # rationale and why-not
+    if isinstance(answer, str):
+        correct = _single_answer(item, answer, answer_line, report)
+    elif isinstance(answer, list):
+        correct = _multiple_answer(item, answer, answer_line, source, report)
+    else:
+        report.error(answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])")
+    for letter in sorted(correct):
+        if letters and letter not in letters:
+            report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
+    return correct
+
+
+def _single_answer(item: McqItem, answer: str, answer_line: int, report: _Report) -> set[str]:
+    """``answer: B``: a capital letter, for a stem that does not ask to choose several."""
+    if not re.fullmatch(r"[A-F]", answer):
+        report.error(answer_line, f"answer must be one capital letter A-F (or a list of letters), not {answer!r}")
+    how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
+    if how_many is not None and how_many > 1:
+        report.error(
+            answer_line,
+            f"the stem asks for {how_many} answers but answer is a single letter: write answer: [A, C]",
+        )
+    return {answer}
+
+
+def _multiple_answer(
+    item: McqItem, values: list[Any], answer_line: int, source: SourceInfo, report: _Report
+) -> set[str]:
+    """``answer: [A, C]``: two or more distinct capital letters, as many as the stem says."""
+    if len(values) < 2:
+        report.error(answer_line, "a multiple-response answer lists at least two letters; for one answer write answer: B")
+    for index, value in enumerate(values):
+        if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
+            report.error(report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}")
+    if len(set(map(str, values))) != len(values):
+        report.error(answer_line, "answer lists a letter twice")
+    how_many = _how_many(item.stem)
+    if how_many is None:
+        extra = " ('select all that apply' is not enough)" if _ALL_THAT_APPLY_RE.search(item.stem) else ""
+        report.error(
+            source.body_line, "a multiple-response stem must say how many to choose, e.g. 'Select two.'" + extra
+        )
+    elif how_many != len(values):
+        report.error(source.body_line, f"the stem asks for {how_many} answers but answer lists {len(values)} letters")
+    return {str(v) for v in values}
+
+
+def _mcq_explanations(
+    item: McqItem, source: SourceInfo, letters: list[str], correct: set[str], report: _Report
+) -> None:
+    """``## Rationale`` is there and written; ``## Why not the others`` explains wrong options only."""
+    heading = source.headings
     if "rationale" not in heading:
         report.error(source.end_line, "missing section '## Rationale' (explain the correct answer)")
     elif not item.rationale.strip():
@@ -425,30 +442,30 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
             report.error(line, f"'Why not the others' explains {letter}, which is not an option")
         elif letter in correct:
             report.error(line, f"'Why not the others' explains {letter}, which is a correct answer")
-    value = raw.get("allow_invalid_distractors")
-    if "allow_invalid_distractors" in raw and not isinstance(value, bool):
-        report.error(
-            report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false"
-        )
-    # code integrity
-    if checker is not None:
-        for option in item.options:
-            line = source.option_lines.get(option.letter, heading.get("options", 1))
-            for code in icd10cm_codes_in_option(option.text):
-                check = checker.check("icd10cm", code)
-                if option.letter in correct:
-                    if not check.reportable:
-                        report.error(
-                            line,
-                            f"option {option.letter} is a correct answer but {code} is not valid for "
-                            f"reporting: {check.message}",
-                        )
-                elif not check.exists and not item.allow_invalid_distractors:
+
+
+def _option_codes(
+    item: McqItem, source: SourceInfo, correct: set[str], checker: CodeChecker, report: _Report
+) -> None:
+    """The ICD-10-CM codes an option names: reportable in a correct option; existing in a
+    distractor unless ``allow_invalid_distractors`` says otherwise."""
+    for option in item.options:
+        line = source.option_lines.get(option.letter, source.headings.get("options", 1))
+        for code in icd10cm_codes_in_option(option.text):
+            check = checker.check("icd10cm", code)
+            if option.letter in correct:
+                if not check.reportable:
                     report.error(
                         line,
-                        f"option {option.letter}: {check.message} (if the distractor is deliberately "
-                        "not a code, set allow_invalid_distractors: true)",
+                        f"option {option.letter} is a correct answer but {code} is not valid for "
+                        f"reporting: {check.message}",
                     )
+            elif not check.exists and not item.allow_invalid_distractors:
+                report.error(
+                    line,
+                    f"option {option.letter}: {check.message} (if the distractor is deliberately "
+                    "not a code, set allow_invalid_distractors: true)",
+                )
 
 
 def _code_hint(kind: str, value: Any) -> str:
