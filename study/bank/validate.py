@@ -479,71 +479,83 @@ def _code_hint(kind: str, value: Any) -> str:
 
 
 def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    """The rules of a coding case, in the order their problems are reported."""
     source = report.source
     assert source is not None
-    heading = source.headings
     setting = raw.get("setting")
     if setting is not None and setting not in SETTINGS:
         report.error(
             report.line("setting"),
-            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}"
-            + did_you_mean(str(setting), SETTINGS),
+            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}" + did_you_mean(str(setting), SETTINGS),
         )
     if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
         report.error(report.line("minutes"), "minutes must be a positive whole number")
-    scoring = raw.get("scoring")
     if "scoring" in raw:
-        if not isinstance(scoring, dict):
-            report.error(
-                report.line("scoring"),
-                f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers",
-            )
-        else:
-            for name, value in scoring.items():
-                line = report.line("scoring", str(name))
-                if str(name) not in DEFAULT_WEIGHTS:
-                    report.error(
-                        line,
-                        f"unknown scoring weight '{name}' (weights: {', '.join(DEFAULT_WEIGHTS)})"
-                        + did_you_mean(str(name), DEFAULT_WEIGHTS),
-                    )
-                elif not _is_number(value) or value < 0:
-                    report.error(line, f"scoring weight '{name}' must be a number of points, 0 or more")
-    for name, title in (("documentation", "Documentation"), ("rationale", "Rationale")):
-        text = item.documentation if name == "documentation" else item.rationale
-        if name not in heading:
-            report.error(source.end_line, f"missing section '## {title}'")
-        elif not text.strip():
-            report.error(heading[name], f"'## {title}' is empty")
+        _scoring(raw["scoring"], report)
+    _case_sections(item, source, report)
     key = raw.get("key")
-    if "key" not in raw or key is None:
+    if key is None:
         return
     if not isinstance(key, dict):
-        report.error(
-            report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"
-        )
+        report.error(report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable")
         return
     report.keys(key, (), KEY_LISTS, ("key",), "key")
-    scored = 0
-    for kind in KEY_LISTS:
-        if kind not in key or key[kind] is None:
-            continue
-        lines = key[kind]
-        if not isinstance(lines, list):
-            report.error(report.line("key", kind), f"key.{kind} must be a list")
-            continue
-        for index, value in enumerate(lines):
-            at = ("key", kind, index)
-            scored += _key_line(kind, value, at, report, checker, item)
-    if scored == 0:
+    if _key_lists(key, report, checker, item) == 0:
         report.error(
             report.line("key"),
             "the key has no scored line: add a diagnosis, procedure or pcs line that is not optional",
         )
     if item.key.pcs and item.setting and item.setting != "inpatient":
-        report.warning(
-            report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"
-        )
+        report.warning(report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)")
+    _repeated_key_codes(item, report)
+
+
+def _scoring(scoring: Any, report: _Report) -> None:
+    """``scoring``: known weight names mapped to numbers of points, 0 or more."""
+    if not isinstance(scoring, dict):
+        report.error(report.line("scoring"), f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers")
+        return
+    for name, value in scoring.items():
+        line = report.line("scoring", str(name))
+        if str(name) not in DEFAULT_WEIGHTS:
+            report.error(
+                line,
+                f"unknown scoring weight '{name}' (weights: {', '.join(DEFAULT_WEIGHTS)})"
+                + did_you_mean(str(name), DEFAULT_WEIGHTS),
+            )
+        elif not _is_number(value) or value < 0:
+            report.error(line, f"scoring weight '{name}' must be a number of points, 0 or more")
+
+
+def _case_sections(item: CaseItem, source: SourceInfo, report: _Report) -> None:
+    """``## Documentation`` and ``## Rationale`` are there and written."""
+    for name, title, text in (
+        ("documentation", "Documentation", item.documentation),
+        ("rationale", "Rationale", item.rationale),
+    ):
+        if name not in source.headings:
+            report.error(source.end_line, f"missing section '## {title}'")
+        elif not text.strip():
+            report.error(source.headings[name], f"'## {title}' is empty")
+
+
+def _key_lists(key: dict[Any, Any], report: _Report, checker: CodeChecker | None, item: CaseItem) -> int:
+    """Check every line of the key's lists; returns how many of them are scored."""
+    scored = 0
+    for kind in KEY_LISTS:
+        lines = key.get(kind)
+        if lines is None:
+            continue
+        if not isinstance(lines, list):
+            report.error(report.line("key", kind), f"key.{kind} must be a list")
+            continue
+        for index, value in enumerate(lines):
+            scored += _key_line(kind, value, ("key", kind, index), report, checker, item)
+    return scored
+
+
+def _repeated_key_codes(item: CaseItem, report: _Report) -> None:
+    """A warning for a code written twice in key.diagnoses or key.pcs."""
     seen: set[tuple[str, str]] = set()
     for kind in ("diagnoses", "pcs"):
         for index, line in enumerate(getattr(item.key, kind)):
