@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -634,59 +634,80 @@ def _procedure_extras(
 def _key_code(
     kind: str, code: Any, line: int, report: _Report, checker: CodeChecker | None, item: CaseItem
 ) -> None:
+    """One code (or alternate) of a key line: a string, of the code set of its list."""
     if not isinstance(code, str):
         report.error(line, _code_hint(kind, code))
         return
     if not code.strip():
         report.error(line, "the code is empty")
         return
-    if kind == "diagnoses":
-        if not looks_like_icd10cm(code):
-            report.error(line, f"{code} is not an ICD-10-CM code")
-            return
+    rule = _KEY_CODE_RULES.get(kind)
+    if rule is not None:
+        rule(code, line, report, checker)
+
+
+def _diagnosis_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.diagnoses: an ICD-10-CM code, valid for reporting."""
+    if not looks_like_icd10cm(code):
+        report.error(line, f"{code} is not an ICD-10-CM code")
+        return
+    if checker is not None:
+        check = checker.check("icd10cm", code)
+        if not check.reportable:
+            report.error(line, f"{check.code} is not valid for reporting: {check.message}")
+
+
+def _procedure_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.procedures: a CPT or HCPCS Level II code, valid for reporting."""
+    system = classify_procedure_code(code)
+    if system is None:
+        report.error(
+            line,
+            f"{code} is not a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II "
+            "code (a letter A-V and 4 digits)",
+        )
+        return
+    if checker is not None:
+        check = checker.check(system, code)
+        if not check.reportable:
+            report.error(line, check.message)
+
+
+def _pcs_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.pcs: an ICD-10-PCS code, valid for reporting (its shape only without a checker)."""
+    if checker is not None:
+        check = checker.check("pcs", code)
+        if not check.reportable:
+            report.error(line, check.message)
+    elif not is_pcs_shape(code.strip().upper()):
+        report.error(line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O")
+
+
+def _not_reportable_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.not_reportable: a code of any code set that exists (it need not be reportable)."""
+    text = code.strip().upper()
+    procedure_shape = is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
+    if not procedure_shape and looks_like_icd10cm(text):
         if checker is not None:
-            check = checker.check("icd10cm", code)
-            if not check.reportable:
-                report.error(line, f"{check.code} is not valid for reporting: {check.message}")
-    elif kind == "procedures":
-        system = classify_procedure_code(code)
-        if system is None:
-            report.error(
-                line,
-                f"{code} is not a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II "
-                "code (a letter A-V and 4 digits)",
-            )
-            return
-        if checker is not None:
-            check = checker.check(system, code)
-            if not check.reportable:
+            check = checker.check("icd10cm", text)
+            if not check.exists:
                 report.error(line, check.message)
-    elif kind == "pcs":
-        if checker is not None:
-            check = checker.check("pcs", code)
-            if not check.reportable:
-                report.error(line, check.message)
-        elif not is_pcs_shape(code.strip().upper()):
-            report.error(
-                line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O"
-            )
-    elif kind == "not_reportable":
-        text = code.strip().upper()
-        if looks_like_icd10cm(text) and not (
-            is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
-        ):
-            if checker is not None and not checker.check("icd10cm", text).exists:
-                report.error(line, checker.check("icd10cm", text).message)
-        elif is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text):
-            if checker is not None and is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
-                return  # J1100 or J11.00: either may be meant
-            if checker is not None:
-                system = classify_procedure_code(text) or "pcs"
-                check = checker.check(system, text)
-                if not check.exists:
-                    report.error(line, check.message)
-        else:
-            report.error(line, f"{code} is not a code of any code set")
+    elif not procedure_shape:
+        report.error(line, f"{code} is not a code of any code set")
+    elif checker is not None:
+        if is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
+            return  # J1100 or J11.00: either may be meant
+        check = checker.check(classify_procedure_code(text) or "pcs", text)
+        if not check.exists:
+            report.error(line, check.message)
+
+
+_KEY_CODE_RULES: dict[str, Callable[[str, int, _Report, CodeChecker | None], None]] = {
+    "diagnoses": _diagnosis_code,
+    "procedures": _procedure_code,
+    "pcs": _pcs_code,
+    "not_reportable": _not_reportable_code,
+}
 
 
 # --- blueprints -------------------------------------------------------------------------------
