@@ -724,78 +724,82 @@ def validate_blueprint(
     exam = raw.get("exam")
     if exam is not None and name is not None and exam != name:
         report.error(report.line("exam"), f"exam '{exam}' does not match the file name {name}.yaml")
-    for key in ("minutes", "warn_at_minutes_left"):
-        if (
-            key in raw
-            and raw[key] is not None
-            and (not _is_int(raw[key]) or raw[key] < (1 if key == "minutes" else 0))
-        ):
-            report.error(
-                report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number"
-            )
-    if (
-        _is_int(raw.get("minutes"))
-        and _is_int(raw.get("warn_at_minutes_left"))
-        and raw["warn_at_minutes_left"] >= raw["minutes"]
-    ):
+    _blueprint_numbers(raw, report)
+    for key in ("title", "source"):
+        if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            report.error(report.line(key), f"{key} must be text")
+    if raw.get("sections") is not None:
+        _sections(raw["sections"], report, topics)
+    return report.problems
+
+
+def _blueprint_numbers(raw: dict[Any, Any], report: _Report) -> None:
+    """``minutes``, ``warn_at_minutes_left`` (less than minutes), ``pass_percent`` and
+    ``pace_minutes_per_question``."""
+    for key, least in (("minutes", 1), ("warn_at_minutes_left", 0)):
+        if raw.get(key) is not None and (not _is_int(raw[key]) or raw[key] < least):
+            report.error(report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number")
+    minutes, warn = raw.get("minutes"), raw.get("warn_at_minutes_left")
+    if _is_int(minutes) and _is_int(warn) and warn >= minutes:
         report.error(report.line("warn_at_minutes_left"), "warn_at_minutes_left must be less than minutes")
     value = raw.get("pass_percent")
-    if "pass_percent" in raw and value is not None and (not _is_number(value) or not 0 < value <= 100):
+    if value is not None and (not _is_number(value) or not 0 < value <= 100):
         report.error(report.line("pass_percent"), "pass_percent must be a number above 0 and at most 100")
     pace: Any = raw.get("pace_minutes_per_question")
     if "pace_minutes_per_question" in raw and (not _is_number(pace) or pace <= 0):
-        report.error(
-            report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number"
-        )
-    for key in ("title", "source"):
-        if key in raw and raw[key] is not None and not (isinstance(raw[key], str) and raw[key].strip()):
-            report.error(report.line(key), f"{key} must be text")
-    sections = raw.get("sections")
-    if "sections" in raw and sections is not None:
-        if not isinstance(sections, list) or not sections:
-            report.error(report.line("sections"), "sections must be a non-empty list")
-            return report.problems
-        seen: dict[str, int] = {}
-        for index, section in enumerate(sections):
-            at = ("sections", index)
-            line = report.line(*at)
-            if not isinstance(section, dict):
+        report.error(report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number")
+
+
+def _sections(sections: Any, report: _Report, topics: Collection[str] | None) -> None:
+    """``sections``: a non-empty list of section mappings with distinct keys."""
+    if not isinstance(sections, list) or not sections:
+        report.error(report.line("sections"), "sections must be a non-empty list")
+        return
+    seen: dict[str, int] = {}
+    for index, section in enumerate(sections):
+        at = ("sections", index)
+        if not isinstance(section, dict):
+            report.error(report.line(*at), "a section is a mapping: key, title, questions or cases, topics, confirmed")
+            continue
+        report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
+        section_key = section.get("key")
+        if isinstance(section_key, str):
+            if section_key in seen:
                 report.error(
-                    line, "a section is a mapping: key, title, questions or cases, topics, confirmed"
+                    report.line(*at, "key"),
+                    f"section key '{section_key}' is used twice (first at line {seen[section_key]})",
                 )
-                continue
-            report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
-            section_key = section.get("key")
-            if isinstance(section_key, str):
-                if section_key in seen:
-                    report.error(
-                        report.line(*at, "key"),
-                        f"section key '{section_key}' is used twice (first at line {seen[section_key]})",
-                    )
-                seen.setdefault(section_key, report.line(*at, "key"))
-            questions, cases = section.get("questions", 0), section.get("cases", 0)
-            for field_name, count in (("questions", questions), ("cases", cases)):
-                if field_name in section and (not _is_int(count) or count < 0):
-                    report.error(
-                        report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more"
-                    )
-            if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
-                report.error(line, "a section asks for a positive number of questions or cases")
-            if "confirmed" in section and not isinstance(section["confirmed"], bool):
-                report.error(report.line(*at, "confirmed"), "confirmed must be true or false")
-            section_topics = section.get("topics")
-            if "topics" in section:
-                if not isinstance(section_topics, list) or not section_topics:
-                    report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
-                elif topics is not None:
-                    for t_index, topic in enumerate(section_topics):
-                        if topic not in topics:
-                            report.error(
-                                report.line(*at, "topics", t_index),
-                                f"unknown topic '{topic}' (not in topics.yaml)"
-                                + did_you_mean(str(topic), topics),
-                            )
-    return report.problems
+            seen.setdefault(section_key, report.line(*at, "key"))
+        _section_counts(section, at, report)
+        if "topics" in section:
+            _section_topics(section["topics"], at, report, topics)
+
+
+def _section_counts(section: dict[Any, Any], at: tuple[Any, ...], report: _Report) -> None:
+    """``questions`` and ``cases``: whole numbers, not both 0; ``confirmed``: true or false."""
+    questions, cases = section.get("questions", 0), section.get("cases", 0)
+    for field_name, count in (("questions", questions), ("cases", cases)):
+        if field_name in section and (not _is_int(count) or count < 0):
+            report.error(report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more")
+    if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
+        report.error(report.line(*at), "a section asks for a positive number of questions or cases")
+    if "confirmed" in section and not isinstance(section["confirmed"], bool):
+        report.error(report.line(*at, "confirmed"), "confirmed must be true or false")
+
+
+def _section_topics(
+    section_topics: Any, at: tuple[Any, ...], report: _Report, topics: Collection[str] | None
+) -> None:
+    """A section's ``topics``: a non-empty list of keys of topics.yaml."""
+    if not isinstance(section_topics, list) or not section_topics:
+        report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
+    elif topics is not None:
+        for t_index, topic in enumerate(section_topics):
+            if topic not in topics:
+                report.error(
+                    report.line(*at, "topics", t_index),
+                    f"unknown topic '{topic}' (not in topics.yaml)" + did_you_mean(str(topic), topics),
+                )
 
 
 def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Problem]:
