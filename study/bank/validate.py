@@ -739,7 +739,8 @@ def _blueprint_numbers(raw: dict[Any, Any], report: _Report) -> None:
     for key, least in (("minutes", 1), ("warn_at_minutes_left", 0)):
         if raw.get(key) is not None and (not _is_int(raw[key]) or raw[key] < least):
             report.error(report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number")
-    minutes, warn = raw.get("minutes"), raw.get("warn_at_minutes_left")
+    minutes: Any = raw.get("minutes")
+    warn: Any = raw.get("warn_at_minutes_left")
     if _is_int(minutes) and _is_int(warn) and warn >= minutes:
         report.error(report.line("warn_at_minutes_left"), "warn_at_minutes_left must be less than minutes")
     value = raw.get("pass_percent")
