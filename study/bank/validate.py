@@ -491,7 +491,7 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
         report.error(report.line("minutes"), "minutes must be a positive whole number")
     if "scoring" in raw:
-        _scoring(raw["scoring"], report)
+        _scoring_weights(raw["scoring"], report)
     _case_sections(item, source, report)
     key = raw.get("key")
     if key is None:
@@ -510,7 +510,7 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     _repeated_key_codes(item, report)
 
 
-def _scoring(scoring: Any, report: _Report) -> None:
+def _scoring_weights(scoring: Any, report: _Report) -> None:
     """``scoring``: known weight names mapped to numbers of points, 0 or more."""
     if not isinstance(scoring, dict):
         report.error(report.line("scoring"), f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers")
