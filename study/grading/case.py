@@ -355,7 +355,18 @@ class _CaseGrader:
             else:
                 check = self.checker.check("procedure", code)
             subs.append(_Sub(index, code, check, entry))
-        # exact matches: best pairing first, order-independent
+        taken = self._pair_procedures(subs, key_lines, weight)
+        self._unmatched_procedures(subs, not_reportable)
+        for sub in subs:
+            self._add_submitted("procedure", sub, key_lines, self._procedure_notes(sub, key_lines))
+            if sub.key_index is not None and not key_lines[sub.key_index].optional:
+                self._modifiers_and_units(key_lines[sub.key_index], sub)
+        self._missing_procedures(key_lines, taken, weight)
+
+    def _pair_procedures(self, subs: list[_Sub], key_lines: Sequence[KeyLine], weight: Fraction) -> dict[int, _Sub]:
+        """Exact matches, best pairing first so that the order of the submission never matters:
+        required lines first, then the pairs that get modifiers and units right. Returns the key
+        lines taken, by index."""
         pairs = []
         for sub in subs:
             assert sub.entry is not None
@@ -371,6 +382,11 @@ class _CaseGrader:
                 continue
             taken[j] = sub
             _mark_exact(sub, key_lines[j], j, weight)
+        return taken
+
+    def _unmatched_procedures(self, subs: list[_Sub], not_reportable: dict[str, str]) -> None:
+        """Procedures without an exact match: not reportable for the case, invalid, listed twice
+        (same code and modifiers as one already graded) or extra."""
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for sub in sorted(subs, key=lambda s: (s.verdict == "", s.index)):
             assert sub.entry is not None
@@ -397,37 +413,27 @@ class _CaseGrader:
                     sub, "extra", f"{sub.code} is a valid code, but this case does not support reporting it."
                 )
             seen.add(signature)
-        for sub in subs:
-            assert sub.entry is not None
-            notes = []
-            if sub.entry.units_problem:
-                notes.append(sub.entry.units_problem + ".")
-            for modifier in sub.entry.modifiers:
-                check = self.checker.check("modifier", modifier)
-                if not check.reportable:
-                    notes.append(check.message)
-            if sub.key_index is not None:
-                line = key_lines[sub.key_index]
-                if line.units == 1 and sub.entry.units != 1:
-                    notes.append(
-                        f"{sub.entry.units} units were reported; this line is scored on the code alone."
-                    )
-            extra_text = "".join(f" {n}" for n in notes)
-            expected = key_lines[sub.key_index].code if sub.key_index is not None else None
-            self.out.add(
-                GradeLine(
-                    "procedure",
-                    sub.code,
-                    expected,
-                    sub.verdict,
-                    float(sub.points),
-                    sub.message + extra_text,
-                    sub.during + extra_text,
-                ),
-                sub.points,
-            )
-            if sub.key_index is not None and not key_lines[sub.key_index].optional:
-                self._modifiers_and_units(key_lines[sub.key_index], sub)
+
+    def _procedure_notes(self, sub: _Sub, key_lines: Sequence[KeyLine]) -> list[str]:
+        """Notes on a submitted procedure: implausible units, modifiers that are not valid, units
+        on a line scored on the code alone."""
+        assert sub.entry is not None
+        notes = []
+        if sub.entry.units_problem:
+            notes.append(sub.entry.units_problem + ".")
+        for modifier in sub.entry.modifiers:
+            check = self.checker.check("modifier", modifier)
+            if not check.reportable:
+                notes.append(check.message)
+        if sub.key_index is not None:
+            line = key_lines[sub.key_index]
+            if line.units == 1 and sub.entry.units != 1:
+                notes.append(f"{sub.entry.units} units were reported; this line is scored on the code alone.")
+        return notes
+
+    def _missing_procedures(self, key_lines: Sequence[KeyLine], taken: dict[int, _Sub], weight: Fraction) -> None:
+        """Every required procedure line counts towards the possible points; a ``missing`` line
+        (and missing modifiers and units) for each one that nothing matched."""
         for j, line in enumerate(key_lines):
             if line.optional:
                 continue
