@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -341,6 +341,17 @@ MCQ_SECTIONS = {"options": "Options", "rationale": "Rationale", "why not the oth
 CASE_SECTIONS = {"documentation": "Documentation", "task": "Task", "rationale": "Rationale"}
 
 
+class _ItemParts(NamedTuple):
+    """What the item builders take from the file: the front matter, the body's parts and the
+    fields every item has."""
+
+    raw: dict[Any, Any]
+    preamble: list[tuple[int, str]]
+    texts: dict[str, list[tuple[int, str]]]
+    source: SourceInfo
+    common: dict[str, Any]
+
+
 def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Problem]]:
     """Parse one item file. Returns (item or None when unreadable, problems)."""
     front, front_line, body, problems = split_front_matter(text, path)
@@ -379,9 +390,10 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
         "extra_sections": tuple(extra),
         "path": path,
     }
+    parts = _ItemParts(raw, preamble, texts, source, common)
     if kind == "case":
-        return _case_item(raw, preamble, texts, source, common, problems), problems
-    return _mcq_item(raw, preamble, texts, source, common, problems), problems
+        return _case_item(parts, problems), problems
+    return _mcq_item(parts, problems), problems
 
 
 def _item_sections(
@@ -417,14 +429,8 @@ def _item_sections(
     return headings, texts, extra
 
 
-def _case_item(
-    raw: dict[Any, Any],
-    preamble: list[tuple[int, str]],
-    texts: dict[str, list[tuple[int, str]]],
-    source: SourceInfo,
-    common: dict[str, Any],
-    problems: list[Problem],
-) -> CaseItem:
+def _case_item(parts: _ItemParts, problems: list[Problem]) -> CaseItem:
+    raw, preamble, texts, source, common = parts
     if _text(preamble):
         first = next(n for n, line in preamble if line.strip())
         problems.append(
@@ -444,14 +450,8 @@ def _case_item(
     )
 
 
-def _mcq_item(
-    raw: dict[Any, Any],
-    preamble: list[tuple[int, str]],
-    texts: dict[str, list[tuple[int, str]]],
-    source: SourceInfo,
-    common: dict[str, Any],
-    problems: list[Problem],
-) -> McqItem:
+def _mcq_item(parts: _ItemParts, problems: list[Problem]) -> McqItem:
+    raw, preamble, texts, source, common = parts
     path = source.path
     options, option_problems = _lettered(texts.get("options", []), path, "Options")
     why_not, why_problems = _lettered(texts.get("why not the others", []), path, "Why not the others")
