@@ -260,6 +260,10 @@ def import_gift(
     return items, problems
 
 
+class _Skipped(Exception):
+    """A question that cannot be imported as an item; the message says why."""
+
+
 def _question(
     text: str,
     line: int,
@@ -273,12 +277,50 @@ def _question(
     meta: dict[str, object] | None,
     category: str | None,
 ) -> tuple[McqItem | None, Problem | None]:
-    body = text.strip()
+    try:
+        title, stem, answers = _split_question(text.strip())
+        label = f"'{title}'" if title else "this question"
+        parsed, general = _answers(answers, label)
+        correct, multiple = _correct(parsed, label)
+    except _Skipped as skipped:
+        return None, Problem(path, line, str(skipped))
+    letters = "ABCDEF"
+    options = tuple(McqOption(letters[i], text) for i, (_, _, text, _) in enumerate(parsed))
+    if any(not o.text for o in options):
+        return None, Problem(path, line, f"{label} has an empty answer")
+    why_not = tuple(
+        (letters[i], feedback) for i, (_, _, _, feedback) in enumerate(parsed) if feedback and i not in correct
+    )
+    meta = meta or {}
+    meta_exams = meta.get("exams")
+    item = McqItem(
+        id=_choose_id(str(meta.get("id") or title), id_prefix, number, used),
+        exams=tuple(str(e) for e in meta_exams) if isinstance(meta_exams, list) and meta_exams else tuple(exams),
+        topic=str(meta.get("topic") or topic),
+        stem=stem,
+        options=options,
+        answer=tuple(letters[i] for i in correct),
+        rationale=general or " ".join(parsed[i][3] for i in correct if parsed[i][3]),
+        multiple=multiple,
+        why_not=why_not,
+        allow_invalid_distractors=meta.get("allow_invalid_distractors") is True,
+        difficulty=str(meta.get("difficulty") or "medium"),
+        tags=_tags(meta, category),
+        status=status,
+        reserve=str(meta["reserve"]) if meta.get("reserve") else None,
+        path=path,
+    )
+    return item, None
+
+
+def _split_question(body: str) -> tuple[str, str, str]:
+    """(title, stem, answer block) of a question: the title between ``::``, a format tag
+    dropped, the text after the answers (the "missing word" form) joined to the stem."""
     title = ""
     if body.startswith("::"):
         end = _find_unescaped(body, "::", 2)
         if end < 0:
-            return None, Problem(path, line, "the title is not closed with '::'")
+            raise _Skipped("the title is not closed with '::'")
         title = unescape(body[2:end]).strip()
         body = body[end + 2 :].lstrip()
     format_match = _FORMAT_RE.match(body)
@@ -286,28 +328,32 @@ def _question(
         body = body[format_match.end() :]
     open_at = _find_unescaped(body, "{")
     if open_at < 0:
-        return None, Problem(path, line, "a description without answers is not a question (skipped)")
+        raise _Skipped("a description without answers is not a question (skipped)")
     close_at = _find_unescaped(body, "}", open_at + 1)
     if close_at < 0:
-        return None, Problem(path, line, "the answers are not closed with '}'")
-    answers = body[open_at + 1 : close_at]
+        raise _Skipped("the answers are not closed with '}'")
     after = body[close_at + 1 :].strip()
     stem = unescape(body[:open_at]).strip()
     if after:
         stem = f"{stem} _____ {unescape(after)}".strip()
-    label = f"'{title}'" if title else "this question"
+    return title, stem, body[open_at + 1 : close_at]
+
+
+def _answers(answers: str, label: str) -> tuple[list[tuple[str, float | None, str, str]], str]:
+    """The answers of a multiple-choice block as (marker, weight, text, feedback), 2 to 6 of
+    them, and the general feedback (``####``)."""
     kind = _kind_of(answers)
     if kind is not None:
-        return None, Problem(path, line, f"{label} is {kind}: only multiple-choice questions can be imported")
+        raise _Skipped(f"{label} is {kind}: only multiple-choice questions can be imported")
     general = ""
     general_at = _find_unescaped(answers, "####")
     if general_at >= 0:
         general = unescape(answers[general_at + 4 :]).strip()
         answers = answers[:general_at]
-    parsed: list[tuple[str, float | None, str, str]] = []  # (marker, weight, text, feedback)
+    parsed: list[tuple[str, float | None, str, str]] = []
     for marker, chunk in _split_unescaped(answers, "=~"):
         if not marker:
-            return None, Problem(path, line, f"{label}: text before the first answer in the answer block")
+            raise _Skipped(f"{label}: text before the first answer in the answer block")
         chunk = chunk.strip()
         weight: float | None = None
         match = _WEIGHT_RE.match(chunk)
@@ -321,55 +367,32 @@ def _question(
             chunk = chunk[:feedback_at]
         parsed.append((marker, weight, unescape(chunk).strip(), feedback))
     if not (2 <= len(parsed) <= 6):
-        return None, Problem(path, line, f"{label} has {len(parsed)} answers; items have 2 to 6 options")
+        raise _Skipped(f"{label} has {len(parsed)} answers; items have 2 to 6 options")
+    return parsed, general
+
+
+def _correct(parsed: list[tuple[str, float | None, str, str]], label: str) -> tuple[list[int], bool]:
+    """(indexes of the correct answers, multiple response?): every ``=`` answer, else every
+    ``~`` answer with a positive weight (multiple response)."""
     equals = [i for i, (m, _, _, _) in enumerate(parsed) if m == "="]
     positive = [i for i, (m, w, _, _) in enumerate(parsed) if m == "~" and w is not None and w > 0]
     if positive and not equals:
-        correct, multiple = positive, True
-    elif len(equals) == 1:
-        correct, multiple = equals, False
-    elif len(equals) > 1:
-        correct, multiple = equals, True
-    else:
-        return None, Problem(path, line, f"{label} has no correct answer")
-    letters = "ABCDEF"
-    options = tuple(McqOption(letters[i], text) for i, (_, _, text, _) in enumerate(parsed))
-    if any(not o.text for o in options):
-        return None, Problem(path, line, f"{label} has an empty answer")
-    why_not = tuple(
-        (letters[i], feedback)
-        for i, (_, _, _, feedback) in enumerate(parsed)
-        if feedback and i not in correct
-    )
-    rationale = general or " ".join(parsed[i][3] for i in correct if parsed[i][3])
-    meta = meta or {}
-    item_id = _choose_id(str(meta.get("id") or title), id_prefix, number, used)
-    meta_exams = meta.get("exams")
+        return positive, True
+    if len(equals) == 1:
+        return equals, False
+    if len(equals) > 1:
+        return equals, True
+    raise _Skipped(f"{label} has no correct answer")
+
+
+def _tags(meta: dict[str, object], category: str | None) -> tuple[str, ...]:
+    """The tags of our metadata comment, else the last part of the ``$CATEGORY``."""
     meta_tags = meta.get("tags")
     tags: tuple[str, ...] = tuple(str(t) for t in meta_tags) if isinstance(meta_tags, list) else ()
     if not tags and category:
         last = _slug(category.split("/")[-1].replace("$course$", ""))
         tags = (last,) if last else ()
-    item = McqItem(
-        id=item_id,
-        exams=tuple(str(e) for e in meta_exams)
-        if isinstance(meta_exams, list) and meta_exams
-        else tuple(exams),
-        topic=str(meta.get("topic") or topic),
-        stem=stem,
-        options=options,
-        answer=tuple(letters[i] for i in correct),
-        rationale=rationale,
-        multiple=multiple,
-        why_not=why_not,
-        allow_invalid_distractors=meta.get("allow_invalid_distractors") is True,
-        difficulty=str(meta.get("difficulty") or "medium"),
-        tags=tags,
-        status=status,
-        reserve=str(meta["reserve"]) if meta.get("reserve") else None,
-        path=path,
-    )
-    return item, None
+    return tags
 
 
 def _choose_id(title: str, prefix: str, number: int, used: set[str]) -> str:

@@ -9,10 +9,11 @@ which reads the raw front matter and line numbers kept in ``SourceInfo``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -340,6 +341,17 @@ MCQ_SECTIONS = {"options": "Options", "rationale": "Rationale", "why not the oth
 CASE_SECTIONS = {"documentation": "Documentation", "task": "Task", "rationale": "Rationale"}
 
 
+class _ItemParts(NamedTuple):
+    """What the item builders take from the file: the front matter, the body's parts and the
+    fields every item has."""
+
+    raw: dict[Any, Any]
+    preamble: list[tuple[int, str]]
+    texts: dict[str, list[tuple[int, str]]]
+    source: SourceInfo
+    common: dict[str, Any]
+
+
 def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Problem]]:
     """Parse one item file. Returns (item or None when unreadable, problems)."""
     front, front_line, body, problems = split_front_matter(text, path)
@@ -355,10 +367,40 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
         )
         return None, problems
     body_line = body[0][0] if body else front_line + front.count("\n") + 2
-    end_line = max(1, body[-1][0] if body else body_line)
     preamble, sections = split_sections(body)
     kind = _str(raw.get("type"))
-    known = CASE_SECTIONS if kind == "case" else MCQ_SECTIONS
+    headings, texts, extra = _item_sections(sections, CASE_SECTIONS if kind == "case" else MCQ_SECTIONS, path, problems)
+    source = SourceInfo(
+        path=path,
+        front_line=front_line - 1,
+        body_line=body_line,
+        keys=keys,
+        raw=raw,
+        headings=headings,
+        end_line=max(1, body[-1][0] if body else body_line),
+    )
+    common: dict[str, Any] = {
+        "id": _str(raw.get("id")),
+        "exams": _str_tuple(raw.get("exams")),
+        "topic": _str(raw.get("topic")),
+        "difficulty": _str(raw.get("difficulty")) or "medium",
+        "tags": _str_tuple(raw.get("tags")),
+        "status": _str(raw.get("status")) or "published",
+        "reserve": _str(raw.get("reserve")) or None,
+        "extra_sections": tuple(extra),
+        "path": path,
+    }
+    parts = _ItemParts(raw, preamble, texts, source, common)
+    if kind == "case":
+        return _case_item(parts, problems), problems
+    return _mcq_item(parts, problems), problems
+
+
+def _item_sections(
+    sections: list[tuple[str, int, list[tuple[int, str]]]], known: dict[str, str], path: str, problems: list[Problem]
+) -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], list[tuple[str, str]]]:
+    """The line of every heading, the lines of each known section and the unknown sections
+    (kept as they are, with a warning); a known section written twice is an error."""
     headings: dict[str, int] = {}
     texts: dict[str, list[tuple[int, str]]] = {}
     extra: list[tuple[str, str]] = []
@@ -367,11 +409,7 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
         if key in known:
             if key in headings:
                 problems.append(
-                    Problem(
-                        path,
-                        number,
-                        f"duplicate section '## {known[key]}' (first at line {headings[key]})",
-                    )
+                    Problem(path, number, f"duplicate section '## {known[key]}' (first at line {headings[key]})")
                 )
                 continue
             headings[key] = number
@@ -388,105 +426,70 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
                     "warning",
                 )
             )
-    common: dict[str, Any] = {
-        "id": _str(raw.get("id")),
-        "exams": _str_tuple(raw.get("exams")),
-        "topic": _str(raw.get("topic")),
-        "difficulty": _str(raw.get("difficulty")) or "medium",
-        "tags": _str_tuple(raw.get("tags")),
-        "status": _str(raw.get("status")) or "published",
-        "reserve": _str(raw.get("reserve")) or None,
-        "extra_sections": tuple(extra),
-        "path": path,
-    }
-    option_lines: dict[str, int] = {}
-    why_not_lines: dict[str, int] = {}
-    item: Item
-    if kind == "case":
-        if _text(preamble):
-            first = next(n for n, line in preamble if line.strip())
-            problems.append(
-                Problem(path, first, "text before the first section: start the body with '## Documentation'")
-            )
-        task_lines = texts.get("task")
-        source = SourceInfo(
-            path=path,
-            front_line=front_line - 1,
-            body_line=body_line,
-            keys=keys,
-            raw=raw,
-            headings=headings,
-            end_line=end_line,
+    return headings, texts, extra
+
+
+def _case_item(parts: _ItemParts, problems: list[Problem]) -> CaseItem:
+    raw, preamble, texts, source, common = parts
+    if _text(preamble):
+        first = next(n for n, line in preamble if line.strip())
+        problems.append(
+            Problem(source.path, first, "text before the first section: start the body with '## Documentation'")
         )
-        item = CaseItem(
-            setting=_str(raw.get("setting")),
-            key=_case_key(raw.get("key")),
-            documentation=_text(texts.get("documentation", [])),
-            rationale=_text(texts.get("rationale", [])),
-            task=_text(task_lines) if task_lines is not None and _text(task_lines) else None,
-            scoring=_scoring(raw.get("scoring")),
-            minutes=_minutes(raw.get("minutes")),
-            source=source,
-            **common,
-        )
-    else:
-        options, option_problems = _lettered(texts.get("options", []), path, "Options")
-        why_not, why_problems = _lettered(texts.get("why not the others", []), path, "Why not the others")
-        problems.extend(option_problems + why_problems)
-        for letter, number, _ in options:
-            if letter in option_lines:
-                problems.append(
-                    Problem(
-                        path, number, f"option {letter} appears twice (first at line {option_lines[letter]})"
-                    )
-                )
-            option_lines.setdefault(letter, number)
-        for letter, number, _ in why_not:
-            if letter in why_not_lines:
-                problems.append(
-                    Problem(
-                        path,
-                        number,
-                        f"'Why not' line {letter} appears twice (first at line {why_not_lines[letter]})",
-                    )
-                )
-            why_not_lines.setdefault(letter, number)
-        answer, multiple = _answer(raw.get("answer"))
-        source = SourceInfo(
-            path=path,
-            front_line=front_line - 1,
-            body_line=body_line,
-            keys=keys,
-            raw=raw,
-            headings=headings,
-            option_lines=option_lines,
-            why_not_lines=why_not_lines,
-            end_line=end_line,
-        )
-        seen: set[str] = set()
-        unique_options = []
-        for letter, _, option_text in options:
-            if letter not in seen:
-                seen.add(letter)
-                unique_options.append(McqOption(letter, option_text))
-        seen = set()
-        unique_why = []
-        for letter, _, why_text in why_not:
-            if letter not in seen:
-                seen.add(letter)
-                unique_why.append((letter, why_text))
-        item = McqItem(
-            stem=_text(preamble),
-            options=tuple(unique_options),
-            answer=answer,
-            multiple=multiple,
-            rationale=_text(texts.get("rationale", [])),
-            why_not=tuple(unique_why),
-            allow_invalid_distractors=raw.get("allow_invalid_distractors") is True,
-            source=source,
-            **common,
-        )
-    return item, problems
+    task_lines = texts.get("task")
+    return CaseItem(
+        setting=_str(raw.get("setting")),
+        key=_case_key(raw.get("key")),
+        documentation=_text(texts.get("documentation", [])),
+        rationale=_text(texts.get("rationale", [])),
+        task=_text(task_lines) if task_lines is not None and _text(task_lines) else None,
+        scoring=_scoring(raw.get("scoring")),
+        minutes=_minutes(raw.get("minutes")),
+        source=source,
+        **common,
+    )
+
+
+def _mcq_item(parts: _ItemParts, problems: list[Problem]) -> McqItem:
+    raw, preamble, texts, source, common = parts
+    path = source.path
+    options, option_problems = _lettered(texts.get("options", []), path, "Options")
+    why_not, why_problems = _lettered(texts.get("why not the others", []), path, "Why not the others")
+    problems.extend(option_problems + why_problems)
+    option_lines = _first_lines(options, path, problems, "option {} appears twice (first at line {})")
+    why_not_lines = _first_lines(why_not, path, problems, "'Why not' line {} appears twice (first at line {})")
+    answer, multiple = _answer(raw.get("answer"))
+    return McqItem(
+        stem=_text(preamble),
+        options=tuple(McqOption(letter, text) for letter, text in _first_of_each(options)),
+        answer=answer,
+        multiple=multiple,
+        rationale=_text(texts.get("rationale", [])),
+        why_not=tuple(_first_of_each(why_not)),
+        allow_invalid_distractors=raw.get("allow_invalid_distractors") is True,
+        source=dataclasses.replace(source, option_lines=option_lines, why_not_lines=why_not_lines),
+        **common,
+    )
+
+
+def _first_lines(
+    entries: list[tuple[str, int, str]], path: str, problems: list[Problem], twice: str
+) -> dict[str, int]:
+    """The line of each letter's first entry; ``twice`` (letter, first line) for each repeat."""
+    first: dict[str, int] = {}
+    for letter, number, _ in entries:
+        if letter in first:
+            problems.append(Problem(path, number, twice.format(letter, first[letter])))
+        first.setdefault(letter, number)
+    return first
+
+
+def _first_of_each(entries: list[tuple[str, int, str]]) -> list[tuple[str, str]]:
+    """(letter, text) of each letter's first entry, in order."""
+    first: dict[str, str] = {}
+    for letter, _, text in entries:
+        first.setdefault(letter, text)
+    return list(first.items())
 
 
 def read_text(path: Path | str) -> tuple[str | None, list[Problem]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,58 +205,80 @@ def validate_item(
 def _common(
     item: Item, raw: dict[Any, Any], report: _Report, topics: Collection[str] | None, exams: Collection[str]
 ) -> None:
-    if "id" in raw and raw["id"] is not None:
-        value = raw["id"]
-        if not isinstance(value, str) or not _ID_RE.match(value):
-            report.error(
-                report.line("id"),
-                f"bad id {value!r}: an id is 3-64 characters, lower-case letters, digits and "
-                "dashes, starting with a letter or digit",
-            )
-        elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
-            report.warning(
-                report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'"
-            )
-    if "exams" in raw and raw["exams"] is not None:
-        value = raw["exams"]
-        if not isinstance(value, list):
-            report.error(
-                report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]"
-            )
-        elif not value:
-            report.error(report.line("exams"), "exams is empty: name at least one exam")
-        else:
-            for index, exam in enumerate(value):
-                if not isinstance(exam, str) or exam not in exams:
-                    report.error(
-                        report.line("exams", index),
-                        f"unknown exam {exam!r} (exams: {', '.join(exams)})" + did_you_mean(str(exam), exams),
-                    )
-    if "topic" in raw and raw["topic"] is not None:
-        value = raw["topic"]
-        if not isinstance(value, str):
-            report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
-        elif topics is not None and value not in topics:
-            report.error(
-                report.line("topic"),
-                f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics),
-            )
+    """The keys every item has, in the order their problems are reported."""
+    _item_id(raw, report)
+    _item_exams(raw, report, exams)
+    _item_topic(raw, report, topics)
     for key, allowed in (("difficulty", DIFFICULTIES), ("status", ITEM_STATUSES)):
-        if key in raw:
-            value = raw[key]
-            if value not in allowed:
-                report.error(
-                    report.line(key),
-                    f"{key} must be one of {', '.join(allowed)}, not {value!r}"
-                    + did_you_mean(str(value), allowed),
-                )
+        _one_of(raw, report, key, allowed)
     _reserve(item, raw, report)
-    if "tags" in raw:
-        value = raw["tags"]
-        if not isinstance(value, list) or not all(
-            (isinstance(t, str) and t.strip()) or _is_number(t) for t in value
-        ):
-            report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
+    _tags(raw, report)
+
+
+def _item_id(raw: dict[Any, Any], report: _Report) -> None:
+    """``id``: the id pattern, and a warning when a Markdown file is named otherwise."""
+    value = raw.get("id")
+    if value is None:
+        return
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        report.error(
+            report.line("id"),
+            f"bad id {value!r}: an id is 3-64 characters, lower-case letters, digits and "
+            "dashes, starting with a letter or digit",
+        )
+    elif report.path and Path(report.path).suffix == ".md" and Path(report.path).stem != value:
+        report.warning(report.line("id"), f"the file name '{Path(report.path).name}' does not match the id '{value}'")
+
+
+def _item_exams(raw: dict[Any, Any], report: _Report, exams: Collection[str]) -> None:
+    """``exams``: a non-empty list of the bank's exams."""
+    value = raw.get("exams")
+    if value is None:
+        return
+    if not isinstance(value, list):
+        report.error(report.line("exams"), f"exams must be a list, e.g. exams: [{next(iter(exams), 'CPC')}]")
+    elif not value:
+        report.error(report.line("exams"), "exams is empty: name at least one exam")
+    else:
+        for index, exam in enumerate(value):
+            if not isinstance(exam, str) or exam not in exams:
+                report.error(
+                    report.line("exams", index),
+                    f"unknown exam {exam!r} (exams: {', '.join(exams)})" + did_you_mean(str(exam), exams),
+                )
+
+
+def _item_topic(raw: dict[Any, Any], report: _Report, topics: Collection[str] | None) -> None:
+    """``topic``: one key of topics.yaml (not checked when ``topics`` is None)."""
+    value = raw.get("topic")
+    if value is None:
+        return
+    if not isinstance(value, str):
+        report.error(report.line("topic"), "topic must be one topic key from topics.yaml")
+    elif topics is not None and value not in topics:
+        report.error(
+            report.line("topic"),
+            f"unknown topic '{value}' (not in topics.yaml)" + did_you_mean(value, topics),
+        )
+
+
+def _one_of(raw: dict[Any, Any], report: _Report, key: str, allowed: Sequence[str]) -> None:
+    """An optional key whose value is one of a fixed list (``difficulty``, ``status``)."""
+    if key in raw and raw[key] not in allowed:
+        value = raw[key]
+        report.error(
+            report.line(key),
+            f"{key} must be one of {', '.join(allowed)}, not {value!r}" + did_you_mean(str(value), allowed),
+        )
+
+
+def _tags(raw: dict[Any, Any], report: _Report) -> None:
+    """``tags``: a list of words (numbers allowed)."""
+    if "tags" not in raw:
+        return
+    value = raw["tags"]
+    if not isinstance(value, list) or not all((isinstance(t, str) and t.strip()) or _is_number(t) for t in value):
+        report.error(report.line("tags"), "tags must be a list of words, e.g. tags: [diabetes, ckd]")
 
 
 def _reserve(item: Item, raw: dict[Any, Any], report: _Report) -> None:
@@ -311,88 +333,105 @@ def icd10cm_codes_in_option(text: str) -> list[str]:
 
 
 def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    """The rules of a multiple-choice item, in the order their problems are reported."""
     source = report.source
     assert source is not None
-    heading = source.headings
     letters = [o.letter for o in item.options]
-    if "options" not in heading:
-        report.error(source.end_line, "missing section '## Options'")
-    else:
-        if not (2 <= len(letters) <= MAX_OPTIONS):
-            report.error(
-                heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}"
-            )
-        for index, letter in enumerate(letters):
-            expected = chr(ord("A") + index)
-            if letter != expected:
-                report.error(
-                    source.option_lines.get(letter, heading["options"]),
-                    f"options are lettered A, B, C... in order: expected {expected}, found {letter}",
-                )
-                break
-        for option in item.options:
-            if not option.text.strip():
-                report.error(
-                    source.option_lines.get(option.letter, heading["options"]),
-                    f"option {option.letter} is empty",
-                )
+    _options(item, source, letters, report)
     if not item.stem.strip():
         report.error(source.body_line, "the stem is empty: write the question before '## Options'")
-    # answer
+    correct = _mcq_answer(item, raw, source, letters, report)
+    _mcq_explanations(item, source, letters, correct, report)
+    value = raw.get("allow_invalid_distractors")
+    if "allow_invalid_distractors" in raw and not isinstance(value, bool):
+        report.error(report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false")
+    if checker is not None:
+        _option_codes(item, source, correct, checker, report)
+
+
+def _options(item: McqItem, source: SourceInfo, letters: list[str], report: _Report) -> None:
+    """``## Options``: 2 to 6 options, lettered A, B, C... in order, none of them empty."""
+    heading = source.headings
+    if "options" not in heading:
+        report.error(source.end_line, "missing section '## Options'")
+        return
+    if not (2 <= len(letters) <= MAX_OPTIONS):
+        report.error(heading["options"], f"an item has 2 to {MAX_OPTIONS} options; this one has {len(letters)}")
+    for index, letter in enumerate(letters):
+        expected = chr(ord("A") + index)
+        if letter != expected:
+            report.error(
+                source.option_lines.get(letter, heading["options"]),
+                f"options are lettered A, B, C... in order: expected {expected}, found {letter}",
+            )
+            break
+    for option in item.options:
+        if not option.text.strip():
+            report.error(source.option_lines.get(option.letter, heading["options"]), f"option {option.letter} is empty")
+
+
+def _mcq_answer(
+    item: McqItem, raw: dict[Any, Any], source: SourceInfo, letters: list[str], report: _Report
+) -> set[str]:
+    """``answer``: one letter, or a list of letters that the stem asks for; each of them an
+    option. Returns the correct letters as written."""
     answer = raw.get("answer")
+    if answer is None:
+        return set()
     answer_line = report.line("answer")
     correct: set[str] = set()
-    if answer is not None:
-        if isinstance(answer, str):
-            if not re.fullmatch(r"[A-F]", answer):
-                report.error(
-                    answer_line,
-                    f"answer must be one capital letter A-F (or a list of letters), not {answer!r}",
-                )
-            correct = {answer}
-            how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
-            if how_many is not None and how_many > 1:
-                report.error(
-                    answer_line,
-                    f"the stem asks for {how_many} answers but answer is a single letter: write answer: [A, C]",
-                )
-        elif isinstance(answer, list):
-            values = [a for a in answer]
-            if len(values) < 2:
-                report.error(
-                    answer_line,
-                    "a multiple-response answer lists at least two letters; for one answer write answer: B",
-                )
-            for index, value in enumerate(values):
-                if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
-                    report.error(
-                        report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}"
-                    )
-            if len(set(map(str, values))) != len(values):
-                report.error(answer_line, "answer lists a letter twice")
-            correct = {str(v) for v in values}
-            how_many = _how_many(item.stem)
-            if how_many is None:
-                extra = (
-                    " ('select all that apply' is not enough)" if _ALL_THAT_APPLY_RE.search(item.stem) else ""
-                )
-                report.error(
-                    source.body_line,
-                    "a multiple-response stem must say how many to choose, e.g. 'Select two.'" + extra,
-                )
-            elif how_many != len(values):
-                report.error(
-                    source.body_line,
-                    f"the stem asks for {how_many} answers but answer lists {len(values)} letters",
-                )
-        else:
-            report.error(
-                answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])"
-            )
-        for letter in sorted(correct):
-            if letters and letter not in letters:
-                report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
-    # rationale and why-not
+    if isinstance(answer, str):
+        correct = _single_answer(item, answer, answer_line, report)
+    elif isinstance(answer, list):
+        correct = _multiple_answer(item, answer, answer_line, source, report)
+    else:
+        report.error(answer_line, "answer must be one letter (answer: B) or a list of letters (answer: [A, C])")
+    for letter in sorted(correct):
+        if letters and letter not in letters:
+            report.error(answer_line, f"answer {letter} is not an option (options: {', '.join(letters)})")
+    return correct
+
+
+def _single_answer(item: McqItem, answer: str, answer_line: int, report: _Report) -> set[str]:
+    """``answer: B``: a capital letter, for a stem that does not ask to choose several."""
+    if not re.fullmatch(r"[A-F]", answer):
+        report.error(answer_line, f"answer must be one capital letter A-F (or a list of letters), not {answer!r}")
+    how_many = _how_many(item.stem, _CHOOSE_MANY_RE)
+    if how_many is not None and how_many > 1:
+        report.error(
+            answer_line,
+            f"the stem asks for {how_many} answers but answer is a single letter: write answer: [A, C]",
+        )
+    return {answer}
+
+
+def _multiple_answer(
+    item: McqItem, values: list[Any], answer_line: int, source: SourceInfo, report: _Report
+) -> set[str]:
+    """``answer: [A, C]``: two or more distinct capital letters, as many as the stem says."""
+    if len(values) < 2:
+        report.error(answer_line, "a multiple-response answer lists at least two letters; for one answer write answer: B")
+    for index, value in enumerate(values):
+        if not isinstance(value, str) or not re.fullmatch(r"[A-F]", value):
+            report.error(report.line("answer", index), f"answer letters are capital letters A-F, not {value!r}")
+    if len(set(map(str, values))) != len(values):
+        report.error(answer_line, "answer lists a letter twice")
+    how_many = _how_many(item.stem)
+    if how_many is None:
+        extra = " ('select all that apply' is not enough)" if _ALL_THAT_APPLY_RE.search(item.stem) else ""
+        report.error(
+            source.body_line, "a multiple-response stem must say how many to choose, e.g. 'Select two.'" + extra
+        )
+    elif how_many != len(values):
+        report.error(source.body_line, f"the stem asks for {how_many} answers but answer lists {len(values)} letters")
+    return {str(v) for v in values}
+
+
+def _mcq_explanations(
+    item: McqItem, source: SourceInfo, letters: list[str], correct: set[str], report: _Report
+) -> None:
+    """``## Rationale`` is there and written; ``## Why not the others`` explains wrong options only."""
+    heading = source.headings
     if "rationale" not in heading:
         report.error(source.end_line, "missing section '## Rationale' (explain the correct answer)")
     elif not item.rationale.strip():
@@ -403,30 +442,30 @@ def _mcq(item: McqItem, raw: dict[Any, Any], report: _Report, checker: CodeCheck
             report.error(line, f"'Why not the others' explains {letter}, which is not an option")
         elif letter in correct:
             report.error(line, f"'Why not the others' explains {letter}, which is a correct answer")
-    value = raw.get("allow_invalid_distractors")
-    if "allow_invalid_distractors" in raw and not isinstance(value, bool):
-        report.error(
-            report.line("allow_invalid_distractors"), "allow_invalid_distractors must be true or false"
-        )
-    # code integrity
-    if checker is not None:
-        for option in item.options:
-            line = source.option_lines.get(option.letter, heading.get("options", 1))
-            for code in icd10cm_codes_in_option(option.text):
-                check = checker.check("icd10cm", code)
-                if option.letter in correct:
-                    if not check.reportable:
-                        report.error(
-                            line,
-                            f"option {option.letter} is a correct answer but {code} is not valid for "
-                            f"reporting: {check.message}",
-                        )
-                elif not check.exists and not item.allow_invalid_distractors:
+
+
+def _option_codes(
+    item: McqItem, source: SourceInfo, correct: set[str], checker: CodeChecker, report: _Report
+) -> None:
+    """The ICD-10-CM codes an option names: reportable in a correct option; existing in a
+    distractor unless ``allow_invalid_distractors`` says otherwise."""
+    for option in item.options:
+        line = source.option_lines.get(option.letter, source.headings.get("options", 1))
+        for code in icd10cm_codes_in_option(option.text):
+            check = checker.check("icd10cm", code)
+            if option.letter in correct:
+                if not check.reportable:
                     report.error(
                         line,
-                        f"option {option.letter}: {check.message} (if the distractor is deliberately "
-                        "not a code, set allow_invalid_distractors: true)",
+                        f"option {option.letter} is a correct answer but {code} is not valid for "
+                        f"reporting: {check.message}",
                     )
+            elif not check.exists and not item.allow_invalid_distractors:
+                report.error(
+                    line,
+                    f"option {option.letter}: {check.message} (if the distractor is deliberately "
+                    "not a code, set allow_invalid_distractors: true)",
+                )
 
 
 def _code_hint(kind: str, value: Any) -> str:
@@ -440,71 +479,83 @@ def _code_hint(kind: str, value: Any) -> str:
 
 
 def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChecker | None) -> None:
+    """The rules of a coding case, in the order their problems are reported."""
     source = report.source
     assert source is not None
-    heading = source.headings
     setting = raw.get("setting")
     if setting is not None and setting not in SETTINGS:
         report.error(
             report.line("setting"),
-            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}"
-            + did_you_mean(str(setting), SETTINGS),
+            f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}" + did_you_mean(str(setting), SETTINGS),
         )
     if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
         report.error(report.line("minutes"), "minutes must be a positive whole number")
-    scoring = raw.get("scoring")
     if "scoring" in raw:
-        if not isinstance(scoring, dict):
-            report.error(
-                report.line("scoring"),
-                f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers",
-            )
-        else:
-            for name, value in scoring.items():
-                line = report.line("scoring", str(name))
-                if str(name) not in DEFAULT_WEIGHTS:
-                    report.error(
-                        line,
-                        f"unknown scoring weight '{name}' (weights: {', '.join(DEFAULT_WEIGHTS)})"
-                        + did_you_mean(str(name), DEFAULT_WEIGHTS),
-                    )
-                elif not _is_number(value) or value < 0:
-                    report.error(line, f"scoring weight '{name}' must be a number of points, 0 or more")
-    for name, title in (("documentation", "Documentation"), ("rationale", "Rationale")):
-        text = item.documentation if name == "documentation" else item.rationale
-        if name not in heading:
-            report.error(source.end_line, f"missing section '## {title}'")
-        elif not text.strip():
-            report.error(heading[name], f"'## {title}' is empty")
+        _scoring_weights(raw["scoring"], report)
+    _case_sections(item, source, report)
     key = raw.get("key")
-    if "key" not in raw or key is None:
+    if key is None:
         return
     if not isinstance(key, dict):
-        report.error(
-            report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"
-        )
+        report.error(report.line("key"), "key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable")
         return
     report.keys(key, (), KEY_LISTS, ("key",), "key")
-    scored = 0
-    for kind in KEY_LISTS:
-        if kind not in key or key[kind] is None:
-            continue
-        lines = key[kind]
-        if not isinstance(lines, list):
-            report.error(report.line("key", kind), f"key.{kind} must be a list")
-            continue
-        for index, value in enumerate(lines):
-            at = ("key", kind, index)
-            scored += _key_line(kind, value, at, report, checker, item)
-    if scored == 0:
+    if _key_lists(key, report, checker, item) == 0:
         report.error(
             report.line("key"),
             "the key has no scored line: add a diagnosis, procedure or pcs line that is not optional",
         )
     if item.key.pcs and item.setting and item.setting != "inpatient":
-        report.warning(
-            report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"
-        )
+        report.warning(report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)")
+    _repeated_key_codes(item, report)
+
+
+def _scoring_weights(scoring: Any, report: _Report) -> None:
+    """``scoring``: known weight names mapped to numbers of points, 0 or more."""
+    if not isinstance(scoring, dict):
+        report.error(report.line("scoring"), f"scoring must map weight names ({', '.join(DEFAULT_WEIGHTS)}) to numbers")
+        return
+    for name, value in scoring.items():
+        line = report.line("scoring", str(name))
+        if str(name) not in DEFAULT_WEIGHTS:
+            report.error(
+                line,
+                f"unknown scoring weight '{name}' (weights: {', '.join(DEFAULT_WEIGHTS)})"
+                + did_you_mean(str(name), DEFAULT_WEIGHTS),
+            )
+        elif not _is_number(value) or value < 0:
+            report.error(line, f"scoring weight '{name}' must be a number of points, 0 or more")
+
+
+def _case_sections(item: CaseItem, source: SourceInfo, report: _Report) -> None:
+    """``## Documentation`` and ``## Rationale`` are there and written."""
+    for name, title, text in (
+        ("documentation", "Documentation", item.documentation),
+        ("rationale", "Rationale", item.rationale),
+    ):
+        if name not in source.headings:
+            report.error(source.end_line, f"missing section '## {title}'")
+        elif not text.strip():
+            report.error(source.headings[name], f"'## {title}' is empty")
+
+
+def _key_lists(key: dict[Any, Any], report: _Report, checker: CodeChecker | None, item: CaseItem) -> int:
+    """Check every line of the key's lists; returns how many of them are scored."""
+    scored = 0
+    for kind in KEY_LISTS:
+        lines = key.get(kind)
+        if lines is None:
+            continue
+        if not isinstance(lines, list):
+            report.error(report.line("key", kind), f"key.{kind} must be a list")
+            continue
+        for index, value in enumerate(lines):
+            scored += _key_line(kind, value, ("key", kind, index), report, checker, item)
+    return scored
+
+
+def _repeated_key_codes(item: CaseItem, report: _Report) -> None:
+    """A warning for a code written twice in key.diagnoses or key.pcs."""
     seen: set[tuple[str, str]] = set()
     for kind in ("diagnoses", "pcs"):
         for index, line in enumerate(getattr(item.key, kind)):
@@ -583,59 +634,80 @@ def _procedure_extras(
 def _key_code(
     kind: str, code: Any, line: int, report: _Report, checker: CodeChecker | None, item: CaseItem
 ) -> None:
+    """One code (or alternate) of a key line: a string, of the code set of its list."""
     if not isinstance(code, str):
         report.error(line, _code_hint(kind, code))
         return
     if not code.strip():
         report.error(line, "the code is empty")
         return
-    if kind == "diagnoses":
-        if not looks_like_icd10cm(code):
-            report.error(line, f"{code} is not an ICD-10-CM code")
-            return
+    rule = _KEY_CODE_RULES.get(kind)
+    if rule is not None:
+        rule(code, line, report, checker)
+
+
+def _diagnosis_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.diagnoses: an ICD-10-CM code, valid for reporting."""
+    if not looks_like_icd10cm(code):
+        report.error(line, f"{code} is not an ICD-10-CM code")
+        return
+    if checker is not None:
+        check = checker.check("icd10cm", code)
+        if not check.reportable:
+            report.error(line, f"{check.code} is not valid for reporting: {check.message}")
+
+
+def _procedure_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.procedures: a CPT or HCPCS Level II code, valid for reporting."""
+    system = classify_procedure_code(code)
+    if system is None:
+        report.error(
+            line,
+            f"{code} is not a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II "
+            "code (a letter A-V and 4 digits)",
+        )
+        return
+    if checker is not None:
+        check = checker.check(system, code)
+        if not check.reportable:
+            report.error(line, check.message)
+
+
+def _pcs_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.pcs: an ICD-10-PCS code, valid for reporting (its shape only without a checker)."""
+    if checker is not None:
+        check = checker.check("pcs", code)
+        if not check.reportable:
+            report.error(line, check.message)
+    elif not is_pcs_shape(code.strip().upper()):
+        report.error(line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O")
+
+
+def _not_reportable_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
+    """key.not_reportable: a code of any code set that exists (it need not be reportable)."""
+    text = code.strip().upper()
+    procedure_shape = is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
+    if not procedure_shape and looks_like_icd10cm(text):
         if checker is not None:
-            check = checker.check("icd10cm", code)
-            if not check.reportable:
-                report.error(line, f"{check.code} is not valid for reporting: {check.message}")
-    elif kind == "procedures":
-        system = classify_procedure_code(code)
-        if system is None:
-            report.error(
-                line,
-                f"{code} is not a CPT code (5 digits, or 4 digits and F or T) or a HCPCS Level II "
-                "code (a letter A-V and 4 digits)",
-            )
-            return
-        if checker is not None:
-            check = checker.check(system, code)
-            if not check.reportable:
+            check = checker.check("icd10cm", text)
+            if not check.exists:
                 report.error(line, check.message)
-    elif kind == "pcs":
-        if checker is not None:
-            check = checker.check("pcs", code)
-            if not check.reportable:
-                report.error(line, check.message)
-        elif not is_pcs_shape(code.strip().upper()):
-            report.error(
-                line, f"{code} is not an ICD-10-PCS code: 7 characters, digits and letters except I and O"
-            )
-    elif kind == "not_reportable":
-        text = code.strip().upper()
-        if looks_like_icd10cm(text) and not (
-            is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
-        ):
-            if checker is not None and not checker.check("icd10cm", text).exists:
-                report.error(line, checker.check("icd10cm", text).message)
-        elif is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text):
-            if checker is not None and is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
-                return  # J1100 or J11.00: either may be meant
-            if checker is not None:
-                system = classify_procedure_code(text) or "pcs"
-                check = checker.check(system, text)
-                if not check.exists:
-                    report.error(line, check.message)
-        else:
-            report.error(line, f"{code} is not a code of any code set")
+    elif not procedure_shape:
+        report.error(line, f"{code} is not a code of any code set")
+    elif checker is not None:
+        if is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
+            return  # J1100 or J11.00: either may be meant
+        check = checker.check(classify_procedure_code(text) or "pcs", text)
+        if not check.exists:
+            report.error(line, check.message)
+
+
+_KEY_CODE_RULES: dict[str, Callable[[str, int, _Report, CodeChecker | None], None]] = {
+    "diagnoses": _diagnosis_code,
+    "procedures": _procedure_code,
+    "pcs": _pcs_code,
+    "not_reportable": _not_reportable_code,
+}
 
 
 # --- blueprints -------------------------------------------------------------------------------
@@ -652,78 +724,83 @@ def validate_blueprint(
     exam = raw.get("exam")
     if exam is not None and name is not None and exam != name:
         report.error(report.line("exam"), f"exam '{exam}' does not match the file name {name}.yaml")
-    for key in ("minutes", "warn_at_minutes_left"):
-        if (
-            key in raw
-            and raw[key] is not None
-            and (not _is_int(raw[key]) or raw[key] < (1 if key == "minutes" else 0))
-        ):
-            report.error(
-                report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number"
-            )
-    if (
-        _is_int(raw.get("minutes"))
-        and _is_int(raw.get("warn_at_minutes_left"))
-        and raw["warn_at_minutes_left"] >= raw["minutes"]
-    ):
+    _blueprint_numbers(raw, report)
+    for key in ("title", "source"):
+        if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            report.error(report.line(key), f"{key} must be text")
+    if raw.get("sections") is not None:
+        _sections(raw["sections"], report, topics)
+    return report.problems
+
+
+def _blueprint_numbers(raw: dict[Any, Any], report: _Report) -> None:
+    """``minutes``, ``warn_at_minutes_left`` (less than minutes), ``pass_percent`` and
+    ``pace_minutes_per_question``."""
+    for key, least in (("minutes", 1), ("warn_at_minutes_left", 0)):
+        if raw.get(key) is not None and (not _is_int(raw[key]) or raw[key] < least):
+            report.error(report.line(key), f"{key} must be a {'positive ' if key == 'minutes' else ''}whole number")
+    minutes: Any = raw.get("minutes")
+    warn: Any = raw.get("warn_at_minutes_left")
+    if _is_int(minutes) and _is_int(warn) and warn >= minutes:
         report.error(report.line("warn_at_minutes_left"), "warn_at_minutes_left must be less than minutes")
     value = raw.get("pass_percent")
-    if "pass_percent" in raw and value is not None and (not _is_number(value) or not 0 < value <= 100):
+    if value is not None and (not _is_number(value) or not 0 < value <= 100):
         report.error(report.line("pass_percent"), "pass_percent must be a number above 0 and at most 100")
     pace: Any = raw.get("pace_minutes_per_question")
     if "pace_minutes_per_question" in raw and (not _is_number(pace) or pace <= 0):
-        report.error(
-            report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number"
-        )
-    for key in ("title", "source"):
-        if key in raw and raw[key] is not None and not (isinstance(raw[key], str) and raw[key].strip()):
-            report.error(report.line(key), f"{key} must be text")
-    sections = raw.get("sections")
-    if "sections" in raw and sections is not None:
-        if not isinstance(sections, list) or not sections:
-            report.error(report.line("sections"), "sections must be a non-empty list")
-            return report.problems
-        seen: dict[str, int] = {}
-        for index, section in enumerate(sections):
-            at = ("sections", index)
-            line = report.line(*at)
-            if not isinstance(section, dict):
+        report.error(report.line("pace_minutes_per_question"), "pace_minutes_per_question must be a positive number")
+
+
+def _sections(sections: Any, report: _Report, topics: Collection[str] | None) -> None:
+    """``sections``: a non-empty list of section mappings with distinct keys."""
+    if not isinstance(sections, list) or not sections:
+        report.error(report.line("sections"), "sections must be a non-empty list")
+        return
+    seen: dict[str, int] = {}
+    for index, section in enumerate(sections):
+        at = ("sections", index)
+        if not isinstance(section, dict):
+            report.error(report.line(*at), "a section is a mapping: key, title, questions or cases, topics, confirmed")
+            continue
+        report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
+        section_key = section.get("key")
+        if isinstance(section_key, str):
+            if section_key in seen:
                 report.error(
-                    line, "a section is a mapping: key, title, questions or cases, topics, confirmed"
+                    report.line(*at, "key"),
+                    f"section key '{section_key}' is used twice (first at line {seen[section_key]})",
                 )
-                continue
-            report.keys(section, SECTION_REQUIRED, SECTION_OPTIONAL, at, "section")
-            section_key = section.get("key")
-            if isinstance(section_key, str):
-                if section_key in seen:
-                    report.error(
-                        report.line(*at, "key"),
-                        f"section key '{section_key}' is used twice (first at line {seen[section_key]})",
-                    )
-                seen.setdefault(section_key, report.line(*at, "key"))
-            questions, cases = section.get("questions", 0), section.get("cases", 0)
-            for field_name, count in (("questions", questions), ("cases", cases)):
-                if field_name in section and (not _is_int(count) or count < 0):
-                    report.error(
-                        report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more"
-                    )
-            if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
-                report.error(line, "a section asks for a positive number of questions or cases")
-            if "confirmed" in section and not isinstance(section["confirmed"], bool):
-                report.error(report.line(*at, "confirmed"), "confirmed must be true or false")
-            section_topics = section.get("topics")
-            if "topics" in section:
-                if not isinstance(section_topics, list) or not section_topics:
-                    report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
-                elif topics is not None:
-                    for t_index, topic in enumerate(section_topics):
-                        if topic not in topics:
-                            report.error(
-                                report.line(*at, "topics", t_index),
-                                f"unknown topic '{topic}' (not in topics.yaml)"
-                                + did_you_mean(str(topic), topics),
-                            )
-    return report.problems
+            seen.setdefault(section_key, report.line(*at, "key"))
+        _section_counts(section, at, report)
+        if "topics" in section:
+            _section_topics(section["topics"], at, report, topics)
+
+
+def _section_counts(section: dict[Any, Any], at: tuple[Any, ...], report: _Report) -> None:
+    """``questions`` and ``cases``: whole numbers, not both 0; ``confirmed``: true or false."""
+    questions, cases = section.get("questions", 0), section.get("cases", 0)
+    for field_name, count in (("questions", questions), ("cases", cases)):
+        if field_name in section and (not _is_int(count) or count < 0):
+            report.error(report.line(*at, field_name), f"{field_name} must be a whole number, 0 or more")
+    if _is_int(questions) and _is_int(cases) and questions <= 0 and cases <= 0:
+        report.error(report.line(*at), "a section asks for a positive number of questions or cases")
+    if "confirmed" in section and not isinstance(section["confirmed"], bool):
+        report.error(report.line(*at, "confirmed"), "confirmed must be true or false")
+
+
+def _section_topics(
+    section_topics: Any, at: tuple[Any, ...], report: _Report, topics: Collection[str] | None
+) -> None:
+    """A section's ``topics``: a non-empty list of keys of topics.yaml."""
+    if not isinstance(section_topics, list) or not section_topics:
+        report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
+    elif topics is not None:
+        for t_index, topic in enumerate(section_topics):
+            if topic not in topics:
+                report.error(
+                    report.line(*at, "topics", t_index),
+                    f"unknown topic '{topic}' (not in topics.yaml)" + did_you_mean(str(topic), topics),
+                )
 
 
 def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Problem]:

@@ -107,31 +107,43 @@ def _front_matter(item: Item) -> list[str]:
     if item.reserve:
         lines.append(f"reserve: {scalar(item.reserve)}")
     if isinstance(item, McqItem):
-        if item.multiple:
-            lines.append(f"answer: {_flow_list(item.answer)}")
-        elif item.answer:
-            lines.append(f"answer: {scalar(item.answer[0])}")
-        if item.allow_invalid_distractors:
-            lines.append("allow_invalid_distractors: true")
+        lines.extend(_mcq_keys(item))
     else:
-        if item.minutes is not None:
-            lines.append(f"minutes: {item.minutes}")
-        lines.append("key:")
-        key = item.key
-        for kind in ("diagnoses", "procedures", "pcs"):
-            key_lines: tuple[KeyLine, ...] = getattr(key, kind)
-            if key_lines:
-                lines.append(f"  {kind}:")
-                lines.extend(f"    - {_key_line(kind, k)}" for k in key_lines)
-        if key.not_reportable:
-            lines.append("  not_reportable:")
-            for code, why in key.not_reportable:
-                lines.append("    - {code: " + scalar(code) + ", why: " + _quoted(why) + "}")
-        if not (key.diagnoses or key.procedures or key.pcs or key.not_reportable):
-            lines[-1] = "key: {}"
-        if item.scoring:
-            lines.append("scoring:")
-            lines.extend(f"  {name}: {scalar(float(value))}" for name, value in item.scoring)
+        lines.extend(_case_keys(item))
+    return lines
+
+
+def _mcq_keys(item: McqItem) -> list[str]:
+    """``answer`` (a list for a multiple-response item) and ``allow_invalid_distractors``."""
+    lines: list[str] = []
+    if item.multiple:
+        lines.append(f"answer: {_flow_list(item.answer)}")
+    elif item.answer:
+        lines.append(f"answer: {scalar(item.answer[0])}")
+    if item.allow_invalid_distractors:
+        lines.append("allow_invalid_distractors: true")
+    return lines
+
+
+def _case_keys(item: CaseItem) -> list[str]:
+    """``minutes``, the ``key`` (``key: {}`` when it has no lines) and ``scoring``."""
+    lines = [f"minutes: {item.minutes}"] if item.minutes is not None else []
+    key = item.key
+    lines.append("key:")
+    for kind in ("diagnoses", "procedures", "pcs"):
+        key_lines: tuple[KeyLine, ...] = getattr(key, kind)
+        if key_lines:
+            lines.append(f"  {kind}:")
+            lines.extend(f"    - {_key_line(kind, k)}" for k in key_lines)
+    if key.not_reportable:
+        lines.append("  not_reportable:")
+        for code, why in key.not_reportable:
+            lines.append("    - {code: " + scalar(code) + ", why: " + _quoted(why) + "}")
+    if not (key.diagnoses or key.procedures or key.pcs or key.not_reportable):
+        lines[-1] = "key: {}"
+    if item.scoring:
+        lines.append("scoring:")
+        lines.extend(f"  {name}: {scalar(float(value))}" for name, value in item.scoring)
     return lines
 
 

@@ -479,6 +479,15 @@ class CodeChecker:
             if code and code not in codes:
                 codes.append(code)
         known = [c for c in codes if self.chain(c)]
+        found = self._excludes1(known)
+        if known and known[0] == codes[0]:
+            found.extend(self._manifestation_first(known[0]))
+        found.extend(self._use_additional(known, codes))
+        return found
+
+    def _excludes1(self, known: list[str]) -> list[Conflict]:
+        """A conflict per pair of codes that an Excludes1 note of one of them (or of an
+        ancestor) names, each pair once."""
         found: list[Conflict] = []
         pairs: set[frozenset[str]] = set()
         for a in known:
@@ -489,31 +498,37 @@ class CodeChecker:
                         continue
                     for b in known:
                         pair = frozenset((a, b))
-                        if b == a or pair in pairs:
+                        if b == a or pair in pairs or not any(ref.matches(b) for ref in refs):
                             continue
-                        if any(ref.matches(b) for ref in refs):
-                            pairs.add(pair)
-                            found.append(
-                                Conflict(
-                                    "excludes1",
-                                    (a, b),
-                                    f"Excludes1: {a} and {b} are never coded together "
-                                    f"({holder.code} excludes {note}).",
-                                )
+                        pairs.add(pair)
+                        found.append(
+                            Conflict(
+                                "excludes1",
+                                (a, b),
+                                f"Excludes1: {a} and {b} are never coded together ({holder.code} excludes {note}).",
                             )
-        if known and known[0] == codes[0]:
-            first = known[0]
-            manifestation, note = self.is_manifestation(first)
-            if manifestation:
-                found.append(
-                    Conflict(
-                        "code_first",
-                        (first,),
-                        f'{first} is a manifestation code ("in diseases classified elsewhere") '
-                        f"and is never listed first: code first the {note}".rstrip(".")
-                        + ".",
-                    )
-                )
+                        )
+        return found
+
+    def _manifestation_first(self, first: str) -> list[Conflict]:
+        """A conflict when the first code is a manifestation code."""
+        manifestation, note = self.is_manifestation(first)
+        if not manifestation:
+            return []
+        return [
+            Conflict(
+                "code_first",
+                (first,),
+                f'{first} is a manifestation code ("in diseases classified elsewhere") '
+                f"and is never listed first: code first the {note}".rstrip(".")
+                + ".",
+            )
+        ]
+
+    def _use_additional(self, known: list[str], codes: list[str]) -> list[Conflict]:
+        """A hint per "use additional code" note (of a code or of an ancestor below its block)
+        that none of the submitted codes answers, each note once."""
+        found: list[Conflict] = []
         seen_groups: set[tuple[str, str]] = set()
         for code in known:
             for holder in self.chain(code):

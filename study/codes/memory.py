@@ -69,95 +69,123 @@ def load_icd10cm_records() -> Iterator[CodeRecord]:
         warnings.simplefilter("ignore")
         from simple_icd_10_cm import simple_icd_10_cm as cm
 
-    category_names: set[str] = set()
+    chapters = cm._chapter_list  # noqa: SLF001 - the package keeps its tree here
+    category_names = _category_names(chapters)
+    sevenths = _SeventhTables()
+    # depth-first, tabular order, without recursion
+    stack: list[tuple[Any, str | None]] = [(c, None) for c in reversed(chapters)]
+    while stack:
+        node, parent_code = stack.pop()
+        rec = _record(node, parent_code, category_names, sevenths)
+        yield rec
+        stack.extend((child, rec.code) for child in reversed(node.children))
+
+
+def _category_names(chapters: Iterable[Any]) -> set[str]:
+    """The names of every category of the package's tree."""
+    names: set[str] = set()
 
     def collect(node: Any) -> None:
         if node.type == "category":
-            category_names.add(node.name)
+            names.add(node.name)
         for child in node.children:
             collect(child)
 
-    for chapter in cm._chapter_list:  # noqa: SLF001 - the package keeps its tree here
+    for chapter in chapters:
         collect(chapter)
+    return names
 
-    def code_of(node: Any) -> str:
-        if node.type == "section" and node.name in category_names:
-            return f"{node.name}-{node.name}"
-        return str(node.name)
 
-    cleaned: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+def _code_of(node: Any, category_names: set[str]) -> str:
+    """The node's code; a block named like a category (block "B99") is ``"B99-B99"``."""
+    if node.type == "section" and node.name in category_names:
+        return f"{node.name}-{node.name}"
+    return str(node.name)
 
-    def seventh_of(node: Any) -> tuple[dict[str, str], dict[str, str]]:
+
+def _kind_of(node: Any) -> str:
+    if node.type == "chapter":
+        return "chapter"
+    if node.type == "section":
+        return "block"
+    if len(node.name) == 3:
+        return "category"
+    if node.children:
+        return "subcategory"
+    return "code"
+
+
+def _notes_of(node: Any) -> dict[str, tuple[str, ...]]:
+    """The node's notes by kind, stripped, the empty ones left out."""
+    notes: dict[str, tuple[str, ...]] = {}
+    for key, values in (
+        ("includes", node.includes),
+        ("inclusion_term", node.inclusion_term),
+        ("excludes1", node.excludes1),
+        ("excludes2", node.excludes2),
+        ("code_first", _lines(node.code_first)),
+        ("use_additional_code", _lines(node.use_additional_code)),
+        ("code_also", _lines(node.code_also)),
+        ("notes", _lines(node.notes) + _lines(node.seven_chr_note)),
+    ):
+        if values:
+            notes[key] = tuple(v.strip() for v in values)
+    return notes
+
+
+class _SeventhTables:
+    """The cleaned 7th-character table that applies to a node (inherited from the ancestor that
+    defines it, cleaned once per table), and one read-only view per table."""
+
+    def __init__(self) -> None:
+        self._cleaned: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+        self._views: dict[int, Mapping[str, str]] = {}
+
+    def of(self, node: Any) -> tuple[dict[str, str], dict[str, str]]:
+        """(meanings by character, glued inclusion notes by character)."""
         owner = node if node.seven_chr_def else node.seven_chr_def_ancestor
         if owner is None:
             return {}, {}
-        if id(owner) in cleaned:
-            return cleaned[id(owner)]
-        table = owner.seven_chr_def
+        if id(owner) in self._cleaned:
+            return self._cleaned[id(owner)]
         meanings: dict[str, str] = {}
         glued: dict[str, str] = {}
-        for char, value in table.items():
+        for char, value in owner.seven_chr_def.items():
             meaning, note = _clean_meaning(value)
             meanings[char] = meaning
             if note:
                 glued[char] = note
-        cleaned[id(owner)] = (meanings, glued)
+        self._cleaned[id(owner)] = (meanings, glued)
         return meanings, glued
 
-    def record(node: Any, parent_code: str | None) -> CodeRecord:
-        code = code_of(node)
-        if node.type == "chapter":
-            kind = "chapter"
-        elif node.type == "section":
-            kind = "block"
-        elif len(node.name) == 3:
-            kind = "category"
-        elif node.children:
-            kind = "subcategory"
-        else:
-            kind = "code"
-        notes: dict[str, tuple[str, ...]] = {}
-        for key, values in (
-            ("includes", node.includes),
-            ("inclusion_term", node.inclusion_term),
-            ("excludes1", node.excludes1),
-            ("excludes2", node.excludes2),
-            ("code_first", _lines(node.code_first)),
-            ("use_additional_code", _lines(node.use_additional_code)),
-            ("code_also", _lines(node.code_also)),
-            ("notes", _lines(node.notes) + _lines(node.seven_chr_note)),
-        ):
-            if values:
-                notes[key] = tuple(v.strip() for v in values)
-        description = node.description
-        seventh: dict[str, str] = {}
-        if kind not in ("chapter", "block"):
-            seventh, glued = seventh_of(node)
-            if node.type == "extended subcategory":
-                char = node.name[-1]
-                parent_description = node.parent.description
-                if char in seventh:
-                    description = f"{parent_description}, {seventh[char]}"
-                if char in glued:
-                    notes["inclusion_term"] = notes.get("inclusion_term", ()) + (glued[char],)
-        return CodeRecord(
-            code=code,
-            kind=kind,
-            description=description,
-            reportable=kind not in ("chapter", "block") and not node.children,
-            parent=parent_code,
-            notes=MappingProxyType(notes) if notes else _EMPTY,
-            seventh=seventh_views.setdefault(id(seventh), MappingProxyType(seventh)) if seventh else _EMPTY,
-        )
+    def view(self, meanings: dict[str, str]) -> Mapping[str, str]:
+        if not meanings:
+            return _EMPTY
+        return self._views.setdefault(id(meanings), MappingProxyType(meanings))
 
-    seventh_views: dict[int, Mapping[str, str]] = {}
-    # depth-first, tabular order, without recursion
-    stack: list[tuple[Any, str | None]] = [(c, None) for c in reversed(cm._chapter_list)]  # noqa: SLF001
-    while stack:
-        node, parent_code = stack.pop()
-        rec = record(node, parent_code)
-        yield rec
-        stack.extend((child, rec.code) for child in reversed(node.children))
+
+def _record(node: Any, parent_code: str | None, category_names: set[str], sevenths: _SeventhTables) -> CodeRecord:
+    kind = _kind_of(node)
+    notes = _notes_of(node)
+    description = node.description
+    seventh: dict[str, str] = {}
+    if kind not in ("chapter", "block"):
+        seventh, glued = sevenths.of(node)
+        if node.type == "extended subcategory":
+            char = node.name[-1]
+            if char in seventh:
+                description = f"{node.parent.description}, {seventh[char]}"
+            if char in glued:
+                notes["inclusion_term"] = notes.get("inclusion_term", ()) + (glued[char],)
+    return CodeRecord(
+        code=_code_of(node, category_names),
+        kind=kind,
+        description=description,
+        reportable=kind not in ("chapter", "block") and not node.children,
+        parent=parent_code,
+        notes=MappingProxyType(notes) if notes else _EMPTY,
+        seventh=sevenths.view(seventh),
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -163,25 +163,35 @@ class _CaseGrader:
             system, key_lines, submitted, width = "pcs", self.case.key.pcs, self.submission.pcs, 4
             normalize = normalize_pcs
         weight = self.w[kind]
-        partial_weight = min(self.w["partial"], weight)
         not_reportable = self._not_reportable(normalize)
         subs = []
         for index, raw in enumerate(submitted):
             check = self.checker.check(system, raw)
             subs.append(_Sub(index, check.code or str(raw).strip().upper(), check))
-        taken: dict[int, _Sub] = {}
         order = sorted(range(len(key_lines)), key=lambda j: (key_lines[j].optional, j))
-        noun = "diagnosis" if kind == "diagnosis" else "ICD-10-PCS code"
-
-        # exact matches
+        taken = _exact_matches(subs, key_lines, order, weight)
+        self._unmatched_codes(subs, not_reportable)
+        self._partial_matches(kind, subs, key_lines, order, taken, width)
         for sub in subs:
-            for j in order:
-                if j not in taken and sub.code in key_lines[j].codes:
-                    taken[j] = sub
-                    _mark_exact(sub, key_lines[j], j, weight)
-                    break
+            if not sub.verdict:
+                description = f" ({sub.check.description})" if sub.check.description else ""
+                self._penalise(
+                    sub,
+                    "extra",
+                    f"{sub.code}{description} is a valid code, but this case does not support reporting it.",
+                )
+        sequencing_note = self._conflict_notes(subs) if kind == "diagnosis" else ""
+        for sub in subs:
+            self._add_submitted(kind, sub, key_lines, sub.notes)
+        self._missing_codes(kind, system, key_lines, taken, weight)
+        if len(key_lines) >= 2:
+            self._sequencing(kind, key_lines, subs, taken, sequencing_note)
+        return subs
+
+    def _unmatched_codes(self, subs: list[_Sub], not_reportable: dict[str, str]) -> None:
+        """Codes without an exact match that are not reportable for the case, invalid,
+        incomplete or listed twice."""
         seen: set[str] = {s.code for s in subs if s.verdict}
-        # not reportable, invalid, incomplete, duplicates
         for sub in subs:
             if sub.verdict:
                 continue
@@ -196,7 +206,19 @@ class _CaseGrader:
             elif sub.code in seen:
                 self._penalise(sub, "extra", f"{sub.code} is listed twice; a code is reported once.")
             seen.add(sub.code)
-        # partial matches
+
+    def _partial_matches(
+        self,
+        kind: str,
+        subs: list[_Sub],
+        key_lines: Sequence[KeyLine],
+        order: list[int],
+        taken: dict[int, _Sub],
+        width: int,
+    ) -> None:
+        """Pair each code still without a verdict with the first free key line (required ones
+        first) that shares its first ``width`` characters."""
+        partial_weight = min(self.w["partial"], self.w[kind])
         for sub in subs:
             if sub.verdict:
                 continue
@@ -205,55 +227,47 @@ class _CaseGrader:
                 if j in taken or not any(c[:width] == sub.code[:width] for c in line.codes):
                     continue
                 taken[j] = sub
-                sub.key_index, sub.verdict = j, "partial"
-                sub.points = ZERO if line.optional else partial_weight
-                if kind == "diagnosis":
-                    shared = f"is in the right category ({sub.code[:3]})"
-                else:
-                    shared = "shares the first four characters (section, body system, root operation and body part)"
-                credit = "" if line.optional else ": partial credit"
-                sub.message = f"{sub.code} {shared} but the key has {line.code}{credit}."
-                sub.during = f"{sub.code} {shared} but is not the most accurate code{credit}."
+                _mark_partial(kind, sub, line, j, partial_weight)
                 break
-        # extra
-        for sub in subs:
-            if not sub.verdict:
-                description = f" ({sub.check.description})" if sub.check.description else ""
-                self._penalise(
-                    sub,
-                    "extra",
-                    f"{sub.code}{description} is a valid code, but this case does not support reporting it.",
-                )
-        # Excludes1 and "code first" explanations (diagnoses only)
+
+    def _conflict_notes(self, subs: list[_Sub]) -> str:
+        """Excludes1 notes on the diagnoses concerned (the ones not credited, else the last);
+        returns the "code first" note when the first diagnosis is a manifestation code."""
         sequencing_note = ""
-        if kind == "diagnosis":
-            valid = [s for s in subs if s.check.exists]
-            for conflict in self.checker.conflicts([s.code for s in valid]):
-                involved = [s for s in valid if s.code in conflict.codes]
-                if conflict.kind == "excludes1":
-                    targets = [s for s in involved if s.verdict not in ("correct", "partial")] or involved[
-                        -1:
-                    ]
-                    for s in targets:
-                        s.notes.append(conflict.message)
-                elif conflict.kind == "code_first" and subs and subs[0].code in conflict.codes:
-                    sequencing_note = conflict.message
-        # lines
-        for sub in subs:
-            expected = key_lines[sub.key_index].code if sub.key_index is not None else None
-            extra_text = "".join(f" {n}" for n in sub.notes)
-            self.out.add(
-                GradeLine(
-                    kind,
-                    sub.code,
-                    expected,
-                    sub.verdict,
-                    float(sub.points),
-                    sub.message + extra_text,
-                    sub.during + extra_text,
-                ),
-                sub.points,
-            )
+        valid = [s for s in subs if s.check.exists]
+        for conflict in self.checker.conflicts([s.code for s in valid]):
+            involved = [s for s in valid if s.code in conflict.codes]
+            if conflict.kind == "excludes1":
+                targets = [s for s in involved if s.verdict not in ("correct", "partial")] or involved[-1:]
+                for s in targets:
+                    s.notes.append(conflict.message)
+            elif conflict.kind == "code_first" and subs and subs[0].code in conflict.codes:
+                sequencing_note = conflict.message
+        return sequencing_note
+
+    def _add_submitted(self, kind: str, sub: _Sub, key_lines: Sequence[KeyLine], notes: list[str]) -> None:
+        """The grade line of a submitted code, its notes appended to both messages."""
+        expected = key_lines[sub.key_index].code if sub.key_index is not None else None
+        extra_text = "".join(f" {n}" for n in notes)
+        self.out.add(
+            GradeLine(
+                kind,
+                sub.code,
+                expected,
+                sub.verdict,
+                float(sub.points),
+                sub.message + extra_text,
+                sub.during + extra_text,
+            ),
+            sub.points,
+        )
+
+    def _missing_codes(
+        self, kind: str, system: str, key_lines: Sequence[KeyLine], taken: dict[int, _Sub], weight: Fraction
+    ) -> None:
+        """Every required key line counts towards the possible points; a ``missing`` line for
+        each one that nothing matched."""
+        noun = "diagnosis" if kind == "diagnosis" else "ICD-10-PCS code"
         for j, line in enumerate(key_lines):
             if line.optional:
                 continue
@@ -277,9 +291,6 @@ class _CaseGrader:
                 ),
                 ZERO,
             )
-        if len(key_lines) >= 2:
-            self._sequencing(kind, key_lines, subs, taken, sequencing_note)
-        return subs
 
     def _sequencing(
         self, kind: str, key_lines: Sequence[KeyLine], subs: list[_Sub], taken: dict[int, _Sub], note: str
@@ -344,7 +355,18 @@ class _CaseGrader:
             else:
                 check = self.checker.check("procedure", code)
             subs.append(_Sub(index, code, check, entry))
-        # exact matches: best pairing first, order-independent
+        taken = self._pair_procedures(subs, key_lines, weight)
+        self._unmatched_procedures(subs, not_reportable)
+        for sub in subs:
+            self._add_submitted("procedure", sub, key_lines, self._procedure_notes(sub, key_lines))
+            if sub.key_index is not None and not key_lines[sub.key_index].optional:
+                self._modifiers_and_units(key_lines[sub.key_index], sub)
+        self._missing_procedures(key_lines, taken, weight)
+
+    def _pair_procedures(self, subs: list[_Sub], key_lines: Sequence[KeyLine], weight: Fraction) -> dict[int, _Sub]:
+        """Exact matches, best pairing first so that the order of the submission never matters:
+        required lines first, then the pairs that get modifiers and units right. Returns the key
+        lines taken, by index."""
         pairs = []
         for sub in subs:
             assert sub.entry is not None
@@ -360,6 +382,11 @@ class _CaseGrader:
                 continue
             taken[j] = sub
             _mark_exact(sub, key_lines[j], j, weight)
+        return taken
+
+    def _unmatched_procedures(self, subs: list[_Sub], not_reportable: dict[str, str]) -> None:
+        """Procedures without an exact match: not reportable for the case, invalid, listed twice
+        (same code and modifiers as one already graded) or extra."""
         seen: set[tuple[str, tuple[str, ...]]] = set()
         for sub in sorted(subs, key=lambda s: (s.verdict == "", s.index)):
             assert sub.entry is not None
@@ -386,37 +413,27 @@ class _CaseGrader:
                     sub, "extra", f"{sub.code} is a valid code, but this case does not support reporting it."
                 )
             seen.add(signature)
-        for sub in subs:
-            assert sub.entry is not None
-            notes = []
-            if sub.entry.units_problem:
-                notes.append(sub.entry.units_problem + ".")
-            for modifier in sub.entry.modifiers:
-                check = self.checker.check("modifier", modifier)
-                if not check.reportable:
-                    notes.append(check.message)
-            if sub.key_index is not None:
-                line = key_lines[sub.key_index]
-                if line.units == 1 and sub.entry.units != 1:
-                    notes.append(
-                        f"{sub.entry.units} units were reported; this line is scored on the code alone."
-                    )
-            extra_text = "".join(f" {n}" for n in notes)
-            expected = key_lines[sub.key_index].code if sub.key_index is not None else None
-            self.out.add(
-                GradeLine(
-                    "procedure",
-                    sub.code,
-                    expected,
-                    sub.verdict,
-                    float(sub.points),
-                    sub.message + extra_text,
-                    sub.during + extra_text,
-                ),
-                sub.points,
-            )
-            if sub.key_index is not None and not key_lines[sub.key_index].optional:
-                self._modifiers_and_units(key_lines[sub.key_index], sub)
+
+    def _procedure_notes(self, sub: _Sub, key_lines: Sequence[KeyLine]) -> list[str]:
+        """Notes on a submitted procedure: implausible units, modifiers that are not valid, units
+        on a line scored on the code alone."""
+        assert sub.entry is not None
+        notes = []
+        if sub.entry.units_problem:
+            notes.append(sub.entry.units_problem + ".")
+        for modifier in sub.entry.modifiers:
+            check = self.checker.check("modifier", modifier)
+            if not check.reportable:
+                notes.append(check.message)
+        if sub.key_index is not None:
+            line = key_lines[sub.key_index]
+            if line.units == 1 and sub.entry.units != 1:
+                notes.append(f"{sub.entry.units} units were reported; this line is scored on the code alone.")
+        return notes
+
+    def _missing_procedures(self, key_lines: Sequence[KeyLine], taken: dict[int, _Sub], weight: Fraction) -> None:
+        """Every required procedure line counts towards the possible points; a ``missing`` line
+        (and missing modifiers and units) for each one that nothing matched."""
         for j, line in enumerate(key_lines):
             if line.optional:
                 continue
@@ -587,6 +604,33 @@ def _mark_exact(sub: "_Sub", line: KeyLine, index: int, weight: Fraction) -> Non
         sub.during = f"{sub.code} is accepted{detail}."
     else:
         sub.message = sub.during = f"{sub.code} is correct{detail}."
+
+
+def _exact_matches(subs: list[_Sub], key_lines: Sequence[KeyLine], order: list[int], weight: Fraction) -> dict[int, _Sub]:
+    """Pair each submitted code with the first free key line (required ones first) that lists
+    it; returns the key lines taken, by index."""
+    taken: dict[int, _Sub] = {}
+    for sub in subs:
+        for j in order:
+            if j not in taken and sub.code in key_lines[j].codes:
+                taken[j] = sub
+                _mark_exact(sub, key_lines[j], j, weight)
+                break
+    return taken
+
+
+def _mark_partial(kind: str, sub: _Sub, line: KeyLine, index: int, weight: Fraction) -> None:
+    """A submitted code that partly matches key line `index` (same category, or same first four
+    PCS characters): partial credit on a required line."""
+    sub.key_index, sub.verdict = index, "partial"
+    sub.points = ZERO if line.optional else weight
+    if kind == "diagnosis":
+        shared = f"is in the right category ({sub.code[:3]})"
+    else:
+        shared = "shares the first four characters (section, body system, root operation and body part)"
+    credit = "" if line.optional else ": partial credit"
+    sub.message = f"{sub.code} {shared} but the key has {line.code}{credit}."
+    sub.during = f"{sub.code} {shared} but is not the most accurate code{credit}."
 
 
 def grade_case(case: CaseItem, submission: Submission, checker: CodeChecker) -> GradeReport:
