@@ -796,7 +796,9 @@ def _section_topics(
         report.error(report.line(*at, "topics"), "topics must be a non-empty list of topic keys")
     elif topics is not None:
         for t_index, topic in enumerate(section_topics):
-            if topic not in topics:
+            if not isinstance(topic, str):
+                report.error(report.line(*at, "topics", t_index), f"a topic key must be text, not {type(topic).__name__}")
+            elif topic not in topics:
                 report.error(
                     report.line(*at, "topics", t_index),
                     f"unknown topic '{topic}' (not in topics.yaml)" + did_you_mean(str(topic), topics),

@@ -643,3 +643,10 @@ def _with_all_modifiers(checker: CodeChecker):  # type: ignore[no-untyped-def]
             return "modifier"
 
     return AnyModifier(checker.source)
+
+
+def test_a_nested_list_of_topics_is_an_error_not_a_crash(bank_copy: Path) -> None:
+    """A section whose topics held a list raised TypeError (unhashable type) instead of reporting."""
+    path = bank_copy / "blueprints" / "CPC.yaml"
+    path.write_text(path.read_text().replace("topics: [modifiers]", "topics: [[modifiers]]"))
+    assert _errors(bank_copy) == ["blueprints/CPC.yaml:17: a topic key must be text, not list"]
