@@ -161,9 +161,9 @@ def item_statistics(scores, max_marks=None) -> list[ItemStats]:
     discs = _clean(discrimination, varies & (denom > tiny))
     effs = _clean(efficiency, varies & (cov_max > tiny))
     out = []
-    for j in range(p):
-        d = None if discs[j] is None else float(np.clip(discs[j], -100.0, 100.0))
-        e = None if effs[j] is None else float(np.clip(effs[j], -100.0, 100.0))
+    for j, (disc, eff) in enumerate(zip(discs, effs)):
+        d = None if disc is None else float(np.clip(disc, -100.0, 100.0))
+        e = None if eff is None else float(np.clip(eff, -100.0, 100.0))
         out.append(ItemStats(int(n[j]), facilities[j], sds[j], d, e, flags_for(facilities[j], d)))
     return out
 
@@ -192,14 +192,16 @@ def quiz_statistics(scores, max_marks=None) -> QuizStats:
     return QuizStats(s, p, mean_percent, sd_percent, float(cic), error_ratio, standard_error)
 
 
-def item_statistics_loop(rows: list[list[float | None]]) -> list[tuple]:
+def item_statistics_loop(
+    rows: list[list[float | None]],
+) -> list[tuple[float | None, float | None, float | None, float | None]]:
     """The same per-item formulas as plain Python loops (no numpy): the benchmark's baseline and
     a cross-check in the tests. Returns (facility, sd, discrimination, efficiency) per column."""
     if not rows:
         return []
     p = len(rows[0])
     totals = [sum(v for v in row if v is not None) for row in rows]
-    out = []
+    out: list[tuple[float | None, float | None, float | None, float | None]] = []
     for j in range(p):
         xs, rs = [], []
         for row, total in zip(rows, totals):
