@@ -16,6 +16,7 @@ from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
 from study.services.rollups import week_of
+from study.services.transactions import transaction
 
 WEEKS_SHOWN = 12
 
@@ -81,7 +82,8 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     rows = _topic_weeks(user, exam, now)
     by_topic: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     week_totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    seconds_sum = timed = answers = 0
+    seconds_sum = 0.0
+    timed = answers = 0
     for topic, weeks_ago, count, correct, secs, n_timed in rows:
         weeks_ago = max(0, int(weeks_ago or 0))
         by_topic[topic].append((weeks_ago, int(count), int(correct or 0)))
@@ -113,7 +115,8 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     # a simulation left mostly empty measures nothing: only those at least half answered count
     measured = [a.score_pct or 0 for a in exams if a.id in counts and counts[a.id][1] * 2 >= counts[a.id][0]]
     readiness = predict([s.evidence for s in sections], blueprint.pass_percent, measured)
-    weakest = sorted((s for s in sections if s.accuracy is not None), key=lambda s: s.accuracy)[:3]
+    scored = [(accuracy, s) for s in sections if (accuracy := s.accuracy) is not None]
+    weakest = [s for _, s in sorted(scored, key=lambda pair: pair[0])[:3]]
     weeks = [WeekPoint(w, *week_totals[w]) for w in range(WEEKS_SHOWN - 1, -1, -1) if w in week_totals]
     case_by_setting, case_errors = case_summary(user)
     return Dashboard(
@@ -208,10 +211,10 @@ def delete_account(user: User) -> None:
     results, owned cohorts) or SET NULL (an author or actor kept on shared content), enforced by the
     database on both backends (SQLite with foreign keys on), so one statement removes them all."""
     user_id = user.id
-    if user in db.session:
-        db.session.expunge(user)
-    db.session.execute(sa.delete(User).where(User.id == user_id))
-    db.session.commit()
+    with transaction():
+        if user in db.session:
+            db.session.expunge(user)
+        db.session.execute(sa.delete(User).where(User.id == user_id))
 
 
 
