@@ -94,7 +94,7 @@ def _as_matrix(scores) -> np.ndarray:
 
 
 def _clean(values: np.ndarray, ok: np.ndarray) -> list[float | None]:
-    return [float(v) if k and np.isfinite(v) else None for v, k in zip(values.tolist(), ok.tolist())]
+    return [float(v) if k and np.isfinite(v) else None for v, k in zip(values.tolist(), ok.tolist(), strict=True)]
 
 
 def flags_for(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
@@ -161,7 +161,7 @@ def item_statistics(scores, max_marks=None) -> list[ItemStats]:
     discs = _clean(discrimination, varies & (denom > tiny))
     effs = _clean(efficiency, varies & (cov_max > tiny))
     out = []
-    for j, (disc, eff) in enumerate(zip(discs, effs)):
+    for j, (disc, eff) in enumerate(zip(discs, effs, strict=True)):
         d = None if disc is None else float(np.clip(disc, -100.0, 100.0))
         e = None if eff is None else float(np.clip(eff, -100.0, 100.0))
         out.append(ItemStats(int(n[j]), facilities[j], sds[j], d, e, flags_for(facilities[j], d)))
@@ -204,7 +204,7 @@ def item_statistics_loop(
     out: list[tuple[float | None, float | None, float | None, float | None]] = []
     for j in range(p):
         xs, rs = [], []
-        for row, total in zip(rows, totals):
+        for row, total in zip(rows, totals, strict=True):
             v = row[j]
             if v is not None:
                 xs.append(v)
@@ -216,8 +216,8 @@ def item_statistics_loop(
         mx, mr = sum(xs) / n, sum(rs) / n
         vx = sum((a - mx) ** 2 for a in xs) / (n - 1)
         vr = sum((b - mr) ** 2 for b in rs) / (n - 1)
-        cov = sum((a - mx) * (b - mr) for a, b in zip(xs, rs)) / (n - 1)
-        cmax = sum((a - mx) * (b - mr) for a, b in zip(sorted(xs), sorted(rs))) / (n - 1)
+        cov = sum((a - mx) * (b - mr) for a, b in zip(xs, rs, strict=True)) / (n - 1)
+        cmax = sum((a - mx) * (b - mr) for a, b in zip(sorted(xs), sorted(rs), strict=True)) / (n - 1)
         disc = 100 * cov / (vx * vr) ** 0.5 if vx * vr > 1e-12 else None
         eff = 100 * cov / cmax if cmax > 1e-12 else None
         out.append((mx, vx**0.5, disc, eff))

@@ -38,7 +38,10 @@ MARKDOWN_FIELDS = {
 }
 ROW_FORMAT_HELP = {
     "diagnoses": "One line per diagnosis, in order: CODE | alternates: CODE, CODE | optional. Example: E11.22 | alternates: E11.21",
-    "procedures": "One line per procedure: CODE | modifiers: 25, 59 | units: 2 | alternates: CODE | optional. Example: 99214 | modifiers: 25",
+    "procedures": (
+        "One line per procedure: CODE | modifiers: 25, 59 | units: 2 | alternates: CODE | optional. "
+        "Example: 99214 | modifiers: 25"
+    ),
     "pcs": "One line per ICD-10-PCS code: CODE | alternates: CODE | optional. Example: 0DTJ4ZZ",
     "not_reportable": "One line per code that must not be reported: CODE | why. Example: R73.9 | the hyperglycemia is part of the diabetes",
 }

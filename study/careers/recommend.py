@@ -545,7 +545,7 @@ def study_plan(
 
     out = []
     elapsed = 0
-    for index, ((_, section, size, topics, areas, score, scored), h) in enumerate(zip(rows, hours)):
+    for index, ((_, section, size, topics, areas, score, scored), h) in enumerate(zip(rows, hours, strict=True)):
         first = last = None
         if h and weekly_hours:
             first = elapsed // weekly_hours + 1

@@ -12,8 +12,8 @@ from study.bank.model import McqItem
 from study.extensions import db
 from study.grading.answers import as_mcq
 from study.models import Attempt, AttemptItem, User
-from study.services.attempts import LOCKED_MESSAGE, ShownOption, locked_item_ids, shown_options, to_shown, version_item
 from study.services.assignments import keys_shown
+from study.services.attempts import LOCKED_MESSAGE, ShownOption, locked_item_ids, shown_options, to_shown, version_item
 
 
 @dataclass

@@ -179,7 +179,10 @@ def feedback_note(attempt: Attempt) -> str:
     """What the learner is told when keys are held back."""
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
     if assignment is not None and assignment.feedback == "due":
-        return f"Your answers are recorded. The answers and explanations are shown after the due date ({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+        return (
+            "Your answers are recorded. The answers and explanations are shown after the due date "
+            f"({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+        )
     return "Your answers are recorded. The answers and explanations are shown when you finish."
 
 

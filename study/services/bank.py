@@ -128,7 +128,14 @@ def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
         )
         row.sections_json = json.dumps(
             [
-                {"key": s.key, "title": s.title, "questions": s.questions, "cases": s.cases, "topics": list(s.topics), "confirmed": s.confirmed}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "questions": s.questions,
+                    "cases": s.cases,
+                    "topics": list(s.topics),
+                    "confirmed": s.confirmed,
+                }
                 for s in bp.sections
             ]
         )

@@ -165,7 +165,7 @@ def analyse(viewer: User, scope: Scope) -> Analysis:
     items = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())))}
     rows = [
         ItemRow(items[int(item_id)], stats)
-        for item_id, stats in zip(matrix.item_ids.tolist(), item_stats)
+        for item_id, stats in zip(matrix.item_ids.tolist(), item_stats, strict=True)
         if can_view(viewer, items[int(item_id)])
     ]
     rows.sort(key=lambda r: r.item.key)

@@ -69,7 +69,14 @@ def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, i
     """(topic, weeks_ago, answers, correct, seconds sum, timed answers) from the learner's rollup rows."""
     this_week = week_of(now)
     rows = db.session.execute(
-        sa.select(AnswerRollup.topic, AnswerRollup.week, AnswerRollup.answered, AnswerRollup.correct, AnswerRollup.seconds_sum, AnswerRollup.timed)
+        sa.select(
+            AnswerRollup.topic,
+            AnswerRollup.week,
+            AnswerRollup.answered,
+            AnswerRollup.correct,
+            AnswerRollup.seconds_sum,
+            AnswerRollup.timed,
+        )
         .where(AnswerRollup.user_id == user.id, AnswerRollup.exam == exam)
     ).all()
     return [(topic, (this_week - week).days // 7, answered, correct, secs, timed) for topic, week, answered, correct, secs, timed in rows]
@@ -181,7 +188,18 @@ def export_data(user: User, now: datetime | None = None) -> dict:
         if not keys_shown(a, now)
     }
     answers = db.session.execute(
-        sa.select(Attempt.id, Attempt.kind, Attempt.exam, AttemptItem.position, Item.key, Response.answer_json, Response.correct, Response.score, Response.seconds, Response.answered_at)
+        sa.select(
+            Attempt.id,
+            Attempt.kind,
+            Attempt.exam,
+            AttemptItem.position,
+            Item.key,
+            Response.answer_json,
+            Response.correct,
+            Response.score,
+            Response.seconds,
+            Response.answered_at,
+        )
         .select_from(Response)
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
