@@ -94,7 +94,7 @@ def _as_matrix(scores) -> np.ndarray:
 
 
 def _clean(values: np.ndarray, ok: np.ndarray) -> list[float | None]:
-    return [float(v) if k and np.isfinite(v) else None for v, k in zip(values.tolist(), ok.tolist())]
+    return [float(v) if k and np.isfinite(v) else None for v, k in zip(values.tolist(), ok.tolist(), strict=True)]
 
 
 def flags_for(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
@@ -161,9 +161,9 @@ def item_statistics(scores, max_marks=None) -> list[ItemStats]:
     discs = _clean(discrimination, varies & (denom > tiny))
     effs = _clean(efficiency, varies & (cov_max > tiny))
     out = []
-    for j in range(p):
-        d = None if discs[j] is None else float(np.clip(discs[j], -100.0, 100.0))
-        e = None if effs[j] is None else float(np.clip(effs[j], -100.0, 100.0))
+    for j, (disc, eff) in enumerate(zip(discs, effs, strict=True)):
+        d = None if disc is None else float(np.clip(disc, -100.0, 100.0))
+        e = None if eff is None else float(np.clip(eff, -100.0, 100.0))
         out.append(ItemStats(int(n[j]), facilities[j], sds[j], d, e, flags_for(facilities[j], d)))
     return out
 
@@ -192,17 +192,19 @@ def quiz_statistics(scores, max_marks=None) -> QuizStats:
     return QuizStats(s, p, mean_percent, sd_percent, float(cic), error_ratio, standard_error)
 
 
-def item_statistics_loop(rows: list[list[float | None]]) -> list[tuple]:
+def item_statistics_loop(
+    rows: list[list[float | None]],
+) -> list[tuple[float | None, float | None, float | None, float | None]]:
     """The same per-item formulas as plain Python loops (no numpy): the benchmark's baseline and
     a cross-check in the tests. Returns (facility, sd, discrimination, efficiency) per column."""
     if not rows:
         return []
     p = len(rows[0])
     totals = [sum(v for v in row if v is not None) for row in rows]
-    out = []
+    out: list[tuple[float | None, float | None, float | None, float | None]] = []
     for j in range(p):
         xs, rs = [], []
-        for row, total in zip(rows, totals):
+        for row, total in zip(rows, totals, strict=True):
             v = row[j]
             if v is not None:
                 xs.append(v)
@@ -214,8 +216,8 @@ def item_statistics_loop(rows: list[list[float | None]]) -> list[tuple]:
         mx, mr = sum(xs) / n, sum(rs) / n
         vx = sum((a - mx) ** 2 for a in xs) / (n - 1)
         vr = sum((b - mr) ** 2 for b in rs) / (n - 1)
-        cov = sum((a - mx) * (b - mr) for a, b in zip(xs, rs)) / (n - 1)
-        cmax = sum((a - mx) * (b - mr) for a, b in zip(sorted(xs), sorted(rs))) / (n - 1)
+        cov = sum((a - mx) * (b - mr) for a, b in zip(xs, rs, strict=True)) / (n - 1)
+        cmax = sum((a - mx) * (b - mr) for a, b in zip(sorted(xs), sorted(rs), strict=True)) / (n - 1)
         disc = 100 * cov / (vx * vr) ** 0.5 if vx * vr > 1e-12 else None
         eff = 100 * cov / cmax if cmax > 1e-12 else None
         out.append((mx, vx**0.5, disc, eff))

@@ -81,8 +81,8 @@ def predict(sections: Sequence[SectionEvidence], pass_percent: float, exam_score
     if not total or (evidence < MIN_EVIDENCE and not exam_scores):
         return Readiness(0.0, 0.0, 100.0, "not enough evidence", pass_percent, None, evidence)
     weights = [s.blueprint_count / total for s in sections]
-    mean = sum(w * s.estimate for w, s in zip(weights, sections))
-    var = sum(w * w * s.variance for w, s in zip(weights, sections))
+    mean = sum(w * s.estimate for w, s in zip(weights, sections, strict=True))
+    var = sum(w * w * s.variance for w, s in zip(weights, sections, strict=True))
     if exam_scores:
         # each simulation is one full measurement: treat its spread as one exam's binomial spread
         recent = [x / 100 for x in exam_scores[-3:]]

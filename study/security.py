@@ -89,7 +89,9 @@ def init_app(app: Flask) -> None:
         # scheme and host from the X-Forwarded-* headers those proxies set, and from no others
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops, x_port=proxy_hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops, x_port=proxy_hops
+        )
 
     @app.before_request
     def refuse_nul_bytes():

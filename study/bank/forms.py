@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from study.bank.model import CaseItem, CaseKey, KeyLine, McqItem, McqOption
 from study.bank.parser import parse_item
@@ -37,7 +38,10 @@ MARKDOWN_FIELDS = {
 }
 ROW_FORMAT_HELP = {
     "diagnoses": "One line per diagnosis, in order: CODE | alternates: CODE, CODE | optional. Example: E11.22 | alternates: E11.21",
-    "procedures": "One line per procedure: CODE | modifiers: 25, 59 | units: 2 | alternates: CODE | optional. Example: 99214 | modifiers: 25",
+    "procedures": (
+        "One line per procedure: CODE | modifiers: 25, 59 | units: 2 | alternates: CODE | optional. "
+        "Example: 99214 | modifiers: 25"
+    ),
     "pcs": "One line per ICD-10-PCS code: CODE | alternates: CODE | optional. Example: 0DTJ4ZZ",
     "not_reportable": "One line per code that must not be reported: CODE | why. Example: R73.9 | the hyperglycemia is part of the diabetes",
 }
@@ -155,13 +159,25 @@ def _heading_errors(data: dict, names) -> dict[str, list[str]]:
     return errors
 
 
+class _CommonFields(TypedDict):
+    """The fields an MCQ and a case share, read from a form."""
+
+    id: str
+    exams: tuple[str, ...]
+    topic: str
+    difficulty: str
+    tags: tuple[str, ...]
+    status: str
+    reserve: str | None
+
+
 def item_from_form(
     kind: str, data: dict, *, item_id: str | None = None, status: str = "draft", reserve: str | None = None
 ) -> Draft:
     """Build the bank item of a form (no validation beyond reading the rows). The form has no pool
     field: an edited item keeps its `reserve`."""
     key = item_id if item_id is not None else _text(data, "item_id").strip()
-    common = dict(
+    common = _CommonFields(
         id=key,
         exams=_list(data, "exams"),
         topic=_text(data, "topic").strip(),
@@ -203,7 +219,7 @@ def item_from_form(
     if problems:
         errors.setdefault("not_reportable", []).extend(problems)
     task = _text(data, "task")
-    item = CaseItem(
+    case = CaseItem(
         setting=_text(data, "setting").strip(),
         key=CaseKey(diagnoses=rows["diagnoses"], procedures=rows["procedures"], pcs=rows["pcs"], not_reportable=not_reportable),
         documentation=_text(data, "documentation"),
@@ -211,7 +227,7 @@ def item_from_form(
         task=task or None,
         **common,
     )
-    return Draft(item, errors=errors)
+    return Draft(case, errors=errors)
 
 
 def _field_of_line(parsed: McqItem | CaseItem, line: int) -> str | None:
@@ -288,8 +304,8 @@ def validate_draft(
     if parsed != item and not draft.errors:
         # a Markdown text the file format cannot hold as typed (codes and metadata are normalised
         # by the parser, and the validator judges them)
-        for name in (f for f in MARKDOWN_FIELDS[item.type] if _read(parsed, f) != _read(item, f)):
-            draft.errors.setdefault(name, []).append("this text cannot be stored as written (check indentation and headings)")
+        for changed in (f for f in MARKDOWN_FIELDS[item.type] if _read(parsed, f) != _read(item, f)):
+            draft.errors.setdefault(changed, []).append("this text cannot be stored as written (check indentation and headings)")
     for problem in problems:
         message = FRIENDLIER.get(problem.message, problem.message)
         name = _first_field(item.type, message) or _field_of_line(parsed, problem.line) or _field_of_message(item.type, message)
@@ -311,10 +327,10 @@ def validate_draft(
 
 
 def _read(item: McqItem | CaseItem, name: str) -> str:
-    if name.startswith("option_"):
+    if isinstance(item, McqItem) and name.startswith("option_"):
         option = item.option(name[-1])
         return option.text if option else ""
-    if name.startswith("why_not_"):
+    if isinstance(item, McqItem) and name.startswith("why_not_"):
         return item.why_not_map.get(name[-1], "")
     return getattr(item, name) or ""
 

@@ -354,7 +354,7 @@ def _ordered(paths: Iterable[str]) -> list[str]:
 
 
 def _diagnostic_point(area_scores: Mapping[str, float | None]) -> tuple[str | None, str]:
-    known = {p: area_scores.get(p) for p in TIE_ORDER if area_scores.get(p) is not None}
+    known = {p: score for p in TIE_ORDER if (score := area_scores.get(p)) is not None}
     if not known:
         return None, ""
     best = max(known, key=lambda p: (known[p], -TIE_ORDER.index(p)))
@@ -373,8 +373,9 @@ def _rank(points: Mapping[str, int], area_scores: Mapping[str, float | None]) ->
     ranked: list[str] = []
     for value in sorted(set(points.values()), reverse=True):
         group = [p for p in TIE_ORDER if points[p] == value]
-        if all(area_scores.get(p) is not None for p in group):
-            group.sort(key=lambda p: (-area_scores[p], TIE_ORDER.index(p)))
+        scores = {p: s for p in group if (s := area_scores.get(p)) is not None}
+        if len(scores) == len(group):
+            group.sort(key=lambda p: (-scores[p], TIE_ORDER.index(p)))
         ranked.extend(group)
     return ranked
 
@@ -435,8 +436,8 @@ def recommend(preferences: Preferences, area_scores: Mapping[str, float | None])
 def _explain_tie(chosen: str, tied: tuple[str, ...], top: int, area_scores: Mapping[str, float | None]) -> str:
     names = _join([PATH_TITLES[p] for p in tied])
     start = f"{names[0].upper()}{names[1:]} scored the same ({top} points each). "
-    scores = [area_scores.get(p) for p in tied]
-    if all(s is not None for s in scores) and scores[0] > scores[1]:
+    scores = [s for p in tied if (s := area_scores.get(p)) is not None]
+    if len(scores) == len(tied) and scores[0] > scores[1]:
         return start + (
             f"We chose {PATH_TITLES[chosen]} because your diagnostic score there was higher "
             f"({round(scores[0] * 100)}% against {round(scores[1] * 100)}% in {PATH_TITLES[tied[1]]})."
@@ -536,7 +537,7 @@ def study_plan(
             continue
         topics = tuple(section.get("topics") or ())
         areas = tuple(dict.fromkeys(a for a in (plan_area_for(t, exam) for t in topics) if a))
-        scores = [area_scores[a] for a in areas if area_scores.get(a) is not None]
+        scores = [s for a in areas if (s := area_scores.get(a)) is not None]
         score = sum(scores) / len(scores) if scores else fallback
         rows.append((order, section, size, topics, areas, score, bool(scores)))
     rows.sort(key=lambda r: (r[5], -r[2], r[0]))
@@ -544,7 +545,7 @@ def study_plan(
 
     out = []
     elapsed = 0
-    for index, ((_, section, size, topics, areas, score, scored), h) in enumerate(zip(rows, hours)):
+    for index, ((_, section, size, topics, areas, score, scored), h) in enumerate(zip(rows, hours, strict=True)):
         first = last = None
         if h and weekly_hours:
             first = elapsed // weekly_hours + 1

@@ -19,6 +19,8 @@ def codes_load_command(force: bool) -> None:
     """Load ICD-10-CM (FY2026) from the simple-icd-10-cm package into the database."""
     count = code_loaders.load_icd10cm(force=force)
     version = code_loaders.code_set_version(code_loaders.ICD10CM)
+    if version is None:  # loaded just now, or before
+        raise click.ClickException("ICD-10-CM is not loaded.")
     if count:
         click.echo(f"Loaded {count:,} ICD-10-CM entries ({code_loaders.reportable_count():,} valid for reporting): {version.version}.")
     else:

@@ -14,7 +14,7 @@ from flask import current_app
 @click.option("--threads", default=8, show_default=True)
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the site with the production WSGI server (waitress); DEBUG=1 uses Flask's debug server."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as the Flask it stands for
     click.echo(f"CodePrep is running at http://{host}:{port}/  (Ctrl+C to stop)")
     if app.debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)

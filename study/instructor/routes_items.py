@@ -9,7 +9,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from study.bank import forms as item_forms
+from study.bank.model import McqItem
 from study.forms import CsrfForm
+from study.grading.mcq import McqResult
+from study.grading.results import GradeReport
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
 from study.models import Role
@@ -126,7 +129,7 @@ def item_status(item_id: int):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    action = request.form.get("action")
+    action = request.form.get("action", "")
     change = {"publish": authoring.publish_item, "retire": authoring.retire_item, "draft": authoring.to_draft}.get(action)
     if change is None:
         abort(400)
@@ -152,8 +155,8 @@ def item_try(item_id: int):
     """Answer the saved item as a learner would and see the grade (nothing is recorded)."""
     item = authoring.get_editable(current_user, item_id)
     parsed = authoring.current(item)
-    result = None
-    if item.type == "mcq":
+    result: McqResult | GradeReport | None = None
+    if isinstance(parsed, McqItem):
         form = TryMcqForm()
         form.selected.choices = [SelectChoice(o.letter, f"{o.letter}. {o.text}") for o in parsed.options]
         if form.validate_on_submit():

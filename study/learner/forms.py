@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from study.codes.normalize import format_procedure, parse_diagnoses, parse_pcs, parse_procedures
 from study.forms import DIFFICULTY_CHOICES, MultiCheckboxField
+from study.grading.answers import CASE_LISTS, MAX_CODE_CHARS, MAX_CODES  # what a stored case answer keeps
 from study.services.attempts import REPORT_KINDS
 
 EXAMS = ["CPC", "CPB", "CCS", "CCS-P"]
@@ -54,9 +55,6 @@ class JoinCohortForm(FlaskForm):
 MAX_ANSWER_BYTES = 16 * 1024  # an autosave body: one question's answer
 MAX_POSITION = 1000
 MAX_LETTERS = 6
-CASE_LISTS = ("diagnoses", "procedures", "pcs")
-MAX_CODES = 30  # per list: what a case answer keeps
-MAX_CODE_CHARS = 40
 MAX_PASTE_CHARS = 2000  # per paste box, checked before the text is parsed
 MAX_FORM_ROWS = 100  # entry rows of one kind in a case form
 

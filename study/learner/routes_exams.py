@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from study.bank.model import McqItem
 from study.errors import flash_refusal, render_error
 from study.extensions import limiter
 from study.forms import CsrfForm
@@ -103,9 +104,9 @@ def exam_question(attempt_id: int, position: int):
             url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items)))
         )
     item = attempt_service.version_item(ai)
-    options = attempt_service.shown_options(ai, item) if item.type == "mcq" else []
+    options = attempt_service.shown_options(ai, item) if isinstance(item, McqItem) else []
     selected = []
-    if ai.response is not None and item.type == "mcq":
+    if ai.response is not None and isinstance(item, McqItem):
         selected = attempt_service.to_shown(ai, item, ai.response.answer.get("selected", []))
     return render_template(
         "learner/exam_question.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -22,7 +24,8 @@ def progress():
 def learner_progress(user_id: int):
     """An administrator may look at any learner's dashboard; a learner only at their own (/progress)."""
     if user_id == current_user.id:
-        return redirect(url_for("learner.progress", **request.args))
+        args: dict[str, Any] = request.args.to_dict()  # the query string, not url_for's own options
+        return redirect(url_for("learner.progress", **args))
     if not current_user.is_admin:
         abort(403)
     learner = user_service.get_user(user_id)

@@ -19,4 +19,5 @@ __all__ = [
     "AnswerRollup", "Attempt", "AttemptItem", "CaseRollup", "ItemReport", "Response", "ReviewCard", "ReviewLog",
     "Assignment", "Cohort", "CohortMember", "RegradeLog",
     "BankImport", "Blueprint", "Item", "ItemExam", "ItemVersion", "Topic",
-   "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode", "Role", "User", "UserSession", "CareerAssessment", "CareerRun"]
+    "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode",
+    "Role", "User", "UserSession", "CareerAssessment", "CareerRun"]

@@ -13,11 +13,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     __tablename__ = "attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +62,7 @@ class Attempt(db.Model):
         return self.status == "open"
 
 
-class AttemptItem(db.Model):
+class AttemptItem(Model):
     __tablename__ = "attempt_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +81,7 @@ class AttemptItem(db.Model):
     __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_item_position"),)
 
 
-class Response(db.Model):
+class Response(Model):
     __tablename__ = "response"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +110,7 @@ class Response(db.Model):
         return json.loads(self.report_json) if self.report_json else {}
 
 
-class ReviewCard(db.Model):
+class ReviewCard(Model):
     """One FSRS card per (learner, item); `card_json` is the fsrs Card serialised."""
 
     __tablename__ = "review_card"
@@ -126,7 +125,7 @@ class ReviewCard(db.Model):
     __table_args__ = (sa.Index("ix_review_card_user_due", "user_id", "due_at"),)
 
 
-class ReviewLog(db.Model):
+class ReviewLog(Model):
     """Every review, kept so that FSRS parameters can be optimised later."""
 
     __tablename__ = "review_log"
@@ -139,7 +138,7 @@ class ReviewLog(db.Model):
     seconds: Mapped[float | None] = mapped_column(sa.Float)
 
 
-class ItemReport(db.Model):
+class ItemReport(Model):
     """A learner's report of a problem with an item, for instructors."""
 
     __tablename__ = "item_report"
@@ -158,7 +157,7 @@ class ItemReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AnswerRollup(db.Model):
+class AnswerRollup(Model):
     """Graded MCQ answers per learner, exam, topic and week, kept as answers are graded, so the
     progress dashboard reads a few hundred rows instead of every answer."""
 
@@ -174,7 +173,7 @@ class AnswerRollup(db.Model):
     timed: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
-class CaseRollup(db.Model):
+class CaseRollup(Model):
     """Graded coding-case answers per learner and setting, with counts of each kind of error."""
 
     __tablename__ = "case_rollup"

@@ -1,10 +1,26 @@
-"""Shared column helpers."""
+"""The models' base class and shared column helpers."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, cast
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+
+from study.extensions import db
+
+if TYPE_CHECKING:
+    # mypy cannot take a class from an attribute (db.Model); Flask-SQLAlchemy builds db.Model on
+    # top of this declarative base, which is all the models' types rely on
+    from study.extensions import Base as Model
+else:
+    Model = db.Model
+
+
+def table_of(model: type[Model]) -> sa.Table:
+    """A model's table, for bulk (Core) statements. Every model here maps one `Table`; the
+    declarative base types `__table__` as any FromClause, which has no insert() or delete()."""
+    return cast(sa.Table, model.__table__)
 
 
 def utcnow() -> datetime:

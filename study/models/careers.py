@@ -12,11 +12,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
-class CareerAssessment(db.Model):
+class CareerAssessment(Model):
     __tablename__ = "career_assessment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +46,7 @@ class CareerAssessment(db.Model):
         return f"<CareerAssessment {self.id} user={self.user_id} {self.recommended_certification}>"
 
 
-class CareerRun(db.Model):
+class CareerRun(Model):
     """A careers self-assessment in progress or finished, kept on the server: the visitor's cookie
     holds only a random token (its SHA-256 is stored), so a replayed cookie cannot resubmit."""
 

@@ -14,11 +14,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
-class Icd10cmCode(db.Model):
+class Icd10cmCode(Model):
     __tablename__ = "icd10cm_code"
 
     code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
@@ -38,7 +37,7 @@ class Icd10cmCode(db.Model):
     search_text: Mapped[str] = mapped_column(sa.Text)
 
 
-class CodeSetVersion(db.Model):
+class CodeSetVersion(Model):
     __tablename__ = "code_set_version"
 
     system: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
@@ -48,7 +47,7 @@ class CodeSetVersion(db.Model):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class HcpcsCode(db.Model):
+class HcpcsCode(Model):
     __tablename__ = "hcpcs_code"
 
     code: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
@@ -60,7 +59,7 @@ class HcpcsCode(db.Model):
     source: Mapped[str] = mapped_column(sa.String(20))  # "cms" or "project"
 
 
-class Modifier(db.Model):
+class Modifier(Model):
     """CPT and HCPCS modifiers: the project's own short descriptions, overlaid by a CMS file's."""
 
     __tablename__ = "code_modifier"
@@ -70,7 +69,7 @@ class Modifier(db.Model):
     source: Mapped[str] = mapped_column(sa.String(20))
 
 
-class CptCode(db.Model):
+class CptCode(Model):
     """Only a site's own licensed CPT file ever fills this table; the project ships no CPT text."""
 
     __tablename__ = "cpt_code"
@@ -79,7 +78,7 @@ class CptCode(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class PcsCode(db.Model):
+class PcsCode(Model):
     __tablename__ = "pcs_code"
 
     code: Mapped[str] = mapped_column(sa.String(7), primary_key=True)

@@ -12,11 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
-class Topic(db.Model):
+class Topic(Model):
     __tablename__ = "topic"
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -24,7 +23,7 @@ class Topic(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class Blueprint(db.Model):
+class Blueprint(Model):
     __tablename__ = "blueprint"
 
     exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
@@ -44,7 +43,7 @@ class Blueprint(db.Model):
         return json.loads(self.sections_json or "[]")
 
 
-class Item(db.Model):
+class Item(Model):
     __tablename__ = "item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,14 +86,14 @@ class Item(db.Model):
         return json.loads(self.tags_json or "[]")
 
 
-class ItemExam(db.Model):
+class ItemExam(Model):
     __tablename__ = "item_exam"
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
     exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True, index=True)
 
 
-class ItemVersion(db.Model):
+class ItemVersion(Model):
     __tablename__ = "item_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,7 +111,7 @@ class ItemVersion(db.Model):
     )
 
 
-class BankImport(db.Model):
+class BankImport(Model):
     """One import run: what the bank folder looked like, and what changed."""
 
     __tablename__ = "bank_import"

@@ -7,11 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohort"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,7 +26,7 @@ class Cohort(db.Model):
     )
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     __tablename__ = "cohort_member"
 
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
@@ -39,7 +38,7 @@ class CohortMember(db.Model):
     cohort: Mapped[Cohort] = relationship(back_populates="members")
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Work set for a cohort: a practice set (chosen items or a rule), a case set, or an exam."""
 
     __tablename__ = "assignment"
@@ -76,7 +75,7 @@ class Assignment(db.Model):
         return json.loads(self.config_json or "{}")
 
 
-class RegradeLog(db.Model):
+class RegradeLog(Model):
     """Every regrade of past attempts after a key was corrected."""
 
     __tablename__ = "regrade_log"

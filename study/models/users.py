@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from study.extensions import db
-from study.models.base import UTCDateTime, utcnow
+from study.models.base import Model, UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):
@@ -22,7 +22,7 @@ class Role(str, enum.Enum):
         return self.value.capitalize()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,8 +39,11 @@ class User(UserMixin, db.Model):
         {"sqlite_autoincrement": True},
     )
 
-    # the token of the server-side session being opened or used by this request (never stored here)
-    session_token = None  # str | None; a plain attribute, not a column
+    # the token of the server-side session being opened or used by this request (never stored here);
+    # a plain attribute, not a column (the ORM maps every annotation it sees, so only mypy sees this one)
+    if TYPE_CHECKING:
+        session_token: str | None
+    session_token = None
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the signed cookie: the session's random token, not the user id."""
@@ -64,7 +67,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie carries a random token; only its SHA-256 is stored, so a
     database leak opens no session. Deleting the row ends the session (sign-out, password change,
     revocation, account deletion)."""

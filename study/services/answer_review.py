@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import McqItem
 from study.extensions import db
+from study.grading.answers import as_mcq
 from study.models import Attempt, AttemptItem, User
-from study.services.attempts import LOCKED_MESSAGE, ShownOption, locked_item_ids, shown_options, to_shown, version_item
 from study.services.assignments import keys_shown
+from study.services.attempts import LOCKED_MESSAGE, ShownOption, locked_item_ids, shown_options, to_shown, version_item
 
 
 @dataclass
@@ -25,7 +27,7 @@ class PracticeQuestion:
 
 def practice_question(attempt: Attempt, ai: AttemptItem, now: datetime) -> PracticeQuestion:
     """One practice question as the learner sees it: nothing of the key before it is answered."""
-    item = version_item(ai)
+    item = as_mcq(version_item(ai))
     options = shown_options(ai, item)
     question = PracticeQuestion(item, options, keys_shown(attempt, now))
     if ai.response is not None and not question.keys_shown:  # an assignment whose keys wait: the choice, nothing more
@@ -58,11 +60,11 @@ def exam_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict]
     locked = set(db.session.scalars(locked_item_ids(user, now, attempt=attempt)))
     review = []
     for ai in attempt.items:
-        item: McqItem | CaseItem = version_item(ai)
-        entry = {"ai": ai, "item": item, "locked": ai.item_id in locked}
+        item = version_item(ai)
+        entry: dict[str, Any] = {"ai": ai, "item": item, "locked": ai.item_id in locked}
         if entry["locked"]:
             entry["message"] = LOCKED_MESSAGE[item.type]
-        elif item.type == "mcq":
+        elif isinstance(item, McqItem):
             entry["options"] = shown_options(ai, item)
             entry["answer"] = to_shown(ai, item, list(item.answer))
             entry["selected"] = to_shown(ai, item, ai.response.answer.get("selected", [])) if ai.response else []

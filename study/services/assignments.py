@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -22,6 +23,7 @@ from study.models import Assignment, Attempt, Cohort, CohortMember, Item, User
 from study.services import Conflict, NotFound
 from study.services.attempts import in_pool, published_items
 from study.services.cohorts import FieldError, check_exam, extra_time, get_cohort
+from study.services.transactions import transaction
 
 KINDS = {"practice": "Practice set", "cases": "Case set", "exam": "Exam simulation"}
 MAX_PRACTICE_SIZE = 100
@@ -123,8 +125,8 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
         opens_at=spec.opens_at, due_at=spec.due_at,
         max_attempts=spec.max_attempts, feedback=spec.feedback, retake_fresh=bool(spec.retake_fresh), counts=spec.counts,
     )
-    db.session.add(assignment)
-    db.session.commit()
+    with transaction():
+        db.session.add(assignment)
     return assignment
 
 
@@ -177,7 +179,10 @@ def feedback_note(attempt: Attempt) -> str:
     """What the learner is told when keys are held back."""
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
     if assignment is not None and assignment.feedback == "due":
-        return f"Your answers are recorded. The answers and explanations are shown after the due date ({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+        return (
+            "Your answers are recorded. The answers and explanations are shown after the due date "
+            f"({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
+        )
     return "Your answers are recorded. The answers and explanations are shown when you finish."
 
 
@@ -196,6 +201,12 @@ class Result:
         return self.status == "done"
 
 
+def _submitted_at(attempt: Attempt) -> datetime:
+    if attempt.submitted_at is None:
+        raise ValueError(f"attempt {attempt.id} has not been submitted")
+    return attempt.submitted_at
+
+
 def _counted(assignment: Assignment, attempts: list[Attempt]) -> Attempt | None:
     """The submitted attempt that counts (attempts in the order they were started): the first, the
     last, or the best (the best on-time one; the best late one when none was on time)."""
@@ -206,12 +217,13 @@ def _counted(assignment: Assignment, attempts: list[Attempt]) -> Attempt | None:
         return submitted[0]
     if assignment.counts == "last":
         return submitted[-1]
-    pool = [a for a in submitted if a.submitted_at <= assignment.due_at] or submitted
-    return max(pool, key=lambda a: (a.score_pct or 0, -a.submitted_at.timestamp()))
+    pool = [a for a in submitted if not submitted_late(assignment, a)] or submitted
+    return max(pool, key=lambda a: (a.score_pct or 0, -_submitted_at(a).timestamp()))
 
 
 def submitted_late(assignment: Assignment, attempt: Attempt) -> bool:
-    return attempt.submitted_at > assignment.due_at
+    """A submitted attempt handed in after the due date (ValueError for one not submitted)."""
+    return _submitted_at(attempt) > assignment.due_at
 
 
 def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str | None, list[Attempt]]:
@@ -223,13 +235,14 @@ def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str 
 
 
 def result_of(assignment: Assignment, attempts: list[Attempt]) -> Result:
-    chosen = [_counted(assignment, group) for group in attempt_groups(assignment, attempts).values()]
-    counted = [a.id for a in chosen if a is not None]
-    if None in chosen:
+    groups = attempt_groups(assignment, attempts).values()
+    chosen = [a for a in (_counted(assignment, group) for group in groups) if a is not None]
+    counted = [a.id for a in chosen]
+    if len(chosen) < len(groups):
         return Result("in progress" if attempts else "not started", attempts=attempts, counted=counted)
     score = round(sum(a.score_pct or 0 for a in chosen) / len(chosen), 1) if chosen else 0.0
     late = any(submitted_late(assignment, a) for a in chosen)
-    return Result("done", score, max(a.submitted_at for a in chosen), late, attempts, counted)
+    return Result("done", score, max(_submitted_at(a) for a in chosen), late, attempts, counted)
 
 
 def attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Attempt]]:
@@ -240,7 +253,8 @@ def attempts_by(assignment_ids: list[int], user_ids: list[int] | None = None) ->
         stmt = stmt.where(Attempt.user_id.in_(user_ids))
     grouped: dict[tuple[int, int], list[Attempt]] = {}
     for attempt in db.session.scalars(stmt):
-        grouped.setdefault((attempt.assignment_id, attempt.user_id), []).append(attempt)
+        # every attempt selected belongs to one of the assignments
+        grouped.setdefault((cast(int, attempt.assignment_id), attempt.user_id), []).append(attempt)
     return grouped
 
 
@@ -327,7 +341,11 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
     """Start (or resume) the learner's attempt at an assignment through the practice, exam or case
     service, within the assignment's policy: at most `max_attempts` (per case), one open at a time
     (the open_key, set in the transaction that creates the attempt), fresh items on a retake when
-    asked, and a practice set whose feedback waits for the end when the policy says so."""
+    asked, and a practice set whose feedback waits for the end when the policy says so.
+
+    The learner's exams whose time is up are submitted first, each in its own transaction
+    (exams.refresh: a refused start must not undo a submission); the start itself, from the
+    policy checks to the attempt and its items, is one transaction."""
     from study.services import cases as case_service
     from study.services import exams as exam_service
     from study.services import practice as practice_service
@@ -336,37 +354,40 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
     if assignment.opens_at > now:
         raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
     config = assignment.config
-    if assignment.kind == "cases" and case_key not in config.get("items", []):
-        raise NotFound("This case is not part of the assignment.")
-    if assignment.kind != "cases":
+    if assignment.kind == "cases":
+        if case_key is None or case_key not in config.get("items", []):
+            raise NotFound("This case is not part of the assignment.")
+    else:
         case_key = None
     _refresh_exams(user, now)
-    earlier = attempt_groups(assignment, list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id)
-    )))[case_key]
-    resumable = [a for a in earlier if a.is_open]
-    if resumable:
-        return resumable[0]
-    if assignment.max_attempts is not None and len(earlier) >= assignment.max_attempts:
-        n = assignment.max_attempts
-        what = f"case {case_key}" if case_key else "this assignment"
-        raise Conflict(f"You have used your {n} attempt{'' if n == 1 else 's'} at {what}: no more are allowed.")
-    bind = {
-        "assignment_id": assignment.id,
-        "open_key": f"assignment:{assignment.id}" + (f":case:{case_key}" if case_key else ""),
-    }
-    if assignment.kind == "cases":
-        return case_service.start_case(user, case_key, now, **bind)
-    avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
-    if assignment.kind == "exam":
-        multiplier = extra_time(assignment.cohort_id, user.id)
-        return exam_service.start_exam(user, config["exam"], now, multiplier=multiplier, avoid=avoid, **bind)
-    defer = assignment.feedback != "each"
-    if config.get("items"):
-        ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
-        choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
-    else:
-        choice = practice_service.PracticeChoice(
-            config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
+    with transaction():
+        earlier = attempt_groups(assignment, list(db.session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id)
+        )))[case_key]
+        resumable = [a for a in earlier if a.is_open]
+        if resumable:
+            return resumable[0]
+        if assignment.max_attempts is not None and len(earlier) >= assignment.max_attempts:
+            n = assignment.max_attempts
+            what = f"case {case_key}" if case_key else "this assignment"
+            raise Conflict(f"You have used your {n} attempt{'' if n == 1 else 's'} at {what}: no more are allowed.")
+        open_key = f"assignment:{assignment.id}" + (f":case:{case_key}" if case_key else "")
+        if case_key is not None:
+            return case_service.start_case(user, case_key, now, assignment_id=assignment.id, open_key=open_key)
+        avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
+        if assignment.kind == "exam":
+            multiplier = extra_time(assignment.cohort_id, user.id)
+            return exam_service.start_exam(
+                user, config["exam"], now, multiplier=multiplier, avoid=avoid, assignment_id=assignment.id, open_key=open_key
+            )
+        defer = assignment.feedback != "each"
+        if config.get("items"):
+            ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
+            choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
+        else:
+            choice = practice_service.PracticeChoice(
+                config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
+            )
+        return practice_service.start_practice(
+            user, choice, now, avoid=avoid, defer_feedback=defer, assignment_id=assignment.id, open_key=open_key
         )
-    return practice_service.start_practice(user, choice, now, avoid=avoid, defer_feedback=defer, **bind)

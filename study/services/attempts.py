@@ -304,7 +304,12 @@ def report_problem(user: User, item_key: str, kind: str, comment: str, attempt_i
         # an item of a reserved pool is reportable only from an answer of the learner's own
         raise NotFound("No such item.")
     report = ItemReport(
-        user_id=user.id, item_id=item.id, item_version_id=version_id, attempt_item_id=attempt_item_id, kind=kind, comment=comment.strip()[:2000]
+        user_id=user.id,
+        item_id=item.id,
+        item_version_id=version_id,
+        attempt_item_id=attempt_item_id,
+        kind=kind,
+        comment=comment.strip()[:2000],
     )
     db.session.add(report)
     return report

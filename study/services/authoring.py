@@ -27,6 +27,7 @@ from study.services import Forbidden, NotFound, ServiceError
 from study.services import codes as code_service
 from study.services.bank import apply_metadata, parsed_item, save_item_version
 from study.services.grading import grade_response
+from study.services.transactions import transaction
 
 
 class ItemInvalid(ServiceError):
@@ -100,26 +101,27 @@ def check_form(kind: str, data: dict, *, item: Item | None = None) -> Draft:
 
 
 # ---------------------------------------------------------------- saving
-def _store(item: Item, draft: Draft) -> None:
-    parsed = draft.item
+def _valid(draft: Draft) -> McqItem | CaseItem:
+    """The draft's item, or ItemInvalid with every problem."""
+    if draft.item is None or not draft.ok:
+        raise ItemInvalid(draft.errors, draft.general)
+    return draft.item
+
+
+def _store(item: Item, parsed: McqItem | CaseItem, text: str) -> None:
     apply_metadata(item, parsed, item.path if item.origin == "file" and item.path else str(item_relative_path(parsed)))
-    save_item_version(item, parsed, draft.text)
+    save_item_version(item, parsed, text)
     item.updated_at = utcnow()
 
 
 def create_item(user: User, kind: str, data: dict) -> Item:
     """A new draft authored by `user` (origin "web"), or ItemInvalid with every problem."""
     draft = check_form(kind, data)
-    if not draft.ok:
-        raise ItemInvalid(draft.errors, draft.general)
-    try:
-        item = Item(key=draft.item.id, origin="web", author_id=user.id, type=kind)
+    parsed = _valid(draft)
+    with transaction():
+        item = Item(key=parsed.id, origin="web", author_id=user.id, type=kind)
         db.session.add(item)
-        _store(item, draft)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        _store(item, parsed, draft.text)
     return item
 
 
@@ -127,15 +129,10 @@ def update_item(user: User, item_id: int, data: dict) -> tuple[Item, str]:
     """Save an edit: a new version when what learners see or how it is graded changed."""
     item = get_editable(user, item_id)
     draft = check_form(item.type, data, item=item)
-    if not draft.ok:
-        raise ItemInvalid(draft.errors, draft.general)
+    parsed = _valid(draft)
     before = item.current_version_id
-    try:
-        _store(item, draft)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with transaction():
+        _store(item, parsed, draft.text)
     return item, ("new_version" if item.current_version_id != before else "saved")
 
 
@@ -144,17 +141,12 @@ def _set_status(user: User, item_id: int, status: str) -> Item:
     parsed = parsed_item(item)
     if status == "published":
         draft = validate_draft(Draft(_with_status(parsed, status)), exists=True)
-        if not draft.ok:
-            raise ItemInvalid(draft.errors, draft.general)
     else:
         draft = Draft(_with_status(parsed, status), text=write_item(_with_status(parsed, status)))
         draft.item, _ = parse_item(draft.text, item.path or f"{item.key}.md")
-    try:
-        _store(item, draft)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    changed = _valid(draft)
+    with transaction():
+        _store(item, changed, draft.text)
     return item
 
 

@@ -18,11 +18,13 @@ from study.bank.parser import item_files, parse_item
 from study.bank.validate import check_bank, has_errors, validate_path
 from study.bank.writer import item_relative_path, write_item
 from study.extensions import db
+from study.grading.answers import as_mcq
 from study.models import BankImport, Blueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
 from study.services import NotFound, ServiceError
 from study.services import codes as code_service
 from study.services.grading import grade_response, parsed_version
+from study.services.transactions import transaction
 
 
 class BankError(ServiceError):
@@ -98,15 +100,11 @@ def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
     if has_errors(problems):
         raise BankError(problems)
     summary = ImportSummary(warnings=sum(1 for p in problems if not p.is_error))
-    try:
+    with transaction():
         _import_topics(bank, summary)
         _import_blueprints(bank, root, summary)
         _import_items(bank, root, summary)
         db.session.add(BankImport(root=str(root.resolve()), bank_hash=fingerprint, summary_json=json.dumps(asdict(summary))))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return summary
 
 
@@ -130,7 +128,14 @@ def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
         )
         row.sections_json = json.dumps(
             [
-                {"key": s.key, "title": s.title, "questions": s.questions, "cases": s.cases, "topics": list(s.topics), "confirmed": s.confirmed}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "questions": s.questions,
+                    "cases": s.cases,
+                    "topics": list(s.topics),
+                    "confirmed": s.confirmed,
+                }
                 for s in bp.sections
             ]
         )
@@ -274,7 +279,7 @@ def export_gift(exam: str | None = None, topic: str | None = None) -> tuple[str,
         stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
     if topic:
         stmt = stmt.where(Item.topic == topic)
-    items = [parsed_item(item) for item in db.session.scalars(stmt)]
+    items = [as_mcq(parsed_item(item)) for item in db.session.scalars(stmt)]
     return to_gift(items, category=f"CodePrep/{exam or 'all'}"), len(items)
 
 
@@ -295,22 +300,18 @@ def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix
         problems.extend(parse_problems)
         if parsed is not None:
             problems.extend(validate_item(parsed, topics=known_topics, exams=exam_names, checker=code_service.checker()))
-            written.append((parsed, text_out))
+            written.append((as_mcq(parsed), text_out))
     if has_errors(problems) or not written:
         raise BankError(problems or [Problem(path, 1, "no multiple-choice questions found")])
     keys = []
-    try:
-        for parsed, text_out in written:
-            item = Item(key=parsed.id, origin="web")
-            apply_metadata(item, parsed, str(item_relative_path(parsed)))
+    with transaction():
+        for mcq, text_out in written:
+            item = Item(key=mcq.id, origin="web")
+            apply_metadata(item, mcq, str(item_relative_path(mcq)))
             db.session.add(item)
             db.session.flush()
-            save_item_version(item, parsed, text_out)
-            keys.append(parsed.id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            save_item_version(item, mcq, text_out)
+            keys.append(mcq.id)
     return keys
 
 

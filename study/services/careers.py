@@ -39,13 +39,14 @@ from study.careers.recommend import (
     study_plan,
 )
 from study.extensions import db
-from study.grading.mcq import grade_mcq
 from study.models import Blueprint, Item, User
 from study.models.base import utcnow
 from study.models.careers import CareerAssessment, CareerRun
 from study.services import Conflict, NotFound, ServiceError
 from study.services.attempts import published_items
 from study.services.bank import parsed_item
+from study.services.grading import grade_response
+from study.services.transactions import changed_rows, transaction
 
 SESSION_KEY = "careers"  # the key of the run's token in the session cookie
 POOL = "diagnostic"  # the bank's items reserved for the diagnostic (`reserve: diagnostic`)
@@ -172,9 +173,9 @@ def draw_diagnostic(per_area: int = PER_AREA, rng: random.Random | None = None) 
     stmt = published_items("mcq", topics=list(DIAGNOSTIC_TOPICS), pool=POOL)
     by_area: dict[str, dict[str, list[Item]]] = {a.key: {} for a in AREAS}
     for item in db.session.scalars(stmt):
-        area = area_for(item.topic, item.exams)
-        if area:
-            by_area[area].setdefault(item.topic, []).append(item)
+        area_key = area_for(item.topic, item.exams)
+        if area_key:
+            by_area[area_key].setdefault(item.topic, []).append(item)
     keys: list[str] = []
     for area in AREAS:
         pools = by_area[area.key]
@@ -215,18 +216,18 @@ def start_run(
     """Record the questionnaire and draw a new diagnostic; the token for the visitor's cookie.
     Runs older than RUN_KEEP are deleted on the way (nobody can reach them any more)."""
     now = now or utcnow()
-    db.session.execute(sa.delete(CareerRun).where(CareerRun.created_at < now - RUN_KEEP))
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    db.session.add(
-        CareerRun(
-            token_hash=_hash(token),
-            user_id=user.id if user is not None else None,
-            created_at=now,
-            preferences_json=json.dumps(preferences.to_dict()),
-            item_keys_json=json.dumps(draw_diagnostic(rng=rng)),
+    with transaction():
+        db.session.execute(sa.delete(CareerRun).where(CareerRun.created_at < now - RUN_KEEP))
+        db.session.add(
+            CareerRun(
+                token_hash=_hash(token),
+                user_id=user.id if user is not None else None,
+                created_at=now,
+                preferences_json=json.dumps(preferences.to_dict()),
+                item_keys_json=json.dumps(draw_diagnostic(rng=rng)),
+            )
         )
-    )
-    db.session.commit()
     return token
 
 
@@ -243,8 +244,12 @@ def get_run(token: object, user: User | None = None, now: datetime | None = None
     return run
 
 
+def _preferences(run: CareerRun) -> Preferences:
+    return Preferences.from_dict(json.loads(run.preferences_json or "{}"))
+
+
 def current_preferences(run: CareerRun | None) -> Preferences | None:
-    return Preferences.from_dict(json.loads(run.preferences_json or "{}")) if run is not None else None
+    return _preferences(run) if run is not None else None
 
 
 def _questions(keys: Sequence[str]) -> list[tuple[DiagnosticQuestion, McqItem]]:
@@ -252,11 +257,11 @@ def _questions(keys: Sequence[str]) -> list[tuple[DiagnosticQuestion, McqItem]]:
     if not keys:
         return []
     items = {item.key: item for item in db.session.scalars(published_items("mcq", pool=POOL).where(Item.key.in_(list(keys))))}
-    out = []
+    out: list[tuple[DiagnosticQuestion, McqItem]] = []
     for key in keys:
         item = items.get(key)
         parsed = _usable(item) if item is not None else None
-        if parsed is None:  # retired, moved to another pool or changed since the draw: leave it out
+        if item is None or parsed is None:  # retired, moved to another pool or changed since the draw: leave it out
             continue
         question = DiagnosticQuestion(
             number=len(out) + 1,
@@ -296,15 +301,14 @@ def submit_diagnostic(run: CareerRun | None, answers: Mapping[str, str], now: da
             missing.append(question)
     if missing:
         return missing
-    closed = db.session.execute(
-        sa.update(CareerRun)
-        .where(CareerRun.id == run.id, CareerRun.submitted_at.is_(None))
-        .values(answers_json=json.dumps(chosen), submitted_at=now or utcnow())
-    )
-    if closed.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
-    db.session.commit()
+    with transaction():
+        closed = changed_rows(
+            sa.update(CareerRun)
+            .where(CareerRun.id == run.id, CareerRun.submitted_at.is_(None))
+            .values(answers_json=json.dumps(chosen), submitted_at=now or utcnow())
+        )
+        if closed != 1:
+            raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
     db.session.refresh(run)
     return []
 
@@ -319,7 +323,7 @@ def _grade(keys: Sequence[str], answers: Mapping[str, str]) -> tuple[tuple[AreaS
     for question, parsed in _questions(keys):
         value = answers.get(question.key)
         chosen = None if value in (None, DONT_KNOW) else value
-        graded = grade_mcq(parsed, chosen)
+        graded = grade_response(parsed, {"selected": [chosen] if chosen else []}).mcq_result
         if question.area in tally:
             tally[question.area][0] += int(graded.correct)
             tally[question.area][1] += 1
@@ -375,10 +379,10 @@ def build_result(
 
 def current_result(run: CareerRun | None, today: date) -> CareerResult | None:
     """The submitted run, graded now; None before submission."""
-    if not has_result(run):
+    if run is None or not has_result(run):
         return None
     scores, review = _grade(_keys(run), _answers(run) or {})
-    return build_result(current_preferences(run), scores, today, review=review, saved_id=run.saved_assessment_id)
+    return build_result(_preferences(run), scores, today, review=review, saved_id=run.saved_assessment_id)
 
 
 # ------------------------------------------------------------------ saved results
@@ -402,25 +406,29 @@ def save_result(user: User, run: CareerRun | None, today: date) -> CareerAssessm
         target_date=prefs.target_date,
         weekly_hours=prefs.weekly_hours,
     )
-    db.session.add(assessment)
-    db.session.flush()
-    claimed = db.session.execute(
-        sa.update(CareerRun)
-        .where(
-            CareerRun.id == run.id,
-            sa.or_(CareerRun.user_id.is_(None), CareerRun.user_id == user.id),
-            sa.or_(CareerRun.saved_assessment_id.is_(None), CareerRun.saved_assessment_id == run.saved_assessment_id),
-        )
-        .values(user_id=user.id, saved_assessment_id=assessment.id)
-    )
-    if claimed.rowcount != 1:  # saved (or claimed) at the same moment by another request
-        db.session.rollback()
+    try:
+        with transaction():
+            db.session.add(assessment)
+            db.session.flush()
+            claimed = changed_rows(
+                sa.update(CareerRun)
+                .where(
+                    CareerRun.id == run.id,
+                    sa.or_(CareerRun.user_id.is_(None), CareerRun.user_id == user.id),
+                    sa.or_(CareerRun.saved_assessment_id.is_(None), CareerRun.saved_assessment_id == run.saved_assessment_id),
+                )
+                .values(user_id=user.id, saved_assessment_id=assessment.id)
+            )
+            if claimed != 1:
+                raise Conflict("This self-assessment was saved by another account.")
+    except Conflict:
+        # saved (or claimed) at the same moment by another request: the transaction is rolled back,
+        # read what that request committed
         db.session.refresh(run)
         earlier = db.session.get(CareerAssessment, run.saved_assessment_id) if run.saved_assessment_id else None
         if earlier is not None and earlier.user_id == user.id:
             return earlier
-        raise Conflict("This self-assessment was saved by another account.")
-    db.session.commit()
+        raise
     db.session.refresh(run)
     return assessment
 

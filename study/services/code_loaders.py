@@ -19,7 +19,8 @@ from study.codes.pcs_file import parse_pcs_order_file
 from study.codes.types import CodeRecord
 from study.extensions import db
 from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
-from study.models.base import utcnow
+from study.models.base import table_of, utcnow
+from study.services.transactions import transaction
 
 ICD10CM = "icd10cm"
 _BATCH = 5000
@@ -51,9 +52,9 @@ def load_icd10cm(records: Iterable[CodeRecord] | None = None, *, version: str = 
         from study.codes.memory import ICD10CM_SOURCE, load_icd10cm_records
 
         records, version = load_icd10cm_records(), ICD10CM_SOURCE
-    table = Icd10cmCode.__table__
+    table = table_of(Icd10cmCode)
     count = 0
-    try:
+    with transaction():
         db.session.execute(table.delete())
         batch: list[dict] = []
         for position, record in enumerate(records):
@@ -81,10 +82,6 @@ def load_icd10cm(records: Iterable[CodeRecord] | None = None, *, version: str = 
         if db.engine.dialect.name == "sqlite":
             db.session.execute(sa.text("INSERT INTO icd10cm_fts(icd10cm_fts) VALUES ('rebuild')"))
         _record_version(ICD10CM, version, "package", count)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("ANALYZE icd10cm_code"))
@@ -111,26 +108,26 @@ def load_project_lists() -> None:
     are never replaced by the project's lists.
     """
     modifiers = load_modifier_list()
-    existing = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
-    for code, description in modifiers.items():
-        row = existing.get(code)
-        if row is None:
-            db.session.add(Modifier(code=code, description=description, source="project"))
-        elif row.source == "project" and row.description != description:
-            row.description = description
-    for system, model, filename in (("hcpcs", HcpcsCode, "hcpcs_project.yaml"), ("pcs", PcsCode, "pcs_project.yaml")):
-        version = code_set_version(system)
-        if version is not None and version.source == "cms":
-            continue
-        listed = _project_yaml(filename)
-        db.session.execute(model.__table__.delete().where(model.source == "project"))
-        for code, description in listed.items():
-            if model is HcpcsCode:
-                db.session.add(HcpcsCode(code=code, short_description=description, long_description=description, source="project"))
-            else:
-                db.session.add(PcsCode(code=code, description=description, source="project"))
-        _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
-    db.session.commit()
+    with transaction():
+        existing = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
+        for code, description in modifiers.items():
+            row = existing.get(code)
+            if row is None:
+                db.session.add(Modifier(code=code, description=description, source="project"))
+            elif row.source == "project" and row.description != description:
+                row.description = description
+        for system, model, filename in (("hcpcs", HcpcsCode, "hcpcs_project.yaml"), ("pcs", PcsCode, "pcs_project.yaml")):
+            version = code_set_version(system)
+            if version is not None and version.source == "cms":
+                continue
+            listed = _project_yaml(filename)
+            db.session.execute(table_of(model).delete().where(model.source == "project"))
+            for code, description in listed.items():
+                if model is HcpcsCode:
+                    db.session.add(HcpcsCode(code=code, short_description=description, long_description=description, source="project"))
+                else:
+                    db.session.add(PcsCode(code=code, description=description, source="project"))
+            _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
 
 
 # ---------------------------------------------------------------- files a site loads itself
@@ -152,9 +149,9 @@ def load_hcpcs_file(path: str) -> dict:
     if result.problems or not result.records:
         problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no HCPCS records found"]
         raise CodeFileError(problems)
-    try:
-        db.session.execute(HcpcsCode.__table__.delete())
-        db.session.execute(Modifier.__table__.delete().where(Modifier.source == "cms"))
+    with transaction():
+        db.session.execute(table_of(HcpcsCode).delete())
+        db.session.execute(table_of(Modifier).delete().where(Modifier.source == "cms"))
         project_modifiers = {m.code: m for m in db.session.scalars(sa.select(Modifier))}
         rows = [
             {
@@ -169,7 +166,7 @@ def load_hcpcs_file(path: str) -> dict:
             for r in result.codes
         ]
         for start in range(0, len(rows), _BATCH):
-            db.session.execute(HcpcsCode.__table__.insert(), rows[start : start + _BATCH])
+            db.session.execute(table_of(HcpcsCode).insert(), rows[start : start + _BATCH])
         for m in result.modifiers:
             description = m.long_description or m.short_description
             if m.code in project_modifiers:
@@ -180,10 +177,6 @@ def load_hcpcs_file(path: str) -> dict:
         latest = max((r.effective_date for r in result.records if r.effective_date), default=None)
         version = f"CMS HCPCS file {Path(path).name}" + (f", effective through {latest.isoformat()}" if latest else "")
         _record_version("hcpcs", version, "cms", len(rows))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return {"codes": len(result.codes), "modifiers": len(result.modifiers), "version": version}
 
 
@@ -193,16 +186,12 @@ def load_pcs_file(path: str) -> dict:
     if result.problems or not result.codes:
         problems = [f"{path}:{p.line}: {p.message}" for p in result.problems] or [f"{path}:1: no valid PCS codes found"]
         raise CodeFileError(problems)
-    try:
-        db.session.execute(PcsCode.__table__.delete())
+    with transaction():
+        db.session.execute(table_of(PcsCode).delete())
         rows = [{"code": r.code, "description": r.long_description or r.short_description, "source": "cms"} for r in result.codes]
         for start in range(0, len(rows), _BATCH):
-            db.session.execute(PcsCode.__table__.insert(), rows[start : start + _BATCH])
+            db.session.execute(table_of(PcsCode).insert(), rows[start : start + _BATCH])
         _record_version("pcs", f"CMS ICD-10-PCS order file {Path(path).name}", "cms", len(rows))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return {"codes": len(rows)}
 
 
@@ -225,12 +214,8 @@ def load_cpt_file(path: str) -> dict:
                 rows[code] = (row[1] if len(row) > 1 else "").strip()
     if problems or not rows:
         raise CodeFileError(problems or [f"{path}:1: no CPT codes found"])
-    try:
-        db.session.execute(CptCode.__table__.delete())
-        db.session.execute(CptCode.__table__.insert(), [{"code": c, "description": d} for c, d in rows.items()])
+    with transaction():
+        db.session.execute(table_of(CptCode).delete())
+        db.session.execute(table_of(CptCode).insert(), [{"code": c, "description": d} for c, d in rows.items()])
         _record_version("cpt", f"licensed CPT file {Path(path).name}", "licensed", len(rows))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return {"codes": len(rows)}

@@ -111,7 +111,7 @@ def _word_query(words: list[str], limit: int, *, prefix_all: bool) -> list[Searc
         matches = db.session.execute(
             sa.text("SELECT count(*) FROM (SELECT rowid FROM icd10cm_fts WHERE icd10cm_fts MATCH :q LIMIT :cap)"),
             {"q": match, "cap": _SHORT_LIST + 1},
-        ).scalar()
+        ).scalar_one()
         if matches <= _SHORT_LIST:
             # a short list: the shortest entries are the closest matches (what bm25 favours on text this
             # short), without the cost of bm25's index statistics, which dominate small queries

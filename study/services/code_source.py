@@ -93,7 +93,7 @@ class DbCodeSource:
             above = db.session.execute(
                 base.where(Icd10cmCode.bare >= target).order_by(Icd10cmCode.bare).limit(_NEAREST_WINDOW)
             ).all()
-            ranked = sorted((levenshtein(target, bare), bare, dotted) for bare, dotted in below + above if bare not in seen)
+            ranked = sorted((levenshtein(target, bare), bare, dotted) for bare, dotted in [*below, *above] if bare not in seen)
             for _, bare, dotted in ranked:
                 seen.add(bare)
                 found.append(dotted)

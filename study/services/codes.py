@@ -32,9 +32,10 @@ def checker() -> CodeChecker:
 def guess_system(raw: str) -> str:
     """Which code set a typed code most likely belongs to (ICD-10-CM unless the shape says otherwise)."""
     compact = (raw or "").strip().upper().replace(" ", "")
-    if classify_procedure_code(compact) in ("cpt", "hcpcs") and "." not in compact:
-        if classify_procedure_code(compact) == "cpt" or not db.session.get(Icd10cmCode, normalize_icd10cm(compact)):
-            return classify_procedure_code(compact)
+    procedure = classify_procedure_code(compact)
+    if procedure in ("cpt", "hcpcs") and "." not in compact:
+        if procedure == "cpt" or not db.session.get(Icd10cmCode, normalize_icd10cm(compact)):
+            return procedure
     if _PCS_SHAPE.match(compact) and compact[0].isdigit():
         return "pcs"
     return "icd10cm"

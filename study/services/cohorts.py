@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from study.extensions import db
 from study.models import Blueprint, Cohort, CohortMember, User
 from study.services import Forbidden, NotFound, ServiceError
+from study.services.transactions import transaction
 
 # no look-alikes: 0/O, 1/I/L are left out
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -60,8 +61,8 @@ def create_cohort(owner: User, name: str, exam: str | None) -> Cohort:
     if not name:
         raise FieldError("name", "Give the cohort a name.")
     cohort = Cohort(name=name[:120], owner_id=owner.id, exam=check_exam(exam), join_code=new_join_code())
-    db.session.add(cohort)
-    db.session.commit()
+    with transaction():
+        db.session.add(cohort)
     return cohort
 
 
@@ -87,12 +88,12 @@ def join_cohort(user: User, code: str) -> Cohort:
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
     if db.session.get(CohortMember, (cohort.id, user.id)) is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
-        except IntegrityError:
-            pass  # a simultaneous request of the same learner joined first: one membership either way
-        db.session.commit()
+        with transaction():
+            try:
+                with db.session.begin_nested():
+                    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+            except IntegrityError:
+                pass  # a simultaneous request of the same learner joined first: one membership either way
     return cohort
 
 
@@ -113,8 +114,8 @@ def set_extra_time(actor: User, cohort_id: int, user_id: int, multiplier: float 
         raise NotFound("This learner is not in the cohort.")
     if multiplier is None or not (MIN_EXTRA_TIME <= float(multiplier) <= MAX_EXTRA_TIME):
         raise FieldError("multiplier", f"Extra time must be between {MIN_EXTRA_TIME} and {MAX_EXTRA_TIME}.")
-    member.extra_time_multiplier = round(float(multiplier), 2)
-    db.session.commit()
+    with transaction():
+        member.extra_time_multiplier = round(float(multiplier), 2)
     return member
 
 

@@ -65,7 +65,10 @@ class SectionPlan:
 
 def _recent_item_ids(user: User) -> set[int]:
     recent = db.session.scalars(
-        sa.select(Attempt.id).where(Attempt.user_id == user.id, Attempt.kind == "exam").order_by(Attempt.started_at.desc()).limit(RECENT_EXAMS)
+        sa.select(Attempt.id)
+        .where(Attempt.user_id == user.id, Attempt.kind == "exam")
+        .order_by(Attempt.started_at.desc())
+        .limit(RECENT_EXAMS)
     ).all()
     if not recent:
         return set()

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ import sqlalchemy as sa
 from study import analysis
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
+from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
 from study.models import Assignment, Attempt, AttemptItem, Blueprint, Cohort, CohortMember, Item, Response, User
 from study.services import Forbidden, NotFound
@@ -162,7 +165,7 @@ def analyse(viewer: User, scope: Scope) -> Analysis:
     items = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())))}
     rows = [
         ItemRow(items[int(item_id)], stats)
-        for item_id, stats in zip(matrix.item_ids.tolist(), item_stats)
+        for item_id, stats in zip(matrix.item_ids.tolist(), item_stats, strict=True)
         if can_view(viewer, items[int(item_id)])
     ]
     rows.sort(key=lambda r: r.item.key)
@@ -191,7 +194,8 @@ def exam_overview(viewer: User) -> list[ExamSummary]:
     learners = _learners_of(viewer)
     if learners is not None:
         conditions.append(Attempt.user_id.in_(learners))
-    exams = db.session.scalars(sa.select(Attempt.exam).where(*conditions).distinct().order_by(Attempt.exam)).all()
+    # no None among them: the query asks for attempts with an exam
+    exams = cast(Sequence[str], db.session.scalars(sa.select(Attempt.exam).where(*conditions).distinct().order_by(Attempt.exam)).all())
     summaries = []
     for exam in exams:
         blueprint = db.session.get(Blueprint, exam)
@@ -270,10 +274,13 @@ def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
     answered = [(a, r) for a, r, has in rows if has]
     analysed = analyse(viewer, scope) if rows else None
     stats = next((row.stats for row in analysed.rows if row.item.id == item.id), None) if analysed else None
-    breakdown = dict(scope=scope, item=item, parsed=parsed, stats=stats, served=len(rows), answered=len(answered))
+    options: list[OptionCount] = []
+    key_lines: list[KeyLineCount] = []
     if item.type == "mcq":
-        return ItemBreakdown(**breakdown, options=_option_counts(parsed, [a for a, _ in answered]))
-    return ItemBreakdown(**breakdown, key_lines=_key_line_counts(parsed, [r for _, r in answered]))
+        options = _option_counts(None if parsed is None else as_mcq(parsed), [a for a, _ in answered])
+    else:
+        key_lines = _key_line_counts(None if parsed is None else as_case(parsed), [r for _, r in answered])
+    return ItemBreakdown(scope, item, parsed, stats, len(rows), len(answered), options=options, key_lines=key_lines)
 
 
 def _option_counts(parsed: McqItem | None, answers: list[str]) -> list[OptionCount]:

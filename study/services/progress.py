@@ -16,6 +16,7 @@ from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
 from study.services.rollups import week_of
+from study.services.transactions import transaction
 
 WEEKS_SHOWN = 12
 
@@ -68,7 +69,14 @@ def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, i
     """(topic, weeks_ago, answers, correct, seconds sum, timed answers) from the learner's rollup rows."""
     this_week = week_of(now)
     rows = db.session.execute(
-        sa.select(AnswerRollup.topic, AnswerRollup.week, AnswerRollup.answered, AnswerRollup.correct, AnswerRollup.seconds_sum, AnswerRollup.timed)
+        sa.select(
+            AnswerRollup.topic,
+            AnswerRollup.week,
+            AnswerRollup.answered,
+            AnswerRollup.correct,
+            AnswerRollup.seconds_sum,
+            AnswerRollup.timed,
+        )
         .where(AnswerRollup.user_id == user.id, AnswerRollup.exam == exam)
     ).all()
     return [(topic, (this_week - week).days // 7, answered, correct, secs, timed) for topic, week, answered, correct, secs, timed in rows]
@@ -81,7 +89,8 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     rows = _topic_weeks(user, exam, now)
     by_topic: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     week_totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    seconds_sum = timed = answers = 0
+    seconds_sum = 0.0
+    timed = answers = 0
     for topic, weeks_ago, count, correct, secs, n_timed in rows:
         weeks_ago = max(0, int(weeks_ago or 0))
         by_topic[topic].append((weeks_ago, int(count), int(correct or 0)))
@@ -113,7 +122,8 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     # a simulation left mostly empty measures nothing: only those at least half answered count
     measured = [a.score_pct or 0 for a in exams if a.id in counts and counts[a.id][1] * 2 >= counts[a.id][0]]
     readiness = predict([s.evidence for s in sections], blueprint.pass_percent, measured)
-    weakest = sorted((s for s in sections if s.accuracy is not None), key=lambda s: s.accuracy)[:3]
+    scored = [(accuracy, s) for s in sections if (accuracy := s.accuracy) is not None]
+    weakest = [s for _, s in sorted(scored, key=lambda pair: pair[0])[:3]]
     weeks = [WeekPoint(w, *week_totals[w]) for w in range(WEEKS_SHOWN - 1, -1, -1) if w in week_totals]
     case_by_setting, case_errors = case_summary(user)
     return Dashboard(
@@ -178,7 +188,18 @@ def export_data(user: User, now: datetime | None = None) -> dict:
         if not keys_shown(a, now)
     }
     answers = db.session.execute(
-        sa.select(Attempt.id, Attempt.kind, Attempt.exam, AttemptItem.position, Item.key, Response.answer_json, Response.correct, Response.score, Response.seconds, Response.answered_at)
+        sa.select(
+            Attempt.id,
+            Attempt.kind,
+            Attempt.exam,
+            AttemptItem.position,
+            Item.key,
+            Response.answer_json,
+            Response.correct,
+            Response.score,
+            Response.seconds,
+            Response.answered_at,
+        )
         .select_from(Response)
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
@@ -208,10 +229,10 @@ def delete_account(user: User) -> None:
     results, owned cohorts) or SET NULL (an author or actor kept on shared content), enforced by the
     database on both backends (SQLite with foreign keys on), so one statement removes them all."""
     user_id = user.id
-    if user in db.session:
-        db.session.expunge(user)
-    db.session.execute(sa.delete(User).where(User.id == user_id))
-    db.session.commit()
+    with transaction():
+        if user in db.session:
+            db.session.expunge(user)
+        db.session.execute(sa.delete(User).where(User.id == user_id))
 
 
 

@@ -57,8 +57,8 @@ from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, I
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services.attempts import REPORT_KINDS, shown_options
 from study.services.grading import Graded, attempt_score, grade_response, parsed_version
-from study.services.transactions import changed_rows, transaction
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
+from study.services.transactions import changed_rows, transaction
 
 _Row = TypeVar("_Row")
 

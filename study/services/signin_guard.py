@@ -58,7 +58,7 @@ def record_failure(account: str, address: str, policy: Policy) -> None:
         storage = _storage()
         if storage is None:
             return
-        for (fail, wait), free in zip(_keys(account, address), (policy.free, policy.free_per_address)):
+        for (fail, wait), free in zip(_keys(account, address), (policy.free, policy.free_per_address), strict=True):
             count = storage.incr(fail, WINDOW)
             if count > free:
                 seconds = min(policy.first_wait * 2 ** (count - free - 1), policy.max_wait)

@@ -14,6 +14,7 @@ from study.extensions import db
 from study.models import User, UserSession
 from study.models.base import utcnow
 from study.services import NotFound
+from study.services.transactions import changed_rows, transaction
 
 # a session unused this long is over (and its row is removed at the next sign-in of the account)
 IDLE_LIMIT = timedelta(days=14)
@@ -52,8 +53,8 @@ def load(token: str, now: datetime | None = None) -> User | None:
     if user is None:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.commit()
+        with transaction():
+            row.last_seen_at = now
     user.session_token = token
     return user
 
@@ -61,8 +62,8 @@ def load(token: str, now: datetime | None = None) -> User | None:
 def close(token: str | None) -> None:
     """End the session this token opens (sign-out). Unknown tokens change nothing."""
     if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
-        db.session.commit()
+        with transaction():
+            db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
 def close_all(user: User, keep_token: str | None = None) -> int:
@@ -70,7 +71,7 @@ def close_all(user: User, keep_token: str | None = None) -> int:
     stmt = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if keep_token:
         stmt = stmt.where(UserSession.token_hash != _hash(keep_token))
-    return db.session.execute(stmt).rowcount or 0
+    return changed_rows(stmt)
 
 
 def sessions_of(user: User) -> list[UserSession]:
@@ -78,28 +79,26 @@ def sessions_of(user: User) -> list[UserSession]:
 
 
 def is_current(row: UserSession, token: str | None) -> bool:
-    return bool(token) and row.token_hash == _hash(token)
+    if not token:
+        return False
+    return row.token_hash == _hash(token)
 
 
 def revoke(user: User, session_id: int) -> None:
     """End one of the user's own sessions (another browser's)."""
-    deleted = db.session.execute(
-        sa.delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
-    ).rowcount
-    if not deleted:
-        raise NotFound("No such session.")
-    db.session.commit()
+    with transaction():
+        deleted = changed_rows(sa.delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id))
+        if not deleted:
+            raise NotFound("No such session.")
 
 
 def sign_out_others(user: User) -> int:
     """End every session of `user` but the one in use; how many ended."""
-    ended = close_all(user, keep_token=user.session_token)
-    db.session.commit()
-    return ended
+    with transaction():
+        return close_all(user, keep_token=user.session_token)
 
 
 def sign_in(user: User, user_agent: str = "") -> str:
     """Open and commit a session for a user who has just proved who they are; its token."""
-    token = open_session(user, user_agent)
-    db.session.commit()
-    return token
+    with transaction():
+        return open_session(user, user_agent)

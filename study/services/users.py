@@ -10,6 +10,7 @@ from study.extensions import db
 from study.models import Role, User
 from study.models.base import utcnow
 from study.services import Conflict, NotFound, ServiceError, user_sessions
+from study.services.transactions import transaction
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt (werkzeug's default): memory-hard, no extra dependency
@@ -58,11 +59,11 @@ def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, d
         password_hash=generate_password_hash(password, method=_HASH_METHOD),
         role=role.value,
     )
-    db.session.add(user)
     try:
-        db.session.commit()
+        # a savepoint: a caller's enclosing transaction stays usable when the address is taken
+        with transaction(), db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError:  # the same address signed up at the same moment
-        db.session.rollback()
         raise EmailTaken("An account with this e-mail address already exists.") from None
     return user
 
@@ -84,8 +85,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password):
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with transaction():
+        user.last_login_at = utcnow()
     return user
 
 
@@ -95,11 +96,11 @@ def change_password(user: User, current: str, new: str) -> None:
     problem = password_problem(new)
     if problem:
         raise ServiceError(problem)
-    user.password_hash = generate_password_hash(new, method=_HASH_METHOD)
-    # every other browser signed in to this account is signed out; this one gets a new session
-    user_sessions.close_all(user)
-    user_sessions.open_session(user)
-    db.session.commit()
+    with transaction():
+        user.password_hash = generate_password_hash(new, method=_HASH_METHOD)
+        # every other browser signed in to this account is signed out; this one gets a new session
+        user_sessions.close_all(user)
+        user_sessions.open_session(user)
 
 
 def set_role(actor: User, user_id: int, role: Role | str) -> User:
@@ -109,8 +110,8 @@ def set_role(actor: User, user_id: int, role: Role | str) -> User:
         raise NotFound("No such user.")
     if user.id == actor.id and role != Role.ADMIN:
         raise ServiceError("You cannot remove your own admin role; ask another admin.")
-    user.role = role.value
-    db.session.commit()
+    with transaction():
+        user.role = role.value
     return user
 
 
