@@ -135,13 +135,13 @@ def on_postgres() -> None:
 
     from flask_migrate import upgrade
 
-    from study.config import normalise_database_url
+    from study.config import normalize_database_url
     from tests.support import make_app, scratch_database
 
     if not os.environ.get("TEST_DATABASE_URL"):
         sys.exit("--postgres needs TEST_DATABASE_URL")
     os.environ["CODEPREP_TEST_BACKEND"] = "postgres"
-    os.environ["TEST_DATABASE_URL"] = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    os.environ["TEST_DATABASE_URL"] = normalize_database_url(os.environ["TEST_DATABASE_URL"])
     tmp = Path(tempfile.mkdtemp())
     with scratch_database(tmp) as url:
         app = make_app(url, str(tmp / "instance"), TESTING=False)

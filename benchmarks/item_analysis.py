@@ -97,11 +97,11 @@ def fill_database(matrix: np.ndarray, order: np.ndarray) -> None:
     import sqlalchemy as sa
 
     from study.extensions import db
-    from study.models import Attempt, AttemptItem, Blueprint, Item, ItemVersion, Response, User
+    from study.models import Attempt, AttemptItem, ExamBlueprint, Item, ItemVersion, Response, User
 
     learners, items = matrix.shape
     db.session.add(
-        Blueprint(exam="BENCH", title="Benchmark exam", minutes=240, pass_percent=70, warn_at_minutes_left=10, sections_json="[]")
+        ExamBlueprint(exam="BENCH", title="Benchmark exam", minutes=240, pass_percent=70, warn_at_minutes_left=10, sections_json="[]")
     )
     db.session.execute(
         sa.insert(Item),

@@ -26,9 +26,9 @@ def backend() -> str:
 
 
 def _with_search_path(url: str, schema: str) -> str:
-    from study.config import normalise_database_url
+    from study.config import normalize_database_url
 
-    url = normalise_database_url(url)
+    url = normalize_database_url(url)
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
 
@@ -39,9 +39,9 @@ def scratch_database(tmp_dir):
     if backend() == "sqlite":
         yield "sqlite:///" + str(tmp_dir / "test.sqlite")
         return
-    from study.config import normalise_database_url
+    from study.config import normalize_database_url
 
-    base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    base = normalize_database_url(os.environ["TEST_DATABASE_URL"])
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

@@ -65,7 +65,7 @@ def signin():
         return _after_sign_in()
     form = SignInForm()
     if form.validate_on_submit():
-        account, address = user_service.normalise_email(form.email.data), request.remote_addr or ""
+        account, address = user_service.normalize_email(form.email.data), request.remote_addr or ""
         wait = signin_guard.wait_seconds(account, address)
         if wait:
             form.password.errors.append(

@@ -302,7 +302,7 @@ def validate_draft(
         return draft
     problems = [*problems, *validate_item(parsed, topics=topics, exams=exams, checker=checker)]
     if parsed != item and not draft.errors:
-        # a Markdown text the file format cannot hold as typed (codes and metadata are normalised
+        # a Markdown text the file format cannot hold as typed (codes and metadata are normalized
         # by the parser, and the validator judges them)
         for changed in (f for f in MARKDOWN_FIELDS[item.type] if _read(parsed, f) != _read(item, f)):
             draft.errors.setdefault(changed, []).append("this text cannot be stored as written (check indentation and headings)")

@@ -1,1 +1,1 @@
-"""Code sets: ICD-10-CM, CPT, HCPCS Level II, ICD-10-PCS and modifiers (normalisation and checks)."""
+"""Code sets: ICD-10-CM, CPT, HCPCS Level II, ICD-10-PCS and modifiers (normalization and checks)."""

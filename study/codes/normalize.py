@@ -65,7 +65,7 @@ def icd10cm_without_dot(code: str) -> str:
 
 
 def icd10cm_with_dot(code: str) -> str:
-    """``E1122`` -> ``E11.22`` (only the position of the dot; no other normalisation)."""
+    """``E1122`` -> ``E11.22`` (only the position of the dot; no other normalization)."""
     bare = code.replace(".", "")
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 

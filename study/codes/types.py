@@ -121,7 +121,7 @@ class ProcedureEntry:
 class Submission:
     """A learner's answer to a coding case: three ordered lists.
 
-    ``diagnoses`` and ``pcs`` hold normalised codes (``E11.22``); malformed pieces are kept as
+    ``diagnoses`` and ``pcs`` hold normalized codes (``E11.22``); malformed pieces are kept as
     typed (upper-cased) so that the grader can mark them invalid.
     """
 
@@ -135,7 +135,7 @@ class CodeSource(Protocol):
     """Where code tables come from (memory in tests, the database in the application)."""
 
     def get(self, code: str) -> CodeRecord | None:
-        """The ICD-10-CM record for a normalised code with its dot ("E11.22"), or None."""
+        """The ICD-10-CM record for a normalized code with its dot ("E11.22"), or None."""
 
     def children(self, code: str) -> list[str]:
         """Codes of the direct children, in tabular order."""

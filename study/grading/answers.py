@@ -1,7 +1,7 @@
 """What an answer looks like once stored, and the typed views of a parsed item.
 
 A stored case answer is ``{"diagnoses": [...], "procedures": [...], "pcs": [...]}``: one code per
-row as the learner entered it. ``clean_case_answer`` is its one normalisation, applied when a case
+row as the learner entered it. ``clean_case_answer`` is its one normalization, applied when a case
 attempt is submitted, when an exam saves a case answer, and again whenever a stored answer is
 graded (so an answer stored before the rule existed grades the same way): every row as text,
 stripped, blank rows dropped, at most ``MAX_CODE_CHARS`` characters a row and ``MAX_CODES`` rows a

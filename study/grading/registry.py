@@ -47,7 +47,7 @@ class McqGrader:
 
 class CaseGrader:
     """``response``: a ``Submission``; a stored answer (the code lists ``diagnoses``,
-    ``procedures``, ``pcs``, normalised by ``clean_case_answer`` first); or a mapping of the three
+    ``procedures``, ``pcs``, normalized by ``clean_case_answer`` first); or a mapping of the three
     text boxes ``dx``, ``px``, ``pcs``."""
 
     item_type = "case"

@@ -23,7 +23,7 @@ class Topic(Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class Blueprint(Model):
+class ExamBlueprint(Model):
     __tablename__ = "blueprint"
 
     exam: Mapped[str] = mapped_column(sa.String(10), primary_key=True)

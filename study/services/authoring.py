@@ -21,7 +21,7 @@ from study.bank.writer import item_relative_path, write_item
 from study.extensions import db
 from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
-from study.models import Blueprint, Item, ItemVersion, Topic, User
+from study.models import ExamBlueprint, Item, ItemVersion, Topic, User
 from study.models.base import utcnow
 from study.services import Forbidden, NotFound, ServiceError
 from study.services import codes as code_service
@@ -74,7 +74,7 @@ def topic_choices() -> list[tuple[str, str]]:
 
 
 def exam_choices() -> list[str]:
-    return list(db.session.scalars(sa.select(Blueprint.exam).order_by(Blueprint.exam))) or ["CPC", "CPB", "CCS", "CCS-P"]
+    return list(db.session.scalars(sa.select(ExamBlueprint.exam).order_by(ExamBlueprint.exam))) or ["CPC", "CPB", "CCS", "CCS-P"]
 
 
 # ---------------------------------------------------------------- validating a form

@@ -19,7 +19,7 @@ from study.bank.validate import check_bank, has_errors, validate_path
 from study.bank.writer import item_relative_path, write_item
 from study.extensions import db
 from study.grading.answers import as_mcq
-from study.models import BankImport, Blueprint, Item, ItemExam, ItemVersion, Topic
+from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
 from study.services import NotFound, ServiceError
 from study.services import codes as code_service
@@ -119,7 +119,7 @@ def _import_topics(bank: Bank, summary: ImportSummary) -> None:
 
 def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
     for name, bp in bank.blueprints.items():
-        row = db.session.get(Blueprint, bp.exam) or Blueprint(exam=bp.exam)
+        row = db.session.get(ExamBlueprint, bp.exam) or ExamBlueprint(exam=bp.exam)
         row.title, row.minutes, row.pass_percent = bp.title, bp.minutes, bp.pass_percent
         row.warn_at_minutes_left, row.pace_minutes_per_question, row.source = (
             bp.warn_at_minutes_left,
@@ -253,7 +253,7 @@ def export_bank(dest: str | Path) -> dict:
     (dest / "blueprints").mkdir(parents=True, exist_ok=True)
     topics = {t.key: {"title": t.title, "description": t.description} for t in db.session.scalars(sa.select(Topic).order_by(Topic.key))}
     (dest / "topics.yaml").write_text(yaml.safe_dump(topics, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
-    blueprints = list(db.session.scalars(sa.select(Blueprint).order_by(Blueprint.exam)))
+    blueprints = list(db.session.scalars(sa.select(ExamBlueprint).order_by(ExamBlueprint.exam)))
     for bp in blueprints:
         (dest / "blueprints" / f"{bp.exam}.yaml").write_text(bp.source_text, encoding="utf-8")
     count = 0
@@ -291,7 +291,7 @@ def import_gift(text: str, *, path: str, topic: str, exams: list[str], id_prefix
     taken = set(db.session.scalars(sa.select(Item.key)))
     items, problems = from_gift(text, topic=topic, exams=exams, path=path, id_prefix=id_prefix, taken_ids=taken)
     known_topics = set(db.session.scalars(sa.select(Topic.key))) or None
-    exam_names = tuple(db.session.scalars(sa.select(Blueprint.exam))) or None
+    exam_names = tuple(db.session.scalars(sa.select(ExamBlueprint.exam))) or None
     written: list[tuple[McqItem, str]] = []
     for imported in items:
         # the bank-format text is what is stored: validate exactly that, as a bank file would be

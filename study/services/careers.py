@@ -39,7 +39,7 @@ from study.careers.recommend import (
     study_plan,
 )
 from study.extensions import db
-from study.models import Blueprint, Item, User
+from study.models import ExamBlueprint, Item, User
 from study.models.base import utcnow
 from study.models.careers import CareerAssessment, CareerRun
 from study.services import Conflict, NotFound, ServiceError
@@ -131,7 +131,7 @@ class ExamFormat:
 def exam_formats() -> dict[str, ExamFormat]:
     """Every blueprint in the database as the certifications page shows it."""
     formats = {}
-    for bp in db.session.scalars(sa.select(Blueprint).order_by(Blueprint.exam)):
+    for bp in db.session.scalars(sa.select(ExamBlueprint).order_by(ExamBlueprint.exam)):
         sections = tuple(bp.sections)
         formats[bp.exam] = ExamFormat(
             exam=bp.exam,
@@ -147,7 +147,7 @@ def exam_formats() -> dict[str, ExamFormat]:
 
 
 def _blueprint_sections(exam: str) -> list[dict]:
-    bp = db.session.get(Blueprint, exam)
+    bp = db.session.get(ExamBlueprint, exam)
     return bp.sections if bp is not None else []
 
 

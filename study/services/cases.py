@@ -80,7 +80,7 @@ ALREADY_GRADED = "This attempt is already graded. Start a new attempt to try aga
 @transaction()
 def submit_case(user: User, attempt_id: int, lists: dict, now: datetime, seconds: float | None = None) -> GradeReport:
     """Grade the attempt once: closing it is conditional, so a second submission is refused. The
-    answer is stored as ``clean_case_answer`` normalises it (blank rows dropped), as exams store it."""
+    answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped), as exams store it."""
     attempt = get_attempt(user, attempt_id, "case")
     ai, case = case_of(attempt)
     refuse_locked(user, ai.item_id, now, "case", attempt=attempt)

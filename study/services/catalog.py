@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Blueprint, Topic
+from study.models import ExamBlueprint, Topic
 
 
 def topics() -> list[Topic]:
@@ -12,11 +12,11 @@ def topics() -> list[Topic]:
     return list(db.session.scalars(sa.select(Topic).order_by(Topic.title)))
 
 
-def blueprints() -> list[Blueprint]:
+def blueprints() -> list[ExamBlueprint]:
     """Every exam blueprint, by exam name."""
-    return list(db.session.scalars(sa.select(Blueprint).order_by(Blueprint.exam)))
+    return list(db.session.scalars(sa.select(ExamBlueprint).order_by(ExamBlueprint.exam)))
 
 
 def exam_names() -> list[str]:
     """The exams that have a blueprint, by name."""
-    return list(db.session.scalars(sa.select(Blueprint.exam).order_by(Blueprint.exam)))
+    return list(db.session.scalars(sa.select(ExamBlueprint.exam).order_by(ExamBlueprint.exam)))

@@ -62,12 +62,12 @@ class DbCodeSource:
         return record_from_row(row) if row is not None else None
 
     def get(self, code: str) -> CodeRecord | None:
-        """Chapters ("4") and blocks ("E08-E13") by their own code; codes normalised ("e1122")."""
+        """Chapters ("4") and blocks ("E08-E13") by their own code; codes normalized ("e1122")."""
         found = self._get(code)
         if found is None and code and code[0].isalpha() and "-" not in code:
-            normalised = normalize_icd10cm(code)
-            if normalised != code:
-                found = self._get(normalised)
+            normalized = normalize_icd10cm(code)
+            if normalized != code:
+                found = self._get(normalized)
         return found
 
     def children(self, code: str) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from study.extensions import db
-from study.models import Assignment, Attempt, Blueprint, Cohort, User
+from study.models import Assignment, Attempt, ExamBlueprint, Cohort, User
 from study.services import progress
 from study.services.assignments import Result, attempt_groups, attempts_by, describe, describe_policy, result_of, submitted_late
 from study.services.cohorts import get_cohort, members
@@ -74,7 +74,7 @@ def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashbo
     sections: list[str] = []
     heat: list[HeatRow] = []
     readiness = {v: 0 for v in VERDICTS}
-    if cohort.exam and db.session.get(Blueprint, cohort.exam) is not None:
+    if cohort.exam and db.session.get(ExamBlueprint, cohort.exam) is not None:
         for learner in learners:
             board = progress.dashboard(learner, cohort.exam, now)
             sections = [s.title for s in board.sections]

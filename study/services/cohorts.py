@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from study.extensions import db
-from study.models import Blueprint, Cohort, CohortMember, User
+from study.models import ExamBlueprint, Cohort, CohortMember, User
 from study.services import Forbidden, NotFound, ServiceError
 from study.services.transactions import transaction
 
@@ -30,7 +30,7 @@ class FieldError(ServiceError):
         self.field = field_name
 
 
-def normalise_code(text: str) -> str:
+def normalize_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
@@ -51,7 +51,7 @@ def list_cohorts(user: User) -> list[Cohort]:
 def check_exam(exam: str | None) -> str | None:
     """The exam a form names (None when blank), or FieldError when it has no blueprint."""
     exam = (exam or "").strip() or None
-    if exam and db.session.get(Blueprint, exam) is None:
+    if exam and db.session.get(ExamBlueprint, exam) is None:
         raise FieldError("exam", f"There is no blueprint for {exam}.")
     return exam
 
@@ -83,7 +83,7 @@ def members(cohort: Cohort) -> list[User]:
 
 
 def join_cohort(user: User, code: str) -> Cohort:
-    code = normalise_code(code)
+    code = normalize_code(code)
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.join_code == code)) if code else None
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import clean_case_answer
-from study.models import Attempt, AttemptItem, Blueprint, Item, Response, User
+from study.models import Attempt, AttemptItem, ExamBlueprint, Item, Response, User
 from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services.attempts import (
     TOLERANCE,
@@ -41,8 +41,8 @@ TIME_IS_UP = "Time is up: this exam was submitted, and answers sent after the de
 RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
 
 
-def get_blueprint(exam: str) -> Blueprint:
-    blueprint = db.session.get(Blueprint, exam)
+def get_blueprint(exam: str) -> ExamBlueprint:
+    blueprint = db.session.get(ExamBlueprint, exam)
     if blueprint is None:
         raise NotFound(f"No blueprint for {exam}.")
     return blueprint
@@ -197,7 +197,7 @@ def save_answer(
     tolerance: timedelta = TOLERANCE,
 ) -> Response:
     """Save (or change) the answer to one question. Repeats and concurrent requests leave one row.
-    A case answer is stored as ``clean_case_answer`` normalises it (blank rows dropped)."""
+    A case answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped)."""
     _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
         item = version_item(ai)

@@ -30,7 +30,7 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
-from study.models import Assignment, Attempt, AttemptItem, Blueprint, Cohort, CohortMember, Item, Response, User
+from study.models import Assignment, Attempt, AttemptItem, ExamBlueprint, Cohort, CohortMember, Item, Response, User
 from study.services import Forbidden, NotFound
 from study.services.authoring import can_edit
 from study.services.grading import parsed_version
@@ -72,7 +72,7 @@ def _conditions(viewer: User, scope: Scope) -> list:
 
 
 def exam_scope(exam: str) -> Scope:
-    blueprint = db.session.get(Blueprint, exam)
+    blueprint = db.session.get(ExamBlueprint, exam)
     if blueprint is None:
         raise NotFound(f"No blueprint for {exam}.")
     return Scope("exam", exam=exam, title=blueprint.title)
@@ -198,7 +198,7 @@ def exam_overview(viewer: User) -> list[ExamSummary]:
     exams = cast(Sequence[str], db.session.scalars(sa.select(Attempt.exam).where(*conditions).distinct().order_by(Attempt.exam)).all())
     summaries = []
     for exam in exams:
-        blueprint = db.session.get(Blueprint, exam)
+        blueprint = db.session.get(ExamBlueprint, exam)
         if blueprint is None:
             continue
         scope = Scope("exam", exam=exam, title=blueprint.title)

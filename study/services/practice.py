@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from study.bank.model import McqItem
 from study.extensions import db
 from study.grading.answers import as_mcq
-from study.models import Attempt, AttemptItem, Blueprint, Item, Response, ReviewCard, User
+from study.models import Attempt, AttemptItem, ExamBlueprint, Item, Response, ReviewCard, User
 from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
@@ -166,7 +166,7 @@ class Feedback:
 
 def _slow_after(attempt: Attempt) -> float:
     if attempt.exam:
-        blueprint = db.session.get(Blueprint, attempt.exam)
+        blueprint = db.session.get(ExamBlueprint, attempt.exam)
         if blueprint is not None and blueprint.pace_minutes_per_question:
             return blueprint.pace_minutes_per_question * 60
     return DEFAULT_SLOW_AFTER

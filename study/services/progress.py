@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import AnswerRollup, Attempt, AttemptItem, Blueprint, CaseRollup, Item, Response, User
+from study.models import AnswerRollup, Attempt, AttemptItem, ExamBlueprint, CaseRollup, Item, Response, User
 from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
@@ -48,7 +48,7 @@ class WeekPoint:
 @dataclass
 class Dashboard:
     exam: str
-    blueprint: Blueprint
+    blueprint: ExamBlueprint
     sections: list[SectionRow]
     readiness: Readiness
     weeks: list[WeekPoint]
@@ -83,7 +83,7 @@ def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, i
 
 
 def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
-    blueprint = db.session.get(Blueprint, exam)
+    blueprint = db.session.get(ExamBlueprint, exam)
     if blueprint is None:
         raise NotFound(f"No blueprint for {exam}.")
     rows = _topic_weeks(user, exam, now)
@@ -142,7 +142,7 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
         case_errors=case_errors,
         history=history(user, limit=50),
         total_answers=answers,
-        exam_names=list(db.session.scalars(sa.select(Blueprint.exam).order_by(Blueprint.exam))),
+        exam_names=list(db.session.scalars(sa.select(ExamBlueprint.exam).order_by(ExamBlueprint.exam))),
     )
 
 

@@ -23,7 +23,7 @@ class EmailTaken(Conflict):
     """Sign-up with an address that has an account (views must not reveal this to the visitor)."""
 
 
-def normalise_email(email: str) -> str:
+def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
@@ -42,12 +42,12 @@ def get_user(user_id: int) -> User | None:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
 def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, display_name: str = "") -> User:
     role = Role(role)
-    email = normalise_email(email)
+    email = normalize_email(email)
     problem = password_problem(password)
     if problem:
         raise ServiceError(problem)
@@ -71,7 +71,7 @@ def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, d
 def notify_signup_attempt(email: str) -> None:
     """Tell the owner of an existing account that someone tried to sign up with their address."""
     mail.send(
-        normalise_email(email),
+        normalize_email(email),
         "Someone tried to create a CodePrep account with your address",
         "An account already uses this e-mail address, so no new account was made. If this was you, "
         "sign in, or change your password if you have forgotten it. If it was not you, you can ignore this message.",
@@ -118,7 +118,7 @@ def set_role(actor: User, user_id: int, role: Role | str) -> User:
 def list_users(page: int = 1, per_page: int = 50, query: str = ""):
     stmt = sa.select(User).order_by(User.email)
     if query:
-        stmt = stmt.where(User.email.contains(normalise_email(query)))
+        stmt = stmt.where(User.email.contains(normalize_email(query)))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

@@ -77,7 +77,7 @@ def test_problems_go_to_the_field_they_came_from(checker):
 def test_a_valid_draft_gets_the_parsed_item_and_an_id_taken_is_an_error(checker):
     draft = _validate("case", case_data(diagnoses="e11.22\nn18.31 | optional"), checker)
     assert draft.ok, (draft.errors, draft.general)
-    assert [k.code for k in draft.item.key.diagnoses] == ["E11.22", "N18.31"]  # the parser's normalised item
+    assert [k.code for k in draft.item.key.diagnoses] == ["E11.22", "N18.31"]  # the parser's normalized item
     taken = _validate("mcq", mcq_data(), checker, taken={"web-mcq-001"})
     assert taken.errors == {"item_id": ["an item with the id 'web-mcq-001' already exists"]}
 

@@ -82,7 +82,7 @@ def test_hcpcs_modifiers_exist_in_the_cms_file_with_our_own_wording() -> None:
     assert not set(CPT_MODIFIERS) & set(cms)
 
 
-def test_parse_accepts_unquoted_numbers_and_normalises_text() -> None:
+def test_parse_accepts_unquoted_numbers_and_normalizes_text() -> None:
     parsed = parse_modifier_yaml('25: "  Separate   visit "\nrt: Right side\n5: Odd\n')
     assert parsed == {"25": "Separate visit", "RT": "Right side", "05": "Odd"}
     assert parse_modifier_yaml("") == {}

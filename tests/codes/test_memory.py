@@ -121,7 +121,7 @@ def test_children_in_tabular_order(icd_source: MemoryCodeSource) -> None:
 def test_nearest_prefers_the_longest_common_prefix(icd_source: MemoryCodeSource) -> None:
     assert icd_source.nearest("E11.25")[:3] == ["E11.21", "E11.22", "E11.29"]
     assert icd_source.nearest("S72.21A")[0] == "S72.21XA"
-    assert icd_source.nearest("E11.25") == icd_source.nearest("e1125")  # deterministic, normalised
+    assert icd_source.nearest("E11.25") == icd_source.nearest("e1125")  # deterministic, normalized
     assert len(icd_source.nearest("Z99.999", limit=3)) == 3
     assert icd_source.nearest("") == []
     assert icd_source.nearest("!!!") == []

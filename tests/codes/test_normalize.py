@@ -80,7 +80,7 @@ def test_looks_like_icd10cm(raw: str, looks: bool) -> None:
     assert looks_like_icd10cm(raw) is looks
 
 
-def test_other_normalisers() -> None:
+def test_other_normalizers() -> None:
     assert normalize_cpt(" 0075t ") == "0075T"
     assert normalize_hcpcs("j 1100") == "J1100"
     assert normalize_pcs("0src0j9") == "0SRC0J9"
@@ -197,7 +197,7 @@ def test_parse_procedures_never_raises_on_code_like_text(text: str) -> None:
 
 
 @given(st.text())
-def test_normalisers_never_raise(text: str) -> None:
+def test_normalizers_never_raise(text: str) -> None:
     for fn in (normalize_icd10cm, normalize_cpt, normalize_hcpcs, normalize_pcs, normalize_modifier):
         assert isinstance(fn(text), str)
     assert classify_procedure_code(text) in ("cpt", "hcpcs", None)

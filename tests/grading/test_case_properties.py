@@ -215,7 +215,7 @@ def _variant(code: str, how: int) -> str:
 @given(
     cases(), st.lists(st.sampled_from(ICD), max_size=5), st.lists(st.integers(0, 3), min_size=5, max_size=5)
 )
-def test_normalisation_variants_grade_identically(
+def test_normalization_variants_grade_identically(
     checker: CodeChecker, item: CaseItem, dx: list[str], hows: list[int]
 ) -> None:
     codes = list(dict.fromkeys([k.code for k in item.key.diagnoses] + dx))[:5]

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Blueprint, Item, ItemExam
+from study.models import ExamBlueprint, Item, ItemExam
 from study.services import bank
 
 
@@ -16,7 +16,7 @@ def _published(exam: str, kind: str) -> list[Item]:
 
 def _assemble(exam: str, copies: int) -> list[dict[str, list[str]]]:
     """Draw `copies` full exams without reusing an item; sections with the fewest candidates first."""
-    blueprint = db.session.get(Blueprint, exam)
+    blueprint = db.session.get(ExamBlueprint, exam)
     pool = {"mcq": _published(exam, "mcq"), "case": _published(exam, "case")}
     used: set[str] = set()
     exams: list[dict[str, list[str]]] = [{} for _ in range(copies)]
@@ -42,7 +42,7 @@ def test_real_bank_imports_and_meets_the_volume_targets(app, tmp_path):
 
     cpc = _published("CPC", "mcq")
     assert len(cpc) >= 200
-    blueprint = db.session.get(Blueprint, "CPC")
+    blueprint = db.session.get(ExamBlueprint, "CPC")
     assert sum(s["questions"] for s in blueprint.sections) == 100
     for section in blueprint.sections:
         have = sum(1 for i in cpc if i.topic in section["topics"])

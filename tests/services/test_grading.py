@@ -37,7 +37,7 @@ def test_every_form_of_a_case_answer_grades_the_same(learning_bank):
     version = _version("case-pro-0003")
     stored = grade_response(version, FULL_CASE)
     assert stored.score == 1.0 and stored.correct and stored.report["score_pct"] == 100.0
-    assert grade_response(version, PADDED_CASE) == stored  # blank rows: the stored form's one normalisation
+    assert grade_response(version, PADDED_CASE) == stored  # blank rows: the stored form's one normalization
     text_boxes = grade_response(parsed_version(version), {"dx": "\n\n s52.501a \n", "px": "\n25600-RT\n\n", "pcs": ""})
     assert text_boxes == stored
     assert isinstance(stored.case_report, GradeReport)

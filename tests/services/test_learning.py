@@ -568,7 +568,7 @@ PADDED_CASE = {"diagnoses": ["", *[" "] * 30, " S52.501A "], "procedures": ["", 
 
 @pytest.mark.parametrize("entry", [_case_in_practice, _case_in_an_exam], ids=["case-practice", "exam"])
 def test_blank_rows_of_a_case_answer_are_dropped_before_it_is_stored_and_graded(learning_bank, entry):
-    """One normalisation (grading.answers.clean_case_answer): an exam used to store blank rows, and
+    """One normalization (grading.answers.clean_case_answer): an exam used to store blank rows, and
     cut the list at 30 rows before dropping them, so a code after 30 blank rows was lost."""
     _, attempt, ai = entry(PADDED_CASE)
     assert ai.response.answer == FULL_CASE

@@ -13,7 +13,7 @@ WEB_MODULES = ("errors.py", "security.py", "forms.py", "templating.py")
 
 
 def _creates_blueprint(tree: ast.AST) -> bool:
-    """Whether a module makes a flask Blueprint (not the model of that name)."""
+    """Whether a module makes a flask Blueprint (the model is ExamBlueprint)."""
     flask_blueprint = any(
         isinstance(node, ast.ImportFrom) and node.module == "flask" and any(a.name == "Blueprint" and a.asname is None for a in node.names)
         for node in ast.walk(tree)
