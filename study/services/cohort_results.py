@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from study.extensions import db
-from study.models import Assignment, Attempt, ExamBlueprint, Cohort, User
+from study.models import Assignment, Attempt, Cohort, ExamBlueprint, User
 from study.services import progress
 from study.services.assignments import Result, attempt_groups, attempts_by, describe, describe_policy, result_of, submitted_late
 from study.services.cohorts import get_cohort, members

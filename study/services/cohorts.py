@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from study.extensions import db
-from study.models import ExamBlueprint, Cohort, CohortMember, User
+from study.models import Cohort, CohortMember, ExamBlueprint, User
 from study.services import Forbidden, NotFound, ServiceError
 from study.services.transactions import transaction
 

@@ -30,7 +30,7 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
-from study.models import Assignment, Attempt, AttemptItem, ExamBlueprint, Cohort, CohortMember, Item, Response, User
+from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, ExamBlueprint, Item, Response, User
 from study.services import Forbidden, NotFound
 from study.services.authoring import can_edit
 from study.services.grading import parsed_version

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import AnswerRollup, Attempt, AttemptItem, ExamBlueprint, CaseRollup, Item, Response, User
+from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, ExamBlueprint, Item, Response, User
 from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
