@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from study.kinds import ItemStatus
+
 ITEM_TYPES = ("mcq", "case")
 DIFFICULTIES = ("easy", "medium", "hard")
 ITEM_STATUSES = ("published", "draft", "retired")
@@ -311,4 +313,4 @@ class Bank:
         return next((i for i in self.items if i.id == item_id), None)
 
     def published(self) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.status == "published")
+        return tuple(i for i in self.items if i.status == ItemStatus.PUBLISHED)

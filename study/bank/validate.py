@@ -46,6 +46,7 @@ from study.codes.normalize import (
     looks_like_icd10cm,
     normalize_icd10cm,
 )
+from study.kinds import ItemStatus
 
 COMMON_REQUIRED = ("id", "type", "exams", "topic")
 COMMON_OPTIONAL = ("difficulty", "tags", "status", "reserve")
@@ -819,7 +820,7 @@ def blueprint_coverage(bank: Bank, exam: str, blueprint: Blueprint) -> list[Prob
             have = sum(
                 1
                 for item in bank.items
-                if item.status == "published"
+                if item.status == ItemStatus.PUBLISHED
                 and item.reserve != "diagnostic"
                 and item.type == kind
                 and exam in item.exams

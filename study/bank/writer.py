@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from study.bank.model import CaseItem, Item, KeyLine, McqItem
+from study.kinds import ItemStatus
 
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_. /()+'-]*")
@@ -102,7 +103,7 @@ def _front_matter(item: Item) -> list[str]:
     lines.append(f"difficulty: {scalar(item.difficulty)}")
     if item.tags:
         lines.append(f"tags: {_flow_list(item.tags)}")
-    if item.status != "published":
+    if item.status != ItemStatus.PUBLISHED:
         lines.append(f"status: {scalar(item.status)}")
     if item.reserve:
         lines.append(f"reserve: {scalar(item.reserve)}")

@@ -15,6 +15,7 @@ from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
+from study.kinds import ItemStatus
 from study.models import Role
 from study.security import role_required
 from study.services import authoring
@@ -116,7 +117,7 @@ def item_edit(item_id: int):
         return _editor(kind, form, item=item, draft=draft, general=_show_problems(form, exc), status=400)
     flash(
         "Saved: learners now see a new version (past attempts keep theirs)."
-        if outcome == "new_version" and item.status == "published"
+        if outcome == "new_version" and item.status == ItemStatus.PUBLISHED
         else "Saved.",
         "success",
     )

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from study.errors import flash_refusal, show_on_form
 from study.forms import CsrfForm
+from study.kinds import AttemptKind
 from study.learner import bp, now
 from study.learner.forms import JoinCohortForm
 from study.models import Attempt
@@ -17,9 +18,9 @@ from study.services import cohorts as cohort_service
 
 
 def attempt_url(attempt: Attempt) -> str:
-    if attempt.kind == "exam":
+    if attempt.kind == AttemptKind.EXAM:
         return url_for("learner.exam_question", attempt_id=attempt.id, position=1)
-    if attempt.kind == "case":
+    if attempt.kind == AttemptKind.CASE:
         return url_for("learner.case_attempt", attempt_id=attempt.id)
     return url_for("learner.practice", attempt_id=attempt.id)
 

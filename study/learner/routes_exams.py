@@ -12,6 +12,7 @@ from study.bank.model import McqItem
 from study.errors import flash_refusal, render_error
 from study.extensions import limiter
 from study.forms import CsrfForm
+from study.kinds import ItemType
 from study.learner import bp, now
 from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_lists_from_form, exam_answer_from_json
 from study.services import ServiceError, answer_review, catalog
@@ -61,7 +62,7 @@ def _save_from_form(attempt, ai, position: int) -> None:
     """Save what the question page's form holds: the answer (letters, or a case's code lists) and
     the flag. BadAnswer for a case answer too large to take."""
     item = attempt_service.version_item(ai)
-    if item.type == "case":
+    if item.type == ItemType.CASE:
         lists = case_lists_from_form(request.form)
         if any(lists.values()):
             exam_service.save_answer(current_user, attempt.id, position, now(), case=lists, tolerance=_tolerance())
@@ -115,7 +116,7 @@ def exam_question(attempt_id: int, position: int):
         item=item,
         options=options,
         selected=selected,
-        case_answer=ai.response.answer if ai.response is not None and item.type == "case" else None,
+        case_answer=ai.response.answer if ai.response is not None and item.type == ItemType.CASE else None,
         form=form,
         seconds_left=exam_service.seconds_left(attempt, now()),
         config=attempt.config,

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from study.kinds import AttemptStatus
 from study.models.base import Model, UTCDateTime, utcnow
 
 
@@ -23,7 +24,7 @@ class Attempt(Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # practice | case | exam
     exam: Mapped[str | None] = mapped_column(sa.String(10))
-    status: Mapped[str] = mapped_column(sa.String(10), default="open", index=True)  # open | submitted
+    status: Mapped[str] = mapped_column(sa.String(10), default=AttemptStatus.OPEN.value, index=True)  # AttemptStatus
     # practice: the filters used; exam: the blueprint as it was when the exam started
     config_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -59,7 +60,7 @@ class Attempt(Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == AttemptStatus.OPEN
 
 
 class AttemptItem(Model):

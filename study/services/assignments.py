@@ -9,6 +9,7 @@ set), when keys, rationales and per-answer correctness are shown (after each ans
 attempt ends, or after the due date: `keys_shown`), whether a retake draws fresh items (rule-based
 practice sets and exams), and which submitted attempt counts (first, last or best). A learner has
 at most one open attempt per assignment (per case): its `open_key` is unique per learner."""
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from study.extensions import db
+from study.kinds import AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
 from study.models import Assignment, Attempt, Cohort, CohortMember, Item, User
 from study.services import Conflict, NotFound
 from study.services.attempts import in_pool, published_items
@@ -62,7 +64,7 @@ def parse_keys(text: str) -> list[str]:
 def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
     found = set(
         db.session.scalars(
-            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == "published", in_pool("open"))
+            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == ItemStatus.PUBLISHED, in_pool("open"))
         )
     )
     missing = [k for k in keys if k not in found]
@@ -73,7 +75,7 @@ def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
 
 
 def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
-    if spec.kind == "practice":
+    if spec.kind == AssignmentKind.PRACTICE:
         if spec.items:
             return {"items": _published_keys(spec.items, "mcq", "items")}
         exam = check_exam(spec.exam or cohort.exam)
@@ -84,11 +86,11 @@ def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
         if db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) == 0:
             raise FieldError("topics", "No published questions match this rule.")
         return {"exam": exam, "topics": list(spec.topics), "difficulty": spec.difficulty or None, "size": size}
-    if spec.kind == "cases":
+    if spec.kind == AssignmentKind.CASES:
         if not spec.items:
             raise FieldError("items", "List at least one case id.")
         return {"items": _published_keys(spec.items, "case", "items")}
-    if spec.kind == "exam":
+    if spec.kind == AssignmentKind.EXAM:
         exam = check_exam(spec.exam or cohort.exam)
         if not exam:
             raise FieldError("exam", "Choose the exam to simulate.")
@@ -103,7 +105,7 @@ def _check_policy(spec: AssignmentSpec) -> None:
         raise FieldError("feedback", "Choose when the answers and explanations are shown.")
     if spec.counts not in COUNTS:
         raise FieldError("counts", "Choose which attempt counts.")
-    if spec.retake_fresh and (spec.kind == "cases" or spec.items):
+    if spec.retake_fresh and (spec.kind == AssignmentKind.CASES or spec.items):
         raise FieldError("retake_fresh", "Fresh questions on a retake need a practice rule or an exam: a chosen set has no others.")
 
 
@@ -121,9 +123,16 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
     config = _config(spec, cohort)
     _check_policy(spec)
     assignment = Assignment(
-        cohort_id=cohort.id, kind=spec.kind, title=title[:200], config_json=json.dumps(config),
-        opens_at=spec.opens_at, due_at=spec.due_at,
-        max_attempts=spec.max_attempts, feedback=spec.feedback, retake_fresh=bool(spec.retake_fresh), counts=spec.counts,
+        cohort_id=cohort.id,
+        kind=spec.kind,
+        title=title[:200],
+        config_json=json.dumps(config),
+        opens_at=spec.opens_at,
+        due_at=spec.due_at,
+        max_attempts=spec.max_attempts,
+        feedback=spec.feedback,
+        retake_fresh=bool(spec.retake_fresh),
+        counts=spec.counts,
     )
     with transaction():
         db.session.add(assignment)
@@ -132,11 +141,11 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
 
 def describe(assignment: Assignment) -> str:
     config = assignment.config
-    if assignment.kind == "exam":
+    if assignment.kind == AssignmentKind.EXAM:
         return f"{config['exam']} exam simulation"
     if config.get("items"):
         n = len(config["items"])
-        noun = "question" if assignment.kind == "practice" else "case"
+        noun = "question" if assignment.kind == AssignmentKind.PRACTICE else "case"
         return f"{n} chosen {noun}{'' if n == 1 else 's'}"
     parts = [f"{config.get('size')} questions"]
     if config.get("exam"):
@@ -151,7 +160,7 @@ def describe(assignment: Assignment) -> str:
 def describe_policy(assignment: Assignment) -> str:
     n = assignment.max_attempts
     attempts = "unlimited attempts" if n is None else f"{n} attempt{'' if n == 1 else 's'}"
-    if assignment.kind == "cases" and n != 1:
+    if assignment.kind == AssignmentKind.CASES and n != 1:
         attempts += " per case"
     fresh = ", fresh questions on a retake" if assignment.retake_fresh else ""
     shown = {"each": "after each answer", "attempt": "when the attempt ends", "due": "after the due date"}[assignment.feedback]
@@ -160,11 +169,11 @@ def describe_policy(assignment: Assignment) -> str:
 
 # ------------------------------------------------------------------ feedback policy
 def _released(assignment: Assignment, attempt: Attempt, now: datetime) -> bool:
-    if assignment.feedback == "each" and attempt.kind == "practice":
+    if assignment.feedback == Feedback.EACH and attempt.kind == AttemptKind.PRACTICE:
         return True
-    if attempt.status != "submitted":
+    if attempt.status != AttemptStatus.SUBMITTED:
         return False
-    return assignment.feedback != "due" or now > assignment.due_at
+    return assignment.feedback != Feedback.DUE or now > assignment.due_at
 
 
 def keys_shown(attempt: Attempt, now: datetime) -> bool:
@@ -178,7 +187,7 @@ def keys_shown(attempt: Attempt, now: datetime) -> bool:
 def feedback_note(attempt: Attempt) -> str:
     """What the learner is told when keys are held back."""
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
-    if assignment is not None and assignment.feedback == "due":
+    if assignment is not None and assignment.feedback == Feedback.DUE:
         return (
             "Your answers are recorded. The answers and explanations are shown after the due date "
             f"({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
@@ -210,12 +219,12 @@ def _submitted_at(attempt: Attempt) -> datetime:
 def _counted(assignment: Assignment, attempts: list[Attempt]) -> Attempt | None:
     """The submitted attempt that counts (attempts in the order they were started): the first, the
     last, or the best (the best on-time one; the best late one when none was on time)."""
-    submitted = [a for a in attempts if a.status == "submitted" and a.submitted_at is not None]
+    submitted = [a for a in attempts if a.status == AttemptStatus.SUBMITTED and a.submitted_at is not None]
     if not submitted:
         return None
-    if assignment.counts == "first":
+    if assignment.counts == Counts.FIRST:
         return submitted[0]
-    if assignment.counts == "last":
+    if assignment.counts == Counts.LAST:
         return submitted[-1]
     pool = [a for a in submitted if not submitted_late(assignment, a)] or submitted
     return max(pool, key=lambda a: (a.score_pct or 0, -_submitted_at(a).timestamp()))
@@ -229,7 +238,7 @@ def submitted_late(assignment: Assignment, attempt: Attempt) -> bool:
 def attempt_groups(assignment: Assignment, attempts: list[Attempt]) -> dict[str | None, list[Attempt]]:
     """The learner's attempts per case of a case set (key None for other kinds), in the order started."""
     ordered = sorted(attempts, key=lambda a: (a.started_at, a.id))
-    if assignment.kind != "cases":
+    if assignment.kind != AssignmentKind.CASES:
         return {None: ordered}
     return {key: [a for a in ordered if a.config.get("case") == key] for key in assignment.config.get("items", [])}
 
@@ -271,7 +280,7 @@ class LearnerAssignment:
 
     @property
     def cases(self) -> list[str]:
-        return self.assignment.config.get("items", []) if self.assignment.kind == "cases" else []
+        return self.assignment.config.get("items", []) if self.assignment.kind == AssignmentKind.CASES else []
 
     @property
     def policy(self) -> str:
@@ -323,7 +332,10 @@ def _refresh_exams(user: User, now: datetime) -> None:
 
     open_exams = db.session.scalars(
         sa.select(Attempt).where(
-            Attempt.user_id == user.id, Attempt.kind == "exam", Attempt.status == "open", Attempt.assignment_id.is_not(None)
+            Attempt.user_id == user.id,
+            Attempt.kind == AttemptKind.EXAM,
+            Attempt.status == AttemptStatus.OPEN,
+            Attempt.assignment_id.is_not(None),
         )
     ).all()
     for attempt in open_exams:
@@ -354,16 +366,17 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
     if assignment.opens_at > now:
         raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
     config = assignment.config
-    if assignment.kind == "cases":
+    if assignment.kind == AssignmentKind.CASES:
         if case_key is None or case_key not in config.get("items", []):
             raise NotFound("This case is not part of the assignment.")
     else:
         case_key = None
     _refresh_exams(user, now)
     with transaction():
-        earlier = attempt_groups(assignment, list(db.session.scalars(
-            sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id)
-        )))[case_key]
+        earlier = attempt_groups(
+            assignment,
+            list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id == assignment.id))),
+        )[case_key]
         resumable = [a for a in earlier if a.is_open]
         if resumable:
             return resumable[0]
@@ -375,12 +388,12 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
         if case_key is not None:
             return case_service.start_case(user, case_key, now, assignment_id=assignment.id, open_key=open_key)
         avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
-        if assignment.kind == "exam":
+        if assignment.kind == AssignmentKind.EXAM:
             multiplier = extra_time(assignment.cohort_id, user.id)
             return exam_service.start_exam(
                 user, config["exam"], now, multiplier=multiplier, avoid=avoid, assignment_id=assignment.id, open_key=open_key
             )
-        defer = assignment.feedback != "each"
+        defer = assignment.feedback != Feedback.EACH
         if config.get("items"):
             ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
             choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)

@@ -14,6 +14,7 @@ from study import scheduling
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_mcq
+from study.kinds import AttemptKind, AttemptStatus, Feedback, ItemStatus, ItemType
 from study.models import Assignment, Attempt, AttemptItem, Item, ItemExam, ItemReport, ItemVersion, Response, ReviewCard, ReviewLog, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services.grading import parsed_version
@@ -49,7 +50,7 @@ def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None, toler
     concurrent close waits for the caller's answer and grades it, or the caller waits for the
     close and is refused. Call it before writing an answer; raises Conflict(refusal) after rolling
     the transaction back (so the caller reads what the closing transaction committed)."""
-    stmt = sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open").values(status="open")
+    stmt = sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN).values(status="open")
     if attempt.deadline_at is not None and now is not None:
         stmt = stmt.where(Attempt.deadline_at >= now - tolerance)
     if changed_rows(stmt.execution_options(synchronize_session=False)) != 1:
@@ -65,7 +66,7 @@ def close_attempt(attempt: Attempt, when: datetime, **values) -> bool:
     db.session.flush()
     stmt = (
         sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open")
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
         .values(status="submitted", submitted_at=when, open_key=None, **values)
         .execution_options(synchronize_session=False)
     )
@@ -84,10 +85,10 @@ def locked_item_ids(user: User, now: datetime, *, attempt: Attempt | None = None
     `attempt` (the attempt being worked on) and `assignment_id` (an assignment being started) are
     not locked against themselves: their own policy governs them."""
     released = sa.or_(
-        sa.and_(Assignment.feedback == "each", Attempt.kind == "practice"),
-        sa.and_(Attempt.status == "submitted", sa.or_(Assignment.feedback != "due", Assignment.due_at < now)),
+        sa.and_(Assignment.feedback == Feedback.EACH, Attempt.kind == AttemptKind.PRACTICE),
+        sa.and_(Attempt.status == AttemptStatus.SUBMITTED, sa.or_(Assignment.feedback != Feedback.DUE, Assignment.due_at < now)),
     )
-    running_exam = sa.and_(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at >= now - TOLERANCE)
+    running_exam = sa.and_(Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at >= now - TOLERANCE)
     stmt = (
         sa.select(AttemptItem.item_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
@@ -175,7 +176,7 @@ def add_items(attempt: Attempt, items: list[tuple[Item, str | None]], user: User
             item_version_id=item.current_version_id,
             section_key=section_key,
         )
-        if item.type == "mcq" and item.current_version is not None:
+        if item.type == ItemType.MCQ and item.current_version is not None:
             parsed = as_mcq(parsed_version(item.current_version))
             ai.option_order = shuffled_order(parsed, f"{user.id}:{attempt.id}:{item.id}")
         attempt.items.append(ai)
@@ -257,7 +258,7 @@ def published_items(
     kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | None = None, pool: str = "open"
 ):
     stmt = sa.select(Item).where(
-        Item.type == kind, Item.status == "published", Item.current_version_id.is_not(None), in_pool(pool)
+        Item.type == kind, Item.status == ItemStatus.PUBLISHED, Item.current_version_id.is_not(None), in_pool(pool)
     )
     if exam:
         stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
@@ -282,7 +283,7 @@ def reportable_item(user: User, item_key: str) -> Item:
     item = db.session.scalar(sa.select(Item).where(Item.key == item_key))
     if item is None:
         raise NotFound("No such item.")
-    if item.status != "published":
+    if item.status != ItemStatus.PUBLISHED:
         served = sa.select(AttemptItem.id).join(Attempt).where(AttemptItem.item_id == item.id, Attempt.user_id == user.id)
         if db.session.scalar(served.limit(1)) is None:
             raise NotFound("No such item.")

@@ -19,6 +19,7 @@ from study.bank.validate import check_bank, has_errors, validate_path
 from study.bank.writer import item_relative_path, write_item
 from study.extensions import db
 from study.grading.answers import as_mcq
+from study.kinds import ItemStatus, ItemType
 from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
 from study.services import NotFound, ServiceError
@@ -225,7 +226,7 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
         field_name = {"new_version": "new_versions"}.get(outcome, outcome)
         setattr(summary, field_name, getattr(summary, field_name) + 1)
     for key, item in existing.items():
-        if key not in seen and item.origin == "file" and item.status != "retired":
+        if key not in seen and item.origin == "file" and item.status != ItemStatus.RETIRED:
             item.status = "retired"
             item.updated_at = utcnow()
             summary.retired += 1
@@ -260,7 +261,7 @@ def export_bank(dest: str | Path) -> dict:
     for item in db.session.scalars(sa.select(Item).order_by(Item.key)):
         if item.current_version is None:
             continue
-        if item.status == "retired" and item.origin == "file":
+        if item.status == ItemStatus.RETIRED and item.origin == "file":
             continue  # retired because its file is gone: it stays gone
         rel = Path(item.path) if item.path else item_relative_path(parsed_item(item))
         target = dest / rel
@@ -274,7 +275,7 @@ def export_bank(dest: str | Path) -> dict:
 def export_gift(exam: str | None = None, topic: str | None = None) -> tuple[str, int]:
     from study.bank.gift import export_gift as to_gift
 
-    stmt = sa.select(Item).where(Item.type == "mcq", Item.status == "published").order_by(Item.key)
+    stmt = sa.select(Item).where(Item.type == ItemType.MCQ, Item.status == ItemStatus.PUBLISHED).order_by(Item.key)
     if exam:
         stmt = stmt.where(Item.exam_links.any(ItemExam.exam == exam))
     if topic:

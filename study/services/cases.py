@@ -10,6 +10,7 @@ from study.bank.model import CaseItem
 from study.extensions import db
 from study.grading.answers import as_case, clean_case_answer
 from study.grading.results import GradeReport
+from study.kinds import AttemptKind
 from study.models import Attempt, AttemptItem, Item, User
 from study.services import Conflict, NotFound, rollups
 from study.services.attempts import (
@@ -113,7 +114,7 @@ def history(user: User, key: str) -> list[Attempt]:
         db.session.scalars(
             sa.select(Attempt)
             .join(AttemptItem)
-            .where(Attempt.user_id == user.id, Attempt.kind == "case", AttemptItem.item_id == item.id)
+            .where(Attempt.user_id == user.id, Attempt.kind == AttemptKind.CASE, AttemptItem.item_id == item.id)
             .order_by(Attempt.started_at.desc())
         )
     )

@@ -7,6 +7,7 @@ after it they are refused and change nothing, and the attempt is submitted
 automatically, whether or not the browser is open: on the next request that touches it, or by
 `flask exams close-expired` run from cron.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import clean_case_answer
+from study.kinds import AttemptKind, AttemptStatus
 from study.models import Attempt, AttemptItem, ExamBlueprint, Item, Response, User
 from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services.attempts import (
@@ -66,7 +68,7 @@ class SectionPlan:
 def _recent_item_ids(user: User) -> set[int]:
     recent = db.session.scalars(
         sa.select(Attempt.id)
-        .where(Attempt.user_id == user.id, Attempt.kind == "exam")
+        .where(Attempt.user_id == user.id, Attempt.kind == AttemptKind.EXAM)
         .order_by(Attempt.started_at.desc())
         .limit(RECENT_EXAMS)
     ).all()
@@ -270,7 +272,9 @@ def close_expired(now: datetime, *, tolerance: timedelta = TOLERANCE) -> int:
     returns how many this call closed (one already closed by someone else is not graded again).
     Each exam is closed and graded in a transaction of its own."""
     expired = db.session.scalars(
-        sa.select(Attempt).where(Attempt.kind == "exam", Attempt.status == "open", Attempt.deadline_at < now - tolerance)
+        sa.select(Attempt).where(
+            Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now - tolerance
+        )
     ).all()
     return sum(1 for attempt in expired if _close_and_grade(attempt, _deadline(attempt), auto=True))
 
@@ -313,8 +317,13 @@ def result(attempt: Attempt) -> ExamResult:
         served = len(served_items)
         sections.append(
             SectionScore(
-                section["key"], section["title"], section["needed"], served, round(score, 2),
-                round(100 * score / served, 1) if served else 0.0, section["confirmed"],
+                section["key"],
+                section["title"],
+                section["needed"],
+                served,
+                round(score, 2),
+                round(100 * score / served, 1) if served else 0.0,
+                section["confirmed"],
             )
         )
     answered = sum(1 for ai in attempt.items if ai.response is not None)

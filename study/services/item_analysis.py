@@ -13,6 +13,7 @@ item that was not served is NaN (study.analysis). Per-item statistics use the at
 matrix; the test statistics (Cronbach's alpha ...) use the attempts x positions matrix, as Moodle
 does for quizzes whose questions are drawn at random.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
+from study.kinds import AttemptKind, AttemptStatus, ItemStatus, ItemType
 from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, ExamBlueprint, Item, Response, User
 from study.services import Forbidden, NotFound
 from study.services.authoring import can_edit
@@ -60,9 +62,9 @@ def _learners_of(viewer: User):
 
 
 def _conditions(viewer: User, scope: Scope) -> list:
-    conditions = [Attempt.status == "submitted"]
-    if scope.kind == "exam":
-        conditions += [Attempt.kind == "exam", Attempt.exam == scope.exam]
+    conditions = [Attempt.status == AttemptStatus.SUBMITTED]
+    if scope.kind == "exam":  # the scope is an exam blueprint (else an assignment)
+        conditions += [Attempt.kind == AttemptKind.EXAM, Attempt.exam == scope.exam]
         learners = _learners_of(viewer)
         if learners is not None:
             conditions.append(Attempt.user_id.in_(learners))
@@ -89,7 +91,7 @@ def assignment_scope(viewer: User, assignment_id: int) -> Scope:
 
 def can_view(viewer: User, item: Item) -> bool:
     """The viewer may see this item's content (its stem, options and key) in the analysis pages."""
-    return item.status == "published" or item.origin == "file" or can_edit(viewer, item)
+    return item.status == ItemStatus.PUBLISHED or item.origin == "file" or can_edit(viewer, item)
 
 
 # ------------------------------------------------------------------ the matrix
@@ -190,7 +192,7 @@ class ExamSummary:
 
 def exam_overview(viewer: User) -> list[ExamSummary]:
     """Every exam blueprint with submitted attempts the viewer may see, with its test statistics."""
-    conditions = [Attempt.kind == "exam", Attempt.status == "submitted", Attempt.exam.is_not(None)]
+    conditions = [Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.SUBMITTED, Attempt.exam.is_not(None)]
     learners = _learners_of(viewer)
     if learners is not None:
         conditions.append(Attempt.user_id.in_(learners))
@@ -212,7 +214,7 @@ def my_assignments(viewer: User) -> list[Assignment]:
     stmt = (
         sa.select(Assignment)
         .join(Cohort, Cohort.id == Assignment.cohort_id)
-        .where(sa.exists().where(Attempt.assignment_id == Assignment.id, Attempt.status == "submitted"))
+        .where(sa.exists().where(Attempt.assignment_id == Assignment.id, Attempt.status == AttemptStatus.SUBMITTED))
         .order_by(Assignment.due_at.desc())
     )
     if not viewer.is_admin:
@@ -276,7 +278,7 @@ def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
     stats = next((row.stats for row in analysed.rows if row.item.id == item.id), None) if analysed else None
     options: list[OptionCount] = []
     key_lines: list[KeyLineCount] = []
-    if item.type == "mcq":
+    if item.type == ItemType.MCQ:
         options = _option_counts(None if parsed is None else as_mcq(parsed), [a for a, _ in answered])
     else:
         key_lines = _key_line_counts(None if parsed is None else as_case(parsed), [r for _, r in answered])

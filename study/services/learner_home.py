@@ -1,4 +1,5 @@
 """What a signed-in learner sees first: reviews due and work to resume (the home page links them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from study.extensions import db
+from study.kinds import AttemptKind, AttemptStatus
 from study.models import Attempt, User
 from study.services import exams as exam_service
 from study.services.practice import due_count
@@ -21,10 +23,13 @@ class HomePanel:
 def home_panel(user: User, now: datetime) -> HomePanel:
     attempts = list(
         db.session.scalars(
-            sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.status == "open").order_by(Attempt.started_at.desc()).limit(10)
+            sa.select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.status == AttemptStatus.OPEN)
+            .order_by(Attempt.started_at.desc())
+            .limit(10)
         )
     )
     for attempt in attempts:
-        if attempt.kind == "exam":
+        if attempt.kind == AttemptKind.EXAM:
             exam_service.refresh(attempt, now)  # an exam past its deadline is submitted now
     return HomePanel(due=due_count(user, now), open_attempts=[a for a in attempts if a.is_open])

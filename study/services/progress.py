@@ -1,6 +1,7 @@
 """A learner's progress: mastery per blueprint section, readiness, trend, pace, weakest sections,
 coding-case accuracy by kind of error, and history. Aggregation happens in SQL (one grouped query
 per figure); Python only combines the few grouped rows."""
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from study.extensions import db
+from study.kinds import AttemptKind, AttemptStatus
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, ExamBlueprint, Item, Response, User
 from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
@@ -76,8 +78,7 @@ def _topic_weeks(user: User, exam: str, now: datetime) -> list[tuple[str, int, i
             AnswerRollup.correct,
             AnswerRollup.seconds_sum,
             AnswerRollup.timed,
-        )
-        .where(AnswerRollup.user_id == user.id, AnswerRollup.exam == exam)
+        ).where(AnswerRollup.user_id == user.id, AnswerRollup.exam == exam)
     ).all()
     return [(topic, (this_week - week).days // 7, answered, correct, secs, timed) for topic, week, answered, correct, secs, timed in rows]
 
@@ -114,7 +115,12 @@ def dashboard(user: User, exam: str, now: datetime) -> Dashboard:
     exams = list(
         db.session.scalars(
             sa.select(Attempt)
-            .where(Attempt.user_id == user.id, Attempt.kind == "exam", Attempt.exam == exam, Attempt.status == "submitted")
+            .where(
+                Attempt.user_id == user.id,
+                Attempt.kind == AttemptKind.EXAM,
+                Attempt.exam == exam,
+                Attempt.status == AttemptStatus.SUBMITTED,
+            )
             .order_by(Attempt.submitted_at)
         )
     )
@@ -184,7 +190,8 @@ def export_data(user: User, now: datetime | None = None) -> dict:
 
     now = now or datetime.now(timezone.utc)
     held = {
-        a.id for a in db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id.is_not(None)))
+        a.id
+        for a in db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.assignment_id.is_not(None)))
         if not keys_shown(a, now)
     }
     answers = db.session.execute(
@@ -210,14 +217,30 @@ def export_data(user: User, now: datetime | None = None) -> dict:
     return {
         "account": {"email": user.email, "display_name": user.display_name, "role": user.role, "created_at": user.created_at.isoformat()},
         "attempts": [
-            {"id": a.id, "kind": a.kind, "exam": a.exam, "status": a.status, "started_at": a.started_at.isoformat(),
-             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None, "score_pct": a.score_pct}
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "exam": a.exam,
+                "status": a.status,
+                "started_at": a.started_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "score_pct": a.score_pct,
+            }
             for a in history(user)
         ],
         "answers": [
-            {"attempt_id": r[0], "kind": r[1], "exam": r[2], "position": r[3], "item": r[4], "answer": json.loads(r[5]),
-             "correct": None if r[0] in held else r[6], "score": None if r[0] in held else r[7], "seconds": r[8],
-             "answered_at": r[9].isoformat()}
+            {
+                "attempt_id": r[0],
+                "kind": r[1],
+                "exam": r[2],
+                "position": r[3],
+                "item": r[4],
+                "answer": json.loads(r[5]),
+                "correct": None if r[0] in held else r[6],
+                "score": None if r[0] in held else r[7],
+                "seconds": r[8],
+                "answered_at": r[9].isoformat(),
+            }
             for r in answers
         ],
     }
@@ -233,8 +256,6 @@ def delete_account(user: User) -> None:
         if user in db.session:
             db.session.expunge(user)
         db.session.execute(sa.delete(User).where(User.id == user_id))
-
-
 
 
 # ------------------------------------------------------------------ the learner's data as files

@@ -53,6 +53,7 @@ import sqlalchemy as sa
 
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
+from study.kinds import AttemptStatus, ItemType, ReportStatus
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemReport, ItemVersion, RegradeLog, Response, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services.attempts import REPORT_KINDS, shown_options
@@ -199,9 +200,9 @@ def list_reports(user: User, status: str = "open") -> list[ReportView]:
     if clause is not None:
         stmt = stmt.where(clause)
     if status == "open":
-        stmt = stmt.where(ItemReport.status == "open").order_by(ItemReport.created_at, ItemReport.id)
+        stmt = stmt.where(ItemReport.status == ReportStatus.OPEN).order_by(ItemReport.created_at, ItemReport.id)
     elif status == "resolved":
-        stmt = stmt.where(ItemReport.status != "open").order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
+        stmt = stmt.where(ItemReport.status != ReportStatus.OPEN).order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
     else:
         stmt = stmt.order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
     reports = list(db.session.scalars(stmt))
@@ -228,13 +229,13 @@ def resolve_report(user: User, report_id: int, status: str, text: str, now: date
     text = (text or "").strip()
     if not text:
         raise ServiceError("Write a few words for the learner.")
-    if report.status != "open":
+    if report.status != ReportStatus.OPEN:
         raise Conflict("This report is already resolved.")
     # only an open report moves (two instructors answering at once: the first wins, the second is told)
     with transaction():
         moved = changed_rows(
             sa.update(ItemReport)
-            .where(ItemReport.id == report.id, ItemReport.status == "open")
+            .where(ItemReport.id == report.id, ItemReport.status == ReportStatus.OPEN)
             .values(status=status, resolution=text[:2000], resolved_by=user.id, resolved_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -400,12 +401,12 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
         conditions = [Response.id == response.id, Response.score == change.old_score]
         conditions.append(Response.correct.is_(None) if change.old_correct is None else Response.correct == change.old_correct)
         values: dict[str, object] = {"score": change.new_score, "correct": change.new_correct}
-        if item.type == "case":
+        if item.type == ItemType.CASE:
             conditions.append(Response.report_json == change.old_report_json)
             values["report_json"] = json.dumps(change.new_report)
         if changed_rows(sa.update(Response).where(*conditions).values(**values).execution_options(synchronize_session=False)) != 1:
             continue  # regraded meanwhile by someone else
-        if item.type == "case":
+        if item.type == ItemType.CASE:
             _adjust_case_rollup(item, change, json.loads(change.old_report_json) if change.old_report_json else {})
         else:
             _adjust_mcq_rollup(item, change)
@@ -415,7 +416,7 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
     db.session.expire_all()  # the responses were updated in SQL: read them again
     for attempt_id in sorted({c.attempt.id for c in applied}):
         attempt = db.session.get(Attempt, attempt_id)
-        if attempt is not None and attempt.status == "submitted":
+        if attempt is not None and attempt.status == AttemptStatus.SUBMITTED:
             attempt.score_pct = attempt_score(attempt)
     log = RegradeLog(
         item_id=item.id,
