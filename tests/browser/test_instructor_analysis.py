@@ -7,7 +7,8 @@ import pytest
 from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
-from tests.services.test_item_analysis import FIVE_BY_FOUR, exam_attempt, make_cohort, mcqs
+from tests.factories import make_cohort
+from tests.services.test_item_analysis import FIVE_BY_FOUR, exam_attempt, mcqs
 
 
 @pytest.mark.browser

@@ -13,23 +13,14 @@ from study.extensions import db
 from study.models import Attempt, CohortMember, Item, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import cases as case_service
 from study.services import cohorts
 from study.services import exams as exam_service
 from study.services import practice
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 @pytest.fixture

@@ -3,22 +3,19 @@ counts for MCQs and verdict counts per key line for cases."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, Item, Response
+from study.models import Attempt, AttemptItem, Item, Response
 from study.services import Forbidden, NotFound
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import exams as exam_service
 from study.services import item_analysis as service
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
+from tests.factories import T0, make_assignment, make_cohort, make_user
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 UNANSWERED = object()
 
 # the hand-computed matrix of tests/test_analysis.py (five attempts x four items)
@@ -31,25 +28,8 @@ FIVE_BY_FOUR = [
 ]
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def mcqs(n=4) -> list[Item]:
     return list(db.session.scalars(sa.select(Item).where(Item.type == "mcq").order_by(Item.key).limit(n)))
-
-
-def make_cohort(owner, learners, name="Evening class") -> Cohort:
-    cohort = Cohort(name=name, owner_id=owner.id, join_code=f"J{owner.id}X{len(learners)}{name[:3]}")
-    db.session.add(cohort)
-    db.session.flush()
-    for learner in learners:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
-    db.session.commit()
-    return cohort
 
 
 def exam_attempt(user, items, marks, *, selected=None, status="submitted", assignment=None, kind="exam") -> Attempt:
@@ -140,9 +120,7 @@ def test_assignment_analysis_belongs_to_the_cohort_owner(learning_bank):
     ann, bob, admin = make_user("instructor"), make_user("instructor"), make_user("admin")
     learners = [make_user() for _ in range(3)]
     cohort = make_cohort(ann, learners)
-    assignment = Assignment(cohort_id=cohort.id, kind="exam", title="Mock CPC", config_json='{"exam": "CPC"}', opens_at=T0, due_at=T0 + timedelta(days=7))
-    db.session.add(assignment)
-    db.session.commit()
+    assignment = make_assignment(cohort, "exam", "Mock CPC", {"exam": "CPC"})
     items = mcqs(3)
     for learner, marks in zip(learners, [[1, 1, 0], [1, 0, 0], [0, 0, 1]]):
         exam_attempt(learner, items, marks, assignment=assignment)
@@ -216,9 +194,7 @@ def test_another_instructors_draft_is_not_found_in_any_scope(learning_bank):
     learner = make_user()
     cohort = make_cohort(owner, [learner])
     items = mcqs()
-    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="A", config_json="{}", opens_at=T0, due_at=T0 + timedelta(days=1))
-    db.session.add(assignment)
-    db.session.commit()
+    assignment = make_assignment(cohort, "practice", "A", due_at=T0 + timedelta(days=1))
     exam_attempt(learner, items, [1, 0, 1, 0])
     exam_attempt(learner, items, [1, 0, 1, 0], assignment=assignment, kind="practice")
     draft = items[1]

@@ -20,13 +20,6 @@ from tests.learning_bank import write_learning_bank
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def _choice(**kw):
     base = dict(exam="CPC", topics=["icd-10-cm"], difficulty=None, size=5, mode="all")
     base.update(kw)

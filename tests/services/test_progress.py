@@ -2,21 +2,14 @@
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Attempt, AttemptItem, Item, Response, ReviewCard, User
-from study.services import bank, exams, practice, progress, rollups
+from study.services import exams, practice, progress, rollups
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    bank.import_bank(write_learning_bank(tmp_path / "bank"))
 
 
 def history(user, answers):

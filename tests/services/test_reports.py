@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import AnswerRollup, Attempt, CaseRollup, Item, ItemReport, RegradeLog, Response
+from study.models import AnswerRollup, CaseRollup, ItemReport, RegradeLog, Response
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services import attempts as attempt_service
 from study.services import bank
@@ -17,32 +17,16 @@ from study.services import exams as exam_service
 from study.services import practice, progress
 from study.services import reports
 from study.services.rollups import week_of
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
+from tests.factories import item_by_key as _item
+from tests.factories import make_attempt, make_user
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 NOW = T0 + timedelta(days=2)
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
-def _item(key):
-    return db.session.scalar(sa.select(Item).where(Item.key == key))
-
-
 def _practice_answer(user, key, original, when=T0):
     """A one-question practice set on `key`, answered with the bank letter `original` (so finished)."""
-    item = _item(key)
-    attempt = Attempt(user_id=user.id, kind="practice", exam="CPC", started_at=when, config_json="{}")
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(item, None)], user)
-    db.session.commit()
+    attempt = make_attempt(user, [_item(key)], exam="CPC", started_at=when)
     ai = attempt.items[0]
     shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), [original])
     practice.answer(user, attempt.id, 1, shown, 20.0, when)
@@ -52,14 +36,8 @@ def _practice_answer(user, key, original, when=T0):
 
 def _exam_answers(user, answers, when=T0):
     """A hand-made exam of the given items answered with bank letters, then submitted."""
-    attempt = Attempt(
-        user_id=user.id, kind="exam", exam="CPC", started_at=when, deadline_at=when + timedelta(hours=1),
-        config_json=json.dumps({"pace_minutes_per_question": 2.4, "pass_percent": 70}),
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(_item(k), "icd-10-cm") for k, _ in answers], user)
-    db.session.commit()
+    attempt = make_attempt(user, [(_item(k), "icd-10-cm") for k, _ in answers], "exam", when, {"pace_minutes_per_question": 2.4, "pass_percent": 70},
+                           exam="CPC", deadline_at=when + timedelta(hours=1))
     for ai, (_, original) in zip(attempt.items, answers):
         shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), [original])
         exam_service.save_answer(user, attempt.id, ai.position, when + timedelta(minutes=1), letters=shown)

@@ -9,10 +9,8 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Assignment, Attempt
-from study.services import bank
 from study.services import cohorts
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -23,13 +21,6 @@ LEAK = re.compile(
     r"SECRET-(RATIONALE|WHY)|The answer is|>Answer</span>|Not quite|>Correct<|>Missed<|Full review|Grade report"
     r"|S52\.501A|25600|integral to the fracture|\"correct\": (true|false)"
 )
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 def _setup(login_as, kind, feedback):

@@ -3,27 +3,17 @@ the learner's join / assignments / start flow, the home page section and the CSV
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from study.extensions import db
 from study.models import Assignment, Attempt, Cohort, CohortMember, User
-from study.services import bank
 from study.services import cohorts
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
 def _local(dt):
     return dt.strftime("%Y-%m-%dT%H:%M")
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 def _count(model):

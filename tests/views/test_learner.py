@@ -14,13 +14,6 @@ from tests.support import sign_in
 SECRETS = re.compile(r"SECRET-(RATIONALE|WHY)")
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def _attempt_id(location: str) -> int:
     return int(re.search(r"/(\d+)/q/", location).group(1))
 
