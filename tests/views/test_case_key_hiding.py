@@ -81,14 +81,17 @@ class Pages:
         assert response.status_code == status, (url, response.status_code)
         self.fetched.append((kind, url, response.get_data(as_text=True), secrets))
 
-    def chrome(self, kind: str) -> frozenset[str]:
-        """The codes every page of this kind shows, whatever its case (at most the form's examples)."""
-        codes = frozenset(set.intersection(*[_codes(_page_text(body)) for k, _, body, _ in self.fetched if k == kind]))
+    def chrome(self, kind: str, secret_codes: set[str]) -> frozenset[str]:
+        """The key codes every page of this kind shows, whatever its case: the entry form's
+        examples, and no more than those few (else the check would be hollow)."""
+        shown = set.intersection(*[_codes(_page_text(body)) for k, _, body, _ in self.fetched if k == kind])
+        codes = frozenset(shown & secret_codes)
         assert len(codes) <= 8, (kind, codes)
         return codes
 
     def leaks(self) -> dict[str, list[str]]:
-        chrome = {kind: self.chrome(kind) for kind, _, _, secrets in self.fetched if len(secrets) == 1}
+        secret_codes = {code for _, _, _, secrets in self.fetched for s in secrets for code in s.codes}
+        chrome = {kind: self.chrome(kind, secret_codes) for kind, _, _, secrets in self.fetched if len(secrets) == 1}
         return {f"{url} ({s.key})": found for kind, url, body, secrets in self.fetched for s in secrets
                 if (found := s.found_in(body, chrome.get(kind, frozenset())))}
 
