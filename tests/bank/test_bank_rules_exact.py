@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -18,35 +17,19 @@ from study.bank.model import KeyLine
 from study.bank.parser import load_bank, normalize_any_code, parse_blueprint, parse_item, parse_topics
 from study.bank.validate import check_bank, validate_blueprint
 from study.codes.checking import CodeChecker
+from tests.bank.test_validate import CASE as VALID_CASE
+from tests.recorded import check_recorded
 
 EXPECTED = Path(__file__).with_name("bank_problems.json")
 
-CASE = """---
-id: case-x-001
-type: case
-exams: [CPC]
-topic: surgery-musculoskeletal
-setting: professional
-key:
-  diagnoses:
-{dx}
-  procedures:
-{px}
-  pcs:
-{pcs}
-  not_reportable:
-{nr}
----
-## Documentation
-The record.
-
-## Rationale
-Because.
-"""
+# the validator tests' valid case, with a key block to fill in
+_HEAD, _REST = VALID_CASE.split("key:\n", 1)
+_TAIL = _REST[_REST.index("---\n"):]
 
 
 def _case(dx="    - S52.501A", px='    - "25600"', pcs="    - 0SR9019", nr="    - M79.631"):
-    item, problems = parse_item(CASE.format(dx=dx, px=px, pcs=pcs, nr=nr), "case-x-001.md")
+    key = f"key:\n  diagnoses:\n{dx}\n  procedures:\n{px}\n  pcs:\n{pcs}\n  not_reportable:\n{nr}\n"
+    item, problems = parse_item(_HEAD + key + _TAIL, "case-test-001.md")
     assert item is not None, problems
     return item
 
@@ -207,12 +190,7 @@ def test_broken_files_are_reported_as_recorded(tmp_path: Path, mini_bank: Path, 
                         for k, b in bank.blueprints.items()},
          "items": [{f: v for f, v in dataclasses.asdict(i).items() if f not in ("path", "source")} for i in bank.items]},
         default=str))
-    if os.environ.get("UPDATE_BANK_PROBLEMS") == "1":
-        EXPECTED.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
-    assert list(actual) == list(expected)
-    for name in actual:
-        assert actual[name] == expected[name], name
+    check_recorded(actual, EXPECTED, "UPDATE_BANK_PROBLEMS")
 
 
 def test_parse_topics_reads_titles_and_descriptions():

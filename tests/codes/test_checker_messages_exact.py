@@ -8,14 +8,13 @@ and review the diff."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 from pathlib import Path
 
 import pytest
 
 from study.codes.checking import CodeChecker, _groups, _strip_lead, ordinal, parse_references
 from study.codes.memory import MemoryCodeSource
+from tests.recorded import check_recorded
 
 EXPECTED = Path(__file__).with_name("checker_messages.json")
 
@@ -94,18 +93,10 @@ def _actual(checker: CodeChecker) -> dict:
 
 
 def test_messages_match_the_recorded_ones(checker: CodeChecker) -> None:
-    actual = json.loads(json.dumps(_actual(checker)))
-    if os.environ.get("UPDATE_CHECKER_MESSAGES") == "1":
-        EXPECTED.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
-    assert list(actual) == list(expected)
-    for part in actual:
-        if isinstance(actual[part], dict):
-            assert list(actual[part]) == list(expected[part]), part
-            for key in actual[part]:
-                assert actual[part][key] == expected[part][key], (part, key)
-        else:
-            assert actual[part] == expected[part], part
+    flat = {}
+    for part, values in _actual(checker).items():
+        flat.update({f"{part}: {key}": value for key, value in values.items()} if isinstance(values, dict) else {part: values})
+    check_recorded(flat, EXPECTED, "UPDATE_CHECKER_MESSAGES")
 
 
 def test_the_checker_caches_are_bounded(icd_source: MemoryCodeSource) -> None:

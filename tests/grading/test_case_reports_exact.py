@@ -8,8 +8,6 @@ and review the diff."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from study.codes.checking import CodeChecker
 from study.codes.normalize import parse_submission
 from study.grading.case import grade_case
 from tests.grading.helpers import case, line
+from tests.recorded import check_recorded
 
 EXPECTED = Path(__file__).with_name("case_reports.json")
 
@@ -67,13 +66,7 @@ def _reports(checker: CodeChecker) -> dict:
 
 
 def test_reports_match_the_recorded_ones(checker: CodeChecker) -> None:
-    reports = _reports(checker)
-    if os.environ.get("UPDATE_CASE_REPORTS") == "1":
-        EXPECTED.write_text(json.dumps(reports, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
-    assert list(reports) == list(expected)
-    for name in SCENARIOS:
-        assert reports[name] == expected[name], name
+    check_recorded(_reports(checker), EXPECTED, "UPDATE_CASE_REPORTS")
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
