@@ -197,3 +197,111 @@ def test_parse_topics_reads_titles_and_descriptions():
     topics, problems = parse_topics("a:\n  title: ' A '\n  description: About A.\nb: {title: B}\n", "topics.yaml")
     assert problems == []
     assert [(t.key, t.title, t.description) for t in topics.values()] == [("a", "A", "About A."), ("b", "B", "")]
+
+
+# --- what the validator says about one blueprint or one item file, at many edges -------------
+
+BLUEPRINT_EDITS = {
+    "minutes 0": ("minutes: 240", "minutes: 0"),
+    "minutes negative": ("minutes: 240", "minutes: -5"),
+    "minutes as text": ("minutes: 240", "minutes: '240'"),
+    "minutes a fraction": ("minutes: 240", "minutes: 1.5"),
+    "minutes 1": ("minutes: 240", "minutes: 1\nwarn_at_minutes_left: 0"),
+    "warn negative": ("warn_at_minutes_left: 30", "warn_at_minutes_left: -1"),
+    "warn 0": ("warn_at_minutes_left: 30", "warn_at_minutes_left: 0"),
+    "warn equal to minutes": ("warn_at_minutes_left: 30", "warn_at_minutes_left: 240"),
+    "warn as text": ("warn_at_minutes_left: 30", "warn_at_minutes_left: soon"),
+    "title empty": ("title: Certified Professional Coder", "title: ''"),
+    "title a number": ("title: Certified Professional Coder", "title: 5"),
+    "source blank": ("source: A test blueprint", "source: '  '"),
+    "exam not the file name": ("exam: CPC", "exam: CCS"),
+    "sections empty": ("sections:\n  - key: icd-10-cm\n    title: ICD-10-CM\n    questions: 2\n    topics: [icd-10-cm]\n", "sections: []\n"),
+    "section not a mapping": ("  - key: icd-10-cm\n", "  - just text\n  - key: icd-10-cm\n"),
+    "questions negative": ("questions: 2", "questions: -1"),
+    "questions as text": ("questions: 2", "questions: '2'"),
+    "cases a fraction": ("questions: 2", "questions: 2\n    cases: 1.5"),
+    "no questions or cases": ("questions: 2", "questions: 0\n    cases: 0"),
+    "confirmed not a boolean": ("questions: 2", "questions: 2\n    confirmed: 'yes'"),
+    "topics empty": ("topics: [icd-10-cm]", "topics: []"),
+    "topics a string": ("topics: [icd-10-cm]", "topics: icd-10-cm"),
+    "topic unknown": ("topics: [icd-10-cm]", "topics: [icd-10-cm, icd10cm]"),
+    "section key twice": ("    topics: [icd-10-cm]\n", "    topics: [icd-10-cm]\n  - key: icd-10-cm\n    title: Again\n    questions: 1\n    topics: [icd-10-cm]\n"),
+    "section key missing": ("  - key: icd-10-cm\n    title", "  - title"),
+    "section unknown key": ("    questions: 2", "    questions: 2\n    question: 3"),
+}
+
+
+def test_blueprint_problems_are_reported_as_recorded():
+    actual = {}
+    for name, (old, new) in BLUEPRINT_EDITS.items():
+        text = BLUEPRINT.format(pass_percent="70", pace="2.4")
+        assert old in text, name
+        blueprint, problems = parse_blueprint(text.replace(old, new, 1), "CPC.yaml")
+        found = problems + (validate_blueprint(blueprint, name="CPC", topics={"icd-10-cm", "em"}) if blueprint else [])
+        actual[name] = [f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}" for p in found]
+    check_recorded(actual, EXPECTED.with_name("blueprint_problems.json"), "UPDATE_BANK_PROBLEMS")
+
+
+ITEM_EDITS = {
+    "mcq: answer lower case": ("mcq", "answer: B", "answer: b"),
+    "mcq: answer a list of one": ("mcq", "answer: B", "answer: [B]"),
+    "mcq: answer a letter past the options": ("mcq", "answer: B", "answer: F"),
+    "mcq: answer a list with a bad letter": ("mcq", "answer: B", "answer: [B, '1']"),
+    "mcq: one option": ("mcq", "B. E11.22\nC. E11.65\n", ""),
+    "mcq: seven options": ("mcq", "C. E11.65\n", "C. E11.65\nD. d\nE. e\nF. f\nG. g\n"),
+    "mcq: why not for the answer": ("mcq", "C. Hyperglycemia is not documented.", "C. Hyperglycemia is not documented.\nB. It is right."),
+    "mcq: why not for no option": ("mcq", "C. Hyperglycemia is not documented.", "C. Hyperglycemia is not documented.\nE. There is no E."),
+    "mcq: stem asks for two, one answer": ("mcq", "Which code is reported", "Which two codes are reported"),
+    "mcq: an option code that does not exist": ("mcq", "C. E11.65", "C. E11.99"),
+    "mcq: exams a string": ("mcq", "exams: [CPC]", "exams: CPC"),
+    "mcq: exams unknown": ("mcq", "exams: [CPC]", "exams: [CPC, XYZ]"),
+    "mcq: topic a list": ("mcq", "topic: icd-10-cm", "topic: [icd-10-cm]"),
+    "mcq: id a number": ("mcq", "id: cpc-test-001", "id: 12"),
+    "mcq: minutes 0": ("mcq", "difficulty: medium", "difficulty: medium\nminutes: 0"),
+    "mcq: scoring on an mcq": ("mcq", "difficulty: medium", "difficulty: medium\nscoring: {diagnosis: 2}"),
+    "case: key missing": ("case", "key:\n  diagnoses:\n    - S52.501A\n    - {code: W01.0XXA, optional: true}\n  procedures:\n"
+                          '    - {code: "25600", modifiers: [RT]}\n    - {code: J1100, units: 4}\n  not_reportable:\n'
+                          '    - {code: M79.631, why: "Pain is integral to the fracture."}\n', ""),
+    "case: empty code": ("case", "    - S52.501A", "    - ''"),
+    "case: diagnosis not a code": ("case", "    - S52.501A", "    - S52.5O1A"),
+    "case: diagnosis incomplete": ("case", "    - S52.501A", "    - S52.501"),
+    "case: procedure an ICD-10-CM code": ("case", "{code: J1100, units: 4}", "{code: E11.9}"),
+    "case: procedure shaped like both": ("case", "{code: J1100, units: 4}", "{code: 'J1100'}\n    - {code: 'A0100'}"),
+    "case: pcs not a code": ("case", "  not_reportable:", "  pcs:\n    - 0SR9O19\n  not_reportable:"),
+    "case: pcs on a professional case": ("case", "  not_reportable:", "  pcs:\n    - 0SR9019\n  not_reportable:"),
+    "case: units 0": ("case", "units: 4", "units: 0"),
+    "case: units text": ("case", "units: 4", "units: four"),
+    "case: optional not a boolean": ("case", "optional: true", "optional: 'yes'"),
+    "case: modifiers a string": ("case", "modifiers: [RT]", "modifiers: RT"),
+    "case: modifier unknown and numeric": ("case", "modifiers: [RT]", "modifiers: [RT, Q9, 5]"),
+    "case: modifier on a diagnosis": ("case", "{code: W01.0XXA, optional: true}", "{code: W01.0XXA, optional: true, modifiers: [RT]}"),
+    "case: alternates a string": ("case", "{code: W01.0XXA, optional: true}", "{code: W01.0XXA, optional: true, alternates: W01.0XXD}"),
+    "case: alternate not a code": ("case", "{code: W01.0XXA, optional: true}", "{code: W01.0XXA, optional: true, alternates: [W01.0XXQ]}"),
+    "case: not reportable without why": ("case", '{code: M79.631, why: "Pain is integral to the fracture."}', "{code: M79.631}"),
+    "case: not reportable why blank": ("case", '{code: M79.631, why: "Pain is integral to the fracture."}', "{code: M79.631, why: ' '}"),
+    "case: not reportable a plain code": ("case", '{code: M79.631, why: "Pain is integral to the fracture."}', "M79.631"),
+    "case: not reportable no code set": ("case", '{code: M79.631, why: "Pain is integral to the fracture."}', "{code: QQQ, why: x}"),
+    "case: only optional lines": ("case", "    - S52.501A\n", ""),
+    "case: scoring unknown and negative": ("case", "setting: professional", "setting: professional\nscoring: {diagnosis: -1, dx: 2, units: two}"),
+    "case: scoring a list": ("case", "setting: professional", "setting: professional\nscoring: [1, 2]"),
+    "case: minutes negative": ("case", "setting: professional", "setting: professional\nminutes: -3"),
+    "case: setting unknown": ("case", "setting: professional", "setting: clinic"),
+    "case: no documentation": ("case", "## Documentation\nThe record.\n\n", ""),
+    "case: empty rationale": ("case", "## Rationale\nBecause.\n", "## Rationale\n"),
+}
+
+
+def test_item_problems_are_reported_as_recorded(tmp_path: Path, checker: CodeChecker):
+    from study.bank.validate import validate_item_file
+
+    from tests.bank.test_validate import EXAMS, MCQ, TOPICS
+
+    actual = {}
+    for name, (kind, old, new) in ITEM_EDITS.items():
+        base = MCQ if kind == "mcq" else VALID_CASE
+        assert old in base, name
+        path = tmp_path / ("cpc-test-001.md" if kind == "mcq" else "case-test-001.md")
+        path.write_text(base.replace(old, new, 1), encoding="utf-8")
+        actual[name] = [f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
+                        for p in validate_item_file(path, checker, topics=TOPICS, exams=EXAMS)]
+    check_recorded(actual, EXPECTED.with_name("item_problems.json"), "UPDATE_BANK_PROBLEMS")
