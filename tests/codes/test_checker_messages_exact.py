@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from study.codes.checking import CodeChecker, _groups, _strip_lead, ordinal, parse_references
-from study.codes.memory import MemoryCodeSource
+from study.codes.memory import MemoryCodeSource, icd10cm_memory_source
 from tests.recorded import check_recorded
 
 EXPECTED = Path(__file__).with_name("checker_messages.json")
@@ -22,7 +22,7 @@ CODES = {
     "icd10cm": [
         "", "E11.22", "e1122", " e11.22 ", "E11", "E11.2", "E11.", "I10", "O09", "O09.0", "S72.21", "S72.21X", "S72.21XA",
         "S7221A", "S72.21A", "S72.2A", "T36.0X1", "T36.0X1A", "T360X1A", "S06.0X1", "S02.0", "S02.0XXA", "S020A", "E11.99",
-        "Z99.999", "ZZZ", "11.2", "E1", "A00-A09", "E11.2.2", "W01.0XXA", "W01.0XXD", "W010A", "O", "R52", "M16",
+        "Z99.999", "ZZZ", "11.2", "E1", "A00-A09", "E11.2.2", "W01.0XXA", "W01.0XXD", "W010A", "O", "R52", "M16", "A05", "A04",
     ],
     "procedure": ["", "99214", "0075T", "3074F", "J1100", "J9999", "2560", "ABCDE", "W1234", "99214-25"],
     "cpt": ["", "9921", "99214", "0075T", "J1100"],
@@ -66,6 +66,8 @@ GROUPS = [
     ["additional note:", "a"],
     ["first:", "second:", "x"],
     ["x", "y:"],
+    ["note:", "additional code for x", "z"],
+    ["note:", "Code also y", "w"],
 ]
 
 
@@ -81,13 +83,22 @@ def _references() -> dict:
     return {note: {str(ref): [p for p in PROBES if ref.matches(p)] for ref in parse_references(note)} for note in NOTES}
 
 
+LOADED = {"cpt": ["99214", "99215", "0075T"], "pcs": ["0SR9019", "0SR901Z"], "hcpcs": ["J1100", "J9999"], "procedure": ["99215", "J9999"]}
+
+
 def _actual(checker: CodeChecker) -> dict:
+    loaded = CodeChecker(icd10cm_memory_source(cpt={"99214": "Office visit (our words)", "0075T": "Stent (our words)"},
+                                               pcs={"0SR9019": "Hip replacement (our words)"},
+                                               hcpcs={"J1100": "Dexamethasone (our words)"}, hcpcs_loaded=True))
     return {
         "checks": _checks(checker),
         "conflicts": _conflicts(checker),
         "references": _references(),
         "groups": [_groups(lines) for lines in GROUPS],
-        "strip_lead": [_strip_lead(t) for t in ("use additional code to identify x", "Use additional x", "code for y", " z ")],
+        "strip_lead": [_strip_lead(t) for t in ("use additional code to identify x", "Use additional x", "code for y", " z ",
+                                                "USE ADDITIONAL CODE x", "use additionalcode")],
+        "loaded code sets": {f"{system} {raw!r}": dataclasses.asdict(loaded.check(system, raw)) for system, raws in LOADED.items()
+                             for raw in raws},
         "ordinals": [ordinal(n) for n in range(1, 8)],
     }
 
