@@ -36,7 +36,8 @@ def _practice_answer(user, key, original, when=T0):
 
 def _exam_answers(user, answers, when=T0):
     """A hand-made exam of the given items answered with bank letters, then submitted."""
-    attempt = make_attempt(user, [(_item(k), "icd-10-cm") for k, _ in answers], "exam", when, {"pace_minutes_per_question": 2.4, "pass_percent": 70},
+    config = {"pace_minutes_per_question": 2.4, "pass_percent": 70}
+    attempt = make_attempt(user, [(_item(k), "icd-10-cm") for k, _ in answers], "exam", when, config,
                            exam="CPC", deadline_at=when + timedelta(hours=1))
     for ai, (_, original) in zip(attempt.items, answers):
         shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), [original])
