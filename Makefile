@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint install setup test-sqlite test-postgres benchmarks clean
+.PHONY: run test lint install setup test-sqlite test-postgres benchmarks mutation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,15 +30,25 @@ lint: install
 	$(BIN)/mypy
 
 ## The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 		CODEPREP_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -m "not browser"; \
 	fi
 
+## Mutation testing of the pure core with mutmut (slow; not part of `make test`): docs/testing.md.
+## `make mutation MODULE=study.readiness` runs one module; the report is the kill rate per module.
+$(VENV)/.mutmut: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	@touch $@
+
+mutation: $(VENV)/.mutmut
+	$(BIN)/mutmut run --max-children $(or $(JOBS),2) $(if $(MODULE),"$(MODULE).*")
+	$(BIN)/python tests/mutation_summary.py
+
 benchmarks: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache mutants

@@ -1,11 +1,14 @@
 """Fixtures: one database per test session (migrated from empty, code sets loaded once), every
-table the tests write to emptied after each test, a new app per test, `login_as(role)`."""
+table the tests write to emptied after each test, a new app per test, `login_as(role)`, and
+`learning_bank` (the small bank of tests/learning_bank.py, imported)."""
+
 from __future__ import annotations
 
 import pytest
 from flask_migrate import upgrade
 
 from tests import factories
+from tests.learning_bank import write_learning_bank
 from tests.support import make_app, scratch_database, sign_in, wipe
 
 
@@ -59,3 +62,14 @@ def login_as(client):
         return user
 
     return _login
+
+
+@pytest.fixture
+def learning_bank(app, tmp_path):
+    """The learning bank written to tmp_path/bank and imported; returns its folder (edit a file
+    there and import it again to make a new version)."""
+    from study.services import bank
+
+    root = write_learning_bank(tmp_path / "bank")
+    bank.import_bank(root)
+    return root

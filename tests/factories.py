@@ -1,15 +1,20 @@
 """Model factories: build rows with sensible defaults; tests override only what matters to them."""
+
 from __future__ import annotations
 
 import itertools
+import json
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from study.extensions import db
-from study.models import Role, User
+from study.models import Assignment, Attempt, Cohort, CohortMember, Item, Role, User
 
 PASSWORD = "correct horse battery staple"
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)  # the default start of attempts and assignments
 _counter = itertools.count(1)
 
 
@@ -31,3 +36,56 @@ def make_user(role: Role | str = Role.LEARNER, email: str | None = None, **field
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def item_by_key(key: str) -> Item:
+    return db.session.scalar(sa.select(Item).where(Item.key == key))
+
+
+def make_cohort(owner: User, learners=(), name: str = "Evening class", join_code: str | None = None, **fields) -> Cohort:
+    """A cohort owned by `owner` with `learners` as members (rows written directly, no service)."""
+    cohort = Cohort(name=name, owner_id=owner.id, join_code=join_code or f"JOIN{next(_counter):04d}", **fields)
+    db.session.add(cohort)
+    db.session.flush()
+    for learner in learners:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+    db.session.commit()
+    return cohort
+
+
+def make_assignment(
+    cohort: Cohort,
+    kind: str = "practice",
+    title: str = "Week 1",
+    config: dict | None = None,
+    opens_at: datetime = T0,
+    due_at: datetime | None = None,
+    **fields,
+) -> Assignment:
+    """An assignment row of `cohort` (no service): open from `opens_at`, due a week later by default."""
+    assignment = Assignment(
+        cohort_id=cohort.id,
+        kind=kind,
+        title=title,
+        config_json=json.dumps(config or {}),
+        opens_at=opens_at,
+        due_at=due_at or opens_at + timedelta(days=7),
+        **fields,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def make_attempt(user: User, items=(), kind: str = "practice", started_at: datetime = T0, config: dict | None = None, **fields) -> Attempt:
+    """An open attempt of `user` serving `items` (Items, or (Item, section) pairs) at positions 1..,
+    through the attempts service's add_items (so shuffled options and versions are as in real use)."""
+    from study.services import attempts as attempt_service
+
+    attempt = Attempt(user_id=user.id, kind=kind, started_at=started_at, config_json=json.dumps(config or {}), **fields)
+    db.session.add(attempt)
+    db.session.flush()
+    if items:
+        attempt_service.add_items(attempt, [i if isinstance(i, tuple) else (i, None) for i in items], user)
+    db.session.commit()
+    return attempt

@@ -1,5 +1,6 @@
 """A small, valid bank written on the fly for learner tests: eight single-answer ICD-10-CM items,
 one multiple-response item, the mini bank's two cases, and a short CPC blueprint."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,18 @@ QUESTIONS = [
     ("learn-icd-004", "Which code reports a urinary tract infection, site not specified?", ["N30.00", "N10", "N34.1", "N39.0"], "D"),
     ("learn-icd-005", "Which code reports low back pain, unspecified?", ["M54.50", "M54.2", "M54.6", "M54.9"], "A"),
     ("learn-icd-006", "Which code reports iron deficiency anemia, unspecified?", ["D50.0", "D50.9", "D64.9", "D51.9"], "B"),
-    ("learn-icd-007", "Which code reports gastro-esophageal reflux disease without esophagitis?", ["K21.00", "K20.90", "K21.9", "K25.9"], "C"),
-    ("learn-icd-008", "Which code reports a migraine, unspecified, not intractable, without status migrainosus?", ["G43.909", "G44.209", "G43.009", "G43.709"], "A"),
+    (
+        "learn-icd-007",
+        "Which code reports gastro-esophageal reflux disease without esophagitis?",
+        ["K21.00", "K20.90", "K21.9", "K25.9"],
+        "C",
+    ),
+    (
+        "learn-icd-008",
+        "Which code reports a migraine, unspecified, not intractable, without status migrainosus?",
+        ["G43.909", "G44.209", "G43.009", "G43.709"],
+        "A",
+    ),
 ]
 
 
@@ -28,11 +39,23 @@ def write_learning_bank(root: Path, minutes: int = 60) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for key, stem, options, answer in QUESTIONS:
         lines = [
-            "---", f"id: {key}", "type: mcq", "exams: [CPC]", "topic: icd-10-cm", "difficulty: easy", f"answer: {answer}", "---",
-            f"{stem} (Rationale marker: {key}-stem.)", "", "## Options",
+            "---",
+            f"id: {key}",
+            "type: mcq",
+            "exams: [CPC]",
+            "topic: icd-10-cm",
+            "difficulty: easy",
+            f"answer: {answer}",
+            "---",
+            f"{stem} (Rationale marker: {key}-stem.)",
+            "",
+            "## Options",
             *[f"{'ABCD'[i]}. {code}" for i, code in enumerate(options)],
-            "", "## Rationale", f"SECRET-RATIONALE-{key}: {options['ABCD'.index(answer)]} is the code the Index and Tabular lead to.",
-            "", "## Why not the others",
+            "",
+            "## Rationale",
+            f"SECRET-RATIONALE-{key}: {options['ABCD'.index(answer)]} is the code the Index and Tabular lead to.",
+            "",
+            "## Why not the others",
             *[f"{'ABCD'[i]}. SECRET-WHY-{key}-{'ABCD'[i]} is a different condition." for i in range(4) if "ABCD"[i] != answer],
             "",
         ]
@@ -40,7 +63,8 @@ def write_learning_bank(root: Path, minutes: int = 60) -> Path:
     (folder / "learn-icd-009.md").write_text(
         "---\nid: learn-icd-009\ntype: mcq\nexams: [CPC]\ntopic: icd-10-cm\nanswer: [A, C]\n---\n"
         "Which two codes are reported for type 2 diabetes with diabetic chronic kidney disease, stage 3a? Select two.\n\n"
-        "## Options\nA. E11.22\nB. E11.9\nC. N18.31\nD. N18.9\n\n## Rationale\nSECRET-RATIONALE-learn-icd-009: E11.22 with the CKD stage.\n",
+        "## Options\nA. E11.22\nB. E11.9\nC. N18.31\nD. N18.9\n\n##"
+        " Rationale\nSECRET-RATIONALE-learn-icd-009: E11.22 with the CKD stage.\n",
         encoding="utf-8",
     )
     (root / "blueprints" / "CPC.yaml").write_text(
@@ -48,7 +72,8 @@ def write_learning_bank(root: Path, minutes: int = 60) -> Path:
         "pace_minutes_per_question: 2.4\nsource: test blueprint\nsections:\n"
         "  - key: icd-10-cm\n    title: ICD-10-CM\n    questions: 4\n    topics: [icd-10-cm]\n    confirmed: false\n"
         "  - key: modifiers\n    title: Modifiers\n    questions: 2\n    topics: [modifiers]\n    confirmed: true\n"
-        "  - key: cases\n    title: Coding cases\n    cases: 1\n    topics: [surgery-musculoskeletal, em]\n    confirmed: false\n" % minutes,
+        "  - key: cases\n    title: Coding cases\n    cases: 1\n    topics: [surgery-musculoskeletal, em]\n    confirmed: false\n"
+        % minutes,
         encoding="utf-8",
     )
     return root

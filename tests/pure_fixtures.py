@@ -1,5 +1,6 @@
 """Fixtures shared by the pure-core tests (tests/codes, tests/grading): the full ICD-10-CM set in
 memory, loaded once per process, with a few modifiers and HCPCS codes in our own words."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Test infrastructure shared by conftest and the browser tests: databases and apps."""
+
 from __future__ import annotations
 
 import os
@@ -114,12 +115,29 @@ def _empty(conn, tables) -> None:
 
 
 def sign_in(client, user) -> str:
-    """Sign `user` in on `client` as the sign-in page does: open a server-side session and put its
-    token in the cookie. Returns the token. Needs an app context (the tests' `app` fixture)."""
+    """Sign `user` (a User or its id) in on `client` as the sign-in page does: open a server-side
+    session and put its token in the cookie. Returns the token. Needs an app context (the tests'
+    `app` fixture)."""
+    from study.models import User
     from study.services import user_sessions
 
+    if isinstance(user, int):
+        user = db.session.get(User, user)
     token = user_sessions.sign_in(user)
     with client.session_transaction() as session:
         session["_user_id"] = token
         session["_fresh"] = True
     return token
+
+
+def sign_in_page(page, email: str, password: str | None = None) -> None:
+    """Browser tests: sign in through the real form on a Playwright `page` and wait for the welcome."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Welcome back")).to_be_visible(timeout=10_000)

@@ -2,6 +2,7 @@
 
 Notation: x = mark on one item, T = the attempt's total, r = T - x, s = attempts; variances and
 covariances divide by s - 1."""
+
 from __future__ import annotations
 
 import math
@@ -187,14 +188,11 @@ def test_vectorised_matches_the_plain_loop_on_random_data():
     rows = []
     for _ in range(60):
         ability = rng.random()
-        rows.append([
-            None if rng.random() < 0.2 else (1.0 if rng.random() < ability else rng.choice([0.0, 0.5]))
-            for _ in range(12)
-        ])
+        rows.append([None if rng.random() < 0.2 else (1.0 if rng.random() < ability else rng.choice([0.0, 0.5])) for _ in range(12)])
     matrix = np.array([[NAN if v is None else v for v in row] for row in rows])
     fast = item_statistics(matrix)
     slow = item_statistics_loop(rows)
-    for f, (facility, sd, disc, eff) in zip(fast, slow):
+    for f, (facility, sd, disc, eff) in zip(fast, slow, strict=False):
         assert f.facility == pytest.approx(facility)
         assert f.sd == pytest.approx(sd)
         assert f.discrimination == pytest.approx(disc)

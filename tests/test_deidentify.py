@@ -1,4 +1,5 @@
 """De-identification warnings: each kind of identifier is found; clinical text is left alone."""
+
 import ast
 from pathlib import Path
 

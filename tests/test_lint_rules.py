@@ -1,6 +1,7 @@
 """The layer rules fail on a deliberate violation: a view that imports the database session, a
 service that imports Flask's request, a pure-core module that imports SQLAlchemy. (`make lint`
 runs the same tools over the real tree.)"""
+
 import shutil
 import subprocess
 import sys
@@ -23,13 +24,19 @@ def test_ruff_refuses_the_database_session_in_a_view():
     code = "from study.extensions import db\n\n\ndef page():\n    return db.session.get(object, 1)\n"
     run = subprocess.run(
         [_tool("ruff"), "check", "--stdin-filename", "study/learner/routes_example.py", "-"],
-        input=code, capture_output=True, text=True, cwd=ROOT,
+        input=code,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert run.returncode == 1 and "TID251" in run.stdout, run.stdout
     # the same import in a service is allowed
     allowed = subprocess.run(
         [_tool("ruff"), "check", "--stdin-filename", "study/services/example.py", "-"],
-        input=code, capture_output=True, text=True, cwd=ROOT,
+        input=code,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert allowed.returncode == 0, allowed.stdout
 

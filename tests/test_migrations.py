@@ -1,4 +1,5 @@
 """Migrations build the schema from an empty database, and the models have nothing pending."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

@@ -1,4 +1,5 @@
 """The readiness model on hand-built and simulated learners of known ability."""
+
 import random
 
 from study.readiness import MIN_EVIDENCE, SectionEvidence, predict, recency_weight

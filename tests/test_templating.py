@@ -1,4 +1,5 @@
 """Template filters: the presentation the services no longer carry."""
+
 import pytest
 
 from study.templating import heat_badge, heat_band

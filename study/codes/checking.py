@@ -515,12 +515,14 @@ class CodeChecker:
         manifestation, note = self.is_manifestation(first)
         if not manifestation:
             return []
+        # the tabular note usually starts with its own article ("the underlying condition")
+        what = note if note.lower().startswith("the ") else f"the {note}"
         return [
             Conflict(
                 "code_first",
                 (first,),
                 f'{first} is a manifestation code ("in diseases classified elsewhere") '
-                f"and is never listed first: code first the {note}".rstrip(".")
+                f"and is never listed first: code first {what}".rstrip(".")
                 + ".",
             )
         ]

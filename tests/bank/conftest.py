@@ -1,5 +1,5 @@
-"""Fixtures of the bank tests: the fixture bank, a helper that writes a bank file and returns
-its problems as ``path:line: message`` strings, and a code checker over the full ICD-10-CM set."""
+"""Fixtures of the bank tests: the fixture bank, and the code checker over the full ICD-10-CM set
+shared with the other pure-core tests (tests/pure_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from study.codes.checking import CodeChecker
-from study.codes.memory import MemoryCodeSource, icd10cm_memory_source
+from tests.pure_fixtures import HCPCS, MODIFIERS, checker, icd_source  # noqa: F401
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MODIFIERS = {
-    "25": "Significant, separately identifiable E/M service",
-    "50": "Bilateral procedure",
-    "59": "Distinct procedural service",
-    "LT": "Left side",
-    "RT": "Right side",
-}
-HCPCS = {"J1100": "Dexamethasone injection, per 1 mg"}
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +20,3 @@ def fixtures() -> Path:
 @pytest.fixture(scope="session")
 def mini_bank() -> Path:
     return FIXTURES / "mini_bank"
-
-
-@pytest.fixture(scope="session")
-def icd_source() -> MemoryCodeSource:
-    return icd10cm_memory_source(modifiers=MODIFIERS, hcpcs=HCPCS)
-
-
-@pytest.fixture(scope="session")
-def checker(icd_source: MemoryCodeSource) -> CodeChecker:
-    return CodeChecker(icd_source)

@@ -1,5 +1,6 @@
 """The item editor's form <-> bank item mapping and the validation of a draft (pure: the topics,
 exams, code checker and ids taken come in as arguments)."""
+
 from __future__ import annotations
 
 import pytest

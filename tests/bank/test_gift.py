@@ -76,9 +76,7 @@ def test_export_skips_cases_and_adds_a_category() -> None:
 
 
 def test_round_trip_of_our_own_export() -> None:
-    items, problems = import_gift(
-        export_gift([SINGLE, MULTIPLE]), topic="other", exams=["CCS"], status="published"
-    )
+    items, problems = import_gift(export_gift([SINGLE, MULTIPLE]), topic="other", exams=["CCS"], status="published")
     assert problems == []
     assert items == [SINGLE, MULTIPLE]
 
@@ -114,11 +112,7 @@ def test_import_a_moodle_export() -> None:
     assert first.rationale.startswith("<p>E11.22 is a combination code")
     assert first.tags == ("icd-10-cm",) and first.status == "draft" and first.exams == ("CPC",)
     multi = items[1]
-    assert (
-        multi.multiple
-        and multi.answer == ("A", "C")
-        and multi.why_not_map == {"B": "The 7th character must be in position 7."}
-    )
+    assert multi.multiple and multi.answer == ("A", "C") and multi.why_not_map == {"B": "The 7th character must be in position 7."}
     escaped = items[2]
     assert escaped.stem == "What does 1 = 1 mean in a key: {A} or {B}?"
     assert [o.text for o in escaped.options] == ["equality", "assignment", "a comment # mark"]

@@ -55,10 +55,7 @@ def test_parse_mcq_item() -> None:
     assert item.id == "cpc-icd-0007" and item.type == "mcq"
     assert item.exams == ("CPC", "CPB") and item.topic == "icd-10-cm"
     assert item.tags == ("diabetes", "ckd") and item.status == "published"
-    assert (
-        item.stem
-        == "A 62-year-old patient with type 2 diabetes and diabetic CKD stage 3a.\nWhich ICD-10-CM codes are reported?"
-    )
+    assert item.stem == "A 62-year-old patient with type 2 diabetes and diabetic CKD stage 3a.\nWhich ICD-10-CM codes are reported?"
     assert item.options[2] == McqOption("C", "E11.65,\nN18.30")
     assert item.letters == ("A", "B", "C", "D")
     assert item.answer == ("B",) and not item.multiple
@@ -151,9 +148,7 @@ def test_case_without_task_uses_the_default() -> None:
 
 def test_content_hash_ignores_metadata_but_not_content() -> None:
     item, _ = parse_item(MCQ, "a.md")
-    retagged, _ = parse_item(
-        MCQ.replace("tags: [diabetes, ckd]", "tags: [other]").replace("[CPC, CPB]", "[CPC]"), "b.md"
-    )
+    retagged, _ = parse_item(MCQ.replace("tags: [diabetes, ckd]", "tags: [other]").replace("[CPC, CPB]", "[CPC]"), "b.md")
     edited, _ = parse_item(MCQ.replace("D. The stage", "D. The CKD stage"), "a.md")
     assert item is not None and retagged is not None and edited is not None
     assert item.content_hash == retagged.content_hash
@@ -196,9 +191,7 @@ def test_lower_case_or_parenthesis_letters_are_flagged_but_read() -> None:
     text = MCQ.replace("D. E11.22, N18.9", "d) E11.22, N18.9")
     item, problems = parse_item(text, "f.md")
     assert isinstance(item, McqItem) and item.letters[-1] == "D"
-    assert [str(p) for p in problems] == [
-        "f.md:18: write 'D. ' (a capital letter, a dot and a space) instead of 'd)'"
-    ]
+    assert [str(p) for p in problems] == ["f.md:18: write 'D. ' (a capital letter, a dot and a space) instead of 'd)'"]
 
 
 def test_duplicate_option_and_section() -> None:
@@ -220,18 +213,14 @@ def test_unknown_sections_are_kept_with_a_warning() -> None:
 
 
 def test_headings_inside_fenced_code_are_text() -> None:
-    text = MCQ.replace(
-        "E11.22 is the combination code;", "```\n## Options\n```\nE11.22 is the combination code;"
-    )
+    text = MCQ.replace("E11.22 is the combination code;", "```\n## Options\n```\nE11.22 is the combination code;")
     item, problems = parse_item(text, "f.md")
     assert problems == [] and isinstance(item, McqItem) and "## Options" in item.rationale
 
 
 def test_case_text_before_documentation() -> None:
     _, problems = parse_item(CASE.replace("---\n## Documentation", "---\nstray\n## Documentation"), "c.md")
-    assert [str(p) for p in problems] == [
-        "c.md:23: text before the first section: start the body with '## Documentation'"
-    ]
+    assert [str(p) for p in problems] == ["c.md:23: text before the first section: start the body with '## Documentation'"]
 
 
 def test_bom_and_crlf() -> None:
@@ -252,9 +241,7 @@ def test_load_yaml_lines() -> None:
 
 
 def test_parse_topics() -> None:
-    topics, problems = parse_topics(
-        "em:\n  title: E/M\n  description: Visits\nbad: just text\nx:\n  titel: X\n", "t.yaml"
-    )
+    topics, problems = parse_topics("em:\n  title: E/M\n  description: Visits\nbad: just text\nx:\n  titel: X\n", "t.yaml")
     assert topics["em"].title == "E/M" and topics["em"].description == "Visits"
     assert [str(p) for p in problems] == [
         "t.yaml:4: topic 'bad' must be a mapping with a title and a description",

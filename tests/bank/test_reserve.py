@@ -30,8 +30,10 @@ def problems(tmp_path: Path, checker) -> Run:
 
 
 def _with(text: str, line: str) -> str:
-    return text.replace("difficulty: medium\n", f"difficulty: medium\n{line}\n", 1) if "difficulty" in text else text.replace(
-        "setting: professional\n", f"setting: professional\n{line}\n", 1
+    return (
+        text.replace("difficulty: medium\n", f"difficulty: medium\n{line}\n", 1)
+        if "difficulty" in text
+        else text.replace("setting: professional\n", f"setting: professional\n{line}\n", 1)
     )
 
 
@@ -57,8 +59,7 @@ def test_a_case_may_be_reserved_for_exams(problems: Run) -> None:
 
 def test_unknown_reserve_value_names_the_allowed_values(problems: Run) -> None:
     assert problems(_with(MCQ, "reserve: exams")) == [
-        "cpc-test-001.md:7: reserve must be exam or diagnostic (leave it out for the open pool), not 'exams' "
-        "(did you mean 'exam'?)"
+        "cpc-test-001.md:7: reserve must be exam or diagnostic (leave it out for the open pool), not 'exams' (did you mean 'exam'?)"
     ]
     assert problems(_with(MCQ, "reserve: [exam]")) == [
         "cpc-test-001.md:7: reserve must be exam or diagnostic (leave it out for the open pool), not ['exam']"
@@ -137,7 +138,12 @@ def test_diagnostic_items_do_not_fill_exam_sections() -> None:
     only the open pool and the items reserved for exams."""
     base, _ = parse_item(MCQ, "cpc-test-001.md")
     blueprint = Blueprint(
-        exam="CPC", title="CPC", minutes=60, pass_percent=70, warn_at_minutes_left=5, source="test",
+        exam="CPC",
+        title="CPC",
+        minutes=60,
+        pass_percent=70,
+        warn_at_minutes_left=5,
+        source="test",
         sections=(BlueprintSection(key="dx", title="ICD-10-CM", questions=2, topics=("icd-10-cm",)),),
     )
 
@@ -146,6 +152,4 @@ def test_diagnostic_items_do_not_fill_exam_sections() -> None:
         return [p.message for p in blueprint_coverage(Bank(items=items), "CPC", blueprint)]
 
     assert coverage(None, "exam") == []
-    assert coverage(None, "diagnostic") == [
-        "section 'dx' needs 2 questions but the bank has 1 published MCQ items for CPC in its topics"
-    ]
+    assert coverage(None, "diagnostic") == ["section 'dx' needs 2 questions but the bank has 1 published MCQ items for CPC in its topics"]

@@ -96,24 +96,16 @@ def test_valid_files_have_no_problems(problems: Run) -> None:
 
 def test_missing_required_key_points_at_the_front_matter(problems: Run) -> None:
     assert problems(MCQ.replace("answer: B\n", "")) == ["cpc-test-001.md:1: missing required key 'answer'"]
-    assert problems(CASE.replace("setting: professional\n", "")) == [
-        "case-test-001.md:1: missing required key 'setting'"
-    ]
+    assert problems(CASE.replace("setting: professional\n", "")) == ["case-test-001.md:1: missing required key 'setting'"]
 
 
 def test_unknown_key_with_did_you_mean(problems: Run) -> None:
-    assert problems(MCQ.replace("difficulty:", "dificulty:")) == [
-        "cpc-test-001.md:6: unknown key 'dificulty' (did you mean 'difficulty'?)"
-    ]
-    assert problems(MCQ.replace("difficulty: medium", "colour: red")) == [
-        "cpc-test-001.md:6: unknown key 'colour'"
-    ]
+    assert problems(MCQ.replace("difficulty:", "dificulty:")) == ["cpc-test-001.md:6: unknown key 'dificulty' (did you mean 'difficulty'?)"]
+    assert problems(MCQ.replace("difficulty: medium", "colour: red")) == ["cpc-test-001.md:6: unknown key 'colour'"]
 
 
 def test_case_keys_are_unknown_in_an_mcq(problems: Run) -> None:
-    assert problems(MCQ.replace("difficulty: medium", "setting: professional")) == [
-        "cpc-test-001.md:6: unknown key 'setting'"
-    ]
+    assert problems(MCQ.replace("difficulty: medium", "setting: professional")) == ["cpc-test-001.md:6: unknown key 'setting'"]
 
 
 def test_bad_type(problems: Run) -> None:
@@ -128,9 +120,7 @@ def test_bad_id(problems: Run) -> None:
         "dashes, starting with a letter or digit"
     ]
     assert problems(MCQ.replace("id: cpc-test-001", "id: ab"))[0].startswith("cpc-test-001.md:2: bad id 'ab'")
-    assert problems(MCQ.replace("id: cpc-test-001", "id: 1234"))[0].startswith(
-        "cpc-test-001.md:2: bad id 1234"
-    )
+    assert problems(MCQ.replace("id: cpc-test-001", "id: 1234"))[0].startswith("cpc-test-001.md:2: bad id 1234")
 
 
 def test_file_name_differing_from_the_id_is_a_warning(problems: Run) -> None:
@@ -155,12 +145,8 @@ def test_unknown_exam(problems: Run) -> None:
 
 
 def test_exams_must_be_a_non_empty_list(problems: Run) -> None:
-    assert problems(MCQ.replace("exams: [CPC]", "exams: CPC")) == [
-        "cpc-test-001.md:4: exams must be a list, e.g. exams: [CPC]"
-    ]
-    assert problems(MCQ.replace("exams: [CPC]", "exams: []")) == [
-        "cpc-test-001.md:4: exams is empty: name at least one exam"
-    ]
+    assert problems(MCQ.replace("exams: [CPC]", "exams: CPC")) == ["cpc-test-001.md:4: exams must be a list, e.g. exams: [CPC]"]
+    assert problems(MCQ.replace("exams: [CPC]", "exams: []")) == ["cpc-test-001.md:4: exams is empty: name at least one exam"]
 
 
 def test_difficulty_and_status_values(problems: Run) -> None:
@@ -203,9 +189,7 @@ def test_empty_option(problems: Run) -> None:
 
 
 def test_answer_letter_must_be_an_option(problems: Run) -> None:
-    assert problems(MCQ.replace("answer: B", "answer: E")) == [
-        "cpc-test-001.md:7: answer E is not an option (options: A, B, C)"
-    ]
+    assert problems(MCQ.replace("answer: B", "answer: E")) == ["cpc-test-001.md:7: answer E is not an option (options: A, B, C)"]
 
 
 def test_answer_must_be_a_capital_letter(problems: Run) -> None:
@@ -220,9 +204,7 @@ def test_answer_must_be_a_capital_letter(problems: Run) -> None:
 
 def test_multiple_response_stem_must_say_how_many(problems: Run) -> None:
     text = MCQ.replace("answer: B", "answer: [A, B]").replace("A. No complication is coded.\n", "")
-    assert problems(text) == [
-        "cpc-test-001.md:9: a multiple-response stem must say how many to choose, e.g. 'Select two.'"
-    ]
+    assert problems(text) == ["cpc-test-001.md:9: a multiple-response stem must say how many to choose, e.g. 'Select two.'"]
     all_that_apply = text.replace("kidney disease?", "kidney disease? (Select all that apply.)")
     assert problems(all_that_apply) == [
         "cpc-test-001.md:9: a multiple-response stem must say how many to choose, e.g. 'Select two.' "
@@ -243,9 +225,7 @@ def test_multiple_response_needs_two_distinct_letters(problems: Run) -> None:
         "cpc-test-001.md:7: a multiple-response answer lists at least two letters; for one answer write answer: B",
         "cpc-test-001.md:9: a multiple-response stem must say how many to choose, e.g. 'Select two.'",
     ]
-    text = MCQ.replace("answer: B", "answer: [B, B]").replace(
-        "kidney disease?", "kidney disease? Select two."
-    )
+    text = MCQ.replace("answer: B", "answer: [B, B]").replace("kidney disease?", "kidney disease? Select two.")
     assert problems(text) == ["cpc-test-001.md:7: answer lists a letter twice"]
 
 
@@ -257,12 +237,8 @@ def test_single_answer_with_a_stem_asking_for_two(problems: Run) -> None:
 
 def test_missing_rationale(problems: Run) -> None:
     text = MCQ.replace("## Rationale\nE11.22 is the combination code.\n\n", "")
-    assert problems(text) == [
-        "cpc-test-001.md:18: missing section '## Rationale' (explain the correct answer)"
-    ]
-    assert problems(MCQ.replace("E11.22 is the combination code.", "")) == [
-        "cpc-test-001.md:16: '## Rationale' is empty"
-    ]
+    assert problems(text) == ["cpc-test-001.md:18: missing section '## Rationale' (explain the correct answer)"]
+    assert problems(MCQ.replace("E11.22 is the combination code.", "")) == ["cpc-test-001.md:16: '## Rationale' is empty"]
 
 
 def test_missing_options_and_empty_stem(problems: Run) -> None:
@@ -274,9 +250,9 @@ def test_missing_options_and_empty_stem(problems: Run) -> None:
             "cpc-test-001.md:7: answer B is not an option (options: )",
         ][:1]
     )
-    assert problems(
-        MCQ.replace("Which code is reported for type 2 diabetes with diabetic chronic kidney disease?", "")
-    ) == ["cpc-test-001.md:9: the stem is empty: write the question before '## Options'"]
+    assert problems(MCQ.replace("Which code is reported for type 2 diabetes with diabetic chronic kidney disease?", "")) == [
+        "cpc-test-001.md:9: the stem is empty: write the question before '## Options'"
+    ]
 
 
 def test_why_not_lines_must_explain_wrong_options(problems: Run) -> None:
@@ -330,15 +306,14 @@ def test_without_a_checker_codes_are_not_looked_up(problems: Run) -> None:
 
 def test_setting_value(problems: Run) -> None:
     assert problems(CASE.replace("setting: professional", "setting: outpatient")) == [
-        "case-test-001.md:6: setting must be one of professional, outpatient-facility, inpatient, not 'outpatient' (did you mean 'outpatient-facility'?)"
+        "case-test-001.md:6: setting must be one of professional, outpatient-facility, inpatient,"
+        " not 'outpatient' (did you mean 'outpatient-facility'?)"
     ]
 
 
 def test_key_must_be_a_mapping_of_lists(problems: Run) -> None:
     text = CASE.split("key:")[0] + "key: [S52.501A]\n---\n## Documentation\nx\n## Rationale\ny\n"
-    assert problems(text) == [
-        "case-test-001.md:7: key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"
-    ]
+    assert problems(text) == ["case-test-001.md:7: key must be a mapping with lists: diagnoses, procedures, pcs, not_reportable"]
     assert problems(
         CASE.replace(
             "  diagnoses:\n    - S52.501A\n    - {code: W01.0XXA, optional: true}\n",
@@ -373,15 +348,11 @@ def test_cpt_codes_must_be_quoted_strings(problems: Run) -> None:
 
 
 def test_units_modifiers_and_optional_values(problems: Run) -> None:
-    assert problems(CASE.replace("units: 4", "units: 0")) == [
-        "case-test-001.md:13: units must be a whole number, 1 or more"
-    ]
+    assert problems(CASE.replace("units: 4", "units: 0")) == ["case-test-001.md:13: units must be a whole number, 1 or more"]
     assert problems(CASE.replace("modifiers: [RT]", "modifiers: RT")) == [
         "case-test-001.md:12: modifiers must be a list, e.g. modifiers: [RT]"
     ]
-    assert problems(CASE.replace("optional: true", "optional: maybe")) == [
-        "case-test-001.md:10: optional must be true or false"
-    ]
+    assert problems(CASE.replace("optional: true", "optional: maybe")) == ["case-test-001.md:10: optional must be true or false"]
     assert problems(CASE.replace("- S52.501A", "- {code: S52.501A, alternates: S52.509A}")) == [
         "case-test-001.md:9: alternates must be a list of codes"
     ]
@@ -400,22 +371,13 @@ def test_not_reportable_lines(problems: Run) -> None:
 
 
 def test_scoring_overrides(problems: Run) -> None:
-    base = CASE.replace(
-        "---\n## Documentation", "scoring:\n  dignosis: 2\n  units: -1\n---\n## Documentation"
-    )
+    base = CASE.replace("---\n## Documentation", "scoring:\n  dignosis: 2\n  units: -1\n---\n## Documentation")
     assert problems(base) == [
         "case-test-001.md:17: unknown scoring weight 'dignosis' (weights: diagnosis, procedure, pcs, partial, "
         "sequencing, modifiers, units, extra_penalty) (did you mean 'diagnosis'?)",
         "case-test-001.md:18: scoring weight 'units' must be a number of points, 0 or more",
     ]
-    assert (
-        problems(
-            CASE.replace(
-                "---\n## Documentation", "scoring:\n  diagnosis: 2\n  pcs: 0.5\n---\n## Documentation"
-            )
-        )
-        == []
-    )
+    assert problems(CASE.replace("---\n## Documentation", "scoring:\n  diagnosis: 2\n  pcs: 0.5\n---\n## Documentation")) == []
 
 
 def test_minutes_value(problems: Run) -> None:
@@ -428,9 +390,7 @@ def test_key_needs_a_scored_line(problems: Run) -> None:
     text = CASE.replace("    - S52.501A\n", "").replace(
         '  procedures:\n    - {code: "25600", modifiers: [RT]}\n    - {code: J1100, units: 4}\n', ""
     )
-    assert problems(text) == [
-        "case-test-001.md:7: the key has no scored line: add a diagnosis, procedure or pcs line that is not optional"
-    ]
+    assert problems(text) == ["case-test-001.md:7: the key has no scored line: add a diagnosis, procedure or pcs line that is not optional"]
 
 
 def test_missing_documentation_and_rationale(problems: Run) -> None:
@@ -496,9 +456,9 @@ def test_pcs_codes(problems: Run) -> None:
         'case-test-001.md:17: ICD-10-PCS codes must be quoted strings: write code: "16070" with the code exactly '
         "as printed (YAML reads an unquoted code as a number and drops its leading zeros)",
     ]
-    assert problems(
-        text.replace('    - "0SRC0I9"\n    - 16070\n', "").replace("inpatient", "professional")
-    ) == ["case-test-001.md:14: warning: ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"]
+    assert problems(text.replace('    - "0SRC0I9"\n    - 16070\n', "").replace("inpatient", "professional")) == [
+        "case-test-001.md:14: warning: ICD-10-PCS lines belong to inpatient cases (setting: inpatient)"
+    ]
 
 
 def test_duplicate_codes_in_a_key_are_a_warning(problems: Run) -> None:
@@ -514,8 +474,7 @@ def test_fixture_bank_is_valid(mini_bank: Path, checker: CodeChecker) -> None:
     bank, found = check_bank(mini_bank, checker)
     assert not has_errors(found)
     assert [f"{Path(p.path).relative_to(mini_bank)}:{p.line}: {p.message}" for p in found] == [
-        "blueprints/CPC.yaml:14: section 'modifiers' needs 3 questions but the bank has 0 published MCQ items for "
-        "CPC in its topics",
+        "blueprints/CPC.yaml:14: section 'modifiers' needs 3 questions but the bank has 0 published MCQ items for CPC in its topics",
         "cpc/modifiers/cpc-mod-0001.md:24: unknown section '## References' (kept as is; the sections are "
         "'## Options', '## Rationale', '## Why not the others')",
     ]
@@ -538,8 +497,7 @@ def test_duplicate_ids_name_both_files(bank_copy: Path) -> None:
     source = bank_copy / "cpc" / "icd-10-cm" / "cpc-icd-0007.md"
     (bank_copy / "cpc" / "icd-10-cm" / "copy.md").write_text(source.read_text())
     assert _errors(bank_copy) == [
-        "cpc/icd-10-cm/cpc-icd-0007.md:2: duplicate id 'cpc-icd-0007' (also in "
-        f"{bank_copy}/cpc/icd-10-cm/copy.md:2)"
+        f"cpc/icd-10-cm/cpc-icd-0007.md:2: duplicate id 'cpc-icd-0007' (also in {bank_copy}/cpc/icd-10-cm/copy.md:2)"
     ]
 
 
@@ -552,9 +510,7 @@ def test_exams_come_from_the_blueprints(bank_copy: Path) -> None:
 def test_blueprint_rules(bank_copy: Path) -> None:
     path = bank_copy / "blueprints" / "CPC.yaml"
     text = path.read_text()
-    text = text.replace("exam: CPC", "exam: CPB").replace(
-        "warn_at_minutes_left: 30", "warn_at_minutes_left: 300"
-    )
+    text = text.replace("exam: CPC", "exam: CPB").replace("warn_at_minutes_left: 30", "warn_at_minutes_left: 300")
     text = text.replace("questions: 2", "questions: 0").replace("topics: [modifiers]", "topics: [modifier]")
     text = text.replace("  - key: cases", "  - key: icd-10-cm").replace("pass_percent: 70", "pass_percnt: 70")
     path.write_text(text)
@@ -571,9 +527,7 @@ def test_blueprint_rules(bank_copy: Path) -> None:
 
 def test_blueprint_section_keys(bank_copy: Path) -> None:
     path = bank_copy / "blueprints" / "CCS.yaml"
-    path.write_text(
-        path.read_text().replace("    cases: 1\n", "    case: 1\n").replace("    topics: [icd-10-pcs]\n", "")
-    )
+    path.write_text(path.read_text().replace("    cases: 1\n", "    case: 1\n").replace("    topics: [icd-10-pcs]\n", ""))
     assert _errors(bank_copy) == [
         "blueprints/CCS.yaml:8: missing required key 'topics' in section",
         "blueprints/CCS.yaml:8: a section asks for a positive number of questions or cases",
@@ -585,9 +539,7 @@ def test_blueprint_coverage_warning_counts_published_items_only(bank_copy: Path)
     path = bank_copy / "cpc" / "icd-10-cm" / "cpc-icd-0008.md"
     path.write_text(path.read_text().replace("difficulty: easy", "difficulty: easy\nstatus: retired"))
     _, found = check_bank(bank_copy)
-    warnings = [
-        f"{Path(p.path).name}:{p.line}: {p.message}" for p in found if not p.is_error and "needs" in p.message
-    ]
+    warnings = [f"{Path(p.path).name}:{p.line}: {p.message}" for p in found if not p.is_error and "needs" in p.message]
     assert warnings == [
         "CPC.yaml:9: section 'icd-10-cm' needs 2 questions but the bank has 1 published MCQ items for CPC in its topics",
         "CPC.yaml:14: section 'modifiers' needs 3 questions but the bank has 0 published MCQ items for CPC in its topics",

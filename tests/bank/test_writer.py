@@ -168,29 +168,18 @@ def test_relative_paths() -> None:
 ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;?!()*'\"%#-/éü"
 # a line of Markdown that is not a heading or a code fence (those would change the structure)
 LINE = (
-    st.text(alphabet=ALPHABET, min_size=1, max_size=30)
-    .map(str.strip)
-    .filter(lambda s: bool(s) and not s.startswith(("#", "```", "~~~")))
+    st.text(alphabet=ALPHABET, min_size=1, max_size=30).map(str.strip).filter(lambda s: bool(s) and not s.startswith(("#", "```", "~~~")))
 )
-PARAGRAPH = (
-    st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=4)
-    .map("\n".join)
-    .map(lambda s: s.strip("\n"))
-    .filter(bool)
-)
+PARAGRAPH = st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=4).map("\n".join).map(lambda s: s.strip("\n")).filter(bool)
 IDS = st.from_regex(r"[a-z0-9][a-z0-9-]{2,30}", fullmatch=True)
 ICD = st.sampled_from(["E11.22", "N18.31", "I10", "S52.501A", "W01.0XXA", "Z79.4", "R52"])
 CPT = st.sampled_from(["25600", "99214", "20610", "0075T", "3074F", "J1100", "G0008"])
 PCS = st.sampled_from(["0SRC0J9", "0SR9019", "0DB68ZX"])
-MODIFIERS = st.lists(st.sampled_from(["RT", "LT", "25", "59", "50", "XS"]), max_size=3, unique=True).map(
-    tuple
-)
+MODIFIERS = st.lists(st.sampled_from(["RT", "LT", "25", "59", "50", "XS"]), max_size=3, unique=True).map(tuple)
 FREE_TEXT = st.text(max_size=40).map(str.strip)  # the parser strips scalar values
 
 
-def key_lines(
-    codes: st.SearchStrategy[str], procedures: bool = False
-) -> st.SearchStrategy[tuple[KeyLine, ...]]:
+def key_lines(codes: st.SearchStrategy[str], procedures: bool = False) -> st.SearchStrategy[tuple[KeyLine, ...]]:
     line = st.builds(
         KeyLine,
         code=codes,
@@ -204,17 +193,13 @@ def key_lines(
 
 COMMON = {
     "id": IDS,
-    "exams": st.lists(
-        st.sampled_from(["CPC", "CPB", "CCS", "CCS-P"]), min_size=1, max_size=4, unique=True
-    ).map(tuple),
+    "exams": st.lists(st.sampled_from(["CPC", "CPB", "CCS", "CCS-P"]), min_size=1, max_size=4, unique=True).map(tuple),
     "topic": st.sampled_from(["icd-10-cm", "em", "surgery-musculoskeletal", "billing-denials"]),
     "difficulty": st.sampled_from(["easy", "medium", "hard"]),
     "tags": st.lists(st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True), max_size=4).map(tuple),
     "status": st.sampled_from(["published", "draft", "retired"]),
     "reserve": st.sampled_from([None, "exam", "diagnostic"]),
-    "extra_sections": st.lists(
-        st.tuples(st.sampled_from(["References", "Notes", "Sources"]), PARAGRAPH), max_size=1
-    ).map(tuple),
+    "extra_sections": st.lists(st.tuples(st.sampled_from(["References", "Notes", "Sources"]), PARAGRAPH), max_size=1).map(tuple),
 }
 
 

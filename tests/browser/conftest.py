@@ -4,6 +4,7 @@ free local port, using the session's test database. An axe-core scan runs on eve
 Finding the browser: CHROMIUM_PATH, else /usr/bin/chromium (Debian's package), else Playwright's own
 download. Without any, the tests skip loudly, unless CODEPREP_REQUIRE_BROWSER=1 (CI), where they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -97,9 +98,7 @@ def page(browser, live_server, request):
     # script errors and CSP violations; 4xx answers to forms are expected and not counted
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: errors.append(msg.text) if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None,
     )
     page.js_errors = errors
     yield page
@@ -126,9 +125,7 @@ def axe_check():
     def check(page):
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-        summary = [
-            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad
-        ]
+        summary = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad]
         assert not bad, f"accessibility violations on {page.url}:\n" + "\n".join(summary)
         return results
 

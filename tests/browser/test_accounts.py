@@ -1,4 +1,5 @@
 """Sign up, sign out, sign in and change password in a real browser, with axe on every page."""
+
 import re
 
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
 """The career explorer and the anonymous self-assessment in a real browser, then saving the result
 by signing up; axe on every career page, and no page wider than a 360 px screen."""
+
 from __future__ import annotations
 
 import re

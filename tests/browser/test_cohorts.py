@@ -1,6 +1,7 @@
 """Cohorts in a real browser: an instructor creates a cohort and an assignment (a bad date shows
 the field's error), a learner joins with the code and starts the assignment from the home page's
 link, the instructor's dashboard shows the heatmap and the results. axe on every page."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,17 +9,11 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
+from tests.support import sign_in_page
 
 FAST = 5_000
-
-
-def _sign_in(page, email):
-    page.goto("/account/signin")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tmp_path):
@@ -33,7 +28,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     now = datetime.now(timezone.utc)
 
     # the instructor: a cohort, then an assignment (a bad date first)
-    _sign_in(page, "tess@example.org")
+    sign_in_page(page, "tess@example.org")
     page.goto("/teach/cohorts")
     axe_check(page)
     page.get_by_label("Cohort name").fill("Evening CPC")
@@ -61,7 +56,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     page.get_by_role("button", name="Sign out").click()
 
     # the learner: a wrong code, the right one, then the assignment
-    _sign_in(page, "lee@example.org")
+    sign_in_page(page, "lee@example.org")
     page.get_by_role("link", name="Join a cohort").click()
     page.get_by_label("Join code").fill("WRONG123")
     page.get_by_role("button", name="Join").click()
@@ -101,7 +96,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
             practice.answer(max_, attempt.id, ai.position, attempts.to_shown(ai, item, list(item.answer)), 30, now)
 
     # the instructor's dashboard
-    _sign_in(page, "tess@example.org")
+    sign_in_page(page, "tess@example.org")
     page.goto("/teach/cohorts")
     page.get_by_role("link", name="Evening CPC").click()
     completion = page.get_by_role("table", name="Completion and mean score per assignment")

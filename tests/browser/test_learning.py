@@ -1,6 +1,7 @@
 """The learner's core loop in a real browser (issue 6): a short practice set, a coding case with a
 bad code flagged before submission, and a shortened, timed exam through flagging, the review
 screen, a reload mid-exam and the automatic submission at the deadline. axe on every page."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
+from tests.support import sign_in_page
 
 FAST = 5_000  # ms: every expectation here is about a local server
 
@@ -218,14 +220,6 @@ def _short_timeouts(page):
     expect.set_options(timeout=5_000)
 
 
-def sign_in(page, email):
-    page.goto("/account/signin")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Welcome back")).to_be_visible(timeout=FAST)
-
-
 def no_horizontal_overflow(page):
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
@@ -242,7 +236,7 @@ def test_practice_set_with_feedback_summary_and_problem_report(page, axe_check, 
     learner("pat@example.org")
     page.goto("/account/signin")
     axe_check(page)
-    sign_in(page, "pat@example.org")
+    sign_in_page(page, "pat@example.org")
 
     page.get_by_role("link", name="Practice", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice")
@@ -310,7 +304,7 @@ def test_practice_set_with_feedback_summary_and_problem_report(page, axe_check, 
 # ------------------------------------------------------------------ coding case
 def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page, axe_check, learner):
     learner("cory@example.org")
-    sign_in(page, "cory@example.org")
+    sign_in_page(page, "cory@example.org")
     page.get_by_role("link", name="Cases", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Coding cases")
     axe_check(page)
@@ -389,7 +383,7 @@ def _assert_no_secrets(text: str):
 
 def test_shortened_exam_flag_palette_review_reload_and_submit(page, axe_check, learner, live_app):
     learner("eve@example.org")
-    sign_in(page, "eve@example.org")
+    sign_in_page(page, "eve@example.org")
     page.get_by_role("link", name="Exams", exact=True).click()
     axe_check(page)
     page.get_by_role("link", name="Prepare to start").click()
@@ -470,7 +464,7 @@ def test_shortened_exam_flag_palette_review_reload_and_submit(page, axe_check, l
 def test_exam_is_submitted_automatically_at_the_deadline_and_late_answers_are_refused(page, axe_check, learner, live_app):
     live_app.config["EXAM_TOLERANCE_SECONDS"] = 1  # the server's grace after the deadline (10 s in production)
     learner("sam@example.org")
-    sign_in(page, "sam@example.org")
+    sign_in_page(page, "sam@example.org")
     page.goto("/exams/CPC")
     page.get_by_role("button", name="Start the exam now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 3")

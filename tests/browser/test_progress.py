@@ -1,4 +1,5 @@
 """The progress dashboard in a real browser: figures, charts with text alternatives, axe."""
+
 from datetime import datetime, timezone
 
 from playwright.sync_api import expect

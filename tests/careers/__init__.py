@@ -4,6 +4,7 @@ Every item's rationale carries RATIONALE_MARKER so that a test can prove no rati
 page (or the session) before the diagnostic is submitted. The items are reserved for the
 diagnostic (`reserve: diagnostic`), except NEVER_DRAWN: an open-pool item and an exam item in the
 diagnostic's topics, which the diagnostic must never show."""
+
 from __future__ import annotations
 
 import shutil
@@ -59,9 +60,7 @@ def _item_text(key: str, topic: str, exams: list[str], answer, status: str) -> s
         "type: mcq\n"
         f"exams: [{', '.join(exams)}]\n"
         f"topic: {topic}\n"
-        f"status: {status}\n"
-        + (f"reserve: {pool}\n" if (pool := POOLS.get(key, "diagnostic")) else "")
-        + f"answer: {answer_yaml}\n"
+        f"status: {status}\n" + (f"reserve: {pool}\n" if (pool := POOLS.get(key, "diagnostic")) else "") + f"answer: {answer_yaml}\n"
         "---\n"
         f"{stem}\n\n"
         "## Options\n"

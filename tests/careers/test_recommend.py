@@ -1,4 +1,5 @@
 """The recommendation rules and the study plan: pure functions, tested without Flask or a database."""
+
 from __future__ import annotations
 
 from datetime import date

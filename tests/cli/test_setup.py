@@ -1,4 +1,5 @@
 """`flask setup` (what `make run` does first) and the registration of every command group."""
+
 from pathlib import Path
 
 import sqlalchemy as sa

@@ -1,5 +1,6 @@
 """The JSON shapes of the code book (the /api/codes endpoints and `flask codes ... --json`), built
 from the services' values without a database."""
+
 from types import MappingProxyType
 
 from study.codebook.payloads import check_payload, conflicts_payload, describe_payload, search_payload
@@ -7,15 +8,26 @@ from study.codes.types import CodeCheck, CodeRecord, Conflict
 from study.services.code_book import CodeDetail
 from study.services.code_search import SearchHit, SearchResult
 
-CHECK = CodeCheck("icd10cm", "s7221", "S72.21", "incomplete", "Add the 7th character.", "Displaced fracture", ("S72.21XA",), "7th character")
+CHECK = CodeCheck(
+    "icd10cm", "s7221", "S72.21", "incomplete", "Add the 7th character.", "Displaced fracture", ("S72.21XA",), "7th character"
+)
 CHAPTER = CodeRecord(code="19", kind="chapter", description="Injury", reportable=False, parent=None)
 CATEGORY = CodeRecord(
-    code="S72", kind="category", description="Fracture of femur", reportable=False, parent="19",
+    code="S72",
+    kind="category",
+    description="Fracture of femur",
+    reportable=False,
+    parent="19",
     notes=MappingProxyType({"excludes1": ("traumatic amputation",)}),
 )
 RECORD = CodeRecord(
-    code="S72.21", kind="subcategory", description="Displaced fracture", reportable=False, parent="S72",
-    notes=MappingProxyType({"includes": ("subtrochanteric",)}), seventh=MappingProxyType({"A": "initial encounter"}),
+    code="S72.21",
+    kind="subcategory",
+    description="Displaced fracture",
+    reportable=False,
+    parent="S72",
+    notes=MappingProxyType({"includes": ("subtrochanteric",)}),
+    seventh=MappingProxyType({"A": "initial encounter"}),
 )
 
 

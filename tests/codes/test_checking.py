@@ -15,9 +15,7 @@ from study.codes.memory import MemoryCodeSource
 def test_reportable_code_gives_its_description(checker: CodeChecker) -> None:
     check = checker.check("icd10cm", "e1122")
     assert (check.status, check.code) == ("reportable", "E11.22")
-    assert (
-        check.message == check.description == "Type 2 diabetes mellitus with diabetic chronic kidney disease"
-    )
+    assert check.message == check.description == "Type 2 diabetes mellitus with diabetic chronic kidney disease"
     assert check.reportable and check.exists
 
 
@@ -176,9 +174,7 @@ def test_reference_qualifiers() -> None:
     (suffix,) = parse_references("(E08-E13 with .51-.52)")
     assert suffix.matches("E11.51") and suffix.matches("E10.52") and not suffix.matches("E11.59")
     (positions,) = parse_references("(T36-T50 with fifth or sixth character 5)")
-    assert (
-        positions.matches("T36.0X5A") and positions.matches("T45.525A") and not positions.matches("T36.0X1A")
-    )
+    assert positions.matches("T36.0X5A") and positions.matches("T45.525A") and not positions.matches("T36.0X1A")
     (seventh,) = parse_references("(S06.0X- with seventh character A)")
     assert seventh.matches("S06.0X0A") and not seventh.matches("S06.0X0D")
     (after_comma,) = parse_references("(T39.0-, with sixth character 5)")
@@ -220,9 +216,7 @@ def test_use_additional_code_hint(checker: CodeChecker) -> None:
     hints = [c for c in checker.conflicts(["E11.22"]) if c.kind == "use_additional"]
     ckd = [h for h in hints if "N18.1-N18.6" in h.message]
     assert ckd and ckd[0].codes == ("E11.22",)
-    assert ckd[0].message == (
-        "E11.22: use additional code to identify stage of chronic kidney disease (N18.1-N18.6), if applicable."
-    )
+    assert ckd[0].message == ("E11.22: use additional code to identify stage of chronic kidney disease (N18.1-N18.6), if applicable.")
     with_stage = [c for c in checker.conflicts(["E11.22", "N18.31"]) if "N18.1-N18.6" in c.message]
     assert with_stage == []
 

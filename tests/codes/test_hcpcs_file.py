@@ -3,6 +3,7 @@
 The real file lives outside the repository, in ``../shared/data/hcpcs`` (see SOURCE.md there).
 A clone without that folder skips the real-file tests; the synthetic ones always run.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -62,18 +63,34 @@ def join(lines: list[str], newline: str = "\r\n") -> bytes:
 
 
 SAMPLE = [
-    record("A4206", long="Syringe with needle, sterile, 1 cc or less, each",
-           short="1 cc sterile syringe&needle", added="19850101", effective="20080101", action="N"),
-    record("E0114",
-           long="Crutches underarm, other than wood, adjustable or fixed, pair, with pads, tips",
-           short="Crutch underarm pair no wood", added="19860101", effective="19970101", action="N"),
+    record(
+        "A4206",
+        long="Syringe with needle, sterile, 1 cc or less, each",
+        short="1 cc sterile syringe&needle",
+        added="19850101",
+        effective="20080101",
+        action="N",
+    ),
+    record(
+        "E0114",
+        long="Crutches underarm, other than wood, adjustable or fixed, pair, with pads, tips",
+        short="Crutch underarm pair no wood",
+        added="19860101",
+        effective="19970101",
+        action="N",
+    ),
     record("E0114", "4", 200, long="and handgrips", width=91),
-    record("RT", "7", long="Right side", short="Right side", added="19840101", effective="19970101",
-           action="N"),
-    record("GD", "7",
-           long="Units of service exceeds medically unlikely edit value and represents reasonable",
-           short="Unit of service > mue value", added="20080101", effective="20200101",
-           termination="20191231", action="D"),
+    record("RT", "7", long="Right side", short="Right side", added="19840101", effective="19970101", action="N"),
+    record(
+        "GD",
+        "7",
+        long="Units of service exceeds medically unlikely edit value and represents reasonable",
+        short="Unit of service > mue value",
+        added="20080101",
+        effective="20200101",
+        termination="20191231",
+        action="D",
+    ),
     record("GD", "8", 200, long="and necessary services", width=91),
 ]
 
@@ -98,9 +115,7 @@ def test_synthetic_file_fields() -> None:
         line=1,
     )
     e0114 = result.by_code()["E0114"]
-    assert e0114.long_description == (
-        "Crutches underarm, other than wood, adjustable or fixed, pair, with pads, tips and handgrips"
-    )
+    assert e0114.long_description == ("Crutches underarm, other than wood, adjustable or fixed, pair, with pads, tips and handgrips")
     gd = result.by_code()["GD"]
     assert gd.kind == "modifier"
     assert gd.long_description.endswith("represents reasonable and necessary services")
@@ -176,9 +191,7 @@ def test_continuation_lines_cut_short_or_padded() -> None:
     ]
     result = parse_hcpcs_file(join(lines))
     assert result.problems == []
-    assert result.records[0].long_description == (
-        "Crutches underarm, other than wood, adjustable or fixed pair, with pads tips and handg"
-    )
+    assert result.records[0].long_description == ("Crutches underarm, other than wood, adjustable or fixed pair, with pads tips and handg")
 
 
 def test_short_first_line_is_padded_and_blank_dates_are_none() -> None:
@@ -276,8 +289,22 @@ def test_real_file_counts(real: HcpcsParseResult) -> None:
     for r in real.codes:
         first_letters[r.code[0]] = first_letters.get(r.code[0], 0) + 1
     assert first_letters == {
-        "A": 678, "B": 50, "C": 350, "E": 608, "G": 1722, "H": 88, "J": 810, "K": 144,
-        "L": 904, "M": 117, "P": 56, "Q": 336, "R": 3, "S": 526, "T": 109, "V": 209,
+        "A": 678,
+        "B": 50,
+        "C": 350,
+        "E": 608,
+        "G": 1722,
+        "H": 88,
+        "J": 810,
+        "K": 144,
+        "L": 904,
+        "M": 117,
+        "P": 56,
+        "Q": 336,
+        "R": 3,
+        "S": 526,
+        "T": 109,
+        "V": 209,
     }
 
 
@@ -300,21 +327,14 @@ def test_real_file_action_codes_and_dates(real: HcpcsParseResult) -> None:
     [
         ("J1100", "Dexamethasone sodium phos", "Injection, dexamethasone sodium phosphate, 1 mg"),
         ("A4206", "1 cc sterile syringe&needle", "Syringe with needle, sterile, 1 cc or less, each"),
-        ("G0438", "Ppps, initial visit",
-         "Annual wellness visit; includes a personalized prevention plan of service (pps), initial visit"),
-        ("RT", "Right side",
-         "Right side (used to identify procedures performed on the right side of the body)"),
-        ("LT", "Left side",
-         "Left side (used to identify procedures performed on the left side of the body)"),
-        ("GA", "Liability waiver ind case",
-         "Waiver of liability statement issued as required by payer policy, individual case"),
-        ("JW", "Discarded drug not administe",
-         "Drug amount discarded/not administered to any patient"),
+        ("G0438", "Ppps, initial visit", "Annual wellness visit; includes a personalized prevention plan of service (pps), initial visit"),
+        ("RT", "Right side", "Right side (used to identify procedures performed on the right side of the body)"),
+        ("LT", "Left side", "Left side (used to identify procedures performed on the left side of the body)"),
+        ("GA", "Liability waiver ind case", "Waiver of liability statement issued as required by payer policy, individual case"),
+        ("JW", "Discarded drug not administe", "Drug amount discarded/not administered to any patient"),
     ],
 )
-def test_real_file_known_records(
-    real_by_code: dict[str, HcpcsRecord], code: str, short: str, long: str
-) -> None:
+def test_real_file_known_records(real_by_code: dict[str, HcpcsRecord], code: str, short: str, long: str) -> None:
     found = real_by_code[code]
     assert found.short_description == short
     assert found.long_description == long
@@ -324,9 +344,7 @@ def test_real_file_known_records(
 
 def test_real_file_dates_of_j1100(real_by_code: dict[str, HcpcsRecord]) -> None:
     j1100 = real_by_code["J1100"]
-    assert (j1100.added_date, j1100.effective_date, j1100.action_code) == (
-        date(1982, 1, 1), date(2001, 1, 1), "N"
-    )
+    assert (j1100.added_date, j1100.effective_date, j1100.action_code) == (date(1982, 1, 1), date(2001, 1, 1), "N")
 
 
 def test_real_file_has_no_cpt_modifiers(real: HcpcsParseResult) -> None:
@@ -354,9 +372,7 @@ def test_real_file_multi_line_descriptions(real_by_code: dict[str, HcpcsRecord])
 
 def test_real_file_terminated_records(real_by_code: dict[str, HcpcsRecord]) -> None:
     gd = real_by_code["GD"]  # modifier discontinued in the 2020 update
-    assert (gd.action_code, gd.termination_date, gd.effective_date) == (
-        "D", date(2019, 12, 31), date(2020, 1, 1)
-    )
+    assert (gd.action_code, gd.termination_date, gd.effective_date) == ("D", date(2019, 12, 31), date(2020, 1, 1))
     c9035 = real_by_code["C9035"]  # a drug code deleted on a quarterly update
     assert (c9035.action_code, c9035.termination_date) == ("D", date(2019, 9, 30))
     a4466 = real_by_code["A4466"]  # terminated earlier, still in the file with action N

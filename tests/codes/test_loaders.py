@@ -1,4 +1,5 @@
 """Tests for ``study.codes.loaders``: the project's own modifier list."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,15 +9,9 @@ import pytest
 from study.codes.loaders import MAX_DESCRIPTION_LENGTH, load_modifier_list, parse_modifier_yaml
 from study.codes.normalize import is_modifier_shape
 
-HCPCS_FILE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared" / "data" / "hcpcs" / "HCPC2020_ANWEB_w_disclaimer.txt"
-)
+HCPCS_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "hcpcs" / "HCPC2020_ANWEB_w_disclaimer.txt"
 
-CPT_MODIFIERS = (
-    "22 24 25 26 27 33 47 50 51 52 53 54 55 56 57 58 59 62 63 66 73 74 76 77 78 79 80 81 82 "
-    "90 91 92 93 95 96 97 99"
-).split()
+CPT_MODIFIERS = ("22 24 25 26 27 33 47 50 51 52 53 54 55 56 57 58 59 62 63 66 73 74 76 77 78 79 80 81 82 90 91 92 93 95 96 97 99").split()
 HCPCS_MODIFIERS = (
     "AS LT RT E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9 "
     "LC LD LM RC RI XE XP XS XU GA GX GY GZ GC GW GV KX JW JZ QW TC QK QX QY QZ AA AD QS G8 G9 "
@@ -63,9 +58,7 @@ def test_hcpcs_modifiers_exist_in_the_cms_file_with_our_own_wording() -> None:
     """Every Level II modifier of the list is in the CMS 2020 file (bar later additions), none is
     terminated there, and no description is a copy of CMS's short or long text."""
     if not HCPCS_FILE.is_file():
-        pytest.skip(
-            f"the CMS HCPCS test data is not here ({HCPCS_FILE}); a plain clone has no ../shared"
-        )
+        pytest.skip(f"the CMS HCPCS test data is not here ({HCPCS_FILE}); a plain clone has no ../shared")
     from study.codes.hcpcs_file import parse_hcpcs_file
 
     cms = {r.code: r for r in parse_hcpcs_file(HCPCS_FILE.read_bytes()).modifiers}

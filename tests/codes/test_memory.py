@@ -90,25 +90,17 @@ def test_seventh_character_tables_are_inherited(icd_source: MemoryCodeSource) ->
     assert o31 is not None and o31.seventh["1"] == "fetus 1"
 
 
-def test_malformed_seventh_character_descriptions_are_cleaned(
-    records: tuple[CodeRecord, ...], icd_source: MemoryCodeSource
-) -> None:
+def test_malformed_seventh_character_descriptions_are_cleaned(records: tuple[CodeRecord, ...], icd_source: MemoryCodeSource) -> None:
     record = icd_source.get("S72.001B")
     assert record is not None
-    assert record.description == (
-        "Fracture of unspecified part of neck of right femur, initial encounter for open fracture type I or II"
-    )
+    assert record.description == ("Fracture of unspecified part of neck of right femur, initial encounter for open fracture type I or II")
     assert "initial encounter for open fracture NOS" in record.notes["inclusion_term"]
     assert icd_source.get("S72.001").seventh["B"] == "initial encounter for open fracture type I or II"  # type: ignore[union-attr]
     assert not any("/\t" in r.description for r in records)
     assert not any("/\t" in meaning for r in records for meaning in r.seventh.values())
     retinal = icd_source.get("H34.8112")
     assert retinal is not None and retinal.description.endswith("right eye, stable")
-    cleaned = [
-        r
-        for r in records
-        if any(n for n in r.notes.get("inclusion_term", ()) if n == "initial encounter for open fracture NOS")
-    ]
+    cleaned = [r for r in records if any(n for n in r.notes.get("inclusion_term", ()) if n == "initial encounter for open fracture NOS")]
     assert len(cleaned) > 500  # the ~600 generated codes the package got wrong
 
 
@@ -140,9 +132,7 @@ def test_memory_source_tables() -> None:
     assert isinstance(source, CodeSource)
     assert source.hcpcs("J1100") == "Dexamethasone" and not source.hcpcs_loaded()
     assert source.modifier("RT") == "Right side"
-    assert (
-        source.cpt_loaded() and source.cpt("99214") == "Licensed descriptor" and source.cpt("99215") is None
-    )
+    assert source.cpt_loaded() and source.cpt("99214") == "Licensed descriptor" and source.cpt("99215") is None
     assert not source.pcs_loaded() and source.pcs("0SRC0J9") is None
     other = source.with_tables(pcs={"0SRC0J9": "Replacement"})
     assert other.get("A00.0") is source.get("A00.0")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from study.codes.normalize import (
     MAX_UNITS,
     classify_procedure_code,
+    format_procedure,
     icd10cm_with_dot,
     icd10cm_without_dot,
     is_pcs_shape,
@@ -18,7 +19,6 @@ from study.codes.normalize import (
     normalize_icd10cm,
     normalize_modifier,
     normalize_pcs,
-    format_procedure,
     parse_procedure,
     parse_procedures,
     parse_submission,
@@ -131,9 +131,7 @@ def test_parse_submission_example_from_the_spec() -> None:
 
 
 def test_parse_submission_tolerates_spacing_case_and_separators() -> None:
-    sub = parse_submission(
-        "  e1122 ;n1831\n\tI10 ", "99214 - 25 ,  20610-rt-lt   j1100 x 4; 64483 X2", "0src0j9 0SRB0J9"
-    )
+    sub = parse_submission("  e1122 ;n1831\n\tI10 ", "99214 - 25 ,  20610-rt-lt   j1100 x 4; 64483 X2", "0src0j9 0SRB0J9")
     assert sub.diagnoses == ("E11.22", "N18.31", "I10")
     assert [(p.code, p.modifiers, p.units) for p in sub.procedures] == [
         ("99214", ("25",), 1),

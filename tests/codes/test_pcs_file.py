@@ -2,6 +2,7 @@
 
 The codes are real ICD-10-PCS codes; the descriptions are the project's own words.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,19 +20,15 @@ def row(order: int, code: str, flag: str, short: str, long: str | None = None) -
 
 ROWS = [
     row(1, "0DT", "0", "Resection of gastrointestinal organs", "Resection of gastrointestinal organs"),
-    row(2, "0DTJ4ZZ", "1", "Remove appendix, laparoscopic",
-        "Removal of the whole appendix through a laparoscope"),
+    row(2, "0DTJ4ZZ", "1", "Remove appendix, laparoscopic", "Removal of the whole appendix through a laparoscope"),
     row(3, "0FT", "0", "Resection of hepatobiliary organs", "Resection of hepatobiliary organs"),
-    row(4, "0FT44ZZ", "1", "Remove gallbladder, laparoscopic",
-        "Removal of the whole gallbladder through a laparoscope"),
+    row(4, "0FT44ZZ", "1", "Remove gallbladder, laparoscopic", "Removal of the whole gallbladder through a laparoscope"),
     row(5, "10D", "0", "Extraction, products of conception", "Extraction, products of conception"),
-    row(6, "10D00Z1", "1", "Low cesarean delivery",
-        "Cesarean delivery through a low incision in the uterus"),
+    row(6, "10D00Z1", "1", "Low cesarean delivery", "Cesarean delivery through a low incision in the uterus"),
     row(7, "5A1", "0", "Performance, physiological systems", "Performance, physiological systems"),
     row(8, "5A19", "0", "Ventilation header (4 characters)", "Ventilation header with four characters"),
     row(9, "5A1955", "0", "Ventilation header (6 characters)", "Ventilation header with six characters"),
-    row(10, "5A1955Z", "1", "Mechanical ventilation, over 96 hours",
-        "Mechanical breathing support for more than 96 hours in a row"),
+    row(10, "5A1955Z", "1", "Mechanical ventilation, over 96 hours", "Mechanical breathing support for more than 96 hours in a row"),
 ]
 
 VALID = ["0DTJ4ZZ", "0FT44ZZ", "10D00Z1", "5A1955Z"]
@@ -81,8 +78,7 @@ def test_blank_lines_and_no_final_line_break() -> None:
 
 
 def test_cp1252_and_utf8_bytes() -> None:
-    line = row(2, "0DTJ4ZZ", "1", "Remove appendix X laparoscopic",
-               "Removal of the appendix X laparoscope")
+    line = row(2, "0DTJ4ZZ", "1", "Remove appendix X laparoscopic", "Removal of the appendix X laparoscope")
     cp1252 = line.encode("ascii").replace(b"X", b"\x96")
     result = parse_pcs_order_file(cp1252 + b"\r\n" + b"00099 0FT44ZZ 1 Odd \x81 byte")
     assert result.problems == []

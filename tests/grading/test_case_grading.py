@@ -106,13 +106,8 @@ def test_05_partial_diagnosis_same_category(checker: CodeChecker) -> None:
         ("diagnosis", "S52.509A", "partial"),
         ("sequencing", "S52.509A", "correct"),
     ]
-    assert (
-        report.lines[0].message
-        == "S52.509A is in the right category (S52) but the key has S52.501A: partial credit."
-    )
-    assert report.lines[0].message_during == (
-        "S52.509A is in the right category (S52) but is not the most accurate code: partial credit."
-    )
+    assert report.lines[0].message == "S52.509A is in the right category (S52) but the key has S52.501A: partial credit."
+    assert report.lines[0].message_during == ("S52.509A is in the right category (S52) but is not the most accurate code: partial credit.")
 
 
 def test_06_incomplete_code_scores_nothing_and_costs_nothing(checker: CodeChecker) -> None:
@@ -124,9 +119,7 @@ def test_06_incomplete_code_scores_nothing_and_costs_nothing(checker: CodeChecke
         ("diagnosis", None, "missing"),
         ("sequencing", "S52.501", "wrong"),
     ]
-    assert report.lines[0].message.startswith(
-        "S52.501 needs a 7th character (A initial encounter for closed fracture"
-    )
+    assert report.lines[0].message.startswith("S52.501 needs a 7th character (A initial encounter for closed fracture")
     assert report.lines[0].message.endswith("No points, no penalty.")
 
 
@@ -163,8 +156,7 @@ def test_10_extra_valid_code(checker: CodeChecker) -> None:
     extra = report.lines[1]
     assert (extra.verdict, extra.points) == ("extra", -0.5)
     assert extra.message == (
-        "I10 (Essential (primary) hypertension) is a valid code, but this case does not support reporting it. "
-        "(-0.5 points)"
+        "I10 (Essential (primary) hypertension) is a valid code, but this case does not support reporting it. (-0.5 points)"
     )
 
 
@@ -197,10 +189,7 @@ def test_13_sequencing_wrong(checker: CodeChecker) -> None:
 
 def test_14_inpatient_says_principal(checker: CodeChecker) -> None:
     report = grade(case(diagnoses=["E11.22", "N18.31"], setting="inpatient"), checker, "N18.31, E11.22")
-    assert (
-        report.lines_of("sequencing")[0].message
-        == "The principal diagnosis is E11.22; N18.31 was listed first."
-    )
+    assert report.lines_of("sequencing")[0].message == "The principal diagnosis is E11.22; N18.31 was listed first."
 
 
 def test_15_no_sequencing_line_for_a_single_diagnosis(checker: CodeChecker) -> None:
@@ -367,9 +356,7 @@ def test_31_several_procedures_in_any_order(checker: CodeChecker) -> None:
 
 
 def test_32_same_code_on_two_key_lines_pairs_by_modifiers(checker: CodeChecker) -> None:
-    item = case(
-        diagnoses=["M17.0"], procedures=[line("20610", modifiers=["RT"]), line("20610", modifiers=["LT"])]
-    )
+    item = case(diagnoses=["M17.0"], procedures=[line("20610", modifiers=["RT"]), line("20610", modifiers=["LT"])])
     # possible 1 + 2 + 2 * 0.5 = 4
     assert summary(grade(item, checker, "M17.0", "20610-LT, 20610-RT")) == (100.0, 4.0, 0.0, 4.0)
     assert summary(grade(item, checker, "M17.0", "20610-RT, 20610-LT")) == (100.0, 4.0, 0.0, 4.0)
@@ -413,10 +400,7 @@ def test_36_pcs_sequencing(checker: CodeChecker) -> None:
     # possible: dx 1 + pcs 2 + pcs sequencing 1 = 4; principal procedure second: 3 of 4
     report = grade(HIP, checker, "M16.11", "", "0DB68ZX 0SR9019")
     assert summary(report) == (75.0, 3.0, 0.0, 4.0)
-    assert (
-        report.lines_of("sequencing")[0].message
-        == "The principal procedure is 0SR9019; 0DB68ZX was listed first."
-    )
+    assert report.lines_of("sequencing")[0].message == "The principal procedure is 0SR9019; 0DB68ZX was listed first."
 
 
 def test_37_pcs_partial_on_the_first_four_characters(checker: CodeChecker) -> None:
@@ -487,10 +471,7 @@ def test_45_excludes1_is_explained_on_the_offending_line(checker: CodeChecker) -
     report = grade(DIABETES, checker, "E11.22, N18.31, E10.9")
     assert summary(report) == (83.3, 3.0, 0.5, 3.0)
     offending = report.lines[2]
-    assert (
-        offending.submitted == "E10.9"
-        and "Excludes1: E11.22 and E10.9 are never coded together" in offending.message
-    )
+    assert offending.submitted == "E10.9" and "Excludes1: E11.22 and E10.9 are never coded together" in offending.message
     assert "Excludes1" not in report.lines[0].message
 
 
@@ -498,10 +479,7 @@ def test_46_manifestation_first_is_explained_on_the_sequencing_line(checker: Cod
     report = grade(case(diagnoses=["E85.1", "G63"]), checker, "G63, E85.1")
     sequencing = report.lines_of("sequencing")[0]
     assert sequencing.verdict == "wrong"
-    assert (
-        "G63 is a manifestation code" in sequencing.message
-        and "never listed first" in sequencing.message_during
-    )
+    assert "G63 is a manifestation code" in sequencing.message and "never listed first" in sequencing.message_during
 
 
 def test_47_every_verdict_is_a_known_word(checker: CodeChecker) -> None:

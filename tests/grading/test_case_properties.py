@@ -94,21 +94,10 @@ def cases(draw: st.DrawFn) -> CaseItem:
         )
         for c in px_codes
     ]
-    pcs = [
-        KeyLine(c, optional=draw(st.booleans()))
-        for c in draw(st.lists(st.sampled_from(PCS), max_size=3, unique=True))
-    ]
+    pcs = [KeyLine(c, optional=draw(st.booleans())) for c in draw(st.lists(st.sampled_from(PCS), max_size=3, unique=True))]
     used = set(codes) | set(px_codes)
-    not_reportable = {
-        c: "Not reported here."
-        for c in draw(st.lists(st.sampled_from(ICD + CPT), max_size=2))
-        if c not in used
-    }
-    scoring = draw(
-        st.dictionaries(
-            st.sampled_from(sorted(DEFAULT_WEIGHTS)), st.sampled_from([0, 0.25, 0.5, 1, 2, 3]), max_size=3
-        )
-    )
+    not_reportable = {c: "Not reported here." for c in draw(st.lists(st.sampled_from(ICD + CPT), max_size=2)) if c not in used}
+    scoring = draw(st.dictionaries(st.sampled_from(sorted(DEFAULT_WEIGHTS)), st.sampled_from([0, 0.25, 0.5, 1, 2, 3]), max_size=3))
     setting = draw(st.sampled_from(["professional", "outpatient-facility", "inpatient"]))
     return case(diagnoses, procedures, pcs, not_reportable, scoring, setting)
 
@@ -116,9 +105,7 @@ def cases(draw: st.DrawFn) -> CaseItem:
 def exact(item: CaseItem) -> Submission:
     return Submission(
         diagnoses=tuple(k.code for k in item.key.diagnoses),
-        procedures=tuple(
-            ProcedureEntry(k.code, k.code, k.modifiers, k.units, k.units != 1) for k in item.key.procedures
-        ),
+        procedures=tuple(ProcedureEntry(k.code, k.code, k.modifiers, k.units, k.units != 1) for k in item.key.procedures),
         pcs=tuple(k.code for k in item.key.pcs),
     )
 
@@ -194,9 +181,7 @@ def test_adding_an_unsupported_valid_code_never_raises_the_score(
     for candidate in (submission, exact(item)):
         base = grade_case(item, candidate, checker).score_pct
         more_dx = Submission(candidate.diagnoses + (dx,), candidate.procedures, candidate.pcs)
-        more_px = Submission(
-            candidate.diagnoses, candidate.procedures + (ProcedureEntry(px, px),), candidate.pcs
-        )
+        more_px = Submission(candidate.diagnoses, candidate.procedures + (ProcedureEntry(px, px),), candidate.pcs)
         assert grade_case(item, more_dx, checker).score_pct <= base
         assert grade_case(item, more_px, checker).score_pct <= base
 
@@ -212,12 +197,8 @@ def _variant(code: str, how: int) -> str:
 
 
 @SETTINGS
-@given(
-    cases(), st.lists(st.sampled_from(ICD), max_size=5), st.lists(st.integers(0, 3), min_size=5, max_size=5)
-)
-def test_normalization_variants_grade_identically(
-    checker: CodeChecker, item: CaseItem, dx: list[str], hows: list[int]
-) -> None:
+@given(cases(), st.lists(st.sampled_from(ICD), max_size=5), st.lists(st.integers(0, 3), min_size=5, max_size=5))
+def test_normalization_variants_grade_identically(checker: CodeChecker, item: CaseItem, dx: list[str], hows: list[int]) -> None:
     codes = list(dict.fromkeys([k.code for k in item.key.diagnoses] + dx))[:5]
     plain = submission_from_lists(codes, [], [])
     varied = submission_from_lists([_variant(c, h) for c, h in zip(codes, hows, strict=False)], [], [])
@@ -228,9 +209,7 @@ def test_normalization_variants_grade_identically(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), st.text(), st.text(), st.text())
-def test_never_an_exception_on_any_string_input(
-    checker: CodeChecker, item: CaseItem, dx: str, px: str, pcs: str
-) -> None:
+def test_never_an_exception_on_any_string_input(checker: CodeChecker, item: CaseItem, dx: str, px: str, pcs: str) -> None:
     report = grade_case(item, parse_submission(dx, px, pcs), checker)
     assert 0.0 <= report.score_pct <= 100.0
     report.to_json(after_attempt=False)

@@ -10,9 +10,7 @@ from study.grading.mcq import grade_mcq, normalize_selection
 
 OPTIONS = tuple(McqOption(letter, f"option {letter}") for letter in "ABCD")
 SINGLE = McqItem("cpc-icd-0007", ("CPC",), "icd-10-cm", "Which?", OPTIONS, ("B",), "Because.")
-MULTIPLE = McqItem(
-    "cpc-icd-0008", ("CPC",), "icd-10-cm", "Select two.", OPTIONS, ("A", "C"), "Because.", multiple=True
-)
+MULTIPLE = McqItem("cpc-icd-0008", ("CPC",), "icd-10-cm", "Select two.", OPTIONS, ("A", "C"), "Because.", multiple=True)
 
 
 def test_single_answer_right_and_wrong() -> None:

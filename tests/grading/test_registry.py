@@ -12,9 +12,7 @@ from study.grading.registry import CaseGrader, GraderRegistry, McqGrader, get_gr
 from study.grading.results import GradeReport
 from tests.grading.helpers import case
 
-MCQ = McqItem(
-    "cpc-x-001", ("CPC",), "em", "Which?", (McqOption("A", "a"), McqOption("B", "b")), ("A",), "Because."
-)
+MCQ = McqItem("cpc-x-001", ("CPC",), "em", "Which?", (McqOption("A", "a"), McqOption("B", "b")), ("A",), "Because.")
 CASE = case(diagnoses=["E11.22"], procedures=["99214"])
 
 

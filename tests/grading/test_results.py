@@ -6,9 +6,7 @@ from study.grading.results import GradeLine, GradeReport
 
 
 def test_line_json_after_and_during() -> None:
-    line = GradeLine(
-        "diagnosis", None, "N18.31", "missing", 0.0, "Missing diagnosis: N18.31.", "A diagnosis is missing."
-    )
+    line = GradeLine("diagnosis", None, "N18.31", "missing", 0.0, "Missing diagnosis: N18.31.", "A diagnosis is missing.")
     assert line.to_json(True) == {
         "kind": "diagnosis",
         "submitted": None,
@@ -17,10 +15,7 @@ def test_line_json_after_and_during() -> None:
         "points": 0.0,
         "message": "Missing diagnosis: N18.31.",
     }
-    assert (
-        line.to_json(False)["expected"] is None
-        and line.to_json(False)["message"] == "A diagnosis is missing."
-    )
+    assert line.to_json(False)["expected"] is None and line.to_json(False)["message"] == "A diagnosis is missing."
 
 
 def test_correct_lines_keep_expected_during_the_attempt() -> None:

@@ -1,6 +1,7 @@
 """Deleting an account removes every row that belongs to it, on both backends. The test walks the
 schema: every column that references a user is listed and checked, so a new table that points at
 users cannot be forgotten."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -8,8 +9,8 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import CareerAssessment, CareerRun, Item, ItemReport, RegradeLog, User
-from study.services import bank, cases, cohorts, exams, practice, progress, user_sessions
 from study.services import attempts as attempt_service
+from study.services import bank, cases, cohorts, exams, practice, progress, user_sessions
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 
@@ -83,7 +84,7 @@ def busy_user(app, tmp_path):
 
 def _rows_pointing_at(user_id):
     counts = {}
-    for (table, column) in USER_REFERENCES:
+    for table, column in USER_REFERENCES:
         t = db.metadata.tables[table]
         counts[(table, column)] = db.session.scalar(sa.select(sa.func.count()).select_from(t).where(t.c[column] == user_id))
     return counts

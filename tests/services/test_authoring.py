@@ -1,5 +1,6 @@
 """Authoring service: form -> bank item -> validated with the bank's rules; drafts, versions,
 publish/retire, ownership, "try an answer", and the export round trip."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,7 @@ from study.bank.parser import parse_item
 from study.bank.validate import check_bank, has_errors
 from study.extensions import db
 from study.models import Item, ItemVersion
-from study.services import Forbidden, NotFound, ServiceError
-from study.services import authoring
+from study.services import Forbidden, NotFound, ServiceError, authoring
 from study.services import bank as bank_service
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank

@@ -1,4 +1,5 @@
 """Import, versions, retirement, export, GIFT and key checks, on a small bank copied per test."""
+
 import json
 import shutil
 from pathlib import Path
@@ -112,7 +113,8 @@ def test_gift_export_then_import_as_drafts(mini, runner, tmp_path):
     moodle.write_text(
         "// exported from a course\n"
         "::Hypertension first::Which ICD-10-CM code reports essential hypertension? "
-        "{=I10#Right: essential hypertension. ~I11.9#That is hypertensive heart disease. ####I10 is the code for essential (primary) hypertension.}\n",
+        "{=I10#Right: essential hypertension. ~I11.9#That is hypertensive heart disease. ####I10"
+        " is the code for essential (primary) hypertension.}\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["bank", "import-gift", str(moodle), "--topic", "icd-10-cm", "--exam", "CPC"])

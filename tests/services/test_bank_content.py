@@ -1,4 +1,5 @@
 """The real question bank: it imports cleanly and is large enough for real exam practice."""
+
 import sqlalchemy as sa
 
 from study.extensions import db
@@ -8,9 +9,7 @@ from study.services import bank
 
 def _published(exam: str, kind: str) -> list[Item]:
     return list(
-        db.session.scalars(
-            sa.select(Item).where(Item.status == "published", Item.type == kind, Item.exam_links.any(ItemExam.exam == exam))
-        )
+        db.session.scalars(sa.select(Item).where(Item.status == "published", Item.type == kind, Item.exam_links.any(ItemExam.exam == exam)))
     )
 
 
@@ -73,7 +72,7 @@ def test_real_bank_imports_and_meets_the_volume_targets(app, tmp_path):
     assert sum(1 for p in inpatient if p.key.diagnoses and p.key.pcs) >= 12  # ICD-10-CM and ICD-10-PCS keys
     assert all(p.key.not_reportable for p in parsed), [p.id for p in parsed if not p.key.not_reportable]
     assert sum(1 for p in parsed if any(line.modifiers for line in p.key.procedures)) >= 5
-    hcpcs_with_units = [p.id for p in parsed if any(l.code[0].isalpha() and l.units > 1 for l in p.key.procedures)]
+    hcpcs_with_units = [p.id for p in parsed if any(ln.code[0].isalpha() and ln.units > 1 for ln in p.key.procedures)]
     assert len(hcpcs_with_units) >= 2
     for kind in ("em", "radiology", "pathology-lab", "medicine", "anesthesia"):
         assert any(p.topic == kind for p in professional), kind

@@ -1,5 +1,6 @@
 """`reserve:` in the database: import sets Item.reserved, a change of pool is metadata (updated in
 place, no new version), export writes it back, and the pools decide where an item is served."""
+
 import shutil
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """The career service: drawing the diagnostic from its own pool, the run kept on the server (the
 cookie holds a token only), grading, a final submission, saving."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,7 @@ import pytest
 from study.careers.recommend import Preferences
 from study.extensions import db
 from study.models import CareerAssessment, CareerRun, Item
-from study.services import Conflict, NotFound, ServiceError
-from study.services import bank
+from study.services import Conflict, NotFound, ServiceError, bank
 from study.services import careers as career_service
 from tests.careers import NEVER_DRAWN, RATIONALE_MARKER, SMALL_BANK_ITEMS, answers_of, write_small_bank
 from tests.factories import make_user
@@ -61,7 +61,11 @@ def test_draw_spreads_over_areas_and_topics_and_skips_unusable_items(small_bank)
 
 def test_draw_takes_everything_usable_when_the_bank_is_small(small_bank):
     keys = career_service.draw_diagnostic(rng=random.Random(2))
-    usable = [k for k, _, _, answer, status in SMALL_BANK_ITEMS if status == "published" and isinstance(answer, str) and k != "car-anes-001" and k not in NEVER_DRAWN]
+    usable = [
+        k
+        for k, _, _, answer, status in SMALL_BANK_ITEMS
+        if status == "published" and isinstance(answer, str) and k != "car-anes-001" and k not in NEVER_DRAWN
+    ]
     assert sorted(keys) == sorted(usable)
     # ICD-10-CM items go to outpatient coding when linked to the CPC, to inpatient coding when only to the CCS
     assert _areas(["car-icdo-001"]) == {"outpatient": 1}

@@ -1,4 +1,5 @@
 """The code book's detail of a code, on the real ICD-10-CM tables (loaded once per session)."""
+
 import pytest
 
 from study.services import code_book

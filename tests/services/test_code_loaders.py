@@ -1,5 +1,6 @@
 """Loading the code sets: ICD-10-CM from the package (loaded once per test session), and the code
 files a site brings: the real CMS HCPCS file, a PCS order file, a licensed CPT CSV."""
+
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,10 @@ def test_load_pcs_order_file_turns_on_existence_checks(app, runner, tmp_path, re
     assert codes.checker().check("pcs", "0FT44ZY").status == "reportable"  # shape only
     lines = [
         "00001 0FT     0 Resection of hepatobiliary system and pancreas",
-        "00002 0FT44ZZ 1 Resection of gallbladder, perc endo approach                Resection of Gallbladder, Percutaneous Endoscopic Approach",
-        "00003 10D00Z1 1 Extraction of POC, low, open approach                       Extraction of Products of Conception, Low, Open Approach",
+        "00002 0FT44ZZ 1 Resection of gallbladder, perc endo approach                Resection"
+        " of Gallbladder, Percutaneous Endoscopic Approach",
+        "00003 10D00Z1 1 Extraction of POC, low, open approach                      "
+        " Extraction of Products of Conception, Low, Open Approach",
     ]
     path = tmp_path / "icd10pcs_order_2026.txt"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")

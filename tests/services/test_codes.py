@@ -1,4 +1,5 @@
 """Checking typed codes in the application, on the real ICD-10-CM tables (loaded once per session)."""
+
 import subprocess
 import sys
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Cohorts and assignments: join codes, ownership, assignment validation, starting through the
 existing services, completion, scores, lateness, extra time, the cohort dashboard and CSV."""
+
 import csv
 import io
 import threading
@@ -11,25 +12,14 @@ from sqlalchemy.orm import Session
 
 from study.extensions import db
 from study.models import Attempt, CohortMember, Item, User
-from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.services import Conflict, Forbidden, NotFound, ServiceError, assignments, cohort_results, cohorts, practice
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import cases as case_service
-from study.services import assignments, cohort_results, cohorts
 from study.services import exams as exam_service
-from study.services import practice
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 @pytest.fixture
@@ -46,9 +36,11 @@ def _spec(**kw):
 def _answer_all(user, attempt, right=True):
     for ai in attempt.items:
         item = attempt_service.version_item(ai)
-        letters = attempt_service.to_shown(ai, item, list(item.answer)) if right else [
-            o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer
-        ][:1]
+        letters = (
+            attempt_service.to_shown(ai, item, list(item.answer))
+            if right
+            else [o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer][:1]
+        )
         practice.answer(user, attempt.id, ai.position, letters, 20, T0)
 
 
@@ -412,10 +404,13 @@ def test_which_attempt_counts(teacher, learning_bank, counts, expected):
     marks = [(False, False), (True, True), (True, False)]  # 0%, 100%, 50%
     for n, (one, two) in enumerate(marks):
         attempt = assignments.start_assignment(learner, assignment.id, T0 + n * timedelta(hours=1))
-        for ai, right in zip(attempt.items, (one, two)):
+        for ai, right in zip(attempt.items, (one, two), strict=False):
             item = attempt_service.version_item(ai)
-            letters = attempt_service.to_shown(ai, item, list(item.answer)) if right else [
-                o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer][:1]
+            letters = (
+                attempt_service.to_shown(ai, item, list(item.answer))
+                if right
+                else [o.letter for o in attempt_service.shown_options(ai, item) if o.original not in item.answer][:1]
+            )
             practice.answer(learner, attempt.id, ai.position, letters, 5, T0 + n * timedelta(hours=1))
     [row] = assignments.assignments_for(learner, T0 + 3 * timedelta(hours=1))
     assert row.result.score == expected
@@ -516,7 +511,10 @@ def test_csv_has_one_row_per_attempt_and_says_which_counts(teacher, learning_ban
     board = cohort_results.cohort_dashboard(teacher, assignment.cohort_id, T0 + 3 * DAY)
     result = board.results[(assignment.id, learner.id)]
     assert [(r.case, r.number, r.counts) for r in cohort_results.attempt_rows(assignment, result)] == [
-        ("case-pro-0003", 1, False), ("case-pro-0003", 2, True), ("case-ip-0001", 1, False)]
+        ("case-pro-0003", 1, False),
+        ("case-pro-0003", 2, True),
+        ("case-ip-0001", 1, False),
+    ]
 
 
 FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
@@ -535,7 +533,7 @@ def test_every_csv_cell_is_escaped_against_formulas(teacher, learning_bank):
     assert len(rows) == 1 + len(FORMULAS)
     for row in rows[1:]:
         assert len(row) == len(cohort_results.CSV_HEADER)
-        for column, cell in zip(cohort_results.CSV_HEADER, row):
+        for column, cell in zip(cohort_results.CSV_HEADER, row, strict=False):
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
     assert {r[1][:2] for r in rows[1:]} == {"'=", "'+", "'-", "'@", "'\t", "'\r"}
     for value in FORMULAS + ["-5", None, 3.5]:

@@ -1,4 +1,5 @@
 """The one grading path (services.grading), the parsed-version cache and the transaction helper."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -42,7 +43,7 @@ def test_every_form_of_a_case_answer_grades_the_same(learning_bank):
     assert text_boxes == stored
     assert isinstance(stored.case_report, GradeReport)
     with pytest.raises(TypeError):
-        stored.mcq_result
+        _ = stored.mcq_result
 
 
 def test_an_mcq_answer_grades_from_its_stored_form(learning_bank):
@@ -51,7 +52,7 @@ def test_an_mcq_answer_grades_from_its_stored_form(learning_bank):
     assert (right.score, right.correct, right.report) == (1.0, True, None)
     assert (wrong.score, wrong.correct) == (0.0, False)
     with pytest.raises(TypeError):
-        right.case_report
+        _ = right.case_report
 
 
 def test_try_an_answer_and_check_answer_grade_through_the_same_path(learning_bank):

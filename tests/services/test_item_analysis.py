@@ -1,24 +1,22 @@
 """Item analysis service: the score matrix from the database, who sees which attempts, choice
 counts for MCQs and verdict counts per key line for cases."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, Item, Response
+from study.models import Attempt, AttemptItem, Item, Response
 from study.services import Forbidden, NotFound
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import exams as exam_service
 from study.services import item_analysis as service
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
+from tests.factories import T0, make_assignment, make_cohort, make_user
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 UNANSWERED = object()
 
 # the hand-computed matrix of tests/test_analysis.py (five attempts x four items)
@@ -31,44 +29,41 @@ FIVE_BY_FOUR = [
 ]
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def mcqs(n=4) -> list[Item]:
     return list(db.session.scalars(sa.select(Item).where(Item.type == "mcq").order_by(Item.key).limit(n)))
-
-
-def make_cohort(owner, learners, name="Evening class") -> Cohort:
-    cohort = Cohort(name=name, owner_id=owner.id, join_code=f"J{owner.id}X{len(learners)}{name[:3]}")
-    db.session.add(cohort)
-    db.session.flush()
-    for learner in learners:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
-    db.session.commit()
-    return cohort
 
 
 def exam_attempt(user, items, marks, *, selected=None, status="submitted", assignment=None, kind="exam") -> Attempt:
     """An attempt with `items` at positions 1.. and the given marks (UNANSWERED: no response)."""
     attempt = Attempt(
-        user_id=user.id, kind=kind, exam="CPC" if kind == "exam" else None, status=status, started_at=T0,
+        user_id=user.id,
+        kind=kind,
+        exam="CPC" if kind == "exam" else None,
+        status=status,
+        started_at=T0,
         submitted_at=T0 + timedelta(minutes=30) if status == "submitted" else None,
         assignment_id=assignment.id if assignment else None,
     )
     db.session.add(attempt)
     db.session.flush()
-    for position, (item, mark) in enumerate(zip(items, marks), start=1):
-        ai = AttemptItem(attempt_id=attempt.id, position=position, item_id=item.id, item_version_id=item.current_version_id, option_order="ABCD")
+    for position, (item, mark) in enumerate(zip(items, marks, strict=False), start=1):
+        ai = AttemptItem(
+            attempt_id=attempt.id, position=position, item_id=item.id, item_version_id=item.current_version_id, option_order="ABCD"
+        )
         db.session.add(ai)
         db.session.flush()
         if mark is not UNANSWERED:
             letters = (selected or {}).get(item.id, ["A"])
-            db.session.add(Response(attempt_item_id=ai.id, user_id=user.id, item_id=item.id,
-                                    answer_json=json.dumps({"selected": letters}), score=float(mark), correct=mark == 1))
+            db.session.add(
+                Response(
+                    attempt_item_id=ai.id,
+                    user_id=user.id,
+                    item_id=item.id,
+                    answer_json=json.dumps({"selected": letters}),
+                    score=float(mark),
+                    correct=mark == 1,
+                )
+            )
     db.session.commit()
     return attempt
 
@@ -78,7 +73,7 @@ def test_exam_statistics_match_the_hand_computation(learning_bank):
     learners = [make_user() for _ in FIVE_BY_FOUR]
     make_cohort(instructor, learners)
     items = mcqs()
-    for learner, marks in zip(learners, FIVE_BY_FOUR):
+    for learner, marks in zip(learners, FIVE_BY_FOUR, strict=False):
         # the last learner left item 1 unanswered: it counts as 0, as in the hand computation
         exam_attempt(learner, items, [UNANSWERED if m == 0 and learner is learners[-1] and i == 0 else m for i, m in enumerate(marks)])
     result = service.analyse_exam(instructor, "CPC")
@@ -140,11 +135,9 @@ def test_assignment_analysis_belongs_to_the_cohort_owner(learning_bank):
     ann, bob, admin = make_user("instructor"), make_user("instructor"), make_user("admin")
     learners = [make_user() for _ in range(3)]
     cohort = make_cohort(ann, learners)
-    assignment = Assignment(cohort_id=cohort.id, kind="exam", title="Mock CPC", config_json='{"exam": "CPC"}', opens_at=T0, due_at=T0 + timedelta(days=7))
-    db.session.add(assignment)
-    db.session.commit()
+    assignment = make_assignment(cohort, "exam", "Mock CPC", {"exam": "CPC"})
     items = mcqs(3)
-    for learner, marks in zip(learners, [[1, 1, 0], [1, 0, 0], [0, 0, 1]]):
+    for learner, marks in zip(learners, [[1, 1, 0], [1, 0, 0], [0, 0, 1]], strict=False):
         exam_attempt(learner, items, marks, assignment=assignment)
     exam_attempt(learners[0], items, [1, 1, 1])  # the same learner outside the assignment: not counted
     result = service.analyse_assignment(ann, assignment.id)
@@ -165,7 +158,7 @@ def test_mcq_choice_counts_option_by_option(learning_bank):
     make_cohort(instructor, learners)
     item = mcqs(1)[0]  # learn-icd-001: the key is A
     picks = [["A"], ["A"], ["C"], ["B"], None]
-    for learner, pick in zip(learners, picks):
+    for learner, pick in zip(learners, picks, strict=False):
         exam_attempt(learner, [item], [UNANSWERED if pick is None else (1 if pick == ["A"] else 0)], selected={item.id: pick})
     b = service.item_breakdown(instructor, service.exam_scope("CPC"), item.id)
     assert (b.served, b.answered, b.unanswered) == (5, 4, 1)
@@ -191,19 +184,21 @@ def test_case_verdict_counts_per_key_line_from_real_graded_exams(learning_bank):
         case = attempt_service.version_item(case_ai)
         case_item_id = case_ai.item_id
         if good:
-            lists = {"diagnoses": [l.code for l in case.key.diagnoses if not l.optional],
-                     "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures]}
+            lists = {
+                "diagnoses": [ln.code for ln in case.key.diagnoses if not ln.optional],
+                "procedures": [ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in case.key.procedures],
+            }
         else:
             lists = {"diagnoses": ["R52"], "procedures": []}
         exam_service.save_answer(learner, attempt.id, case_ai.position, T0 + timedelta(minutes=2), case=lists)
         exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=3))
     b = service.item_breakdown(instructor, service.exam_scope("CPC"), case_item_id)
     assert b.item.type == "case" and (b.served, b.answered) == (2, 2)
-    first_dx = next(l for l in b.parsed.key.diagnoses if not l.optional).code
-    line = next(l for l in b.key_lines if l.kind == "diagnosis" and l.expected == first_dx)
+    first_dx = next(ln for ln in b.parsed.key.diagnoses if not ln.optional).code
+    line = next(ln for ln in b.key_lines if ln.kind == "diagnosis" and ln.expected == first_dx)
     assert line.verdicts.get("correct") == 1 and line.verdicts.get("missing") == 1
-    extra = [l for l in b.key_lines if l.expected is None]
-    assert extra and sum(l.total for l in extra) >= 1  # R52 matched no key line
+    extra = [ln for ln in b.key_lines if ln.expected is None]
+    assert extra and sum(ln.total for ln in extra) >= 1  # R52 matched no key line
     assert b.key_lines[-1].expected is None  # codes off the key come last
     # the exam's item table includes the case, scored 0..1
     rows = {r.item.id: r for r in service.analyse_exam(instructor, "CPC").rows}
@@ -216,9 +211,7 @@ def test_another_instructors_draft_is_not_found_in_any_scope(learning_bank):
     learner = make_user()
     cohort = make_cohort(owner, [learner])
     items = mcqs()
-    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="A", config_json="{}", opens_at=T0, due_at=T0 + timedelta(days=1))
-    db.session.add(assignment)
-    db.session.commit()
+    assignment = make_assignment(cohort, "practice", "A", due_at=T0 + timedelta(days=1))
     exam_attempt(learner, items, [1, 0, 1, 0])
     exam_attempt(learner, items, [1, 0, 1, 0], assignment=assignment, kind="practice")
     draft = items[1]

@@ -1,5 +1,6 @@
 """Practice, coding cases and timed exams: drawing, shuffling, feedback, the server's clock,
 auto-submit, idempotency, FSRS review and ownership."""
+
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -8,23 +9,14 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Attempt, Item, Response, ReviewCard, ReviewLog
-from study.services import Conflict, Forbidden, ServiceError
+from study.services import Conflict, Forbidden, ServiceError, bank, practice
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import cases as case_service
 from study.services import exams as exam_service
-from study.services import practice
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 def _choice(**kw):
@@ -169,8 +161,8 @@ def test_case_attempts_are_graded_kept_and_retried(learning_bank):
     assert case_service.start_case(user, case_item.key, T0).id == attempt.id  # double click: one attempt
     ai, case = case_service.case_of(attempt)
     key = {
-        "diagnoses": [l.code for l in case.key.diagnoses if not l.optional],
-        "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures],
+        "diagnoses": [ln.code for ln in case.key.diagnoses if not ln.optional],
+        "procedures": [ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in case.key.procedures],
         "pcs": [],
     }
     report = case_service.submit_case(user, attempt.id, key, T0)
@@ -231,7 +223,10 @@ def test_exam_case_answers_are_graded_at_submission(learning_bank):
     attempt = exam_service.start_exam(user, "CPC", T0)
     case_ai = next(ai for ai in attempt.items if ai.section_key == "cases")
     case = attempt_service.version_item(case_ai)
-    lists = {"diagnoses": [l.code for l in case.key.diagnoses if not l.optional], "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures]}
+    lists = {
+        "diagnoses": [ln.code for ln in case.key.diagnoses if not ln.optional],
+        "procedures": [ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in case.key.procedures],
+    }
     exam_service.save_answer(user, attempt.id, case_ai.position, T0 + timedelta(minutes=2), case=lists)
     assert case_ai.response.report_json == ""  # nothing graded while the exam is open
     exam_service.submit(user, attempt.id, T0 + timedelta(minutes=3))
@@ -297,8 +292,8 @@ def _learner(user_id):
 
 def _case_key_lists(case):
     return {
-        "diagnoses": [l.code for l in case.key.diagnoses if not l.optional],
-        "procedures": [l.code + "".join(f"-{m}" for m in l.modifiers) for l in case.key.procedures],
+        "diagnoses": [ln.code for ln in case.key.diagnoses if not ln.optional],
+        "procedures": [ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in case.key.procedures],
         "pcs": [],
     }
 
@@ -495,7 +490,9 @@ def test_practice_review_and_cases_keep_away_from_the_items_of_an_open_exam(lear
     exam_service.submit(user, exam.id, during)
     after = during + timedelta(minutes=1)
     served = practice.start_practice(user, _choice(size=100), after)
-    assert locked - {exam_case.item_id for exam_case in exam.items if exam_case.section_key == "cases"} <= {ai.item_id for ai in served.items}
+    assert locked - {exam_case.item_id for exam_case in exam.items if exam_case.section_key == "cases"} <= {
+        ai.item_id for ai in served.items
+    }
     ai = next(a for a in early.items if a.item_id in locked)
     assert practice.answer(user, early.id, ai.position, _right_letters(ai), 10, after).correct
     assert case_service.submit_case(user, open_case.id, {"diagnoses": ["R52"]}, after).score_pct < 100

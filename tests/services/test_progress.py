@@ -1,4 +1,5 @@
 """Progress figures on hand-built histories: empty, one answer, recency, cases, export, deletion."""
+
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -7,16 +8,10 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Attempt, AttemptItem, Item, Response, ReviewCard, User
-from study.services import bank, exams, practice, progress, rollups
+from study.services import exams, practice, progress, rollups
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    bank.import_bank(write_learning_bank(tmp_path / "bank"))
 
 
 def history(user, answers):
@@ -30,8 +25,16 @@ def history(user, answers):
         db.session.add(ai)
         db.session.flush()
         db.session.add(
-            Response(attempt_item_id=ai.id, user_id=user.id, item_id=item.id, answer_json='{"selected": ["A"]}',
-                     correct=correct, score=1.0 if correct else 0.0, answered_at=NOW - timedelta(days=days_ago), seconds=seconds)
+            Response(
+                attempt_item_id=ai.id,
+                user_id=user.id,
+                item_id=item.id,
+                answer_json='{"selected": ["A"]}',
+                correct=correct,
+                score=1.0 if correct else 0.0,
+                answered_at=NOW - timedelta(days=days_ago),
+                seconds=seconds,
+            )
         )
         rollups.add_mcq_answer(user.id, item.id, correct, seconds, NOW - timedelta(days=days_ago))
     db.session.commit()
@@ -131,8 +134,18 @@ def test_the_export_files_and_deleting_with_the_password(learning_bank):
     rows = list(csv.reader(io.StringIO(progress.export_answers_csv(user, NOW))))
     answer = data["answers"][0]
     assert rows[0] == progress.EXPORT_ANSWER_COLUMNS and len(rows) == 2
-    assert rows[1] == [str(p.id), "practice", "CPC", "1", answer["item"], json.dumps(answer["answer"]), str(answer["correct"]),
-                       str(answer["score"]), "10.0", answer["answered_at"]]
+    assert rows[1] == [
+        str(p.id),
+        "practice",
+        "CPC",
+        "1",
+        answer["item"],
+        json.dumps(answer["answer"]),
+        str(answer["correct"]),
+        str(answer["score"]),
+        "10.0",
+        answer["answered_at"],
+    ]
 
     with pytest.raises(ServiceError, match="The password is not right: nothing was deleted."):
         users.delete_account(user, "not the password")

@@ -1,6 +1,7 @@
 """Problem reports (who sees what, resolving, the learner's view) and regrading after a key was
 corrected by importing a new version of the item file (both modes, idempotency, attempts,
 dashboards' rollups, the log)."""
+
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -8,41 +9,22 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import AnswerRollup, Attempt, CaseRollup, Item, ItemReport, RegradeLog, Response
-from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.models import AnswerRollup, Attempt, CaseRollup, ItemReport, RegradeLog, Response
+from study.services import Conflict, Forbidden, NotFound, ServiceError, bank, practice, progress, reports
 from study.services import attempts as attempt_service
-from study.services import bank
 from study.services import cases as case_service
 from study.services import exams as exam_service
-from study.services import practice, progress
-from study.services import reports
 from study.services.rollups import week_of
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
+from tests.factories import item_by_key as _item
+from tests.factories import make_attempt, make_user
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 NOW = T0 + timedelta(days=2)
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
-def _item(key):
-    return db.session.scalar(sa.select(Item).where(Item.key == key))
-
-
 def _practice_answer(user, key, original, when=T0):
     """A one-question practice set on `key`, answered with the bank letter `original` (so finished)."""
-    item = _item(key)
-    attempt = Attempt(user_id=user.id, kind="practice", exam="CPC", started_at=when, config_json="{}")
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(item, None)], user)
-    db.session.commit()
+    attempt = make_attempt(user, [_item(key)], exam="CPC", started_at=when)
     ai = attempt.items[0]
     shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), [original])
     practice.answer(user, attempt.id, 1, shown, 20.0, when)
@@ -52,15 +34,11 @@ def _practice_answer(user, key, original, when=T0):
 
 def _exam_answers(user, answers, when=T0):
     """A hand-made exam of the given items answered with bank letters, then submitted."""
-    attempt = Attempt(
-        user_id=user.id, kind="exam", exam="CPC", started_at=when, deadline_at=when + timedelta(hours=1),
-        config_json=json.dumps({"pace_minutes_per_question": 2.4, "pass_percent": 70}),
+    config = {"pace_minutes_per_question": 2.4, "pass_percent": 70}
+    attempt = make_attempt(
+        user, [(_item(k), "icd-10-cm") for k, _ in answers], "exam", when, config, exam="CPC", deadline_at=when + timedelta(hours=1)
     )
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(_item(k), "icd-10-cm") for k, _ in answers], user)
-    db.session.commit()
-    for ai, (_, original) in zip(attempt.items, answers):
+    for ai, (_, original) in zip(attempt.items, answers, strict=False):
         shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), [original])
         exam_service.save_answer(user, attempt.id, ai.position, when + timedelta(minutes=1), letters=shown)
     exam_service.submit(user, attempt.id, when + timedelta(minutes=10))
@@ -149,7 +127,10 @@ def test_resolving_sets_status_text_who_and_when_once(learning_bank):
     reports.resolve_report(inst, report.id, "replied", "Thanks, the stem is fine as written.", NOW)
     stored = db.session.get(ItemReport, report.id)
     assert (stored.status, stored.resolution, stored.resolved_by, stored.resolved_at) == (
-        "replied", "Thanks, the stem is fine as written.", inst.id, NOW,
+        "replied",
+        "Thanks, the stem is fine as written.",
+        inst.id,
+        NOW,
     )
     with pytest.raises(Conflict):
         reports.resolve_report(inst, report.id, "dismissed", "again", NOW)
@@ -192,7 +173,12 @@ def test_regrade_mcq_new_key_and_best_of_after_the_key_was_corrected(learning_ba
     board = progress.dashboard(chose_b, "CPC", T0 + timedelta(days=1))  # the learner's dashboard follows
     assert sum(w.correct for w in board.weeks) == 3 and [a.score_pct for a in board.exams] == [100.0]
     details = json.loads(log.details_json)
-    assert {d["response_id"] for d in details} == {r.id for r in db.session.scalars(sa.select(Response).where(Response.user_id == chose_b.id, Response.item_id == _item("learn-icd-001").id))}
+    assert {d["response_id"] for d in details} == {
+        r.id
+        for r in db.session.scalars(
+            sa.select(Response).where(Response.user_id == chose_b.id, Response.item_id == _item("learn-icd-001").id)
+        )
+    }
     assert all(d["old_score"] == 0.0 and d["new_score"] == 1.0 for d in details)
     assert log.actor_id == inst.id and log.to_version_id == _item("learn-icd-001").current_version_id
 
@@ -209,7 +195,10 @@ def test_regrade_mcq_new_key_and_best_of_after_the_key_was_corrected(learning_ba
     assert reports.regrade(inst, "learn-icd-001", "new-key", NOW)[1] is None
     responses = db.session.scalars(sa.select(Response).where(Response.item_id == _item("learn-icd-001").id).order_by(Response.id)).all()
     assert [(r.user_id, r.correct, r.score) for r in responses] == [
-        (chose_b.id, True, 1.0), (chose_a.id, False, 0.0), (chose_c.id, False, 0.0), (chose_b.id, True, 1.0),
+        (chose_b.id, True, 1.0),
+        (chose_a.id, False, 0.0),
+        (chose_c.id, False, 0.0),
+        (chose_b.id, True, 1.0),
     ]
 
     # back to best-of: the old credit comes back exactly (scores are recomputed, not chained)
@@ -252,9 +241,7 @@ def test_regrade_refuses_unknown_modes_items_and_other_instructors_items(learnin
 def test_regrade_case_after_a_modifier_in_the_key_was_corrected(learning_bank):
     inst, learner = make_user("instructor"), make_user()
     attempt = case_service.start_case(learner, "case-pro-0003", T0)
-    report = case_service.submit_case(
-        learner, attempt.id, {"diagnoses": ["S52.501A"], "procedures": ["25600-LT"], "pcs": []}, T0
-    )
+    report = case_service.submit_case(learner, attempt.id, {"diagnoses": ["S52.501A"], "procedures": ["25600-LT"], "pcs": []}, T0)
     assert report.score_pct < 100
     before = db.session.get(CaseRollup, (learner.id, "professional"))
     old_sum, old_modifiers = before.score_sum, before.modifiers
@@ -286,7 +273,11 @@ def test_regrade_leaves_the_answers_of_open_exams_alone(learning_bank):
     graded at submission against the version it was served."""
     inst, learner = make_user("instructor"), make_user()
     attempt = Attempt(
-        user_id=learner.id, kind="exam", exam="CPC", started_at=T0, deadline_at=T0 + timedelta(days=30),
+        user_id=learner.id,
+        kind="exam",
+        exam="CPC",
+        started_at=T0,
+        deadline_at=T0 + timedelta(days=30),
         config_json=json.dumps({"pace_minutes_per_question": 2.4, "pass_percent": 70}),
     )
     db.session.add(attempt)

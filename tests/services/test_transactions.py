@@ -1,6 +1,7 @@
 """The one-transaction rule of the services: transaction() is the only place that commits, a
 service built from others is one transaction, read paths commit nothing, and the unique-constraint
 races still end in a friendly answer."""
+
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

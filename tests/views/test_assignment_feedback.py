@@ -1,6 +1,7 @@
 """Issue 12: an assignment's keys, rationales and per-answer correctness reach the learner only when
 its policy allows (after each answer in a practice set; else when the attempt ends, or after the
 due date), on every page and JSON the learner can reach for the attempt."""
+
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -9,10 +10,8 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Assignment, Attempt
-from study.services import bank
 from study.services import assignments, cohorts
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -25,19 +24,17 @@ LEAK = re.compile(
 )
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def _setup(login_as, kind, feedback):
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Class", "CPC")
-    spec = {"practice": dict(items=["learn-icd-001", "learn-icd-002"]), "cases": dict(items=["case-pro-0003"]), "exam": dict(exam="CPC")}[kind]
-    assignment = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec(
-        kind, "Graded", NOW - timedelta(hours=1), NOW + timedelta(days=1), feedback=feedback, **spec))
+    spec = {"practice": dict(items=["learn-icd-001", "learn-icd-002"]), "cases": dict(items=["case-pro-0003"]), "exam": dict(exam="CPC")}[
+        kind
+    ]
+    assignment = assignments.create_assignment(
+        teacher,
+        cohort.id,
+        assignments.AssignmentSpec(kind, "Graded", NOW - timedelta(hours=1), NOW + timedelta(days=1), feedback=feedback, **spec),
+    )
     learner = login_as("learner")
     cohorts.join_cohort(learner, cohort.join_code)
     return assignment.id

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from study.models import User
 from study.extensions import db
+from study.models import User
 from tests.factories import PASSWORD, make_user
 
 
@@ -87,9 +87,7 @@ def test_signin_wrong_password_same_message_as_unknown_account(client):
 )
 def test_next_redirects_only_to_local_paths(client, target, expected):
     make_user(email="ann@example.org")
-    response = client.post(
-        "/account/signin", query_string={"next": target}, data={"email": "ann@example.org", "password": PASSWORD}
-    )
+    response = client.post("/account/signin", query_string={"next": target}, data={"email": "ann@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == expected
 

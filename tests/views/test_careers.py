@@ -1,6 +1,7 @@
 """The career explorer and the self-assessment over HTTP: public pages, the anonymous flow, bad
 input, the answer key kept out of the diagnostic page and the cookie (a token only; the run is on
 the server), a final submission, the diagnostic's own item pool, saving, privacy, rate limits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -134,9 +135,7 @@ def test_questionnaire_is_an_accessible_form(client):
 
 
 def test_bad_questionnaire_shows_each_fields_error(client):
-    response = client.post(
-        "/careers/assessment", data=questionnaire(setting="", weekly_hours="90", target_date=date.today().isoformat())
-    )
+    response = client.post("/careers/assessment", data=questionnaire(setting="", weekly_hours="90", target_date=date.today().isoformat()))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'id="setting-error"' in html and "Choose the setting you would most like to work in." in html
@@ -229,7 +228,7 @@ def test_the_plan_starts_with_the_weakest_sections_linked_to_practice(client, sm
             answers[key] = career_service.DONT_KNOW
     client.post("/careers/assessment/diagnostic", data={f"q-{k}": v for k, v in answers.items()})
     html = client.get("/careers/assessment/result").get_data(as_text=True)
-    start_with = html[html.index("Start with these sections"):html.index("All sections of the CPC")]
+    start_with = html[html.index("Start with these sections") : html.index("All sections of the CPC")]
     links = re.findall(r'href="(/practice[^"]*)"', start_with)
     # terminology and anatomy scored 0%; everything else 100%, so the largest section (ICD-10-CM) comes next
     assert [link.split("topic=")[1] for link in links] == ["medical-terminology", "anatomy", "icd-10-cm"]

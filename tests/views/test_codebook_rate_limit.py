@@ -1,4 +1,5 @@
 """The code book's HTML search is rate-limited per client address, like its JSON search."""
+
 import pytest
 
 from study.extensions import limiter

@@ -1,6 +1,7 @@
 """One app-level handler answers a service's refusal (study.services.ServiceError) with its status:
 an HTML page, or JSON with the message for API clients. Views that show a refusal on their own
 page (a field error, a flash before a redirect) pass 403 and 404 on to it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Request-level hardening: NUL bytes, over-size bodies, and the trusted-proxy setting."""
+
 import pytest
 
 from study.extensions import limiter
@@ -13,7 +14,11 @@ from tests.support import make_app
         ("get", "/codes/E11%009", {}),
         ("get", "/api/codes/search?q=%00", {}),
         ("post", "/account/signin", {"data": {"email": "a@example.org\x00", "password": "x\x00y"}}),
-        ("post", "/account/signup", {"data": {"email": "a@example.org", "display_name": "A\x00", "password": PASSWORD, "confirm": PASSWORD}}),
+        (
+            "post",
+            "/account/signup",
+            {"data": {"email": "a@example.org", "display_name": "A\x00", "password": PASSWORD, "confirm": PASSWORD}},
+        ),
         ("post", "/careers/assessment", {"data": {"setting": "\x00"}}),
     ],
 )
@@ -62,12 +67,16 @@ def test_per_address_limits_use_the_client_address_from_a_trusted_proxy(app, dat
         make_user(email="ann@example.org")
 
         def post(client_address):
-            return proxied.test_client().post(
-                "/account/signin",
-                data={"email": "nobody@example.org", "password": "wrong"},
-                headers={"X-Forwarded-For": client_address},
-                environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
-            ).status_code
+            return (
+                proxied.test_client()
+                .post(
+                    "/account/signin",
+                    data={"email": "nobody@example.org", "password": "wrong"},
+                    headers={"X-Forwarded-For": client_address},
+                    environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
+                )
+                .status_code
+            )
 
         assert [post("203.0.113.1") for _ in range(4)] == [400, 400, 400, 429]
         assert post("203.0.113.2") == 400  # another client behind the same proxy is not limited
@@ -79,9 +88,9 @@ def test_forwarded_headers_are_ignored_without_the_setting(app, database_url, in
     with direct.app_context():
         limiter.reset()
         codes = [
-            direct.test_client().post(
-                "/account/signin", data={"email": "x@example.org", "password": "wrong"}, headers={"X-Forwarded-For": f"198.51.100.{i}"}
-            ).status_code
+            direct.test_client()
+            .post("/account/signin", data={"email": "x@example.org", "password": "wrong"}, headers={"X-Forwarded-For": f"198.51.100.{i}"})
+            .status_code
             for i in range(3)
         ]
         assert codes == [400, 400, 429]  # a spoofed header does not buy a fresh limit

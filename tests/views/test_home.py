@@ -1,4 +1,5 @@
 """The home page of a signed-in learner: each open attempt links to where it is resumed."""
+
 from datetime import datetime, timezone
 
 from study.services import bank, cases, exams, practice

@@ -1,4 +1,5 @@
 """Item analysis pages: roles, ownership, the tables and their accessibility basics."""
+
 from __future__ import annotations
 
 import re
@@ -7,19 +8,10 @@ from datetime import timedelta
 import pytest
 
 from study.extensions import db
-from study.models import Assignment, Item
-from study.services import bank
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
-from tests.services.test_item_analysis import FIVE_BY_FOUR, T0, exam_attempt, make_cohort, mcqs
+from study.models import Item
+from tests.factories import T0, make_assignment, make_cohort, make_user
+from tests.services.test_item_analysis import FIVE_BY_FOUR, exam_attempt, mcqs
 from tests.support import sign_in
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 @pytest.fixture
@@ -29,20 +21,11 @@ def classroom(learning_bank):
     learners = [make_user() for _ in FIVE_BY_FOUR]
     cohort = make_cohort(owner, learners)
     items = mcqs()
-    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="Mock CPC", config_json='{"items": []}', opens_at=T0, due_at=T0 + timedelta(days=7))
-    db.session.add(assignment)
-    db.session.commit()
-    for learner, marks in zip(learners, FIVE_BY_FOUR):
+    assignment = make_assignment(cohort, "practice", "Mock CPC", {"items": []})
+    for learner, marks in zip(learners, FIVE_BY_FOUR, strict=False):
         exam_attempt(learner, items, marks, selected={items[0].id: ["A"] if marks[0] else ["C"]})
         exam_attempt(learner, items, marks, assignment=assignment, kind="practice")
     return {"owner_id": owner.id, "items": items, "assignment_id": assignment.id}
-
-
-def _sign_in(client, user_id):
-    from study.models import User
-
-    user = db.session.get(User, user_id)
-    sign_in(client, user)
 
 
 def _check_tables(html: str) -> None:
@@ -55,13 +38,17 @@ def _check_tables(html: str) -> None:
 
 def test_learners_are_refused(client, login_as, classroom):
     login_as("learner")
-    for url in ("/teach/analysis", "/teach/analysis/exam/CPC", f"/teach/analysis/exam/CPC/item/{classroom['items'][0].id}",
-                f"/teach/analysis/assignment/{classroom['assignment_id']}"):
+    for url in (
+        "/teach/analysis",
+        "/teach/analysis/exam/CPC",
+        f"/teach/analysis/exam/CPC/item/{classroom['items'][0].id}",
+        f"/teach/analysis/assignment/{classroom['assignment_id']}",
+    ):
         assert client.get(url).status_code == 403, url
 
 
 def test_index_lists_exams_with_test_statistics(client, classroom):
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     response = client.get("/teach/analysis")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -75,7 +62,7 @@ def test_index_lists_exams_with_test_statistics(client, classroom):
 
 
 def test_exam_detail_shows_items_with_statistics_and_flags(client, classroom):
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     html = client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
     items = classroom["items"]
     assert "5 submitted attempts" in html
@@ -91,7 +78,7 @@ def test_exam_detail_shows_items_with_statistics_and_flags(client, classroom):
 
 
 def test_item_page_shows_option_counts(client, classroom):
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     item = classroom["items"][0]
     response = client.get(f"/teach/analysis/exam/CPC/item/{item.id}")
     assert response.status_code == 200
@@ -107,7 +94,7 @@ def test_item_page_shows_option_counts(client, classroom):
 
 def test_another_instructor_sees_none_of_these_learners_and_not_the_assignment(client, classroom):
     other = make_user("instructor")
-    _sign_in(client, other.id)
+    sign_in(client, other.id)
     html = client.get("/teach/analysis").get_data(as_text=True)
     assert "No submitted exam attempts yet" in html and "Mock CPC" not in html
     assert "0 submitted attempts" in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
@@ -117,7 +104,7 @@ def test_another_instructor_sees_none_of_these_learners_and_not_the_assignment(c
 
 
 def test_assignment_pages_for_the_owner_and_admins(client, classroom):
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     url = f"/teach/analysis/assignment/{classroom['assignment_id']}"
     html = client.get(url).get_data(as_text=True)
     assert "Mock CPC" in html and "5 submitted attempts" in html and "20.5%" in html
@@ -127,7 +114,7 @@ def test_assignment_pages_for_the_owner_and_admins(client, classroom):
     assert client.get("/teach/analysis/assignment/999999").status_code == 404
     exam_attempt(make_user(), classroom["items"], [1, 1, 1, 1])  # a learner in no cohort
     admin = make_user("admin")
-    _sign_in(client, admin.id)
+    sign_in(client, admin.id)
     assert client.get(url).status_code == 200
     # the admin sees every learner's exam attempts (the cohort's 5 and the outsider's)
     assert "6 submitted attempts" in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
@@ -145,7 +132,7 @@ def test_case_item_page_shows_verdicts_per_key_line(client, learning_bank):
     case = attempt_service.version_item(case_ai)
     exam_service.save_answer(learner, attempt.id, case_ai.position, T0 + timedelta(minutes=1), case={"diagnoses": ["R52"]})
     exam_service.submit(learner, attempt.id, T0 + timedelta(minutes=2))
-    _sign_in(client, owner.id)
+    sign_in(client, owner.id)
     html = client.get(f"/teach/analysis/exam/CPC/item/{case_ai.item_id}").get_data(as_text=True)
     assert "Verdicts per key line" in html
     assert f"<code>{case.key.diagnoses[0].code}</code>" in html
@@ -169,7 +156,7 @@ def test_another_instructors_draft_is_404_on_every_analysis_route(client, classr
     _draft_of(rival, secret)
     served = classroom["items"][3]  # served to the cohort, then taken back to draft by its author
     _draft_of(rival, served)
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     for item in (secret, served):
         assert client.get(f"/teach/analysis/exam/CPC/item/{item.id}").status_code == 404
         assert client.get(f"/teach/analysis/assignment/{classroom['assignment_id']}/item/{item.id}").status_code == 404
@@ -178,9 +165,9 @@ def test_another_instructors_draft_is_404_on_every_analysis_route(client, classr
         assert served.key not in html and f"/item/{served.id}" not in html
     assert "SECRET" not in client.get("/teach/analysis").get_data(as_text=True)
     # the author and admins still see them
-    _sign_in(client, rival.id)
+    sign_in(client, rival.id)
     assert client.get(f"/teach/analysis/exam/CPC/item/{secret.id}").status_code == 200
-    _sign_in(client, make_user("admin").id)
+    sign_in(client, make_user("admin").id)
     assert client.get(f"/teach/analysis/exam/CPC/item/{served.id}").status_code == 200
     assert served.key in client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
 
@@ -191,5 +178,5 @@ def test_bank_items_stay_analysable_after_they_are_retired(client, classroom):
     item = classroom["items"][0]
     item.status = "retired"
     db.session.commit()
-    _sign_in(client, classroom["owner_id"])
+    sign_in(client, classroom["owner_id"])
     assert client.get(f"/teach/analysis/exam/CPC/item/{item.id}").status_code == 200

@@ -1,16 +1,13 @@
 """Cohort pages: roles, ownership by id, forms that show the field's error and change nothing,
 the learner's join / assignments / start flow, the home page section and the CSV export."""
+
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from study.extensions import db
 from study.models import Assignment, Attempt, Cohort, CohortMember
-from study.services import bank
 from study.services import assignments, cohort_results, cohorts
 from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
 
 NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
@@ -19,21 +16,18 @@ def _local(dt):
     return dt.strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
 def _count(model):
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
 def _assignment_form(**kw):
     data = {
-        "title": "Week 1", "kind": "practice", "items": "learn-icd-001, learn-icd-002",
-        "opens_at": _local(NOW - timedelta(hours=1)), "due_at": _local(NOW + timedelta(days=2)), "size": "10",
+        "title": "Week 1",
+        "kind": "practice",
+        "items": "learn-icd-001, learn-icd-002",
+        "opens_at": _local(NOW - timedelta(hours=1)),
+        "due_at": _local(NOW + timedelta(days=2)),
+        "size": "10",
     }
     data.update(kw)
     return data
@@ -44,9 +38,13 @@ def test_learners_get_403_on_every_instructor_cohort_route(client, login_as, app
     other = make_user("instructor")
     cohort = cohorts.create_cohort(other, "X", None)
     for method, url in [
-        ("GET", "/teach/cohorts"), ("POST", "/teach/cohorts"), ("GET", f"/teach/cohorts/{cohort.id}"),
-        ("GET", f"/teach/cohorts/{cohort.id}/assignments/new"), ("POST", f"/teach/cohorts/{cohort.id}/assignments/new"),
-        ("POST", f"/teach/cohorts/{cohort.id}/members/1/extra-time"), ("GET", f"/teach/cohorts/{cohort.id}/results.csv"),
+        ("GET", "/teach/cohorts"),
+        ("POST", "/teach/cohorts"),
+        ("GET", f"/teach/cohorts/{cohort.id}"),
+        ("GET", f"/teach/cohorts/{cohort.id}/assignments/new"),
+        ("POST", f"/teach/cohorts/{cohort.id}/assignments/new"),
+        ("POST", f"/teach/cohorts/{cohort.id}/members/1/extra-time"),
+        ("GET", f"/teach/cohorts/{cohort.id}/results.csv"),
     ]:
         assert client.open(url, method=method).status_code == 403, url
 
@@ -117,10 +115,16 @@ def test_extra_time_is_validated_and_saved(client, login_as, app):
     assert cohorts.extra_time(cohort.id, learner.id) == 1.5
     # not a member / not my cohort
     stranger = make_user()
-    assert client.post(f"/teach/cohorts/{cohort.id}/members/{stranger.id}/extra-time", data={f"m{stranger.id}-multiplier": "2"}).status_code == 404
+    assert (
+        client.post(f"/teach/cohorts/{cohort.id}/members/{stranger.id}/extra-time", data={f"m{stranger.id}-multiplier": "2"}).status_code
+        == 404
+    )
     theirs = cohorts.create_cohort(make_user("instructor"), "Theirs", None)
     cohorts.join_cohort(stranger, theirs.join_code)
-    assert client.post(f"/teach/cohorts/{theirs.id}/members/{stranger.id}/extra-time", data={f"m{stranger.id}-multiplier": "2"}).status_code == 403
+    assert (
+        client.post(f"/teach/cohorts/{theirs.id}/members/{stranger.id}/extra-time", data={f"m{stranger.id}-multiplier": "2"}).status_code
+        == 403
+    )
     db.session.expire_all()
     assert cohorts.extra_time(theirs.id, stranger.id) == 1.0
 
@@ -128,7 +132,9 @@ def test_extra_time_is_validated_and_saved(client, login_as, app):
 def test_learner_joins_sees_and_starts_an_assignment(client, login_as, learning_bank):
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Evening CPC", "CPC")
-    spec = assignments.AssignmentSpec("practice", "Week 1 drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
+    spec = assignments.AssignmentSpec(
+        "practice", "Week 1 drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"]
+    )
     assignment = assignments.create_assignment(teacher, cohort.id, spec)
     later = assignments.create_assignment(
         teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock exam", NOW + timedelta(days=3), NOW + timedelta(days=4), exam="CPC")
@@ -157,7 +163,9 @@ def test_learner_cannot_start_another_cohorts_assignment(client, login_as, learn
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Closed class", None)
     assignment = assignments.create_assignment(
-        teacher, cohort.id, assignments.AssignmentSpec("practice", "Theirs", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
+        teacher,
+        cohort.id,
+        assignments.AssignmentSpec("practice", "Theirs", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"]),
     )
     login_as("learner")
     assert client.post(f"/assignments/{assignment.id}/start").status_code == 404
@@ -186,7 +194,9 @@ def test_learner_starts_a_case_of_a_case_set_and_an_exam_with_extra_time(client,
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Mixed", "CPC")
     window = (NOW - timedelta(hours=1), NOW + timedelta(days=1))
-    case_set = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec("cases", "Cases", *window, items=["case-ip-0001"]))
+    case_set = assignments.create_assignment(
+        teacher, cohort.id, assignments.AssignmentSpec("cases", "Cases", *window, items=["case-ip-0001"])
+    )
     exam = assignments.create_assignment(teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock", *window, exam="CPC"))
     learner = login_as("learner")
     cohorts.join_cohort(learner, cohort.join_code)
@@ -241,8 +251,9 @@ def test_dashboard_lists_every_attempt_and_which_counts(client, login_as, learni
 
     teacher = login_as("instructor")
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    spec = assignments.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"],
-                                  max_attempts=2, counts="last")
+    spec = assignments.AssignmentSpec(
+        "practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"], max_attempts=2, counts="last"
+    )
     assignment = assignments.create_assignment(teacher, cohort.id, spec)
     learner = make_user(display_name="Eve")
     cohorts.join_cohort(learner, cohort.join_code)

@@ -1,5 +1,6 @@
 """Item editor views: roles, ownership, errors next to fields, drafts/publish/retire, preview,
 "try an answer" and de-identification warnings."""
+
 from __future__ import annotations
 
 import re

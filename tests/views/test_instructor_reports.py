@@ -1,40 +1,23 @@
 """Instructor pages for problem reports and regrading, and the learner's reports page: roles,
 ownership by id, forms that show their errors and change nothing, the whole loop end to end."""
-from datetime import datetime, timedelta, timezone
 
-import pytest
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Assignment, Attempt, Cohort, CohortMember, Item, ItemReport, RegradeLog, Response
+from study.models import Cohort, Item, ItemReport, RegradeLog, Response
 from study.services import attempts as attempt_service
-from study.services import bank
-from study.services import practice
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
+from study.services import bank, practice
+from tests.factories import item_by_key as _item
+from tests.factories import make_assignment, make_attempt, make_cohort, make_user
 from tests.support import sign_in
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
-def _item(key):
-    return db.session.scalar(sa.select(Item).where(Item.key == key))
-
-
 def _answered(user, key, original):
-    item = _item(key)
-    attempt = Attempt(user_id=user.id, kind="practice", exam="CPC", started_at=T0, config_json="{}")
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(item, None)], user)
-    db.session.commit()
+    attempt = make_attempt(user, [_item(key)], exam="CPC")
     ai = attempt.items[0]
     practice.answer(user, attempt.id, 1, attempt_service.to_shown(ai, attempt_service.version_item(ai), [original]), 10.0, T0)
     return attempt, ai
@@ -180,12 +163,17 @@ def test_every_instructor_route_declares_the_role_and_refuses_learners(app, clie
     """Issue 8, Roles: every /teach route carries role_required(instructor) and answers a learner
     with 403, whatever the method, even for objects that exist."""
     learner = login_as("learner")
-    cohort = Cohort(name="C", owner_id=make_user("instructor").id, join_code="ROLE0001")
-    db.session.add(cohort)
-    db.session.commit()
+    cohort = make_cohort(make_user("instructor"), name="C")
     report = attempt_service.report_problem(learner, "learn-icd-001", "typo", "")
-    values = {"cohort_id": cohort.id, "report_id": report.id, "item_id": _item("learn-icd-001").id, "key": "learn-icd-001",
-              "user_id": learner.id, "exam": "CPC", "kind": "mcq"}
+    values = {
+        "cohort_id": cohort.id,
+        "report_id": report.id,
+        "item_id": _item("learn-icd-001").id,
+        "key": "learn-icd-001",
+        "user_id": learner.id,
+        "exam": "CPC",
+        "kind": "mcq",
+    }
     rules = _instructor_rules(app)
     assert {"instructor.index", "instructor.reports", "instructor.report", "instructor.regrade"} <= {r.endpoint for r in rules}
     checked = 0
@@ -205,26 +193,38 @@ def test_another_instructors_cohort_assignment_item_draft_and_report_by_id(app, 
     """Issue 8, Roles: an instructor tries another instructor's objects by id: 403 (404 where it is out of scope) on every
     route of every part that takes such an id, and nothing changes; the owner and admins get in."""
     ann, learner = make_user("instructor"), make_user()
-    cohort = Cohort(name="Ann's class", owner_id=ann.id, join_code="ANNCLASS")
-    db.session.add(cohort)
-    db.session.flush()
-    db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
-    assignment = Assignment(cohort_id=cohort.id, kind="practice", title="Week 1", config_json='{"items": ["learn-icd-001"]}',
-                            opens_at=T0, due_at=T0 + timedelta(days=7))
-    db.session.add(assignment)
+    cohort = make_cohort(ann, [learner], name="Ann's class")
+    assignment = make_assignment(cohort, "practice", "Week 1", {"items": ["learn-icd-001"]})
     draft = _item("learn-icd-002")
     draft.origin, draft.author_id = "web", ann.id
     db.session.commit()
     report = attempt_service.report_problem(learner, "learn-icd-002", "unclear", "")  # reported while published
     draft.status = "draft"
     db.session.commit()
-    values = {"cohort_id": cohort.id, "assignment_id": assignment.id, "item_id": draft.id, "report_id": report.id,
-              "key": draft.key, "user_id": learner.id, "exam": "CPC", "kind": "mcq"}
+    values = {
+        "cohort_id": cohort.id,
+        "assignment_id": assignment.id,
+        "item_id": draft.id,
+        "report_id": report.id,
+        "key": draft.key,
+        "user_id": learner.id,
+        "exam": "CPC",
+        "kind": "mcq",
+    }
     owned_args = {"cohort_id", "assignment_id", "item_id", "report_id", "key"}
 
     # a well-formed body, so that every route gets as far as its ownership check
-    body = {"action": "publish", "status": "dismissed", "resolution": "mine now", "mode": "new-key", "title": "Taken",
-            "kind": "practice", "m%d-multiplier" % learner.id: "2", "multiplier": "2", "answer": "A"}
+    body = {
+        "action": "publish",
+        "status": "dismissed",
+        "resolution": "mine now",
+        "mode": "new-key",
+        "title": "Taken",
+        "kind": "practice",
+        "m%d-multiplier" % learner.id: "2",
+        "multiplier": "2",
+        "answer": "A",
+    }
     bob = login_as("instructor")
     checked = set()
     for rule in _instructor_rules(app):
@@ -237,8 +237,14 @@ def test_another_instructors_cohort_assignment_item_draft_and_report_by_id(app, 
             expected = 404 if rule.endpoint == "instructor.analysis_exam_item" else 403
             assert response.status_code == expected, f"{method} {rule.rule}: another instructor got {response.status_code}"
             checked.add(rule.endpoint)
-    assert {"instructor.report", "instructor.regrade", "instructor.cohort", "instructor.item_edit", "instructor.analysis_assignment",
-            "instructor.analysis_exam_item"} <= checked
+    assert {
+        "instructor.report",
+        "instructor.regrade",
+        "instructor.cohort",
+        "instructor.item_edit",
+        "instructor.analysis_assignment",
+        "instructor.analysis_exam_item",
+    } <= checked
     db.session.expire_all()
     assert db.session.get(ItemReport, report.id).status == "open"
     assert db.session.get(Item, draft.id).status == "draft"

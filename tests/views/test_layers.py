@@ -2,6 +2,7 @@
 database. No module of a blueprint package (nor the web layer's shared modules) imports
 `study.extensions.db` or reaches it through `study.extensions`; database work lives in
 study/services. Read from the source (AST), so a violation fails here without running anything."""
+
 from __future__ import annotations
 
 import ast
@@ -58,7 +59,9 @@ def test_the_scan_covers_every_blueprint_package():
 
 
 def test_no_view_imports_the_database():
-    offenders = {p.relative_to(STUDY).as_posix(): found for p in view_modules() if (found := database_access(p.read_text(encoding="utf-8")))}
+    offenders = {
+        p.relative_to(STUDY).as_posix(): found for p in view_modules() if (found := database_access(p.read_text(encoding="utf-8")))
+    }
     assert offenders == {}, "views must call a service, not the database: " + repr(offenders)
 
 

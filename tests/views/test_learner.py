@@ -1,4 +1,5 @@
 """Learner pages: no key before the attempt ends, ownership, forms that say what is wrong."""
+
 import re
 
 import pytest
@@ -12,13 +13,6 @@ from tests.learning_bank import write_learning_bank
 from tests.support import sign_in
 
 SECRETS = re.compile(r"SECRET-(RATIONALE|WHY)")
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
 
 
 def _attempt_id(location: str) -> int:
@@ -93,8 +87,8 @@ def test_case_form_without_javascript_and_paste_format(client, login_as, learnin
     page = client.get(start.headers["Location"]).get_data(as_text=True)
     assert 'name="dx"' in page and 'name="paste_px"' in page and not SECRETS.search(page)
     parsed = bank.parsed_item(case_item)
-    px = ", ".join(l.code + "".join(f"-{m}" for m in l.modifiers) for l in parsed.key.procedures)
-    dx = ", ".join(l.code.replace(".", "").lower() for l in parsed.key.diagnoses if not l.optional)
+    px = ", ".join(ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in parsed.key.procedures)
+    dx = ", ".join(ln.code.replace(".", "").lower() for ln in parsed.key.diagnoses if not ln.optional)
     client.post(start.headers["Location"], data={"paste_dx": dx, "paste_px": px})
     report = client.get(start.headers["Location"]).get_data(as_text=True)
     assert "Score: <strong>100.0%</strong>" in report and "Grade report" in report

@@ -1,37 +1,38 @@
 """The learner's problem-report form: where it may send the learner back to (never off-site), which
 items may be reported (published ones, or ones the learner was served), whose answer may be attached."""
-from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Attempt, Item, ItemReport
+from study.models import ItemReport
 from study.security import safe_next
-from study.services import attempts as attempt_service
-from study.services import bank
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
-
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from tests.factories import item_by_key as _item
+from tests.factories import make_attempt, make_user
 
 # targets a browser would follow to another host (or that are not a plain local path at all)
 OFF_SITE = [
-    "/\t/evil.com", "/\\evil.com", "//evil.com", "/%09/evil.com", "https:evil.com", " //evil.com", "/\x00/x",
-    "\t//evil.com", "/\n/evil.com", "/\r/evil.com", "https://evil.com", "//evil.com/%2F..", "/%5Cevil.com", "/%2F/evil.com",
-    "\\\\evil.com", "javascript:alert(1)", "evil.com", "/ /evil.com", "\x0b//evil.com", "/\x7f/evil.com",
+    "/\t/evil.com",
+    "/\\evil.com",
+    "//evil.com",
+    "/%09/evil.com",
+    "https:evil.com",
+    " //evil.com",
+    "/\x00/x",
+    "\t//evil.com",
+    "/\n/evil.com",
+    "/\r/evil.com",
+    "https://evil.com",
+    "//evil.com/%2F..",
+    "/%5Cevil.com",
+    "/%2F/evil.com",
+    "\\\\evil.com",
+    "javascript:alert(1)",
+    "evil.com",
+    "/ /evil.com",
+    "\x0b//evil.com",
+    "/\x7f/evil.com",
 ]
-
-
-@pytest.fixture
-def learning_bank(app, tmp_path):
-    root = write_learning_bank(tmp_path / "bank")
-    bank.import_bank(root)
-    return root
-
-
-def _item(key):
-    return db.session.scalar(sa.select(Item).where(Item.key == key))
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
@@ -76,11 +77,7 @@ def test_unpublished_items_the_learner_was_never_served_cannot_be_reported(clien
 def test_an_item_retired_after_it_was_served_can_still_be_reported(client, login_as, learning_bank):
     user = login_as("learner")
     item = _item("learn-icd-003")
-    attempt = Attempt(user_id=user.id, kind="practice", started_at=T0, config_json="{}")
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(item, None)], user)
-    db.session.commit()
+    attempt = make_attempt(user, [item])
     item.status = "retired"
     db.session.commit()
     response = client.post("/items/learn-icd-003/report", data={"kind": "wrong-key", "attempt_item": str(attempt.items[0].id)})
@@ -91,11 +88,7 @@ def test_an_item_retired_after_it_was_served_can_still_be_reported(client, login
 def test_a_report_cannot_attach_another_learners_answer(client, login_as, learning_bank):
     other = make_user()
     item = _item("learn-icd-001")
-    attempt = Attempt(user_id=other.id, kind="practice", started_at=T0, config_json="{}")
-    db.session.add(attempt)
-    db.session.flush()
-    attempt_service.add_items(attempt, [(item, None)], other)
-    db.session.commit()
+    attempt = make_attempt(other, [item])
     login_as("learner")
     response = client.post("/items/learn-icd-001/report", data={"kind": "wrong-key", "attempt_item": str(attempt.items[0].id)})
     assert response.status_code == 403

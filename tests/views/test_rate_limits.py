@@ -1,5 +1,6 @@
 """Sign-in back-off and request limits. Only wrong passwords count, per account and address, so
 nobody can lock an account's owner out by failing from elsewhere."""
+
 import pytest
 
 from study.extensions import limiter

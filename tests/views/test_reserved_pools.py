@@ -1,5 +1,6 @@
 """Items reserved for exams (`reserve: exam`) are reachable only through an exam: a learner who was
 never served one cannot start it as a case, nor report it (which would confirm it exists)."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -57,7 +58,9 @@ def test_a_learner_served_an_exam_item_may_report_it_from_their_attempt(client, 
     attempt = exam_service.start_exam(user, "CPC", T0)
     db.session.commit()
     served = db.session.scalar(
-        sa.select(AttemptItem).join(Item, Item.id == AttemptItem.item_id).where(AttemptItem.attempt_id == attempt.id, Item.reserved == "exam")
+        sa.select(AttemptItem)
+        .join(Item, Item.id == AttemptItem.item_id)
+        .where(AttemptItem.attempt_id == attempt.id, Item.reserved == "exam")
     )
     assert served is not None  # the exam drew a reserved item
     key = db.session.get(Item, served.item_id).key

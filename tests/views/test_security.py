@@ -1,8 +1,8 @@
 """Route-wide guarantees: CSRF on every state-changing route, no anonymous access to private
 routes, hardening headers, and templates that the Content-Security-Policy does not have to relax for."""
+
 import re
 from pathlib import Path
-
 
 from tests.support import make_app
 

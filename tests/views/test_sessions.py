@@ -1,5 +1,6 @@
 """Server-side sessions: a cookie opens only the session it was issued for, and only while that
 session lives. These reproduce the account-takeover findings of the security review."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -150,7 +151,9 @@ def test_sign_in_rotates_the_csrf_token(app, database_url, instance_path):
 
         page = client.get("/account/signin").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        assert client.post("/account/signin", data={"email": "ann@example.org", "password": PASSWORD, "csrf_token": token}).status_code == 302
+        assert (
+            client.post("/account/signin", data={"email": "ann@example.org", "password": PASSWORD, "csrf_token": token}).status_code == 302
+        )
         with client.session_transaction() as session:
             assert session.get("csrf_token") != planted
         # a form token minted before sign-in no longer passes

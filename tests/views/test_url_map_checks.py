@@ -1,6 +1,7 @@
 """URL-map-wide checks, enumerated from the app's routes so a new route is covered the day it is
 added: every route with an id refuses other users' objects, every JSON endpoint answers malformed
 bodies with 4xx, and a NUL byte in any text input gets a clear 400 and changes nothing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import Assignment, CareerAssessment, Item, ItemReport, UserSession
-from study.services import attempts as attempt_service
 from study.services import assignments, bank, cases, cohorts, exams, practice, user_sessions
+from study.services import attempts as attempt_service
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
 from tests.support import sign_in
