@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from study.bank.model import CaseItem, CaseKey, KeyLine
+from study.bank.model import CaseItem, CaseKey, KeyLine, McqItem, McqOption
 
 
 def line(code: str, **fields: Any) -> KeyLine:
@@ -45,4 +45,11 @@ def case(
         documentation="The record.",
         rationale="Because.",
         scoring=tuple((scoring or {}).items()),
+    )
+
+
+def multiple_response(item_id: str = "cpc-x-002") -> McqItem:
+    """A four-option multiple-response MCQ whose answer is A and C."""
+    return McqItem(
+        item_id, ("CPC",), "em", "Which two?", tuple(McqOption(c, c.lower()) for c in "ABCD"), ("A", "C"), "Because.", multiple=True
     )

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import math
 
-from study.bank.model import McqItem, McqOption
 from study.grading.mcq import grade_mcq
 from study.grading.results import GradeLine, GradeReport
+from tests.grading.helpers import multiple_response
 
-MULTI = McqItem(
-    "cpc-x-002",
-    ("CPC",),
-    "em",
-    "Which two?",
-    tuple(McqOption(c, c.lower()) for c in "ABCD"),
-    ("A", "C"),
-    "Because.",
-    multiple=True,
-)
+MULTI = multiple_response("cpc-x-002")
 
 
 def test_mcq_result_json_after_the_attempt_is_the_default():

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from study.bank.model import McqItem, McqOption
 from study.codes.checking import CodeChecker
 from study.codes.normalize import parse_submission
 from study.grading.registry import CaseGrader, GraderRegistry, McqGrader, default_registry
-from tests.grading.helpers import case
+from tests.grading.helpers import case, multiple_response
 
-MULTI = McqItem(
-    "cpc-x-003",
-    ("CPC",),
-    "em",
-    "Which two?",
-    tuple(McqOption(c, c.lower()) for c in "ABCD"),
-    ("A", "C"),
-    "Because.",
-    multiple=True,
-)
+MULTI = multiple_response("cpc-x-003")
 CASE = case(diagnoses=["M16.11"], procedures=["99214"], pcs=["0SR9019"], setting="inpatient")
 
 

@@ -1,7 +1,6 @@
 """Import, versions, retirement, export, GIFT and key checks, on a small bank copied per test."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,6 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.models import BankImport, Item, ItemVersion, Topic
 from study.services import bank
-
-FIXTURE = Path(__file__).resolve().parents[1] / "bank" / "fixtures" / "mini_bank"
-
-
-@pytest.fixture
-def mini(tmp_path, app):
-    root = tmp_path / "bank"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def _count(model):

@@ -1,7 +1,6 @@
 """`reserve:` in the database: import sets Item.reserved, a change of pool is metadata (updated in
 place, no new version), export writes it back, and the pools decide where an item is served."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,6 @@ from study.extensions import db
 from study.models import Item, ItemVersion
 from study.services import bank
 from study.services.attempts import published_items
-
-FIXTURE = Path(__file__).resolve().parents[1] / "bank" / "fixtures" / "mini_bank"
-
-
-@pytest.fixture
-def mini(tmp_path, app):
-    root = tmp_path / "bank"
-    shutil.copytree(FIXTURE, root)
-    return root
 
 
 def _set_reserve(path: Path, value: str | None) -> None:
