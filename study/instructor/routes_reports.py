@@ -18,6 +18,7 @@ from study.instructor import bp
 from study.models import Role
 from study.security import role_required
 from study.services import ServiceError
+from study.services import regrades as regrade_service
 from study.services import reports as report_service
 
 
@@ -42,7 +43,7 @@ class ResolveReportForm(FlaskForm):
 class RegradeForm(FlaskForm):
     mode = RadioField(
         "How to regrade",
-        choices=[SelectChoice(k, v) for k, v in report_service.MODES.items()],
+        choices=[SelectChoice(k, v) for k, v in regrade_service.MODES.items()],
         validators=[DataRequired("Choose how to regrade.")],
     )
     submit = SubmitField("Regrade past answers")
@@ -89,7 +90,7 @@ def regrade(key: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                plan, log = report_service.regrade(current_user, key, form.mode.data, now())
+                plan, log = regrade_service.regrade(current_user, key, form.mode.data, now())
             except ServiceError as exc:
                 show_on_form(form, exc, "mode")
                 code = exc.status
@@ -101,14 +102,14 @@ def regrade(key: str):
                 return redirect(url_for("instructor.regrade", key=key, mode=form.mode.data))
         else:
             code = 400
-    mode = form.mode.data if form.mode.data in report_service.MODES else request.args.get("mode", "new-key")
-    if mode not in report_service.MODES:
+    mode = form.mode.data if form.mode.data in regrade_service.MODES else request.args.get("mode", "new-key")
+    if mode not in regrade_service.MODES:
         mode = "new-key"
     if request.method == "GET":
         form.mode.data = mode
     try:
-        plan = report_service.plan_regrade(current_user, key, mode)
-        logs = report_service.regrade_logs(current_user, key)
+        plan = regrade_service.plan_regrade(current_user, key, mode)
+        logs = regrade_service.regrade_logs(current_user, key)
     except ServiceError as exc:
         flash_refusal(exc)
         return redirect(url_for("instructor.reports"))

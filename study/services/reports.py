@@ -1,5 +1,4 @@
-"""Learners' problem reports on items, the instructors' queue that resolves them, and regrading
-past answers after an answer key was corrected.
+"""Learners' problem reports on items and the instructors' queue that resolves them.
 
 Who sees what (the rule, enforced here and nowhere else):
 
@@ -15,36 +14,11 @@ Who sees what (the rule, enforced here and nowhere else):
 A report moves once from ``open`` to ``fixed``, ``replied`` or ``dismissed``; the instructor's text
 (shown to the learner), who resolved it and when are kept.
 
-Regrading (``plan_regrade`` previews, ``regrade`` applies): every graded response to an older version
-of the item is graded again against the item's current version. Mode ``new-key`` applies the new
-key; mode ``best-of`` keeps the better of the score under the version the learner answered and the
-score under the new key. Both scores are recomputed from the stored answer, so the result depends
-only on the stored answer and the two versions: regrading twice with the same mode changes
-nothing the second time (and writes no second log), and switching modes is exact.
-MCQ answers are stored in the bank's original letters, so they are graded as they are; case answers
-are graded again from the stored code lists and their grade report is replaced.
-
-Side effects of a changed response, all in one transaction:
-
-* ``Response.correct``/``score`` (and a case's ``report_json``);
-* the attempt's ``score_pct`` when it is submitted, by ``grading.attempt_score`` as every attempt
-  computes it (100 x the mean of the scores over all its items; a case attempt: the case's score);
-* the progress rollups the dashboards read: the MCQ ``AnswerRollup`` row of the answer's week gets
-  ``correct`` adjusted by the difference (+1/-1), and the ``CaseRollup`` of the case's setting gets
-  ``score_sum`` and the error counts adjusted by the difference between the old and new reports.
-  Nothing is added to ``study/services/rollups.py``: adjustments are plain UPDATEs of existing rows;
-* a ``RegradeLog`` row with every change (response id, attempt id, learner, old and new score).
-
-Each response is updated by compare-and-set on the grade the plan read, and the rollups move only
-for rows actually updated, so a stale preview or two concurrent regrades never count twice.
-
-Not changed: the spaced-repetition cards (a past review is not replayed), and responses of exam
-attempts still open (they have no score yet; they are graded at submission against the version
-they were served): running the regrade again after they are submitted picks them up.
+Regrading past answers after a key is corrected lives in ``study.services.regrades``.
 """
+
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -53,12 +27,11 @@ import sqlalchemy as sa
 
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
-from study.kinds import AttemptStatus, ItemType, ReportStatus
-from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemReport, ItemVersion, RegradeLog, Response, User
+from study.kinds import ReportStatus
+from study.models import AttemptItem, Item, ItemReport, ItemVersion, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError
 from study.services.attempts import REPORT_KINDS, shown_options
-from study.services.grading import Graded, attempt_score, grade_response, parsed_version
-from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
+from study.services.grading import parsed_version
 from study.services.transactions import changed_rows, transaction
 
 _Row = TypeVar("_Row")
@@ -69,10 +42,6 @@ RESOLUTIONS = {
     "dismissed": "Dismissed: the item is right as it is",
 }
 FILTERS = ("open", "resolved", "all")
-MODES = {
-    "new-key": "Apply the new key to every past answer",
-    "best-of": "Keep the better of the old and the new score",
-}
 
 
 # ------------------------------------------------------------------ who sees what
@@ -264,180 +233,3 @@ def learner_reports(user: User) -> list[LearnerReport]:
         .order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
     ).all()
     return [LearnerReport(r, key) for r, key in rows]
-
-
-# ------------------------------------------------------------------ regrading
-@dataclass
-class RegradeChange:
-    response: Response
-    attempt: Attempt
-    learner_name: str
-    version_number: int
-    old_score: float | None
-    old_correct: bool | None
-    new_score: float
-    new_correct: bool
-    new_report: dict | None = None  # cases: the report chosen
-    old_report_json: str = ""  # cases: the stored report, for the compare-and-set
-
-    def as_log(self) -> dict:
-        return {
-            "response_id": self.response.id,
-            "attempt_id": self.attempt.id,
-            "user_id": self.response.user_id,
-            "old_score": self.old_score,
-            "new_score": self.new_score,
-            "old_correct": self.old_correct,
-            "new_correct": self.new_correct,
-        }
-
-
-@dataclass
-class RegradePlan:
-    item: Item
-    mode: str
-    to_version: ItemVersion
-    examined: int  # graded responses to older versions
-    changes: list[RegradeChange]
-
-
-def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
-    """What `regrade` would change, without changing anything."""
-    if mode not in MODES:
-        raise ServiceError("Choose how to regrade.")
-    item = _get_item(user, item_key)
-    target = item.current_version
-    if target is None:
-        raise ServiceError("This item has no published version to grade against.")
-    new_parsed = parsed_version(target)
-    rows = db.session.execute(
-        sa.select(Response, AttemptItem, Attempt)
-        .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(AttemptItem.item_id == item.id, AttemptItem.item_version_id != target.id, Response.score.is_not(None))
-        .order_by(Response.id)
-    ).all()
-    versions: dict[int, ItemVersion] = {}
-    changes: list[RegradeChange] = []
-    names: dict[int, str] = {}
-    for response, ai, attempt in rows:
-        version = versions.get(ai.item_version_id) or db.session.get(ItemVersion, ai.item_version_id)
-        if version is None:
-            raise ServiceError(f"Stored item version {ai.item_version_id} is missing.")
-        versions[version.id] = version
-        answer = response.answer
-        chosen: Graded = grade_response(new_parsed, answer)
-        if mode == "best-of":
-            old = grade_response(version, answer)
-            chosen = old if old.score > chosen.score else chosen
-        score, correct, report = chosen.score, chosen.correct, chosen.report
-        same = response.score is not None and abs(response.score - score) < 1e-9 and bool(response.correct) == correct
-        if report is not None:
-            report = json.loads(json.dumps(report))  # as it would be stored, to compare like with like
-            same = same and response.report == report
-        if same:
-            continue
-        if response.user_id not in names:
-            learner = db.session.get(User, response.user_id)
-            names[response.user_id] = learner.name if learner else "(deleted)"
-        changes.append(
-            RegradeChange(
-                response, attempt, names[response.user_id], version.number, response.score, response.correct, score, correct, report,
-                old_report_json=response.report_json or "",
-            )
-        )
-    return RegradePlan(item=item, mode=mode, to_version=target, examined=len(rows), changes=changes)
-
-
-def _adjust_mcq_rollup(item: Item, change: RegradeChange) -> None:
-    delta = int(change.new_correct) - int(bool(change.old_correct))
-    if not delta:
-        return
-    exams = list(db.session.scalars(sa.select(ItemExam.exam).where(ItemExam.item_id == item.id)))
-    if not exams:
-        return
-    db.session.execute(
-        sa.update(AnswerRollup)
-        .where(
-            AnswerRollup.user_id == change.response.user_id,
-            AnswerRollup.topic == item.topic,
-            AnswerRollup.week == week_of(change.response.answered_at),
-            AnswerRollup.exam.in_(exams),
-        )
-        .values(correct=AnswerRollup.correct + delta)
-    )
-
-
-def _adjust_case_rollup(item: Item, change: RegradeChange, old_report: dict) -> None:
-    old_errors, new_errors = case_errors(old_report), case_errors(change.new_report or {})
-    values = {"score_sum": CaseRollup.score_sum + (change.new_score - (change.old_score or 0.0))}
-    for column in CASE_ERROR_COLUMNS:
-        diff = new_errors[column] - old_errors[column]
-        if diff:
-            values[column] = getattr(CaseRollup, column) + diff
-    db.session.execute(
-        sa.update(CaseRollup).where(CaseRollup.user_id == change.response.user_id, CaseRollup.setting == item.setting).values(**values)
-    )
-
-
-@transaction()
-def regrade(user: User, item_key: str, mode: str, now: datetime) -> tuple[RegradePlan, RegradeLog | None]:
-    """Plan and apply in one go; returns the plan and the log row (None when nothing changed)."""
-    plan = plan_regrade(user, item_key, mode)
-    return plan, apply_regrade(user, plan, now)
-
-
-@transaction()
-def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | None:
-    """Apply a plan. Each response is updated only if it still holds the grade the plan read
-    (compare-and-set), and the rollups are adjusted only for responses actually updated: a stale
-    plan, or two instructors regrading at the same moment, can never count a change twice."""
-    if not can_manage(user, plan.item):
-        raise Forbidden("This item belongs to another instructor.")
-    item = plan.item
-    applied: list[RegradeChange] = []
-    for change in plan.changes:
-        response = change.response
-        conditions = [Response.id == response.id, Response.score == change.old_score]
-        conditions.append(Response.correct.is_(None) if change.old_correct is None else Response.correct == change.old_correct)
-        values: dict[str, object] = {"score": change.new_score, "correct": change.new_correct}
-        if item.type == ItemType.CASE:
-            conditions.append(Response.report_json == change.old_report_json)
-            values["report_json"] = json.dumps(change.new_report)
-        if changed_rows(sa.update(Response).where(*conditions).values(**values).execution_options(synchronize_session=False)) != 1:
-            continue  # regraded meanwhile by someone else
-        if item.type == ItemType.CASE:
-            _adjust_case_rollup(item, change, json.loads(change.old_report_json) if change.old_report_json else {})
-        else:
-            _adjust_mcq_rollup(item, change)
-        applied.append(change)
-    if not applied:
-        return None
-    db.session.expire_all()  # the responses were updated in SQL: read them again
-    for attempt_id in sorted({c.attempt.id for c in applied}):
-        attempt = db.session.get(Attempt, attempt_id)
-        if attempt is not None and attempt.status == AttemptStatus.SUBMITTED:
-            attempt.score_pct = attempt_score(attempt)
-    log = RegradeLog(
-        item_id=item.id,
-        actor_id=user.id,
-        mode=plan.mode,
-        to_version_id=plan.to_version.id,
-        responses_changed=len(applied),
-        details_json=json.dumps([c.as_log() for c in applied]),
-        created_at=now,
-    )
-    db.session.add(log)
-    return log
-
-
-def regrade_logs(user: User, item_key: str) -> list[tuple[RegradeLog, str]]:
-    """The item's regrades, newest first, with the name of who ran each."""
-    item = _get_item(user, item_key)
-    rows = db.session.execute(
-        sa.select(RegradeLog, User)
-        .outerjoin(User, User.id == RegradeLog.actor_id)
-        .where(RegradeLog.item_id == item.id)
-        .order_by(RegradeLog.created_at.desc(), RegradeLog.id.desc())
-    ).all()
-    return [(log, actor.name if actor else "(deleted)") for log, actor in rows]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from study.extensions import db
-from study.services import Forbidden, NotFound, item_analysis, reports
+from study.services import Forbidden, NotFound, item_analysis, regrades, reports
 from study.services import attempts as attempt_service
 from tests.factories import item_by_key, make_user
 
@@ -37,10 +37,10 @@ def test_reports_on_an_authorless_item_are_for_admins_only(authorless):
 
 def test_an_authorless_item_is_regraded_by_admins_only(authorless):
     instructor, admin = make_user("instructor"), make_user("admin")
-    for call in (reports.plan_regrade, lambda u, k, m: reports.regrade(u, k, m, NOW)):
+    for call in (regrades.plan_regrade, lambda u, k, m: regrades.regrade(u, k, m, NOW)):
         with pytest.raises(Forbidden):
             call(instructor, authorless.key, "new-key")
-    assert reports.plan_regrade(admin, authorless.key, "new-key").changes == []
+    assert regrades.plan_regrade(admin, authorless.key, "new-key").changes == []
 
 
 def test_an_authorless_draft_is_hidden_from_instructors_in_the_analysis(authorless):

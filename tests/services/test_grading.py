@@ -9,7 +9,7 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.grading.results import GradeReport
 from study.models import Item, ItemVersion, Response, User
-from study.services import ServiceError, authoring, bank, reports
+from study.services import ServiceError, authoring, bank, regrades
 from study.services import cases as case_service
 from study.services.grading import grade_response, parsed_version
 from study.services.transactions import transaction
@@ -77,7 +77,7 @@ def test_a_regrade_grades_a_stored_answer_with_blank_rows_as_the_clean_one(learn
     path = learning_bank / "cases" / "professional" / "case-pro-0003.md"
     path.write_text(path.read_text(encoding="utf-8").replace("modifiers: [RT]", "modifiers: [LT]"), encoding="utf-8")
     assert bank.import_bank(learning_bank).new_versions == 1
-    plan, log = reports.regrade(inst, "case-pro-0003", "new-key", T0 + timedelta(days=1))
+    plan, log = regrades.regrade(inst, "case-pro-0003", "new-key", T0 + timedelta(days=1))
     assert log is not None and log.responses_changed == 1
     db.session.refresh(attempt)
     assert attempt.score_pct == 100.0 and attempt.items[0].response.report["score_pct"] == 100.0

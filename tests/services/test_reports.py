@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.models import AnswerRollup, Attempt, CaseRollup, ItemReport, RegradeLog, Response
-from study.services import Conflict, Forbidden, NotFound, ServiceError, bank, practice, progress, reports
+from study.services import Conflict, Forbidden, NotFound, ServiceError, bank, practice, progress, regrades, reports
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
 from study.services import exams as exam_service
@@ -154,17 +154,17 @@ def test_regrade_mcq_new_key_and_best_of_after_the_key_was_corrected(learning_ba
     board = progress.dashboard(chose_b, "CPC", T0 + timedelta(days=1))
     assert sum(w.correct for w in board.weeks) == 1 and [a.score_pct for a in board.exams] == [50.0]
 
-    plan = reports.plan_regrade(inst, "learn-icd-001", "new-key")
+    plan = regrades.plan_regrade(inst, "learn-icd-001", "new-key")
     assert plan.examined == 0 and plan.changes == []  # nothing to regrade before the key changes
     _correct_key_of_001(learning_bank)
 
     # preview changes nothing
-    plan = reports.plan_regrade(inst, "learn-icd-001", "new-key")
+    plan = regrades.plan_regrade(inst, "learn-icd-001", "new-key")
     assert plan.examined == 4 and len(plan.changes) == 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegradeLog)) == 0
 
     # best-of: the learner who chose B gains, the one who chose A keeps the old credit
-    plan, log = reports.regrade(inst, "learn-icd-001", "best-of", NOW)
+    plan, log = regrades.regrade(inst, "learn-icd-001", "best-of", NOW)
     assert len(plan.changes) == 2 and log.mode == "best-of" and log.responses_changed == 2
     for attempt in (p_b, p_a, p_c, exam):
         db.session.refresh(attempt)
@@ -183,16 +183,16 @@ def test_regrade_mcq_new_key_and_best_of_after_the_key_was_corrected(learning_ba
     assert log.actor_id == inst.id and log.to_version_id == _item("learn-icd-001").current_version_id
 
     # the same mode again changes nothing and logs nothing
-    again, no_log = reports.regrade(inst, "learn-icd-001", "best-of", NOW)
+    again, no_log = regrades.regrade(inst, "learn-icd-001", "best-of", NOW)
     assert again.changes == [] and no_log is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegradeLog)) == 1
 
     # new-key: the learner who chose A now loses the point; the one who chose B keeps it
-    plan, log = reports.regrade(inst, "learn-icd-001", "new-key", NOW)
+    plan, log = regrades.regrade(inst, "learn-icd-001", "new-key", NOW)
     assert [(c.response.user_id, c.old_score, c.new_score) for c in plan.changes] == [(chose_a.id, 1.0, 0.0)]
     db.session.refresh(p_a)
     assert p_a.score_pct == 0.0 and _rollup(chose_a) == (1, 0)
-    assert reports.regrade(inst, "learn-icd-001", "new-key", NOW)[1] is None
+    assert regrades.regrade(inst, "learn-icd-001", "new-key", NOW)[1] is None
     responses = db.session.scalars(sa.select(Response).where(Response.item_id == _item("learn-icd-001").id).order_by(Response.id)).all()
     assert [(r.user_id, r.correct, r.score) for r in responses] == [
         (chose_b.id, True, 1.0),
@@ -202,7 +202,7 @@ def test_regrade_mcq_new_key_and_best_of_after_the_key_was_corrected(learning_ba
     ]
 
     # back to best-of: the old credit comes back exactly (scores are recomputed, not chained)
-    plan, _ = reports.regrade(inst, "learn-icd-001", "best-of", NOW)
+    plan, _ = regrades.regrade(inst, "learn-icd-001", "best-of", NOW)
     assert [(c.response.user_id, c.new_score) for c in plan.changes] == [(chose_a.id, 1.0)]
     assert _rollup(chose_a) == (1, 1)
 
@@ -211,11 +211,11 @@ def test_a_stale_plan_or_a_concurrent_regrade_never_counts_a_change_twice(learni
     inst, other, learner = make_user("instructor"), make_user("instructor"), make_user()
     attempt = _practice_answer(learner, "learn-icd-001", "B")
     _correct_key_of_001(learning_bank)
-    first = reports.plan_regrade(inst, "learn-icd-001", "new-key")
-    second = reports.plan_regrade(other, "learn-icd-001", "new-key")  # read at the same moment
+    first = regrades.plan_regrade(inst, "learn-icd-001", "new-key")
+    second = regrades.plan_regrade(other, "learn-icd-001", "new-key")  # read at the same moment
     assert len(first.changes) == len(second.changes) == 1
-    assert reports.apply_regrade(inst, first, NOW).responses_changed == 1
-    assert reports.apply_regrade(other, second, NOW) is None
+    assert regrades.apply_regrade(inst, first, NOW).responses_changed == 1
+    assert regrades.apply_regrade(other, second, NOW) is None
     assert _rollup(learner) == (1, 1)  # +1 once, not twice
     db.session.refresh(attempt)
     assert attempt.score_pct == 100.0
@@ -226,15 +226,15 @@ def test_regrade_refuses_unknown_modes_items_and_other_instructors_items(learnin
     ann, bob = make_user("instructor"), make_user("instructor")
     _web_item("learn-icd-002", ann)
     with pytest.raises(Forbidden):
-        reports.plan_regrade(bob, "learn-icd-002", "new-key")
+        regrades.plan_regrade(bob, "learn-icd-002", "new-key")
     with pytest.raises(Forbidden):
-        reports.regrade(bob, "learn-icd-002", "new-key", NOW)
+        regrades.regrade(bob, "learn-icd-002", "new-key", NOW)
     with pytest.raises(NotFound):
-        reports.regrade(ann, "no-such-item", "new-key", NOW)
+        regrades.regrade(ann, "no-such-item", "new-key", NOW)
     with pytest.raises(ServiceError):
-        reports.regrade(ann, "learn-icd-002", "sometimes", NOW)
-    assert reports.plan_regrade(ann, "learn-icd-002", "new-key").changes == []
-    assert reports.plan_regrade(make_user("admin"), "learn-icd-002", "best-of").changes == []
+        regrades.regrade(ann, "learn-icd-002", "sometimes", NOW)
+    assert regrades.plan_regrade(ann, "learn-icd-002", "new-key").changes == []
+    assert regrades.plan_regrade(make_user("admin"), "learn-icd-002", "best-of").changes == []
 
 
 # ------------------------------------------------------------------ regrading cases
@@ -251,7 +251,7 @@ def test_regrade_case_after_a_modifier_in_the_key_was_corrected(learning_bank):
     path.write_text(path.read_text(encoding="utf-8").replace("modifiers: [RT]", "modifiers: [LT]"), encoding="utf-8")
     assert bank.import_bank(learning_bank).new_versions == 1
 
-    plan, log = reports.regrade(inst, "case-pro-0003", "new-key", NOW)
+    plan, log = regrades.regrade(inst, "case-pro-0003", "new-key", NOW)
     assert len(plan.changes) == 1 and log.responses_changed == 1
     db.session.refresh(attempt)
     response = attempt.items[0].response
@@ -263,9 +263,9 @@ def test_regrade_case_after_a_modifier_in_the_key_was_corrected(learning_bank):
     by_setting, errors = progress.case_summary(learner)
     assert by_setting["professional"] == (1, 100.0) and errors["modifiers"] == old_modifiers - 1
     assert old_sum == pytest.approx(report.score_pct / 100)
-    assert reports.regrade(inst, "case-pro-0003", "new-key", NOW)[1] is None
+    assert regrades.regrade(inst, "case-pro-0003", "new-key", NOW)[1] is None
     # best-of keeps the new (better) score too
-    assert reports.regrade(inst, "case-pro-0003", "best-of", NOW)[1] is None
+    assert regrades.regrade(inst, "case-pro-0003", "best-of", NOW)[1] is None
 
 
 def test_regrade_leaves_the_answers_of_open_exams_alone(learning_bank):
@@ -288,8 +288,8 @@ def test_regrade_leaves_the_answers_of_open_exams_alone(learning_bank):
     shown = attempt_service.to_shown(ai, attempt_service.version_item(ai), ["B"])
     exam_service.save_answer(learner, attempt.id, 1, T0 + timedelta(minutes=1), letters=shown)
     _correct_key_of_001(learning_bank)
-    for mode in reports.MODES:
-        plan, log = reports.regrade(inst, "learn-icd-001", mode, NOW)
+    for mode in regrades.MODES:
+        plan, log = regrades.regrade(inst, "learn-icd-001", mode, NOW)
         assert (plan.examined, plan.changes, log) == (0, [], None)
     db.session.refresh(ai)
     assert (ai.response.score, ai.response.correct, ai.response.answer) == (None, None, {"selected": ["B"]})
