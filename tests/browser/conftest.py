@@ -82,11 +82,21 @@ def live_server(live_app):
 
     server = create_server(live_app, host="127.0.0.1", port=0, threads=4, ident="test")
     port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():
+        # the loop in small steps, so that it has stopped before the sockets close (closing them
+        # under a running select() raised "Bad file descriptor" in the server thread now and then)
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    server.close()
+    stop.set()
     thread.join(timeout=5)
+    server.close()
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
