@@ -305,3 +305,37 @@ def test_item_problems_are_reported_as_recorded(tmp_path: Path, checker: CodeChe
         actual[name] = [f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
                         for p in validate_item_file(path, checker, topics=TOPICS, exams=EXAMS)]
     check_recorded(actual, EXPECTED.with_name("item_problems.json"), "UPDATE_BANK_PROBLEMS")
+
+
+def test_one_file_is_validated_against_the_topics_and_exams_of_its_bank(tmp_path: Path, mini_bank: Path, checker: CodeChecker):
+    """`bank validate FILE`: the bank is found by the topics.yaml above the file; its topics and the
+    exams of its blueprints apply; outside a bank, any topic and the four exams do."""
+    from study.bank.validate import validate_path
+
+    root = tmp_path / "bank"
+    shutil.copytree(mini_bank, root)
+    item = root / "cpc" / "icd-10-cm" / "cpc-icd-0007.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("exams: [CPC, CCS]", "exams: [CPC, CPB]").replace(
+        "topic: icd-10-cm", "topic: icd10cm"), encoding="utf-8")
+    blueprint = root / "blueprints" / "CPC.yaml"
+    blueprint.write_text(blueprint.read_text(encoding="utf-8").replace("topics: [modifiers]", "topics: [modifier]"), encoding="utf-8")
+    loose = tmp_path / "loose" / "cpc-icd-0007.md"
+    loose.parent.mkdir()
+    loose.write_text(item.read_text(encoding="utf-8").replace("exams: [CPC, CPB]", "exams: [CPC, CPB, XYZ]"), encoding="utf-8")
+    topics = root / "topics.yaml"
+
+    def messages(path):
+        return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in validate_path(path, checker)]
+
+    assert messages(item) == [
+        "cpc-icd-0007.md:4: unknown exam 'CPB' (exams: CCS, CPC)",
+        "cpc-icd-0007.md:5: unknown topic 'icd10cm' (not in topics.yaml) (did you mean 'icd-10-cm'?)",
+    ]
+    assert messages(blueprint) == ["CPC.yaml:17: unknown topic 'modifier' (not in topics.yaml) (did you mean 'modifiers'?)"]
+    assert messages(loose) == ["cpc-icd-0007.md:4: unknown exam 'XYZ' (exams: CPC, CPB, CCS, CCS-P)"]
+    shutil.rmtree(root / "blueprints")
+    assert messages(item) == ["cpc-icd-0007.md:5: unknown topic 'icd10cm' (not in topics.yaml) (did you mean 'icd-10-cm'?)"]
+    topics.write_text("{}\n", encoding="utf-8")  # no topics at all: any topic goes
+    assert messages(item) == []
+    topics.write_text("icd-10-cm: {title: x}\n: [\n", encoding="utf-8")
+    assert messages(topics)[0].startswith("topics.yaml:")
