@@ -288,6 +288,23 @@ ITEM_EDITS = {
     "case: setting unknown": ("case", "setting: professional", "setting: clinic"),
     "case: no documentation": ("case", "## Documentation\nThe record.\n\n", ""),
     "case: empty rationale": ("case", "## Rationale\nBecause.\n", "## Rationale\n"),
+    # block style: every key on its own line, so each problem names its own line
+    "case: block style lines": ("case", "    - {code: W01.0XXA, optional: true}\n", "    - code: W01.0XXA\n      optional: 'yes'\n"
+                                "      alternates:\n        - W01.0XXD\n        - W01.0XXQ\n    - code: e11.99\n      alternates: E11.9\n"),
+    "case: block style procedure": ("case", "    - {code: J1100, units: 4}\n", "    - code: J1100\n      units: 0\n      modifiers:\n"
+                                    "        - RT\n        - Q9\n    - code: A0100\n"),
+    "case: block style pcs": ("case", "  not_reportable:", "  pcs:\n    - code: 0SR9019\n      alternates:\n        - 0SR9O19\n"
+                              "    - 0SR9I19X\n  not_reportable:"),
+    "case: block style not reportable": ("case", '    - {code: M79.631, why: "Pain is integral to the fracture."}\n',
+                                         "    - code: M79.631\n      why: ''\n    - code: E11.99\n      why: x\n    - code: QQ\n      why: y\n"),
+    "case: not reportable codes of every set": ("case", '    - {code: M79.631, why: "Pain is integral to the fracture."}\n',
+                                                "    - {code: E1100, why: a}\n    - {code: J9999, why: b}\n    - {code: '99215', why: c}\n"
+                                                "    - {code: 0SR9019, why: d}\n    - {code: m79.631, why: e}\n    - {code: 0SR9O19, why: f}\n"),
+    "case: an ICD-10-CM code shaped like HCPCS among procedures": ("case", "{code: J1100, units: 4}", "{code: 'E1100'}"),
+    "mcq: two options": ("mcq", "C. E11.65\n", ""),
+    "mcq: block style answer list": ("mcq", "answer: B", "answer:\n  - B\n  - x"),
+    "mcq: why not without its section line": ("mcq", "## Why not the others\nA. No complication is coded.\nC. Hyperglycemia is not documented.\n",
+                                              "## Why not the others\nB. It is right.\n"),
 }
 
 
@@ -302,8 +319,9 @@ def test_item_problems_are_reported_as_recorded(tmp_path: Path, checker: CodeChe
         assert old in base, name
         path = tmp_path / ("cpc-test-001.md" if kind == "mcq" else "case-test-001.md")
         path.write_text(base.replace(old, new, 1), encoding="utf-8")
-        actual[name] = [f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
-                        for p in validate_item_file(path, checker, topics=TOPICS, exams=EXAMS)]
+        for label, using in (("", checker), (" (no code checker)", None)):
+            actual[name + label] = [f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
+                                    for p in validate_item_file(path, using, topics=TOPICS, exams=EXAMS)]
     check_recorded(actual, EXPECTED.with_name("item_problems.json"), "UPDATE_BANK_PROBLEMS")
 
 
