@@ -151,11 +151,22 @@ BROKEN = {
                                            '{code: "25600", modifiers: {RT: 1}, units: many}'),
     "case not reportable malformed": ("cases/professional/case-pro-0003.md", "{code: M79.631, why:", "{cod: M79.631, why:"),
     "not utf-8": ("cpc/icd-10-cm/cpc-icd-0008.md", None, b"\xff\xfe---\n"),
+    "topics.yaml empty": ("topics.yaml", None, "# nothing\n"),
+    "topics.yaml invalid": ("topics.yaml", None, "icd-10-cm: {title: x\nmodifiers: [\n"),
+    "topic a plain string": ("topics.yaml", None, "icd-10-cm: ICD-10-CM coding\nmodifiers: {title: M, notes: x}\n"
+                             "surgery-musculoskeletal: {title: S}\nem: {title: E}\nicd-10-pcs: 5\n"),
+    "a second blueprint for an exam": ("blueprints/CPC.yml", None, "exam: CPC\ntitle: T\nminutes: 10\npass_percent: 70\n"
+                                       "warn_at_minutes_left: 1\nsource: s\nsections:\n  - {key: a, title: A, questions: 1, topics: [em]}\n"),
+    "a .yml blueprint": ("blueprints/CPB.yml", None, "exam: CPB\ntitle: T\nminutes: 10\npass_percent: 70\n"
+                         "warn_at_minutes_left: 1\nsource: s\nsections:\n  - {key: a, title: A, questions: 1, topics: [em]}\n"),
+    "blueprint not utf-8": ("blueprints/CCS.yaml", None, b"exam: \xff\n"),
+    "a README in the root and a hidden folder": (".drafts/cpc-icd-0099.md", None, "not an item\n"),
 }
 
 
 def _apply(root: Path, target: str, old, new) -> None:
     path = root / target
+    path.parent.mkdir(parents=True, exist_ok=True)
     if new is None:
         path.unlink()
     elif isinstance(new, bytes):
@@ -302,6 +313,18 @@ ITEM_EDITS = {
                                                 "    - {code: 0SR9019, why: d}\n    - {code: m79.631, why: e}\n    - {code: 0SR9O19, why: f}\n"),
     "case: an ICD-10-CM code shaped like HCPCS among procedures": ("case", "{code: J1100, units: 4}", "{code: 'E1100'}"),
     "mcq: two options": ("mcq", "C. E11.65\n", ""),
+    "mcq: invalid yaml": ("mcq", "answer: B", "answer: [B"),
+    "mcq: yaml error with a context": ("mcq", "topic: icd-10-cm", "topic: icd-10-cm: x"),
+    "mcq: yaml error past the front matter": ("mcq", "answer: B", "answer: B\nx: 'unclosed"),
+    "mcq: why-not letter twice": ("mcq", "C. Hyperglycemia is not documented.", "C. Hyperglycemia is not documented.\nA. Again."),
+    "mcq: why-not lettered badly": ("mcq", "C. Hyperglycemia is not documented.", "c) Hyperglycemia is not documented."),
+    "mcq: why-not line without a letter": ("mcq", "A. No complication is coded.", "No complication is coded."),
+    "mcq: option continued on the next line": ("mcq", "B. E11.22\n", "B. E11.22\n   and more\n"),
+    "mcq: deep nesting": ("mcq", "difficulty: medium", "difficulty: medium\ntags: " + "[" * 60 + "]" * 60),
+    "mcq: merge keys": ("mcq", "difficulty: medium", "difficulty: medium\nx: &a {t: 1}\ny:\n  <<: *a\n  <<: *a"),
+    "mcq: a key that is a list": ("mcq", "difficulty: medium", "difficulty: medium\n? [a, b]\n: c"),
+    "mcq: text before the first heading and an empty heading": ("mcq", "## Rationale\n", "Loose text.\n## \n## Rationale\n"),
+    "mcq: heading in another case": ("mcq", "## Rationale", "## RATIONALE"),
     "mcq: block style answer list": ("mcq", "answer: B", "answer:\n  - B\n  - x"),
     "mcq: why not without its section line": ("mcq", "## Why not the others\nA. No complication is coded.\nC. Hyperglycemia is not documented.\n",
                                               "## Why not the others\nB. It is right.\n"),
