@@ -217,11 +217,34 @@ BROKEN = {
     ),
     "case not reportable malformed": ("cases/professional/case-pro-0003.md", "{code: M79.631, why:", "{cod: M79.631, why:"),
     "not utf-8": ("cpc/icd-10-cm/cpc-icd-0008.md", None, b"\xff\xfe---\n"),
+    "topics.yaml empty": ("topics.yaml", None, "# nothing\n"),
+    "topics.yaml invalid": ("topics.yaml", None, "icd-10-cm: {title: x\nmodifiers: [\n"),
+    "topic a plain string": (
+        "topics.yaml",
+        None,
+        "icd-10-cm: ICD-10-CM coding\nmodifiers: {title: M, notes: x}\n"
+        "surgery-musculoskeletal: {title: S}\nem: {title: E}\nicd-10-pcs: 5\n",
+    ),
+    "a second blueprint for an exam": (
+        "blueprints/CPC.yml",
+        None,
+        "exam: CPC\ntitle: T\nminutes: 10\npass_percent: 70\n"
+        "warn_at_minutes_left: 1\nsource: s\nsections:\n  - {key: a, title: A, questions: 1, topics: [em]}\n",
+    ),
+    "a .yml blueprint": (
+        "blueprints/CPB.yml",
+        None,
+        "exam: CPB\ntitle: T\nminutes: 10\npass_percent: 70\n"
+        "warn_at_minutes_left: 1\nsource: s\nsections:\n  - {key: a, title: A, questions: 1, topics: [em]}\n",
+    ),
+    "blueprint not utf-8": ("blueprints/CCS.yaml", None, b"exam: \xff\n"),
+    "a README in the root and a hidden folder": (".drafts/cpc-icd-0099.md", None, "not an item\n"),
 }
 
 
 def _apply(root: Path, target: str, old, new) -> None:
     path = root / target
+    path.parent.mkdir(parents=True, exist_ok=True)
     if new is None:
         path.unlink()
     elif isinstance(new, bytes):
@@ -375,6 +398,61 @@ ITEM_EDITS = {
     "case: setting unknown": ("case", "setting: professional", "setting: clinic"),
     "case: no documentation": ("case", "## Documentation\nThe record.\n\n", ""),
     "case: empty rationale": ("case", "## Rationale\nBecause.\n", "## Rationale\n"),
+    # block style: every key on its own line, so each problem names its own line
+    "case: block style lines": (
+        "case",
+        "    - {code: W01.0XXA, optional: true}\n",
+        "    - code: W01.0XXA\n      optional: 'yes'\n"
+        "      alternates:\n        - W01.0XXD\n        - W01.0XXQ\n    - code: e11.99\n      alternates: E11.9\n",
+    ),
+    "case: block style procedure": (
+        "case",
+        "    - {code: J1100, units: 4}\n",
+        "    - code: J1100\n      units: 0\n      modifiers:\n        - RT\n        - Q9\n    - code: A0100\n",
+    ),
+    "case: block style pcs": (
+        "case",
+        "  not_reportable:",
+        "  pcs:\n    - code: 0SR9019\n      alternates:\n        - 0SR9O19\n    - 0SR9I19X\n  not_reportable:",
+    ),
+    "case: block style not reportable": (
+        "case",
+        '    - {code: M79.631, why: "Pain is integral to the fracture."}\n',
+        "    - code: M79.631\n      why: ''\n    - code: E11.99\n      why: x\n    - code: QQ\n      why: y\n",
+    ),
+    "case: not reportable codes of every set": (
+        "case",
+        '    - {code: M79.631, why: "Pain is integral to the fracture."}\n',
+        "    - {code: E1100, why: a}\n    - {code: J9999, why: b}\n    - {code: '99215', why: c}\n"
+        "    - {code: 0SR9019, why: d}\n    - {code: m79.631, why: e}\n    - {code: 0SR9O19, why: f}\n",
+    ),
+    "case: an ICD-10-CM code shaped like HCPCS among procedures": ("case", "{code: J1100, units: 4}", "{code: 'E1100'}"),
+    "mcq: two options": ("mcq", "C. E11.65\n", ""),
+    "mcq: invalid yaml": ("mcq", "answer: B", "answer: [B"),
+    "mcq: yaml error with a context": ("mcq", "topic: icd-10-cm", "topic: icd-10-cm: x"),
+    "mcq: yaml error past the front matter": ("mcq", "answer: B", "answer: B\nx: 'unclosed"),
+    "mcq: why-not letter twice": ("mcq", "C. Hyperglycemia is not documented.", "C. Hyperglycemia is not documented.\nA. Again."),
+    "mcq: why-not lettered badly": ("mcq", "C. Hyperglycemia is not documented.", "c) Hyperglycemia is not documented."),
+    "mcq: why-not line without a letter": ("mcq", "A. No complication is coded.", "No complication is coded."),
+    "mcq: option continued on the next line": ("mcq", "B. E11.22\n", "B. E11.22\n   and more\n"),
+    "mcq: deep nesting": ("mcq", "difficulty: medium", "difficulty: medium\ntags: " + "[" * 60 + "]" * 60),
+    "mcq: merge keys": ("mcq", "difficulty: medium", "difficulty: medium\nx: &a {t: 1}\ny:\n  <<: *a\n  <<: *a"),
+    "mcq: a key that is a list": ("mcq", "difficulty: medium", "difficulty: medium\n? [a, b]\n: c"),
+    "mcq: text before the first heading and an empty heading": ("mcq", "## Rationale\n", "Loose text.\n## \n## Rationale\n"),
+    "mcq: heading in another case": ("mcq", "## Rationale", "## RATIONALE"),
+    "mcq: topic and tags as booleans and numbers": ("mcq", "topic: icd-10-cm", "topic: true\ntags: [yes, 12, no]"),
+    "mcq: answer false": ("mcq", "answer: B", "answer: false"),
+    "mcq: indented text before the first option": ("mcq", "## Options\nA. E11.9", "## Options\n  stray\nA. E11.9"),
+    "mcq: option lettered in lower case with a dot": ("mcq", "B. E11.22", "b. E11.22"),
+    "case: duplicate key inside the key": ("case", "  procedures:\n", "  diagnoses:\n    - I10\n  procedures:\n"),
+    "case: modifiers as numbers and booleans": ("case", "modifiers: [RT]", "modifiers: [59, true, 5]"),
+    "case: minutes as text and a boolean": ("case", "setting: professional", "setting: professional\nminutes: true"),
+    "mcq: block style answer list": ("mcq", "answer: B", "answer:\n  - B\n  - x"),
+    "mcq: why not without its section line": (
+        "mcq",
+        "## Why not the others\nA. No complication is coded.\nC. Hyperglycemia is not documented.\n",
+        "## Why not the others\nB. It is right.\n",
+    ),
 }
 
 
@@ -388,8 +466,45 @@ def test_item_problems_are_reported_as_recorded(tmp_path: Path, checker: CodeChe
         assert old in base, name
         path = tmp_path / ("cpc-test-001.md" if kind == "mcq" else "case-test-001.md")
         path.write_text(base.replace(old, new, 1), encoding="utf-8")
-        actual[name] = [
-            f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
-            for p in validate_item_file(path, checker, topics=TOPICS, exams=EXAMS)
-        ]
+        for label, using in (("", checker), (" (no code checker)", None)):
+            actual[name + label] = [
+                f"{p.line}: {'error' if p.is_error else 'warning'}: {p.message}"
+                for p in validate_item_file(path, using, topics=TOPICS, exams=EXAMS)
+            ]
     check_recorded(actual, EXPECTED.with_name("item_problems.json"), "UPDATE_BANK_PROBLEMS")
+
+
+def test_one_file_is_validated_against_the_topics_and_exams_of_its_bank(tmp_path: Path, mini_bank: Path, checker: CodeChecker):
+    """`bank validate FILE`: the bank is found by the topics.yaml above the file; its topics and the
+    exams of its blueprints apply; outside a bank, any topic and the four exams do."""
+    from study.bank.validate import validate_path
+
+    root = tmp_path / "bank"
+    shutil.copytree(mini_bank, root)
+    item = root / "cpc" / "icd-10-cm" / "cpc-icd-0007.md"
+    item.write_text(
+        item.read_text(encoding="utf-8").replace("exams: [CPC, CCS]", "exams: [CPC, CPB]").replace("topic: icd-10-cm", "topic: icd10cm"),
+        encoding="utf-8",
+    )
+    blueprint = root / "blueprints" / "CPC.yaml"
+    blueprint.write_text(blueprint.read_text(encoding="utf-8").replace("topics: [modifiers]", "topics: [modifier]"), encoding="utf-8")
+    loose = tmp_path / "loose" / "cpc-icd-0007.md"
+    loose.parent.mkdir()
+    loose.write_text(item.read_text(encoding="utf-8").replace("exams: [CPC, CPB]", "exams: [CPC, CPB, XYZ]"), encoding="utf-8")
+    topics = root / "topics.yaml"
+
+    def messages(path):
+        return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in validate_path(path, checker)]
+
+    assert messages(item) == [
+        "cpc-icd-0007.md:4: unknown exam 'CPB' (exams: CCS, CPC)",
+        "cpc-icd-0007.md:5: unknown topic 'icd10cm' (not in topics.yaml) (did you mean 'icd-10-cm'?)",
+    ]
+    assert messages(blueprint) == ["CPC.yaml:17: unknown topic 'modifier' (not in topics.yaml) (did you mean 'modifiers'?)"]
+    assert messages(loose) == ["cpc-icd-0007.md:4: unknown exam 'XYZ' (exams: CPC, CPB, CCS, CCS-P)"]
+    shutil.rmtree(root / "blueprints")
+    assert messages(item) == ["cpc-icd-0007.md:5: unknown topic 'icd10cm' (not in topics.yaml) (did you mean 'icd-10-cm'?)"]
+    topics.write_text("{}\n", encoding="utf-8")  # no topics at all: any topic goes
+    assert messages(item) == []
+    topics.write_text("icd-10-cm: {title: x}\n: [\n", encoding="utf-8")
+    assert messages(topics)[0].startswith("topics.yaml:")

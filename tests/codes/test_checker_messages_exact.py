@@ -56,8 +56,27 @@ CODES = {
         "M16",
         "A05",
         "A04",
+        "T36.0XX",
+        "T360",
+        "S02.XX",
+        "S02XXXA",
+        "S0A",
+        "S72A",
+        "M16A",
+        "W01A",
+        "W0XA",
+        "S06.0XA",
+        "S060X1X",
+        "S72.21XX",
+        "T36.0X1Z",
+        "S72.2XXA",
+        "S7221XA",
+        "O09.A",
+        "Z3A.01",
+        None,
+        250,
     ],
-    "procedure": ["", "99214", "0075T", "3074F", "J1100", "J9999", "2560", "ABCDE", "W1234", "99214-25"],
+    "procedure": ["", None, 99214, "99214", "0075T", "3074F", "J1100", "J9999", "2560", "ABCDE", "W1234", "99214-25"],
     "cpt": ["", "9921", "99214", "0075T", "J1100"],
     "hcpcs": ["", "J1100", "J9999", "W1234", "j1100 ", "99214"],
     "pcs": ["", "0SR9019", "0SR901", "0SR9O19", "0SR9I19", "0SR9!19", "0sr9019", "0SR90190"],
@@ -81,6 +100,15 @@ CONFLICTS = [
     ["T36.0X1A"],
     ["N18.31", "E11.22", "I12.9"],
     ["E11.9", "e119", "XYZ"],
+    ["", "F02.80", "G30.9"],
+    ["XYZ", "F02.80"],
+    ["A00.0", "A01.00", "B20"],
+    ["K50.00", "K51.00"],
+    ["E66.9", "Z68.41"],
+    ["O24.410", "E11.9"],
+    ["Z79.4", "E10.9"],
+    ["I12.9", "N18.31", "I10"],
+    ["F10.20", "F10.10"],
 ]
 NOTES = [
     "(E10.-)",
@@ -217,3 +245,17 @@ def test_the_code_first_hint_reads_as_a_sentence(checker: CodeChecker) -> None:
     (conflict,) = checker.conflicts(["F02.80", "G30.9"])
     assert conflict.kind == "code_first"
     assert "the the " not in conflict.message
+
+
+class _Cycle:
+    """A corrupt code source whose every record is its own parent."""
+
+    def get(self, code):
+        from study.codes.types import CodeRecord
+
+        return CodeRecord(code=code, kind="category", description="x", reportable=False, parent=code)
+
+
+def test_a_cyclic_source_gives_a_chain_of_twenty() -> None:
+    chain = CodeChecker(_Cycle()).chain("A00")  # type: ignore[arg-type]
+    assert len(chain) == 20 and {r.code for r in chain} == {"A00"}

@@ -32,6 +32,13 @@ BOTH_KNEES = case(
     case_id="case-knees",
 )
 HIP = case(diagnoses=["M16.11", "I10"], pcs=["0SR9019", "0DB68ZX"], setting="inpatient", case_id="case-hip")
+MODIFIERS = case(
+    diagnoses=["S52.601A", line("S52.509A", optional=True), "S52.501A"],
+    procedures=[line("25600", modifiers=["RT", "59"]), line("29125", modifiers=["RT"])],
+    scoring={"extra_penalty": 0},
+    case_id="case-modifiers",
+)
+HALF = case(procedures=["99213"], scoring={"procedure": 0.5}, case_id="case-half")
 WEIGHTED = case(
     diagnoses=["E11.22", "N18.31"], procedures=[line("J1100", units=4)], scoring={"units": 2, "sequencing": 0.25}, case_id="case-weighted"
 )
@@ -58,6 +65,17 @@ SCENARIOS = {
     "hip: pcs partial on exactly four characters": (HIP, "M16.11, I10", "", "0SR94JZ, 0DB68ZX"),
     "hip: principal procedure second": (HIP, "I10, M16.11", "", "0DB68ZX, 0SR9019"),
     "hip: placeholder and incomplete codes": (HIP, "M16, M16.1", "", "0SR9"),
+    "modifiers: two on a line, wrong and in another order": (MODIFIERS, "S52.601A, S52.501A", "25600-59-RT, 29125-LT-XS", ""),
+    "modifiers: missing both, an extra procedure and no penalty": (MODIFIERS, "S52.601A, S52.501A, S52.601A", "25600, 99214, 29125-RT", ""),
+    "modifiers: a partial on three characters goes to a required line before an optional one": (
+        MODIFIERS,
+        "S52.91XA, S52.502A",
+        "25600-RT-59, 29125-RT",
+        "",
+    ),
+    "diagnoses: an Excludes1 pair": (HIP, "M16.11, E10.9, E11.9", "", "0SR9019, 0DB68ZX"),
+    "half: half a point possible": (HALF, "", "99213", ""),
+    "half: nothing right": (HALF, "", "99214", ""),
     "weighted: the scoring overrides": (WEIGHTED, "N18.31, E11.22", "J1100x2", ""),
 }
 
