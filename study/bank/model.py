@@ -241,6 +241,8 @@ class CaseItem:
     task: str | None = None
     scoring: tuple[tuple[str, float], ...] = ()  # overrides of DEFAULT_WEIGHTS, in file order
     minutes: int | None = None
+    title: str | None = None  # a human title for lists ("Office visit: elbow pain"); None: the id
+    external_causes: str = "voluntary"  # EXTERNAL_CAUSE_POLICIES: may unlisted V00-Y99 codes be added?
     difficulty: str = "medium"
     tags: tuple[str, ...] = ()
     status: str = "published"
@@ -256,6 +258,10 @@ class CaseItem:
     @property
     def task_text(self) -> str:
         return self.task or DEFAULT_TASK
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.id
 
     @property
     def weights(self) -> dict[str, float]:

@@ -445,6 +445,8 @@ def _case_item(parts: _ItemParts, problems: list[Problem]) -> CaseItem:
         task=_text(task_lines) if task_lines is not None and _text(task_lines) else None,
         scoring=_scoring(raw.get("scoring")),
         minutes=_minutes(raw.get("minutes")),
+        title=_str(raw.get("title")) or None,
+        external_causes=_str(raw.get("external_causes") or "voluntary"),
         source=source,
         **common,
     )

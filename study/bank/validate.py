@@ -53,7 +53,10 @@ COMMON_OPTIONAL = ("difficulty", "tags", "status", "reserve")
 MCQ_REQUIRED = ("answer",)
 MCQ_OPTIONAL = ("allow_invalid_distractors",)
 CASE_REQUIRED = ("setting", "key")
-CASE_OPTIONAL = ("scoring", "minutes")
+MAX_TITLE = 120
+#: ``external_causes``: may a learner add a valid external cause code (V00-Y99) the key does not list?
+EXTERNAL_CAUSE_POLICIES = ("voluntary", "required")
+CASE_OPTIONAL = ("scoring", "minutes", "title", "external_causes")
 KEY_LISTS = ("diagnoses", "procedures", "pcs", "not_reportable")
 LINE_KEYS = {
     "diagnoses": ("code", "alternates", "optional"),
@@ -491,6 +494,9 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
         )
     if "minutes" in raw and (not _is_int(raw["minutes"]) or raw["minutes"] <= 0):
         report.error(report.line("minutes"), "minutes must be a positive whole number")
+    if "title" in raw and (not isinstance(raw["title"], str) or not raw["title"].strip() or len(raw["title"]) > MAX_TITLE):
+        report.error(report.line("title"), f"title must be text of 1 to {MAX_TITLE} characters")
+    _one_of(raw, report, "external_causes", EXTERNAL_CAUSE_POLICIES)
     if "scoring" in raw:
         _scoring_weights(raw["scoring"], report)
     _case_sections(item, source, report)

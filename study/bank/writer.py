@@ -128,7 +128,10 @@ def _mcq_keys(item: McqItem) -> list[str]:
 
 def _case_keys(item: CaseItem) -> list[str]:
     """``minutes``, the ``key`` (``key: {}`` when it has no lines) and ``scoring``."""
-    lines = [f"minutes: {item.minutes}"] if item.minutes is not None else []
+    lines = [f"title: {_quoted(item.title)}"] if item.title else []
+    lines += [f"minutes: {item.minutes}"] if item.minutes is not None else []
+    if item.external_causes != "voluntary":
+        lines.append(f"external_causes: {item.external_causes}")
     key = item.key
     lines.append("key:")
     for kind in ("diagnoses", "procedures", "pcs"):

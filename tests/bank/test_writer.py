@@ -234,6 +234,9 @@ def mcq_items(draw: st.DrawFn) -> McqItem:
     )
 
 
+TITLES = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), min_size=1, max_size=60).map(str.strip).filter(bool)
+
+
 @st.composite
 def case_items(draw: st.DrawFn) -> CaseItem:
     return CaseItem(
@@ -257,6 +260,8 @@ def case_items(draw: st.DrawFn) -> CaseItem:
             ).items()
         ),
         minutes=draw(st.one_of(st.none(), st.integers(1, 120))),
+        title=draw(st.one_of(st.none(), TITLES)),
+        external_causes=draw(st.sampled_from(["voluntary", "required"])),
         **{name: draw(strategy) for name, strategy in COMMON.items()},
     )
 
