@@ -230,6 +230,11 @@ def answer_case(user: User, attempt_id: int, position: int, lists: dict, seconds
     return _record(user, attempt, ai, item, lambda: clean_case_answer(lists), seconds, now)
 
 
+def is_case(ai: AttemptItem) -> bool:
+    """Is this question of a set a coding case (answered with code rows)?"""
+    return isinstance(version_item(ai), CaseItem)
+
+
 def _answerable(user: User, attempt_id: int, position: int, now: datetime, kind: str) -> tuple[Attempt, AttemptItem]:
     attempt = get_attempt(user, attempt_id, "practice")
     ai = next((a for a in attempt.items if a.position == position), None)
