@@ -38,6 +38,8 @@ def practice_new():
         else:
             return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=1))
     due = practice_service.due_count(current_user, now())
+    if request.method == "GET" and form.mode.data == "due" and "size" not in request.args:
+        form.size.data = max(1, min(due, practice_service.MAX_SIZE))  # the whole queue the count promises
     return render_template("learner/practice_new.html", form=form, due=due), 400 if form.errors else 200
 
 
