@@ -3,7 +3,7 @@
 ``grade_case(case, submission, checker) -> GradeReport``
 
 Every submitted code gets exactly one verdict (``correct``, ``partial``, ``incomplete``,
-``invalid``, ``not_reportable``, ``extra``); every required key line nothing matched gets a
+``invalid``, ``not_reportable``, ``extra``, ``accepted_voluntary``); every required key line nothing matched gets a
 ``missing`` line; ``sequencing``, ``modifiers`` and ``units`` lines are ``correct``, ``wrong``
 or ``missing``.
 
@@ -26,6 +26,11 @@ Weights (``DEFAULT_WEIGHTS`` in ``study.bank.model``; each may be overridden per
   adds any: the sets are equal (order ignored);
 - ``units`` (0.5): per procedure key line whose units differ from 1: the units are equal;
 - ``extra_penalty`` (0.5): deducted for each ``extra``, ``invalid`` or ``not_reportable`` code.
+
+External cause codes (ICD-10-CM V00-Y99) are voluntary unless the case says
+``external_causes: required``: a reportable one that no key line matches (exactly or partly), that
+is not under ``not_reportable`` and not listed twice, is ``accepted_voluntary`` (no points, no
+penalty, ``VOLUNTARY_MESSAGE``) instead of ``extra``.
 
 Optional key lines earn nothing and cost nothing. ``score_pct = 100 * max(0, earned -
 penalties) / possible``, rounded half up to one decimal (a key with nothing to score gives 100
@@ -55,6 +60,9 @@ from study.codes.types import CodeCheck, ProcedureEntry, Submission
 from study.grading.results import GradeLine, GradeReport
 
 ZERO = Fraction(0)
+#: ICD-10-CM chapter 20, external causes of morbidity: V00-Y99
+EXTERNAL_CAUSE_LETTERS = ("V", "W", "X", "Y")
+VOLUNTARY_MESSAGE = "accepted: voluntary — external cause codes are optional for this case"
 
 
 def _fraction(value: float) -> Fraction:
@@ -173,7 +181,10 @@ class _CaseGrader:
         self._unmatched_codes(subs, not_reportable)
         self._partial_matches(kind, subs, key_lines, order, taken, width)
         for sub in subs:
-            if not sub.verdict:
+            if not sub.verdict and kind == "diagnosis" and self._voluntary_external_cause(sub):
+                sub.verdict = "accepted_voluntary"
+                sub.message = sub.during = VOLUNTARY_MESSAGE
+            elif not sub.verdict:
                 description = f" ({sub.check.description})" if sub.check.description else ""
                 self._penalise(
                     sub,
@@ -187,6 +198,11 @@ class _CaseGrader:
         if len(key_lines) >= 2:
             self._sequencing(kind, key_lines, subs, taken, sequencing_note)
         return subs
+
+    def _voluntary_external_cause(self, sub: _Sub) -> bool:
+        """A reportable ICD-10-CM external cause code (V00-Y99) the key does not list, on a case
+        whose external causes are voluntary (codes under ``not_reportable`` were judged before)."""
+        return self.case.external_causes != "required" and sub.check.reportable and sub.code[:1] in EXTERNAL_CAUSE_LETTERS
 
     def _unmatched_codes(self, subs: list[_Sub], not_reportable: dict[str, str]) -> None:
         """Codes without an exact match that are not reportable for the case, invalid,

@@ -21,6 +21,7 @@ VERDICTS = (
     "invalid",
     "not_reportable",
     "extra",
+    "accepted_voluntary",
     "missing",
     "wrong",
 )

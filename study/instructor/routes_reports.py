@@ -46,6 +46,10 @@ class RegradeForm(FlaskForm):
         choices=[SelectChoice(k, v) for k, v in regrade_service.MODES.items()],
         validators=[DataRequired("Choose how to regrade.")],
     )
+    reason = TextAreaField(
+        "Reason (shown to the learners whose answers are regraded)",
+        validators=[Length(max=regrade_service.REASON_CHARS)],
+    )
     submit = SubmitField("Regrade past answers")
 
 
@@ -90,7 +94,7 @@ def regrade(key: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                plan, log = regrade_service.regrade(current_user, key, form.mode.data, now())
+                plan, log = regrade_service.regrade(current_user, key, form.mode.data, now(), form.reason.data or "")
             except ServiceError as exc:
                 show_on_form(form, exc, "mode")
                 code = exc.status

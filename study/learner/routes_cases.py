@@ -9,7 +9,7 @@ from study.errors import flash_refusal, render_error
 from study.forms import CsrfForm
 from study.learner import bp, now
 from study.learner.forms import BadAnswer, case_lists_from_form, seconds_taken
-from study.services import ServiceError
+from study.services import ServiceError, answer_review
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
@@ -52,11 +52,14 @@ def case_attempt(attempt_id: int):
         except ServiceError as exc:
             flash_refusal(exc)
         return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
+    review = answer_review.case_review(attempt, ai, now())  # the key to show (a regraded answer: the new one)
     return render_template(
         "learner/case_attempt.html",
         attempt=attempt,
         ai=ai,
         case=case,
+        key_case=review.case,
+        regrade=review.regrade,
         report=ai.response.report if ai.response is not None else None,
         keys_shown=assignment_service.keys_shown(attempt, now()),
         feedback_note=assignment_service.feedback_note(attempt),

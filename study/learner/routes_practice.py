@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from study.errors import flash_refusal, show_on_form
+from study.errors import flash_refusal, render_error, show_on_form
 from study.forms import CsrfForm
 from study.learner import bp, now
-from study.learner.forms import ReportProblemForm, StartPracticeForm, seconds_taken
+from study.learner.forms import BadAnswer, ReportProblemForm, StartPracticeForm, case_lists_from_form, seconds_taken
 from study.services import ServiceError, answer_review, catalog
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
@@ -38,6 +38,8 @@ def practice_new():
         else:
             return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=1))
     due = practice_service.due_count(current_user, now())
+    if request.method == "GET" and form.mode.data == "due" and "size" not in request.args:
+        form.size.data = max(1, min(due, practice_service.MAX_SIZE))  # the whole queue the count promises
     return render_template("learner/practice_new.html", form=form, due=due), 400 if form.errors else 200
 
 
@@ -62,10 +64,14 @@ def practice_question(attempt_id: int, position: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        seconds = seconds_taken(request.form.get("seconds"))
         try:
-            practice_service.answer(
-                current_user, attempt.id, position, request.form.getlist("answer"), seconds_taken(request.form.get("seconds")), now()
-            )
+            if practice_service.is_case(ai):  # a due case in the review flow: the code rows
+                practice_service.answer_case(current_user, attempt.id, position, case_lists_from_form(request.form), seconds, now())
+            else:
+                practice_service.answer(current_user, attempt.id, position, request.form.getlist("answer"), seconds, now())
+        except BadAnswer as exc:
+            return render_error(exc.status, str(exc))
         except ServiceError as exc:
             flash_refusal(exc)
         return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
@@ -82,6 +88,9 @@ def practice_question(attempt_id: int, position: int):
         feedback=question.feedback,
         recorded=question.recorded,
         keys_shown=question.keys_shown,
+        is_case=question.is_case,
+        case_answer=question.answer,
+        regrade=question.regrade,
         feedback_note=assignment_service.feedback_note(attempt),
         form=form,
         right=right,

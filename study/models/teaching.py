@@ -87,4 +87,5 @@ class RegradeLog(Model):
     to_version_id: Mapped[int] = mapped_column(sa.ForeignKey("item_version.id"))
     responses_changed: Mapped[int] = mapped_column(sa.Integer, default=0)
     details_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # [{response_id, old_score, new_score}]
+    reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")  # shown to learners
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

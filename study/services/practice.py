@@ -3,7 +3,16 @@
 A set started from an assignment whose feedback waits (until the attempt ends or the due date) is
 started with `defer_feedback`: its answers are recorded as given and graded only when the set ends,
 so nothing about their correctness exists (not in review cards, not in the progress rollups)
-while the learner can still answer."""
+while the learner can still answer.
+
+"Review due" (mode ``due``) serves the learner's due review cards, multiple-choice questions and
+coding cases alike, least retained first (FSRS retrievability, ties by due time). The due set is
+defined once, by ``_due_cards``: a card due at `now` whose item practice may serve (published,
+in the open pool: never an item reserved for exams or the diagnostic; not locked by a running exam
+or an assignment whose keys wait). ``due_count`` (the number on the home and practice pages) counts
+that set and ``start_practice`` serves it, so the two never disagree. A case in a practice set is
+answered with the code rows (``answer_case``) and graded by the one grading path, as a case
+attempt is."""
 from __future__ import annotations
 
 import json
@@ -13,10 +22,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from study.bank.model import McqItem
+from study import scheduling
+from study.bank.model import CaseItem, McqItem
 from study.extensions import db
-from study.grading.answers import as_mcq
-from study.models import Attempt, AttemptItem, ExamBlueprint, Item, Response, ReviewCard, User
+from study.grading.answers import as_case, as_mcq, clean_case_answer
+from study.kinds import ItemStatus, ItemType
+from study.models import Attempt, AttemptItem, ExamBlueprint, Item, ItemExam, Response, ReviewCard, User
 from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
@@ -24,9 +35,9 @@ from study.services.attempts import (
     close_attempt,
     get_attempt,
     hold_open,
+    in_pool,
     insert_attempt,
     locked_item_ids,
-    published_items,
     refuse_locked,
     schedule_review,
     store_response,
@@ -50,13 +61,48 @@ class PracticeChoice:
     item_ids: tuple[int, ...] = ()  # a chosen set (cohort assignments): only these items
 
 
+def _servable(user: User, now: datetime, choice: PracticeChoice | None = None, *, assignment_id: int | None = None):
+    """SQL: the items practice may serve this learner: published, with a version, in the open pool
+    (never reserved for exams or the diagnostic), not locked by another attempt (a running exam,
+    an assignment whose keys wait), and within the choice's filters. MCQs; review due also cases."""
+    kinds = (ItemType.MCQ, ItemType.CASE) if choice is None or choice.mode == "due" else (ItemType.MCQ,)
+    stmt = sa.select(Item).where(
+        Item.type.in_(kinds),
+        Item.status == ItemStatus.PUBLISHED,
+        Item.current_version_id.is_not(None),
+        in_pool("open"),
+        Item.id.not_in(locked_item_ids(user, now, assignment_id=assignment_id)),
+    )
+    if choice is not None:
+        if choice.exam:
+            stmt = stmt.where(Item.exam_links.any(ItemExam.exam == choice.exam))
+        if choice.topics:
+            stmt = stmt.where(Item.topic.in_(choice.topics))
+        if choice.difficulty:
+            stmt = stmt.where(Item.difficulty == choice.difficulty)
+        if choice.item_ids:
+            stmt = stmt.where(Item.id.in_(choice.item_ids))
+    return stmt.order_by(Item.key)
+
+
+def _due_cards(user: User, now: datetime, choice: PracticeChoice | None = None):
+    """SQL: the learner's review cards due at `now` whose items review may serve (``_servable``):
+    the one definition of "due" that ``due_count`` counts and ``start_practice`` serves."""
+    servable = _servable(user, now, choice).with_only_columns(Item.id).order_by(None)
+    return sa.select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now, ReviewCard.item_id.in_(servable))
+
+
 def due_count(user: User, now: datetime) -> int:
-    """Cards due for review (not counting the items of an exam the learner has open)."""
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ReviewCard)
-        .where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now, ReviewCard.item_id.not_in(locked_item_ids(user, now)))
-    ) or 0
+    """How many items "Review due" serves now (see ``_due_cards``)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_due_cards(user, now).subquery())) or 0
+
+
+def _due_item_ids(user: User, now: datetime, choice: PracticeChoice | None = None) -> list[int]:
+    """The due items, in the scheduler's order: least retained first (FSRS retrievability at
+    `now`), ties by due time, then by item id."""
+    cards = db.session.scalars(_due_cards(user, now, choice)).all()
+    ranked = sorted(cards, key=lambda c: (scheduling.retrievability(c.card_json, now), c.due_at, c.item_id))
+    return [c.item_id for c in ranked]
 
 
 def _missed_item_ids(user: User) -> list[int]:
@@ -72,15 +118,6 @@ def _missed_item_ids(user: User) -> list[int]:
             sa.select(Response.item_id).join(latest, Response.id == latest.c.last_id).where(Response.correct.is_(False))
         )
     )
-
-
-def _due_item_ids(user: User, now: datetime, limit: int) -> list[int]:
-    """Due cards, least retained first (lowest stability first as a cheap proxy, ties by due time)."""
-    from study import scheduling
-
-    cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due_at <= now)).all()
-    ranked = sorted(cards, key=lambda c: (scheduling.retrievability(c.card_json, now), c.due_at))
-    return [c.item_id for c in ranked[:limit]]
 
 
 @transaction()
@@ -101,17 +138,12 @@ def start_practice(
     size = max(1, min(choice.size, MAX_SIZE))
     # never items whose keys another attempt holds (a running exam, an assignment not released yet),
     # in every mode, the review queue included
-    stmt = published_items("mcq", choice.exam, choice.topics or None, choice.difficulty).where(
-        Item.id.not_in(locked_item_ids(user, now, assignment_id=assignment_id))
-    )
-    if choice.item_ids:
-        stmt = stmt.where(Item.id.in_(choice.item_ids))
     if choice.mode == "due":
-        ids = _due_item_ids(user, now, size)
-        by_id = {i.id: i for i in db.session.scalars(stmt.where(Item.id.in_(ids)))}
-        items = [by_id[i] for i in ids if i in by_id]
+        ids = _due_item_ids(user, now, choice)[:size]
+        by_id = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(ids)))}
+        items = [by_id[i] for i in ids]
     else:
-        pool = list(db.session.scalars(stmt))
+        pool = list(db.session.scalars(_servable(user, now, choice, assignment_id=assignment_id)))
         if choice.mode == "missed":
             missed = set(_missed_item_ids(user))
             pool = [i for i in pool if i.id in missed]
@@ -158,8 +190,8 @@ def current_position(attempt: Attempt) -> int | None:
 @dataclass(frozen=True)
 class Feedback:
     attempt_item: AttemptItem
-    item: McqItem
-    selected: list[str]  # original letters
+    item: McqItem | CaseItem
+    selected: list[str]  # original letters (an MCQ)
     correct: bool
     created: bool
 
@@ -179,25 +211,54 @@ FINISHED = "This practice set is finished."
 def answer(user: User, attempt_id: int, position: int, shown_letters: list[str], seconds: float | None, now: datetime) -> Feedback:
     """Record the answer to one practice question (once: a repeat returns the first answer). An
     item of an exam the learner has open gets no feedback (Conflict) until that exam ends."""
+    attempt, ai = _answerable(user, attempt_id, position, now, "mcq")
+    item = as_mcq(version_item(ai))
+    if ai.response is not None:
+        return _stored(ai, item)
+    return _record(user, attempt, ai, item, lambda: {"selected": to_original(ai, item, shown_letters)}, seconds, now)
+
+
+@transaction()
+def answer_case(user: User, attempt_id: int, position: int, lists: dict, seconds: float | None, now: datetime) -> Feedback:
+    """Record the code rows given for a case of a practice set (a due case in "Review due"), once;
+    stored as ``clean_case_answer`` normalizes it and graded with its grade report, as a case
+    attempt is (see ``_grade``)."""
+    attempt, ai = _answerable(user, attempt_id, position, now, "case")
+    item = as_case(version_item(ai))
+    if ai.response is not None:
+        return _stored(ai, item)
+    return _record(user, attempt, ai, item, lambda: clean_case_answer(lists), seconds, now)
+
+
+def is_case(ai: AttemptItem) -> bool:
+    """Is this question of a set a coding case (answered with code rows)?"""
+    return isinstance(version_item(ai), CaseItem)
+
+
+def _answerable(user: User, attempt_id: int, position: int, now: datetime, kind: str) -> tuple[Attempt, AttemptItem]:
     attempt = get_attempt(user, attempt_id, "practice")
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise ServiceError("No such question in this set.")
-    refuse_locked(user, ai.item_id, now, attempt=attempt)
-    item = as_mcq(version_item(ai))
-    if ai.response is not None:
-        return _stored(ai, item)
+    refuse_locked(user, ai.item_id, now, kind, attempt=attempt)
+    return attempt, ai
+
+
+def _record(
+    user: User, attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem, make_answer, seconds: float | None, now: datetime
+) -> Feedback:
     if not attempt.is_open:
         raise Conflict(FINISHED)
-    selected = to_original(ai, item, shown_letters)
-    seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, 3600.0)
+    stored = make_answer()
+    limit = 4 * 3600.0 if isinstance(item, CaseItem) else 3600.0
+    seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, limit)
     try:
         hold_open(attempt, FINISHED)  # the set is still open, and stays so until this answer is stored
     except Conflict:
         if ai.response is not None:  # the same answer sent twice, the first one ended the set
             return _stored(ai, item)
         raise
-    response, created = store_response(ai, user, {"selected": selected}, answered_at=now, seconds=seconds)
+    response, created = store_response(ai, user, stored, answered_at=now, seconds=seconds)
     if created:
         if not feedback_deferred(attempt):  # else recorded now, graded when the set ends
             _grade(attempt, ai, item, response, now)
@@ -205,23 +266,29 @@ def answer(user: User, attempt_id: int, position: int, shown_letters: list[str],
         db.session.refresh(attempt)
         if current_position(attempt) is None:
             finish(attempt, now)
-    return Feedback(ai, item, response.answer["selected"], bool(response.correct), created)
+    return Feedback(ai, item, response.answer.get("selected", []), bool(response.correct), created)
 
 
-def _stored(ai: AttemptItem, item: McqItem) -> Feedback:
+def _stored(ai: AttemptItem, item: McqItem | CaseItem) -> Feedback:
     response = ai.response
     assert response is not None
-    return Feedback(ai, item, response.answer["selected"], bool(response.correct), created=False)
+    return Feedback(ai, item, response.answer.get("selected", []), bool(response.correct), created=False)
 
 
 def feedback_deferred(attempt: Attempt) -> bool:
     return bool(attempt.config.get("defer_feedback"))
 
 
-def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem, response: Response, now: datetime) -> None:
-    """Mark one answer and feed the learner's review card and progress rollups with it."""
+def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem, response: Response, now: datetime) -> None:
+    """Mark one answer through the one grading path and feed the learner's review card and
+    progress rollups with it (a case as a case attempt does: its report, its minutes as the pace)."""
     graded = grade_response(item, response.answer)
     response.correct, response.score = graded.correct, graded.score
+    if isinstance(item, CaseItem):
+        response.report_json = json.dumps(graded.report)
+        schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, (item.minutes or 15) * 60)
+        rollups.add_case_report(attempt.user_id, item.setting, graded.score, response.report)
+        return
     schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, _slow_after(attempt))
     rollups.add_mcq_answer(attempt.user_id, ai.item_id, graded.correct, response.seconds, response.answered_at)
 
@@ -234,7 +301,7 @@ def finish(attempt: Attempt, now: datetime) -> bool:
     if feedback_deferred(attempt):
         for ai in attempt.items:
             if ai.response is not None and ai.response.correct is None:
-                _grade(attempt, ai, as_mcq(version_item(ai)), ai.response, now)
+                _grade(attempt, ai, version_item(ai), ai.response, now)
     attempt.served_count = len(attempt.items)
     attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
     attempt.score_pct = attempt_score(attempt)

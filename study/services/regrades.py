@@ -19,7 +19,15 @@ Side effects of a changed response, all in one transaction:
   ``correct`` adjusted by the difference (+1/-1), and the ``CaseRollup`` of the case's setting gets
   ``score_sum`` and the error counts adjusted by the difference between the old and new reports.
   Nothing is added to ``study/services/rollups.py``: adjustments are plain UPDATEs of existing rows;
-* a ``RegradeLog`` row with every change (response id, attempt id, learner, old and new score).
+* a ``RegradeLog`` row with every change (response id, attempt id, learner, old and new score)
+  and the instructor's reason.
+
+What learners see afterwards (``answer_review.regrade_notes``): every page that shows a graded
+answer against its key (a practice question, a case attempt, an exam's review) shows the key of
+the version the answer was regraded against, the learner's answer, the verdict now stored, and a
+note: regraded on this date, the old key, the new key, the mode and the instructor's reason. An
+answer counts as regraded by a log when it was graded before the log was written and was served
+an older version than the log's.
 
 Each response is updated by compare-and-set on the grade the plan read, and the rollups move only
 for rows actually updated, so a stale preview or two concurrent regrades never count twice.
@@ -45,6 +53,8 @@ from study.services.grading import Graded, attempt_score, grade_response, parsed
 from study.services.reports import _get_item, can_manage
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
 from study.services.transactions import changed_rows, transaction
+
+REASON_CHARS = 500  # the reason kept on the log (RegradeLog.reason)
 
 MODES = {
     "new-key": "Apply the new key to every past answer",
@@ -175,14 +185,15 @@ def _adjust_case_rollup(item: Item, change: RegradeChange, old_report: dict) -> 
 
 
 @transaction()
-def regrade(user: User, item_key: str, mode: str, now: datetime) -> tuple[RegradePlan, RegradeLog | None]:
-    """Plan and apply in one go; returns the plan and the log row (None when nothing changed)."""
+def regrade(user: User, item_key: str, mode: str, now: datetime, reason: str = "") -> tuple[RegradePlan, RegradeLog | None]:
+    """Plan and apply in one go; returns the plan and the log row (None when nothing changed).
+    `reason` (the instructor's words, at most ``REASON_CHARS``) is shown to the learners."""
     plan = plan_regrade(user, item_key, mode)
-    return plan, apply_regrade(user, plan, now)
+    return plan, apply_regrade(user, plan, now, reason)
 
 
 @transaction()
-def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | None:
+def apply_regrade(user: User, plan: RegradePlan, now: datetime, reason: str = "") -> RegradeLog | None:
     """Apply a plan. Each response is updated only if it still holds the grade the plan read
     (compare-and-set), and the rollups are adjusted only for responses actually updated: a stale
     plan, or two instructors regrading at the same moment, can never count a change twice."""
@@ -220,6 +231,7 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime) -> RegradeLog | 
         responses_changed=len(applied),
         details_json=json.dumps([c.as_log() for c in applied]),
         created_at=now,
+        reason=" ".join(reason.split())[:REASON_CHARS],
     )
     db.session.add(log)
     return log

@@ -30,6 +30,7 @@ def case(
     scoring: Mapping[str, float] | None = None,
     setting: str = "professional",
     case_id: str = "case-test",
+    external_causes: str = "voluntary",
 ) -> CaseItem:
     return CaseItem(
         id=case_id,
@@ -45,6 +46,7 @@ def case(
         documentation="The record.",
         rationale="Because.",
         scoring=tuple((scoring or {}).items()),
+        external_causes=external_causes,
     )
 
 

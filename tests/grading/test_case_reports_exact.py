@@ -38,6 +38,7 @@ MODIFIERS = case(
     scoring={"extra_penalty": 0},
     case_id="case-modifiers",
 )
+FALL_REQUIRED = case(diagnoses=["S52.501A"], procedures=["25600"], external_causes="required", case_id="case-fall-required")
 HALF = case(procedures=["99213"], scoring={"procedure": 0.5}, case_id="case-half")
 WEIGHTED = case(
     diagnoses=["E11.22", "N18.31"], procedures=[line("J1100", units=4)], scoring={"units": 2, "sequencing": 0.25}, case_id="case-weighted"
@@ -56,6 +57,13 @@ SCENARIOS = {
         "",
     ),
     "fracture: units on a line scored on the code alone": (FRACTURE, "S52.501A, I10", "25600-RTx2, J1100x4, 20610-RTx2", ""),
+    "fracture: unlisted external cause codes are voluntary": (
+        FRACTURE,
+        "S52.501A, I10, W01.0XXA, Y92.009, Y93.01",
+        "25600-RT, J1100x4, 20610-RTx2",
+        "",
+    ),
+    "fall, external causes required: an unlisted one is an extra": (FALL_REQUIRED, "S52.501A, Y92.009", "25600", ""),
     "knees: one code on two lines, written in either order": (BOTH_KNEES, "M17.0", "20610-LTx2, 20610-RT", ""),
     "knees: the pairing that gets modifiers right wins": (BOTH_KNEES, "M17.0", "20610-RT, 20610-LT", ""),
     "knees: an optional line with a wrong modifier costs nothing": (BOTH_KNEES, "M17.0", "20610-RT, 20610-LTx2, 99214-59", ""),
