@@ -116,14 +116,20 @@
   }
   function hasCodes(lists) { return lists.diagnoses.length + lists.procedures.length + lists.pcs.length > 0; }
   var sent = caseRows ? JSON.stringify(caseLists()) : "";  // what the server holds (the page was rendered from it)
-  var pending = null, leaving = false;
+  var pending = null, leaving = false, inflight = false, again = false;
+  // one save at a time, so that an older state never lands after a newer one; what changed while
+  // one was on its way is sent when it is back (what failed is sent on the next change or on leaving)
   function saveCase() {
     window.clearTimeout(pending); pending = null;
+    if (inflight) { again = true; return; }
     var lists = caseLists(), text = JSON.stringify(lists);
     if (text === sent) return;
-    var was = sent;
-    sent = text;
-    save({ case: lists }).then(function (ok) { if (!ok && sent === text) sent = was; });  // unsent: retried on the next change or on leaving
+    inflight = true;
+    save({ case: lists }).then(function (ok) {
+      inflight = false;
+      if (ok) sent = text;
+      if (again) { again = false; saveCase(); }
+    });
   }
   if (caseRows) {
     form.addEventListener("input", function (e) {

@@ -11,10 +11,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.test_learning import FAST, _short_timeouts, no_horizontal_overflow, query  # noqa: F401 (an autouse fixture)
 from tests.factories import make_user
 from tests.support import sign_in_page
-
-FAST = 5_000  # ms: a local server
 
 TOPICS = """\
 icd-10-cm:
@@ -115,17 +114,9 @@ def learner(live_app, tmp_path):
     return _make
 
 
-@pytest.fixture(autouse=True)
-def _short_timeouts(page):
-    page.set_default_timeout(FAST)
-    expect.set_options(timeout=FAST)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def _fits_390px(page) -> None:
     page.set_viewport_size({"width": 390, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert no_horizontal_overflow(page)
     page.set_viewport_size({"width": 1200, "height": 900})
 
 
@@ -162,11 +153,8 @@ def _wait_until_saved(live_app, code: str) -> None:
 
     deadline = time.monotonic() + FAST / 1000
     while time.monotonic() < deadline:
-        with live_app.app_context():
-            from study.extensions import db
-
-            if any(code in text for text in db.session.scalars(sa.select(Response.answer_json))):
-                return
+        if query(live_app, lambda db: any(code in text for text in db.session.scalars(sa.select(Response.answer_json)))):
+            return
         time.sleep(0.1)
     raise AssertionError(f"{code} never reached the server")
 
@@ -211,11 +199,11 @@ def test_case_codes_typed_in_an_exam_come_back_after_a_reload(page, axe_check, l
     expect(page.get_by_label("Diagnosis 3", exact=True)).to_have_value("E78.5")
 
     # every row cleared: the question is unanswered again, after a reload too
+    page.locator("#px-mod-0").fill("")
+    page.locator("#px-units-0").fill("")
     for label in ("Diagnosis 1", "Diagnosis 2", "Diagnosis 3", "Code 1", "PCS 1"):
         page.get_by_label(label, exact=True).fill("")
-    page.locator("#px-mod-0").fill("")
-    with page.expect_response(re.compile(r"/api/exams/\d+/answers$")):
-        page.locator("#px-units-0").fill("")
+    # said once the server has cleared it (saves sent on the way, as fields were left, said "saved")
     expect(page.locator("[data-save-state]")).to_have_text("Answer cleared.")
     page.reload()
     expect(page.get_by_label("Diagnosis 1", exact=True)).to_have_value("")
@@ -246,10 +234,7 @@ def test_a_second_start_of_the_blueprint_offers_to_resume(page, axe_check, learn
 
     from study.models import Attempt
 
-    with live_app.app_context():
-        from study.extensions import db
-
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    assert query(live_app, lambda db: db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))) == 1
     page.goto("/exams")
     expect(page.get_by_role("link", name=re.compile(r"^Resume \(0:[0-2]\d left\)$"))).to_be_visible()
     axe_check(page)
