@@ -41,7 +41,7 @@ from study.services.attempts import (
     version_item,
 )
 from study.services.grading import attempt_score, grade_response
-from study.services.transactions import changed_rows, transaction
+from study.services.transactions import transaction
 
 TIME_IS_UP = "Time is up: this exam was submitted, and answers sent after the deadline are not saved."
 ABANDONED = "This exam was abandoned: it takes no more answers and counts nowhere."
@@ -255,8 +255,8 @@ def submit(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta =
 
 def abandon(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
     """Close the learner's own open exam without grading it: no score, no review cards, no
-    rollups, and it counts in no average. Exactly once: a conditional UPDATE, as `close_attempt`,
-    so a concurrent abandon or submit finds it closed and is refused (Conflict). An assignment's
+    rollups, and it counts in no average. Exactly once: `close_attempt`'s conditional UPDATE, so a
+    concurrent abandon or submit finds it closed and is refused (Conflict). An assignment's
     exam cannot be abandoned; one whose time is up was submitted and cannot be either."""
     attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if attempt.assignment_id is not None:
@@ -266,14 +266,7 @@ def abandon(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta 
     if not attempt.is_open:
         raise Conflict("This exam was submitted: it can no longer be abandoned.")
     with transaction():
-        stmt = (
-            sa.update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-            .values(status=AttemptStatus.ABANDONED.value, submitted_at=now, open_key=None)
-            .execution_options(synchronize_session=False)
-        )
-        if changed_rows(stmt) != 1:
-            db.session.rollback()
+        if not close_attempt(attempt, now, status=AttemptStatus.ABANDONED):
             raise Conflict("This exam was closed meanwhile (submitted or abandoned).")
     db.session.refresh(attempt)
     return attempt
