@@ -33,8 +33,12 @@ class AttemptKind(StrEnum):
 
 
 class AttemptStatus(StrEnum):
+    """An attempt is open until it is submitted (graded), or, for a learner's own exam, abandoned:
+    closed without grading, counted nowhere (no score, review cards, rollups or averages)."""
+
     OPEN = "open"
     SUBMITTED = "submitted"
+    ABANDONED = "abandoned"
 
 
 class AssignmentKind(StrEnum):

@@ -1,6 +1,7 @@
 // Exam page: a countdown that displays the server's clock (the server is the authority), announced
-// to screen readers only at 30, 10, 5 and 1 minutes; autosave of every answer and flag; keyboard
-// shortcuts. Without JavaScript every button still saves through the form.
+// to screen readers only at 30, 10, 5 and 1 minutes; autosave of every answer and flag (a case's
+// code rows as they are typed, debounced, and when the page is left); keyboard shortcuts. Without
+// JavaScript every button still saves through the form.
 (function () {
   "use strict";
   var bar = document.querySelector("[data-exam-timer]");
@@ -60,22 +61,95 @@
   if (!form || !window.fetch) return;
   var state = form.querySelector("[data-save-state]");
   var position = parseInt(form.getAttribute("data-position"), 10);
-  function save(payload) {
+  var url = form.getAttribute("data-answer-url");
+  var caseRows = form.querySelector("[data-rows]");
+  function post(payload, keepalive) {
     payload.position = position;
-    state.textContent = "Saving…";
-    return fetch(form.getAttribute("data-answer-url"), {
-      method: "POST", credentials: "same-origin",
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", keepalive: !!keepalive,
       headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
       body: JSON.stringify(payload)
-    }).then(function (r) {
+    });
+  }
+  function markPalette(answered) {
+    var pal = document.querySelector(".pal.current");
+    if (!pal) return;
+    pal.classList.toggle("answered", answered);
+    var label = pal.getAttribute("aria-label") || "";
+    pal.setAttribute("aria-label", label.replace(/, (un)?answered/, answered ? ", answered" : ", unanswered"));
+  }
+  function save(payload) {
+    state.textContent = "Saving…";
+    return post(payload).then(function (r) {
       return r.json().then(function (d) {
-        if (!r.ok) { state.textContent = d.error || "Not saved."; if (r.status === 409) window.location.assign(bar.getAttribute("data-result-url")); return; }
-        state.textContent = "Answer saved.";
-        var pal = document.querySelector(".pal.current");
-        if (pal && payload.letters) pal.classList.toggle("answered", payload.letters.length > 0);
-        if (pal && "flag" in payload) pal.classList.toggle("flagged", payload.flag);
+        if (!r.ok) { state.textContent = d.error || "Not saved."; if (r.status === 409) window.location.assign(bar.getAttribute("data-result-url")); return false; }
+        state.textContent = payload.case && !hasCodes(payload.case) ? "Answer cleared." : "Answer saved.";
+        if (payload.letters) markPalette(payload.letters.length > 0);
+        if (payload.case) markPalette(hasCodes(payload.case));
+        if ("flag" in payload) { var pal = document.querySelector(".pal.current"); if (pal) pal.classList.toggle("flagged", payload.flag); }
+        return true;
       });
-    }).catch(function () { state.textContent = "Not saved: no connection. It will be sent when you move on."; });
+    }).catch(function () { state.textContent = "Not saved: no connection. It will be sent when you move on."; return false; });
+  }
+
+  // ---- a case's code rows: the lists the form would post (rows, then pasted codes), as JSON
+  function values(name) {
+    return Array.prototype.map.call(form.querySelectorAll("[name=" + name + "]"), function (i) { return i.value.trim(); });
+  }
+  function pasted(name) {
+    var box = form.querySelector("[name=paste_" + name + "]");
+    return box ? box.value.split(/[\s,;]+/).filter(Boolean) : [];
+  }
+  function caseLists() {
+    var codes = values("px"), mods = values("px_mod"), units = values("px_units"), procedures = [];
+    codes.forEach(function (code, i) {
+      if (!code) return;
+      var text = code + (mods[i] || "").replace(/[,-]/g, " ").split(/\s+/).filter(Boolean).map(function (m) { return "-" + m; }).join("");
+      var u = units[i] || "";
+      procedures.push(u && u !== "1" ? text + "x" + u : text);
+    });
+    return {
+      diagnoses: values("dx").filter(Boolean).concat(pasted("dx")),
+      procedures: procedures.concat(pasted("px")),
+      pcs: values("pcs").filter(Boolean).concat(pasted("pcs"))
+    };
+  }
+  function hasCodes(lists) { return lists.diagnoses.length + lists.procedures.length + lists.pcs.length > 0; }
+  var sent = caseRows ? JSON.stringify(caseLists()) : "";  // what the server holds (the page was rendered from it)
+  var pending = null, leaving = false, inflight = false, again = false;
+  // one save at a time, so that an older state never lands after a newer one; what changed while
+  // one was on its way is sent when it is back (what failed is sent on the next change or on leaving)
+  function saveCase() {
+    window.clearTimeout(pending); pending = null;
+    if (inflight) { again = true; return; }
+    var lists = caseLists(), text = JSON.stringify(lists);
+    if (text === sent) return;
+    inflight = true;
+    save({ case: lists }).then(function (ok) {
+      inflight = false;
+      if (ok) sent = text;
+      if (again) { again = false; saveCase(); }
+    });
+  }
+  if (caseRows) {
+    form.addEventListener("input", function (e) {
+      if (e.target.matches("[data-answer], [data-flag]")) return;
+      window.clearTimeout(pending);
+      pending = window.setTimeout(saveCase, 800);
+    });
+    // the buttons post the form, which saves the rows itself: nothing more to send
+    form.addEventListener("submit", function () { leaving = true; window.clearTimeout(pending); pending = null; });
+    // leaving another way (a link, closing the tab): send what is not saved yet, surviving the unload
+    var flush = function () {
+      if (leaving) return;
+      var lists = caseLists(), text = JSON.stringify(lists);
+      if (text === sent) return;
+      window.clearTimeout(pending); pending = null;
+      sent = text;
+      post({ case: lists }, true).catch(function () {});
+    };
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
   }
   form.addEventListener("change", function (e) {
     if (e.target.matches("[data-answer]")) {
@@ -84,6 +158,8 @@
       if (letters.length) save({ letters: letters });
     } else if (e.target.matches("[data-flag]")) {
       save({ flag: e.target.checked });
+    } else if (caseRows) {
+      saveCase();  // a field left (or changed by the row controls): save now rather than later
     }
   });
   document.addEventListener("keydown", function (e) {

@@ -12,7 +12,7 @@ from study.bank.model import McqItem
 from study.errors import flash_refusal, render_error
 from study.extensions import limiter
 from study.forms import CsrfForm
-from study.kinds import ItemType
+from study.kinds import AttemptStatus, ItemType
 from study.learner import bp, now
 from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_lists_from_form, exam_answer_from_json
 from study.services import ServiceError, answer_review, catalog
@@ -29,7 +29,8 @@ def _tolerance() -> timedelta:
 @bp.route("/exams")
 @login_required
 def exams():
-    return render_template("learner/exams.html", blueprints=catalog.blueprints())
+    running = exam_service.open_own_exams(current_user, now(), tolerance=_tolerance())
+    return render_template("learner/exams.html", blueprints=catalog.blueprints(), open_exams=running)
 
 
 def _learner_key() -> str:
@@ -45,17 +46,21 @@ def _learner_key() -> str:
 def exam_start(exam: str):
     blueprint = exam_service.get_blueprint(exam)  # 404 for an exam without a blueprint
     form = CsrfForm()
+    running = exam_service.open_own_exam(current_user, exam, now(), tolerance=_tolerance())
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        if running is not None:  # never a second clock: the page offers to resume or abandon it
+            flash(f"Your {exam} exam is still open ({running.time_left} left): resume it, or abandon it to start another.", "warning")
+            return redirect(url_for("learner.exam_start", exam=exam))
         try:
             attempt = exam_service.start_exam(current_user, exam, now())
         except ServiceError as exc:
             flash_refusal(exc)
             return redirect(url_for("learner.exam_start", exam=exam))
         return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=1))
-    plans = exam_service.plan_exam(current_user, exam)
-    return render_template("learner/exam_start.html", blueprint=blueprint, plans=plans, form=form)
+    plans = exam_service.plan_exam(current_user, exam) if running is None else []
+    return render_template("learner/exam_start.html", blueprint=blueprint, plans=plans, form=form, running=running)
 
 
 def _save_from_form(attempt, ai, position: int) -> None:
@@ -63,9 +68,8 @@ def _save_from_form(attempt, ai, position: int) -> None:
     the flag. BadAnswer for a case answer too large to take."""
     item = attempt_service.version_item(ai)
     if item.type == ItemType.CASE:
-        lists = case_lists_from_form(request.form)
-        if any(lists.values()):
-            exam_service.save_answer(current_user, attempt.id, position, now(), case=lists, tolerance=_tolerance())
+        # every row cleared clears the saved answer (save_answer), as the page shows it
+        exam_service.save_answer(current_user, attempt.id, position, now(), case=case_lists_from_form(request.form), tolerance=_tolerance())
     elif request.form.getlist("answer"):
         exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"), tolerance=_tolerance())
     if "flag" in request.form:  # a hidden "0" then the checkbox's "1": any "1" means flagged
@@ -149,12 +153,42 @@ def exam_submit(attempt_id: int):
     return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
 
 
+@bp.route("/exams/attempts/<int:attempt_id>/abandon", methods=["GET", "POST"])
+@login_required
+def exam_abandon(attempt_id: int):
+    """Abandon one's own open exam: a confirmation page, then a POST (works without JavaScript)."""
+    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
+    form = CsrfForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            exam_service.abandon(current_user, attempt_id, now(), tolerance=_tolerance())
+        except ServiceError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
+        flash(f"Your {attempt.exam} exam was abandoned: it was not scored and counts nowhere.", "success")
+        return redirect(url_for("learner.exams"))
+    if not attempt.is_open:
+        return redirect(url_for("learner.exam_result", attempt_id=attempt.id))
+    return render_template(
+        "learner/exam_abandon.html",
+        attempt=attempt,
+        form=form,
+        refusal=exam_service.ASSIGNMENT_NOT_ABANDONED if attempt.assignment_id is not None else None,
+        time_left=exam_service.time_left_text(exam_service.seconds_left(attempt, now())),
+        answered=exam_service.answered_count(attempt),
+    )
+
+
 @bp.route("/exams/attempts/<int:attempt_id>/result")
 @login_required
 def exam_result(attempt_id: int):
     attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     if attempt.is_open:
         return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
+    if attempt.status == AttemptStatus.ABANDONED:
+        return render_template("learner/exam_abandoned.html", attempt=attempt)
     review, shown = answer_review.exam_review(current_user, attempt, now())
     return render_template(
         "learner/exam_result.html",

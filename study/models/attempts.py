@@ -49,7 +49,7 @@ class Attempt(Model):
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('practice', 'case', 'exam')", name="kind_known"),
-        sa.CheckConstraint("status in ('open', 'submitted')", name="status_known"),
+        sa.CheckConstraint("status in ('open', 'submitted', 'abandoned')", name="status_known"),
         sa.Index("ix_attempt_user_kind_started", "user_id", "kind", "started_at"),
         sa.UniqueConstraint("user_id", "open_key", name="uq_attempt_user_open_key"),
     )

@@ -58,16 +58,17 @@ def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None, toler
         raise Conflict(refusal)
 
 
-def close_attempt(attempt: Attempt, when: datetime, **values) -> bool:
+def close_attempt(attempt: Attempt, when: datetime, status: AttemptStatus = AttemptStatus.SUBMITTED, **values) -> bool:
     """Close an open attempt: `UPDATE attempt SET status='submitted' ... WHERE id=? AND
-    status='open'`. True for the one caller whose update closed it, which must then grade and
-    commit in the same transaction; False (nothing changed, transaction rolled back) when it was
-    closed already. Afterwards the session reads the answers as committed before the close."""
+    status='open'` (or `status` 'abandoned': an exam closed without grading). True for the one
+    caller whose update closed it, which must then grade (if submitted) and commit in the same
+    transaction; False (nothing changed, transaction rolled back) when it was closed already.
+    Afterwards the session reads the answers as committed before the close."""
     db.session.flush()
     stmt = (
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-        .values(status="submitted", submitted_at=when, open_key=None, **values)
+        .values(status=status.value, submitted_at=when, open_key=None, **values)
         .execution_options(synchronize_session=False)
     )
     if changed_rows(stmt) != 1:

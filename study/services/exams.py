@@ -6,6 +6,10 @@ network: `TOLERANCE`, an argument of every function that reads the clock against
 after it they are refused and change nothing, and the attempt is submitted
 automatically, whether or not the browser is open: on the next request that touches it, or by
 `flask exams close-expired` run from cron.
+
+A learner has at most one exam of their own (not an assignment's) open per blueprint: it holds the
+open key ``exam:<BLUEPRINT>`` until it closes, so a second start resumes it instead of starting a
+second clock. They may abandon it instead: closed without grading, it counts nowhere.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ from study.services.grading import attempt_score, grade_response
 from study.services.transactions import transaction
 
 TIME_IS_UP = "Time is up: this exam was submitted, and answers sent after the deadline are not saved."
+ABANDONED = "This exam was abandoned: it takes no more answers and counts nowhere."
+ASSIGNMENT_NOT_ABANDONED = (
+    "An exam your instructor assigned cannot be abandoned: submit it when you are done, or it is submitted when its time runs out."
+)
 RECENT_EXAMS = 3  # items seen in the learner's last exams are drawn last
 
 
@@ -116,8 +124,12 @@ def start_exam(
 ) -> Attempt:
     """Start a timed exam; `multiplier` is the accommodation of the cohort that assigned it, `avoid`
     the items to draw last (a retake's fresh draw), `assignment_id`/`open_key` the assignment it
-    belongs to (set in the same transaction; a simultaneous start gets the one open attempt)."""
+    belongs to (set in the same transaction; a simultaneous start gets the one open attempt). A
+    learner's own exam holds the open key of its blueprint (own_open_key): while one is open,
+    starting that blueprint again returns it (callers check `open_own_exam` first to offer it)."""
     blueprint = get_blueprint(exam)
+    if assignment_id is None:
+        open_key = own_open_key(exam)
     plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}", avoid)
     items: list[tuple[Item, str | None]] = [(item, plan.key) for plan in plans for item in plan.drawn]
     if not items:
@@ -146,7 +158,7 @@ def start_exam(
         open_key=open_key,
     )
     started = insert_attempt(attempt)
-    if started is not attempt:  # a simultaneous start of the same assignment won: that attempt
+    if started is not attempt:  # a simultaneous start of the same assignment or blueprint won: that attempt
         return started
     add_items(attempt, items, user)
     return attempt
@@ -180,7 +192,7 @@ def _writable(user: User, attempt_id: int, position: int, now: datetime, toleran
     whose time is up is submitted first (committed), then the write is refused."""
     attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if not attempt.is_open:
-        raise Conflict(TIME_IS_UP)
+        raise Conflict(ABANDONED if attempt.status == AttemptStatus.ABANDONED else TIME_IS_UP)
     ai = next((a for a in attempt.items if a.position == position), None)
     if ai is None:
         raise NotFound("No such question in this exam.")
@@ -197,9 +209,10 @@ def save_answer(
     letters: list[str] | None = None,
     case: dict | None = None,
     tolerance: timedelta = TOLERANCE,
-) -> Response:
+) -> Response | None:
     """Save (or change) the answer to one question. Repeats and concurrent requests leave one row.
-    A case answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped)."""
+    A case answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped); one with
+    no code left clears the saved answer (the question is unanswered again): None."""
     _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
         item = version_item(ai)
@@ -208,6 +221,10 @@ def save_answer(
             answer = {"selected": to_original(ai, item, letters or [])}
         else:
             answer = clean_case_answer(case)
+            if not any(answer.values()):
+                if ai.response is not None:
+                    db.session.delete(ai.response)
+                return None
         response, created = store_response(ai, user, answer, answered_at=now)
         if not created:
             response.answer_json, response.answered_at = json.dumps(answer), now
@@ -234,6 +251,75 @@ def submit(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta =
     if attempt.is_open:
         _close_and_grade(attempt, min(now, _deadline(attempt)), auto=False)
     return attempt
+
+
+def abandon(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
+    """Close the learner's own open exam without grading it: no score, no review cards, no
+    rollups, and it counts in no average. Exactly once: `close_attempt`'s conditional UPDATE, so a
+    concurrent abandon or submit finds it closed and is refused (Conflict). An assignment's
+    exam cannot be abandoned; one whose time is up was submitted and cannot be either."""
+    attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
+    if attempt.assignment_id is not None:
+        raise Conflict(ASSIGNMENT_NOT_ABANDONED)
+    if attempt.status == AttemptStatus.ABANDONED:
+        raise Conflict("This exam was abandoned already.")
+    if not attempt.is_open:
+        raise Conflict("This exam was submitted: it can no longer be abandoned.")
+    with transaction():
+        if not close_attempt(attempt, now, status=AttemptStatus.ABANDONED):
+            raise Conflict("This exam was closed meanwhile (submitted or abandoned).")
+    db.session.refresh(attempt)
+    return attempt
+
+
+def answered_count(attempt: Attempt) -> int:
+    """How many of the attempt's questions hold a saved answer (one query)."""
+    stmt = sa.select(sa.func.count(Response.id)).join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
+    return db.session.scalar(stmt.where(AttemptItem.attempt_id == attempt.id)) or 0
+
+
+def own_open_key(exam: str) -> str:
+    """The open key a learner's own exam of this blueprint holds while it is open."""
+    return f"exam:{exam}"
+
+
+def time_left_text(seconds: int) -> str:
+    """Seconds left as h:mm (rounded down), as the exam pages announce it: 5400 -> "1:30"."""
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True)
+class OpenExam:
+    attempt: Attempt
+    seconds_left: int
+
+    @property
+    def time_left(self) -> str:
+        return time_left_text(self.seconds_left)
+
+
+def open_own_exams(user: User, now: datetime, exam: str | None = None, *, tolerance: timedelta = TOLERANCE) -> dict[str, OpenExam]:
+    """The learner's own (not assigned) open exams by blueprint (of `exam` only, if given), newest
+    first wins; one whose time is up is submitted now and left out. One query."""
+    stmt = sa.select(Attempt).where(
+        Attempt.user_id == user.id,
+        Attempt.kind == AttemptKind.EXAM,
+        Attempt.status == AttemptStatus.OPEN,
+        Attempt.assignment_id.is_(None),
+    )
+    if exam is not None:
+        stmt = stmt.where(Attempt.exam == exam)
+    found: dict[str, OpenExam] = {}
+    for attempt in db.session.scalars(stmt.order_by(Attempt.started_at.desc())).all():
+        refresh(attempt, now, tolerance=tolerance)
+        if attempt.is_open and attempt.exam is not None and attempt.exam not in found:
+            found[attempt.exam] = OpenExam(attempt, seconds_left(attempt, now))
+    return found
+
+
+def open_own_exam(user: User, exam: str, now: datetime, *, tolerance: timedelta = TOLERANCE) -> OpenExam | None:
+    """The learner's own open exam of this blueprint, if any (see open_own_exams)."""
+    return open_own_exams(user, now, exam, tolerance=tolerance).get(exam)
 
 
 def _close_and_grade(attempt: Attempt, when: datetime, *, auto: bool) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from study.services.practice import due_count
 class HomePanel:
     due: int
     open_attempts: list[Attempt]  # newest first
+    exam_time_left: dict[int, str] = field(default_factory=dict)  # open exam's id -> h:mm left
 
 
 def home_panel(user: User, now: datetime) -> HomePanel:
@@ -32,4 +33,6 @@ def home_panel(user: User, now: datetime) -> HomePanel:
     for attempt in attempts:
         if attempt.kind == AttemptKind.EXAM:
             exam_service.refresh(attempt, now)  # an exam past its deadline is submitted now
-    return HomePanel(due=due_count(user, now), open_attempts=[a for a in attempts if a.is_open])
+    still_open = [a for a in attempts if a.is_open]
+    time_left = {a.id: exam_service.time_left_text(exam_service.seconds_left(a, now)) for a in still_open if a.kind == AttemptKind.EXAM}
+    return HomePanel(due=due_count(user, now), open_attempts=still_open, exam_time_left=time_left)

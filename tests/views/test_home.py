@@ -16,6 +16,6 @@ def test_open_attempts_link_to_their_own_pages(client, login_as, tmp_path):
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert f'href="/exams/attempts/{exam.id}/q/1">resume</a>' in html
+    assert f'href="/exams/attempts/{exam.id}/q/1">resume (0:59 left)</a>' in html  # the exam's clock runs
     assert f'href="/cases/attempts/{case.id}">resume</a>' in html
     assert f'href="/practice/{drill.id}">resume</a>' in html
