@@ -1,7 +1,7 @@
 """attempt status 'abandoned': a learner's own exam closed without grading (counted nowhere)
 
 Revision ID: e3b5a7c9d1f4
-Revises: b7d2e4f6a8c0
+Revises: d3f1a9c7e5b2
 Create Date: 2026-12-06 23:45:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'e3b5a7c9d1f4'
-down_revision = 'b7d2e4f6a8c0'
+down_revision = 'd3f1a9c7e5b2'
 branch_labels = None
 depends_on = None
 
