@@ -211,11 +211,20 @@ _PROCEDURE_SETTINGS = {
 _PCS_SECTIONS = "0123456789BCDFGHX"
 
 
+def _undotted(raw: object) -> str:
+    """The typed code upper-cased, without the dot a diagnosis list's normalisation puts after the
+    third character of anything (99213 becomes 992.13 there) unless it is an ICD-10-CM shape."""
+    text = normalize_cpt(raw)
+    if text[3:4] == "." and not looks_like_icd10cm(text):
+        text = text[:3] + text[4:]
+    return text
+
+
 def code_systems_by_shape(raw: object) -> frozenset[str]:
     """The code sets whose shape a typed code has, among ICD-10-CM, CPT, HCPCS Level II and
     ICD-10-PCS (J1100 is HCPCS Level II, or ICD-10-CM J11.00 written without its dot; a PCS code
     starts with the character of a PCS section)."""
-    text = normalize_cpt(raw)
+    text = _undotted(raw)
     shapes = (
         ("icd10cm", looks_like_icd10cm(text)),
         ("cpt", is_cpt_shape(text)),
@@ -254,11 +263,11 @@ def wrong_system(row: str, raw: object, setting: str | None = None) -> str | Non
     system = next((name for name in others if name in fits), None)
     if system == "icd10cm" and row == "procedure":
         # only when the dot (or a bare category, I10) says so: J1100X4 is HCPCS with its units
-        text = normalize_cpt(raw)
+        text = _undotted(raw)
         system = system if "." in text or len(text) == 3 else None
     if system is None:
         return None
-    code = normalize_icd10cm(raw) if system == "icd10cm" else normalize_cpt(raw)
+    code = normalize_icd10cm(raw) if system == "icd10cm" else _undotted(raw)
     what = f"{code} is {_SYSTEM_NAMES[system]}"
     if row == "icd10cm":
         return f"{what}; diagnoses are ICD-10-CM."
