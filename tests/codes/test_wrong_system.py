@@ -9,7 +9,7 @@ from study.codes.checking import code_systems_by_shape, wrong_system
 
 DX_HERE_PCS = "diagnoses go in the diagnosis list, and procedures here are ICD-10-PCS."
 DX_HERE_CPT = "diagnoses go in the diagnosis list, and procedures here are CPT or HCPCS Level II."
-PCS_CODE = f"{PCS_CODE}"
+PCS_CODE = "0DTJ4ZZ is an ICD-10-PCS procedure code;"
 
 CASES = [
     # row, typed, setting, message (None: may belong to the row)
