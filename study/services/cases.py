@@ -160,8 +160,7 @@ def _store_draft(attempt: Attempt, draft: Draft) -> None:
     text = draft.to_json()
     stmt = sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN).values(draft_json=text)
     if changed_rows(stmt.execution_options(synchronize_session=False)) != 1:
-        db.session.rollback()
-        raise Conflict(DRAFT_REFUSED)
+        raise Conflict(DRAFT_REFUSED)  # the transaction rolls back: nothing was written
     set_committed_value(attempt, "draft_json", text)
 
 
