@@ -128,3 +128,19 @@ def test_the_live_check_names_a_code_of_another_code_set(client, learning_bank):
     assert check["message"] == "99213 is a CPT code; inpatient facility procedures are reported with ICD-10-PCS."
     assert client.get("/api/codes/check?system=procedure&code=99213&setting=inpatient").get_json()["status"] != "wrong_system"
     assert client.get("/api/codes/check?system=icd10cm&code=0SRC0J9&setting=nonsense").get_json()["status"] == "wrong_system"
+
+
+def test_enter_on_the_attempt_page_saves_and_never_grades(client, login_as, learning_bank):
+    """Enter submits a form with its first button; on the old page that was "Submit for grading",
+    so a form post without a button graded. Now it saves the draft."""
+    from datetime import datetime, timezone
+
+    from study.services import cases
+
+    user = login_as("learner")
+    attempt = cases.start_case(user, PRO, datetime.now(timezone.utc))
+    posted = client.post(f"/cases/attempts/{attempt.id}", data={"dx": ["S52.501A"], "px": ["25600"], "px_mod": ["RT"]})
+    assert posted.status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.is_open and _count(Response) == 0
+    assert 'value="S52.501A"' in client.get(f"/cases/attempts/{attempt.id}").get_data(as_text=True)
