@@ -141,3 +141,11 @@ def sign_in_page(page, email: str, password: str | None = None) -> None:
     page.get_by_label("Password").fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Welcome back")).to_be_visible(timeout=10_000)
+
+
+def start_case(client, key: str, rows: dict | None = None) -> str:
+    """Open a case attempt as the case page's script does (its first draft save, `rows` the entry
+    form's fields: {"dx": [...], "px": [...]}); the attempt page's URL."""
+    saved = client.post(f"/api/cases/{key}/draft", json=rows or {})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    return f"/cases/attempts/{saved.get_json()['attempt_id']}"

@@ -6,9 +6,11 @@ from flask import abort, current_app, render_template, request
 
 from study.codebook import bp
 from study.codebook.payloads import check_payload, conflicts_payload, search_payload
+from study.codes.checking import wrong_system
 from study.extensions import limiter
 from study.security import public
 from study.services import code_book, code_search, codes
+from study.services.cases import SETTINGS
 
 # a search per client address (the setting of the same name overrides it): generous, like the
 # JSON search, for the page's search-as-you-type
@@ -58,11 +60,19 @@ def api_search():
 @limiter.limit("240 per minute")
 @public
 def api_check():
+    """The verdict on one typed code (`code`, `system`); for a row of a case's entry form
+    (`system` icd10cm, procedure or pcs, and the case's `setting`), a code of another code set is
+    told as status "wrong_system" with a message naming its set."""
     raw = request.args.get("code", "", type=str)[:40]
     system = request.args.get("system", type=str)
     if system not in (None, "icd10cm", "cpt", "hcpcs", "pcs", "modifier", "procedure"):
         abort(400)
     payload = check_payload(codes.check_code(raw, system))
+    # a code typed into the row of another code set, said before grading (the grader's wrong_system)
+    setting = request.args.get("setting", type=str)
+    misplaced = wrong_system(system, raw, setting if setting in SETTINGS else None) if system else None
+    if misplaced:
+        payload.update(status="wrong_system", reportable=False, message=misplaced, description=None, suggestions=[])
     dx = [d for d in request.args.get("with", "", type=str)[:400].split(",") if d.strip()][:25]
     if dx:
         payload["conflicts"] = conflicts_payload(codes.conflicts(dx))

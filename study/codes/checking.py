@@ -192,6 +192,96 @@ def parse_references(text: str) -> tuple[CodeRef, ...]:
     return tuple(refs)
 
 
+# --- a code typed into the wrong list ----------------------------------------------------------
+
+#: The entry rows of a case answer and the code set each takes: diagnoses, CPT/HCPCS Level II
+#: procedures, ICD-10-PCS procedures.
+ROW_SYSTEMS: tuple[str, ...] = ("icd10cm", "procedure", "pcs")
+
+_PROCEDURE_SETTINGS = {
+    "inpatient": "inpatient facility procedures are reported with ICD-10-PCS",
+    "professional": "professional services are reported with CPT or HCPCS Level II",
+    "outpatient-facility": "outpatient facility procedures are reported with CPT or HCPCS Level II",
+}
+
+
+#: The first character of an ICD-10-PCS code: its section (0-9 medical and surgical to
+#: chiropractic, B imaging, C nuclear medicine, D radiation therapy, F rehabilitation, G mental
+#: health, H substance abuse, X new technology).
+_PCS_SECTIONS = "0123456789BCDFGHX"
+
+
+def _undotted(raw: object) -> str:
+    """The typed code upper-cased, without the dot a diagnosis list's normalisation puts after the
+    third character of anything (99213 becomes 992.13 there) unless it is an ICD-10-CM shape."""
+    text = normalize_cpt(raw)
+    if text[3:4] == "." and not looks_like_icd10cm(text):
+        text = text[:3] + text[4:]
+    return text
+
+
+def code_systems_by_shape(raw: object) -> frozenset[str]:
+    """The code sets whose shape a typed code has, among ICD-10-CM, CPT, HCPCS Level II and
+    ICD-10-PCS (J1100 is HCPCS Level II, or ICD-10-CM J11.00 written without its dot; a PCS code
+    starts with the character of a PCS section)."""
+    text = _undotted(raw)
+    shapes = (
+        ("icd10cm", looks_like_icd10cm(text)),
+        ("cpt", is_cpt_shape(text)),
+        ("hcpcs", is_hcpcs_shape(text)),
+        ("pcs", is_pcs_shape(text) and text[0] in _PCS_SECTIONS),
+    )
+    return frozenset(name for name, fits in shapes if fits)
+
+
+#: Per row, the code sets that belong in it, and the others in the order a misplaced code is named.
+_ROW_FITS = {
+    "icd10cm": (("icd10cm",), ("pcs", "cpt")),
+    "procedure": (("cpt", "hcpcs"), ("pcs", "icd10cm")),
+    "pcs": (("pcs",), ("cpt", "hcpcs", "icd10cm")),
+}
+_SYSTEM_NAMES = {
+    "icd10cm": "an ICD-10-CM diagnosis code",
+    "cpt": "a CPT code",
+    "hcpcs": "a HCPCS Level II code",
+    "pcs": "an ICD-10-PCS procedure code",
+}
+
+
+def wrong_system(row: str, raw: object, setting: str | None = None) -> str | None:
+    """The message for a code typed into the row of another code set, told by its shape before
+    it is looked up: a CPT or HCPCS code in a PCS row, a PCS or CPT code in a diagnosis row, an
+    ICD-10-CM or PCS code in a CPT/HCPCS row. ``row`` is one of ``ROW_SYSTEMS``; ``setting`` (the
+    case's) words the message about procedures. None when the code has the shape of the row's
+    set (it may still not exist: the checker says so) or of no set at all."""
+    if row not in _ROW_FITS:
+        return None
+    fits = code_systems_by_shape(raw)
+    belongs, others = _ROW_FITS[row]
+    if fits & set(belongs):
+        return None
+    system = next((name for name in others if name in fits), None)
+    if system == "icd10cm" and row == "procedure":
+        # only when the dot (or a bare category, I10) says so: J1100X4 is HCPCS with its units
+        text = _undotted(raw)
+        system = system if "." in text or len(text) == 3 else None
+    if system is None:
+        return None
+    code = normalize_icd10cm(raw) if system == "icd10cm" else _undotted(raw)
+    what = f"{code} is {_SYSTEM_NAMES[system]}"
+    if row == "icd10cm":
+        return f"{what}; diagnoses are ICD-10-CM."
+    if system == "icd10cm":
+        where = "ICD-10-PCS" if row == "pcs" else "CPT or HCPCS Level II"
+        return f"{what}; diagnoses go in the diagnosis list, and procedures here are {where}."
+    if row == "pcs":
+        return f"{what}; {_PROCEDURE_SETTINGS['inpatient']}."
+    if setting == "inpatient":
+        return f"{what}; it goes in the ICD-10-PCS list, and this list is for CPT or HCPCS Level II codes."
+    reason = _PROCEDURE_SETTINGS.get(setting or "", "this list is for CPT or HCPCS Level II codes")
+    return f"{what}; {reason}."
+
+
 # --- the checker ----------------------------------------------------------------------------
 
 

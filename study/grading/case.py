@@ -3,7 +3,8 @@
 ``grade_case(case, submission, checker) -> GradeReport``
 
 Every submitted code gets exactly one verdict (``correct``, ``partial``, ``incomplete``,
-``invalid``, ``not_reportable``, ``extra``, ``accepted_voluntary``); every required key line nothing matched gets a
+``invalid``, ``wrong_system``, ``not_reportable``, ``extra``, ``accepted_voluntary``); every required key
+line nothing matched gets a
 ``missing`` line; ``sequencing``, ``modifiers`` and ``units`` lines are ``correct``, ``wrong``
 or ``missing``.
 
@@ -25,7 +26,8 @@ Weights (``DEFAULT_WEIGHTS`` in ``study.bank.model``; each may be overridden per
 - ``modifiers`` (0.5): per procedure key line that lists modifiers or whose matched submission
   adds any: the sets are equal (order ignored);
 - ``units`` (0.5): per procedure key line whose units differ from 1: the units are equal;
-- ``extra_penalty`` (0.5): deducted for each ``extra``, ``invalid`` or ``not_reportable`` code.
+- ``extra_penalty`` (0.5): deducted for each ``extra``, ``invalid``, ``wrong_system`` or
+  ``not_reportable`` code.
 
 External cause codes (ICD-10-CM V00-Y99) are voluntary unless the case says
 ``external_causes: required``: a reportable one that no key line matches (exactly or partly), that
@@ -48,7 +50,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from study.bank.model import DEFAULT_WEIGHTS, CaseItem, KeyLine
-from study.codes.checking import CodeChecker
+from study.codes.checking import CodeChecker, wrong_system
 from study.codes.normalize import (
     classify_procedure_code,
     normalize_cpt,
@@ -178,7 +180,7 @@ class _CaseGrader:
             subs.append(_Sub(index, check.code or str(raw).strip().upper(), check))
         order = sorted(range(len(key_lines)), key=lambda j: (key_lines[j].optional, j))
         taken = _exact_matches(subs, key_lines, order, weight)
-        self._unmatched_codes(subs, not_reportable)
+        self._unmatched_codes(subs, not_reportable, system)
         self._partial_matches(kind, subs, key_lines, order, taken, width)
         for sub in subs:
             if not sub.verdict and kind == "diagnosis" and self._voluntary_external_cause(sub):
@@ -204,9 +206,9 @@ class _CaseGrader:
         whose external causes are voluntary (codes under ``not_reportable`` were judged before)."""
         return self.case.external_causes != "required" and sub.check.reportable and sub.code[:1] in EXTERNAL_CAUSE_LETTERS
 
-    def _unmatched_codes(self, subs: list[_Sub], not_reportable: dict[str, str]) -> None:
-        """Codes without an exact match that are not reportable for the case, invalid,
-        incomplete or listed twice."""
+    def _unmatched_codes(self, subs: list[_Sub], not_reportable: dict[str, str], row: str) -> None:
+        """Codes without an exact match that are not reportable for the case, of another code
+        set than the row's (``wrong_system``), invalid, incomplete or listed twice."""
         seen: set[str] = {s.code for s in subs if s.verdict}
         for sub in subs:
             if sub.verdict:
@@ -214,6 +216,8 @@ class _CaseGrader:
             if sub.code in not_reportable:
                 why = not_reportable[sub.code] or f"{sub.code} is not reported for this case."
                 self._penalise(sub, "not_reportable", why)
+            elif misplaced := wrong_system(row, sub.code, self.case.setting):
+                self._penalise(sub, "wrong_system", misplaced)
             elif sub.check.status == "invalid":
                 self._penalise(sub, "invalid", sub.check.message, _without_suggestions(sub.check.message))
             elif sub.check.status == "incomplete":
@@ -416,6 +420,8 @@ class _CaseGrader:
                     "not_reportable",
                     not_reportable[sub.code] or f"{sub.code} is not reported for this case.",
                 )
+            elif not sub.entry.problem and (misplaced := wrong_system("procedure", sub.code, self.case.setting)):
+                self._penalise(sub, "wrong_system", misplaced)
             elif sub.check.status != "reportable":
                 self._penalise(sub, "invalid", sub.check.message)
             elif signature in seen:

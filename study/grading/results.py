@@ -19,6 +19,7 @@ VERDICTS = (
     "partial",
     "incomplete",
     "invalid",
+    "wrong_system",
     "not_reportable",
     "extra",
     "accepted_voluntary",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -156,10 +157,11 @@ def seconds_taken(value: str | None) -> float | None:
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
-def case_lists_from_form(formdata) -> dict[str, list[str]]:
-    """A case answer from the entry form's rows or the paste-a-list text format of the spec
-    (either works; pasted codes come after the rows). BadAnswer (400/413) for more codes or text
-    than an answer holds, checked before parsing."""
+def case_rows_from_form(formdata) -> dict[str, list[str]]:
+    """A case answer's entry rows as typed, blank rows kept (a draft keeps where each code was), from
+    the entry form's rows or the paste-a-list text format of the spec (either works; pasted codes
+    come after the rows). BadAnswer (400/413) for more codes or text than an answer holds, checked
+    before parsing."""
 
     def field(name: str) -> list[str]:
         values = formdata.getlist(name)
@@ -168,14 +170,13 @@ def case_lists_from_form(formdata) -> dict[str, list[str]]:
 
     pasted = {k: formdata.get(f"paste_{k}", "") for k in ("dx", "px", "pcs")}
     counts = {k: check_paste(text) for k, text in pasted.items()}
-    diagnoses, pcs = [v.strip() for v in field("dx") if v.strip()], [v.strip() for v in field("pcs") if v.strip()]
+    diagnoses, pcs = [v.strip() for v in field("dx")], [v.strip() for v in field("pcs")]
     codes, mods, units = field("px"), field("px_mod"), field("px_units")
-    for name, rows in (("dx", diagnoses), ("px", [c for c in codes if c.strip()]), ("pcs", pcs)):
-        check_code_count(len(rows) + counts[name])
+    for name, rows in (("dx", diagnoses), ("px", codes), ("pcs", pcs)):
+        check_code_count(len([r for r in rows if r.strip()]) + counts[name])
     procedures = [
-        format_procedure(code, mods[i] if i < len(mods) else "", units[i] if i < len(units) else "")
+        format_procedure(code, mods[i] if i < len(mods) else "", units[i] if i < len(units) else "") if code.strip() else ""
         for i, code in enumerate(codes)
-        if code.strip()
     ]
     if pasted["dx"].strip():
         diagnoses += list(parse_diagnoses(pasted["dx"]))
@@ -184,3 +185,40 @@ def case_lists_from_form(formdata) -> dict[str, list[str]]:
     if pasted["pcs"].strip():
         pcs += list(parse_pcs(pasted["pcs"]))
     return {"diagnoses": diagnoses, "procedures": procedures, "pcs": pcs}
+
+
+def case_lists_from_form(formdata) -> dict[str, list[str]]:
+    """The case answer of the entry form (see case_rows_from_form), blank rows dropped."""
+    return {name: [r.strip() for r in rows if r.strip()] for name, rows in case_rows_from_form(formdata).items()}
+
+
+_DRAFT_ROWS = ("dx", "px", "px_mod", "px_units", "pcs")
+_DRAFT_PASTES = ("paste_dx", "paste_px", "paste_pcs")
+
+
+def case_draft_from_json(mimetype: str, body: bytes) -> dict[str, list[str]]:
+    """Check a draft autosave body: a JSON object with the entry form's fields, each row field a
+    list of strings ("dx", "px", "px_mod", "px_units", "pcs") and each paste box a string; the
+    entry rows as case_rows_from_form reads them."""
+    if len(body) > MAX_ANSWER_BYTES:
+        raise BadAnswer(f"The draft is too large (at most {MAX_ANSWER_BYTES // 1024} KB).", 413)
+    if mimetype != "application/json":
+        raise BadAnswer("Send the draft as JSON (Content-Type: application/json).")
+    try:
+        data = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise BadAnswer("The draft is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadAnswer("The draft must be a JSON object.")
+    unknown = sorted(set(data) - set(_DRAFT_ROWS) - set(_DRAFT_PASTES))
+    if unknown:
+        raise BadAnswer(f"Unknown field: {', '.join(unknown)[:100]}.")
+    for name in _DRAFT_ROWS:
+        rows = data.get(name, [])
+        if not isinstance(rows, list) or not all(isinstance(r, str) and len(r) <= MAX_CODE_CHARS for r in rows):
+            raise BadAnswer(f"{name} must be a list of rows of at most {MAX_CODE_CHARS} characters.")
+    for name in _DRAFT_PASTES:
+        if not isinstance(data.get(name, ""), str):
+            raise BadAnswer(f"{name} must be text.")
+    fields = [(k, v) for k in _DRAFT_ROWS for v in data.get(k, [])] + [(k, data.get(k, "")) for k in _DRAFT_PASTES]
+    return case_rows_from_form(MultiDict(fields))

@@ -1,14 +1,18 @@
-"""Learner routes: coding cases. Thin: validate, call one service, render or redirect."""
+"""Learner routes: coding cases. Thin: validate, call one service, render or redirect.
+
+Opening a case (GET /cases/<key>) stores nothing; the first saved draft opens the attempt. The
+entry form's first button saves the draft (the one Enter submits); "Grade my answer" shows what
+will be graded and asks for a confirmation before anything is graded."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from study.errors import flash_refusal, render_error
 from study.forms import CsrfForm
 from study.learner import bp, now
-from study.learner.forms import BadAnswer, case_lists_from_form, seconds_taken
+from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_draft_from_json, case_rows_from_form, seconds_taken
 from study.services import ServiceError, answer_review
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
@@ -20,16 +24,69 @@ from study.services import cases as case_service
 def cases():
     setting = request.args.get("setting")
     items = case_service.list_cases(setting=setting)
-    return render_template("learner/cases.html", items=items, setting=setting, settings=case_service.SETTINGS, form=CsrfForm())
+    return render_template(
+        "learner/cases.html", items=items, setting=setting, settings=case_service.SETTINGS, drafts=case_service.open_drafts(current_user)
+    )
 
 
-@bp.route("/cases/<key>/attempts", methods=["POST"])
-@login_required
-def case_start(key: str):
-    if not CsrfForm().validate_on_submit():
+def _entry(case, attempt, draft, form, action_url: str, draft_url: str):
+    return render_template(
+        "learner/case_attempt.html",
+        attempt=attempt,
+        ai=None,
+        case=case,
+        report=None,
+        keys_shown=False,
+        feedback_note="",
+        submitted=None,
+        answer=draft.entry_rows() if draft is not None else None,
+        lists=case_service.entry_lists(case),
+        form=form,
+        action_url=action_url,
+        draft_url=draft_url,
+        item_key=case.id,
+        history=case_service.history(current_user, case.id),
+    )
+
+
+def _post_entry(form, *, key: str | None = None, attempt_id: int | None = None):
+    """The entry form's buttons: "save" (the first, the one Enter submits) saves the draft;
+    "grade" saves it and asks for a confirmation; "grade-now" (the script's confirmed dialog)
+    saves and grades. Anything else saves."""
+    if not form.validate_on_submit():
         abort(400)
-    attempt = case_service.start_case(current_user, key, now())
-    return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
+    try:
+        rows = case_rows_from_form(request.form)
+    except BadAnswer as exc:
+        return render_error(exc.status, str(exc))
+    action = request.form.get("action", "save")
+    back = url_for("learner.case", key=key) if key is not None else url_for("learner.case_attempt", attempt_id=attempt_id)
+    try:
+        if action == "grade-now":
+            attempt = case_service.grade_draft(
+                current_user, now(), key=key, attempt_id=attempt_id, rows=rows, seconds=seconds_taken(request.form.get("seconds"))
+            )
+            return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
+        attempt = case_service.save_draft(current_user, now(), rows, key=key, attempt_id=attempt_id)
+    except ServiceError as exc:
+        flash_refusal(exc)
+        return redirect(back)
+    if action == "grade":
+        return redirect(url_for("learner.case_confirm", attempt_id=attempt.id))
+    flash("Draft saved. It is kept until you grade it.", "success")
+    return redirect(back)
+
+
+@bp.route("/cases/<key>", methods=["GET", "POST"])
+@login_required
+def case(key: str):
+    form = CsrfForm()
+    if request.method == "POST":
+        return _post_entry(form, key=key)
+    page = case_service.case_page(current_user, key, now())
+    return _entry(
+        page.case, page.attempt, page.draft, form, url_for("learner.case", key=key), url_for("learner.api_case_draft", key=key)
+    )
 
 
 @bp.route("/cases/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -41,17 +98,16 @@ def case_attempt(attempt_id: int):
     attempt_service.refuse_locked(current_user, ai.item_id, now(), "case", attempt=attempt)
     form = CsrfForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            lists = case_lists_from_form(request.form)
-        except BadAnswer as exc:
-            return render_error(exc.status, str(exc))
-        try:
-            case_service.submit_case(current_user, attempt.id, lists, now(), seconds_taken(request.form.get("seconds")))
-        except ServiceError as exc:
-            flash_refusal(exc)
-        return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
+        return _post_entry(form, attempt_id=attempt.id)
+    if attempt.is_open:
+        return _entry(
+            case,
+            attempt,
+            case_service.draft_of(attempt),
+            form,
+            url_for("learner.case_attempt", attempt_id=attempt.id),
+            url_for("learner.api_case_attempt_draft", attempt_id=attempt.id),
+        )
     review = answer_review.case_review(attempt, ai, now())  # the key to show (a regraded answer: the new one)
     return render_template(
         "learner/case_attempt.html",
@@ -64,7 +120,70 @@ def case_attempt(attempt_id: int):
         keys_shown=assignment_service.keys_shown(attempt, now()),
         feedback_note=assignment_service.feedback_note(attempt),
         submitted=ai.response.answer if ai.response is not None else None,
+        lists=case_service.entry_lists(case),
         form=form,
         item_key=case.id,  # the bank id, which never changes from version to version
         history=case_service.history(current_user, case.id),
     )
+
+
+def _back_to_editing(attempt) -> str:
+    if attempt.open_key == f"case:{attempt.config.get('case')}":
+        return url_for("learner.case", key=attempt.config["case"])
+    return url_for("learner.case_attempt", attempt_id=attempt.id)
+
+
+@bp.route("/cases/attempts/<int:attempt_id>/confirm")
+@login_required
+def case_confirm(attempt_id: int):
+    """What "Grade now" will grade (the saved draft), for the form without the page's script."""
+    attempt = attempt_service.get_attempt(current_user, attempt_id, "case")
+    ai, case = case_service.case_of(attempt)
+    attempt_service.refuse_locked(current_user, ai.item_id, now(), "case", attempt=attempt)
+    if not attempt.is_open:
+        return redirect(url_for("learner.case_attempt", attempt_id=attempt.id))
+    return render_template(
+        "learner/case_confirm.html",
+        attempt=attempt,
+        case=case,
+        summary=case_service.summarize(case, case_service.draft_of(attempt)),
+        back_url=_back_to_editing(attempt),
+        form=CsrfForm(),
+    )
+
+
+@bp.route("/cases/attempts/<int:attempt_id>/grade", methods=["POST"])
+@login_required
+def case_grade(attempt_id: int):
+    """Grade the saved draft (the confirmation page's "Grade now"): exactly once."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        case_service.grade_draft(current_user, now(), attempt_id=attempt_id)
+    except ServiceError as exc:
+        flash_refusal(exc)
+    return redirect(url_for("learner.case_attempt", attempt_id=attempt_id))
+
+
+# ------------------------------------------------------------------ JSON for the case page's script
+def _draft_json(*, key: str | None = None, attempt_id: int | None = None):
+    """Autosave the entry rows (the form's fields as JSON). Refused (400/413) before anything is
+    stored when malformed; 409 once the attempt is graded (the app's handler answers refusals)."""
+    try:
+        rows = case_draft_from_json(request.mimetype, request.stream.read(MAX_ANSWER_BYTES + 1))
+    except BadAnswer as exc:
+        return jsonify(error=str(exc)), exc.status
+    attempt = case_service.save_draft(current_user, now(), rows, key=key, attempt_id=attempt_id)
+    return jsonify(saved=True, attempt_id=attempt.id, confirm_url=url_for("learner.case_confirm", attempt_id=attempt.id))
+
+
+@bp.route("/api/cases/<key>/draft", methods=["POST"])
+@login_required
+def api_case_draft(key: str):
+    return _draft_json(key=key)
+
+
+@bp.route("/api/cases/attempts/<int:attempt_id>/draft", methods=["POST"])
+@login_required
+def api_case_attempt_draft(attempt_id: int):
+    return _draft_json(attempt_id=attempt_id)

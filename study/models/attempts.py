@@ -42,6 +42,9 @@ class Attempt(Model):
     # "assignment:7:case:case-pro-001"), cleared when it closes: the unique constraint below makes a
     # second concurrent start fail in the database instead of opening a second attempt
     open_key: Mapped[str | None] = mapped_column(sa.String(120))
+    # a coding case's draft while the attempt is open: the rows the learner typed, saved as they
+    # type (study.services.cases.Draft); never graded or counted until the learner submits it
+    draft_json: Mapped[str | None] = mapped_column(sa.Text)
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"

@@ -53,6 +53,10 @@ class Item(Model):
     difficulty: Mapped[str] = mapped_column(sa.String(8), default="medium")
     status: Mapped[str] = mapped_column(sa.String(10), default="published", index=True)
     setting: Mapped[str | None] = mapped_column(sa.String(24))  # cases only
+    # cases only, copied from the current version for the case list: the bank's `title` (None:
+    # the key is shown) and suggested `minutes`
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    minutes: Mapped[int | None] = mapped_column(sa.Integer)
     tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
     # a reserved pool (bank field `reserve`): "exam" items are served only in exams, "diagnostic"
     # items only in the careers diagnostic; None: every mode

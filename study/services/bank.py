@@ -155,6 +155,8 @@ def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> boo
         "status": parsed.status,
         "reserved": parsed.reserve,
         "setting": getattr(parsed, "setting", None),
+        "title": getattr(parsed, "title", None),
+        "minutes": getattr(parsed, "minutes", None),
         "tags_json": json.dumps(list(parsed.tags)),
         "path": rel_path,
     }

@@ -50,7 +50,7 @@ def case_errors(report: dict) -> dict[str, int]:
             errors[kind] += 1
         elif verdict in ("partial", "incomplete"):
             errors["specificity"] += 1
-        elif verdict in ("extra", "invalid", "not_reportable"):
+        elif verdict in ("extra", "invalid", "wrong_system", "not_reportable"):
             errors["extra"] += 1
         elif verdict == "missing" and kind in ("diagnosis", "procedure", "pcs"):
             errors["missing"] += 1

@@ -308,7 +308,7 @@ def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page,
     page.get_by_role("link", name="Cases", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Coding cases")
     axe_check(page)
-    page.get_by_role("button", name="Code this case").first.click()
+    page.get_by_role("link", name="Code this case").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("case-pro-0901")
 
     dx1, dx2 = page.get_by_label("Diagnosis 1", exact=True), page.get_by_label("Diagnosis 2", exact=True)
@@ -347,7 +347,8 @@ def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page,
     page.get_by_label("Code 1", exact=True).fill("25600")
     page.locator("#px-mod-0").fill("RT")
     axe_check(page)
-    page.get_by_role("button", name="Submit for grading").click()
+    page.get_by_role("button", name="Grade my answer").click()
+    page.locator("[data-grade-dialog]").get_by_role("button", name="Grade now").click()
 
     expect(page.get_by_role("heading", name="Your result")).to_be_visible(timeout=FAST)
     expect(page.locator(".score-line")).to_have_text("Score: 100.0%")
@@ -362,15 +363,18 @@ def test_coding_case_flags_bad_codes_before_submit_then_grades_and_retries(page,
     axe_check(page)
     first_url = page.url
 
-    page.get_by_role("button", name="Try this case again").click()
+    page.get_by_role("link", name="Try this case again").click()
     expect(page).not_to_have_url(first_url)
     expect(page.get_by_role("heading", name="Your codes")).to_be_visible()
+    # the new attempt starts blank, and only when something is typed
+    expect(page.get_by_label("Diagnosis 1", exact=True)).to_have_value("")
+    page.get_by_label("Diagnosis 1", exact=True).fill("S52.501A")
+    expect(page.locator("[data-draft-state]")).to_contain_text("Draft saved")
+    page.reload()
     history = page.get_by_role("heading", name="Your attempts at this case").locator("xpath=following-sibling::ul[1]/li")
     expect(history).to_have_count(2)
-    expect(history.nth(0)).to_contain_text("in progress")
+    expect(history.nth(0)).to_contain_text("draft, not graded")
     expect(history.nth(1)).to_contain_text("100.0%")
-    # the new attempt starts blank
-    expect(page.get_by_label("Diagnosis 1", exact=True)).to_have_value("")
     axe_check(page)
     assert page.js_errors == []
 

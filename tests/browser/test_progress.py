@@ -47,7 +47,7 @@ def test_code_book_panel_beside_a_case(page, live_app, axe_check, tmp_path):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto("/cases")
-    page.get_by_role("button", name="Code this case").first.click()
+    page.get_by_role("link", name="Code this case").first.click()
     url = page.url
     page.get_by_text("Code book (ICD-10-CM lookup)").click()
     page.get_by_label("Search codes by words or code").fill("diab nephrop")

@@ -506,3 +506,25 @@ def test_48_report_json_shape(checker: CodeChecker, after: bool) -> None:
     if not after:
         assert all(ln["expected"] == ln["submitted"] for ln in hidden)
         assert not any("S52.501A" in ln["message"] or "25600" in ln["message"] for ln in data["lines"])
+
+
+# ------------------------------------------------------------------ a code of another code set (issue 14)
+def test_a_code_in_the_list_of_another_code_set_is_wrong_system(checker):
+    item = case(diagnoses=["E11.9"], pcs=["0SRC0J9"], setting="inpatient")
+    report = grade(item, checker, dx="E11.9, 0SRC0J9, 99213", pcs="0SRC0J9, 99213")
+    # (the diagnosis list shows a code as its normalisation wrote it, the message as it was meant)
+    wrong = [(ln.kind, ln.submitted, ln.points, ln.message) for ln in report.lines if ln.verdict == "wrong_system"]
+    assert wrong == [
+        ("diagnosis", "0SR.C0J9", -0.5, "0SRC0J9 is an ICD-10-PCS procedure code; diagnoses are ICD-10-CM. (-0.5 points)"),
+        ("diagnosis", "992.13", -0.5, "99213 is a CPT code; diagnoses are ICD-10-CM. (-0.5 points)"),
+        ("pcs", "99213", -0.5, "99213 is a CPT code; inpatient facility procedures are reported with ICD-10-PCS. (-0.5 points)"),
+    ]
+    # scored as invalid: the same penalty as before the verdict existed
+    assert report.penalties == 1.5
+
+
+def test_a_pcs_or_diagnosis_code_in_the_cpt_list_is_wrong_system(checker):
+    item = case(diagnoses=["E11.9"], procedures=["99213"], setting="professional")
+    report = grade(item, checker, dx="E11.9", px="99213, 0SRC0J9, E11.9")
+    verdicts = {ln.submitted: (ln.verdict, ln.points) for ln in report.lines if ln.kind == "procedure"}
+    assert verdicts == {"99213": ("correct", 1.0), "0SRC0J9": ("wrong_system", -0.5), "E11.9": ("wrong_system", -0.5)}

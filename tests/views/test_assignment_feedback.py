@@ -104,7 +104,7 @@ def test_case_assignment_pages_hold_the_key_and_report_until_the_policy_allows(c
     assert client.post(f"/assignments/{assignment_id}/start", data={"case": "case-pro-0003"}).status_code == 302
     attempt_id = db.session.scalar(sa.select(Attempt.id))
     _check(client, attempt_id, False, "open")
-    assert client.post(f"/cases/attempts/{attempt_id}", data={"paste_dx": "R52"}).status_code == 302
+    assert client.post(f"/cases/attempts/{attempt_id}", data={"paste_dx": "R52", "action": "grade-now"}).status_code == 302
     assert db.session.get(Attempt, attempt_id).status == "submitted"
     _check(client, attempt_id, feedback in ("each", "attempt"), "submitted, before the due date")
     # no retake to paste the key into: the default policy allows one attempt

@@ -24,6 +24,7 @@ from study.extensions import db
 from study.models import ExamBlueprint, Item
 from study.services import bank
 from tests.factories import make_attempt
+from tests.support import start_case
 
 WINDOW = 8  # words: a run this long from the rationale does not turn up in a page by chance
 CODE = re.compile(r"(?<![A-Z0-9.])[A-Z0-9][A-Z0-9.]{2,7}(?![A-Z0-9])")  # with a digit: see _codes
@@ -141,10 +142,11 @@ def test_no_page_of_an_open_case_attempt_or_open_exam_shows_a_key(client, login_
     # 1. an open case attempt for every case
     case_attempts = {}
     for item in real_bank:
-        started = client.post(f"/cases/{item.key}/attempts")
-        assert started.status_code == 302, item.key
-        case_attempts[item.key] = started.headers["Location"]
-        pages.get("case", started.headers["Location"], [secrets[item.key]])
+        pages.get("case before any draft", f"/cases/{item.key}", [secrets[item.key]])
+        case_attempts[item.key] = start_case(client, item.key, {"dx": ["R69"], "pcs": ["99213"]})
+        pages.get("case", case_attempts[item.key], [secrets[item.key]])
+        pages.get("case with its draft", f"/cases/{item.key}", [secrets[item.key]])
+        pages.get("grading confirmation", case_attempts[item.key] + "/confirm", [secrets[item.key]])
     assert len(set(case_attempts.values())) == len(real_bank)
 
     # 2. for each exam, an open exam serving all of its cases, half of them answered (with a code
@@ -182,7 +184,8 @@ def test_no_page_of_an_open_case_attempt_or_open_exam_shows_a_key(client, login_
     # 3. the case attempts again, now that open exams hold the cases: refused, and still no key
     for key, url in case_attempts.items():
         pages.get("locked case", url, [secrets[key]], status=409)
-        assert client.post(f"/cases/{key}/attempts").status_code == 409
+        assert client.post(f"/api/cases/{key}/draft", json={"dx": ["R69"]}).status_code == 409
+        pages.get("locked case", f"/cases/{key}", [secrets[key]], status=409)
 
     # 4. the pages that list the learner's work
     for url in ("/", "/progress", "/account/data.json", "/cases", "/exams", "/my/reports"):

@@ -158,7 +158,8 @@ def test_learners_see_an_authored_case_only_once_published(bank, app, client, lo
     item = authoring.create_item(author, "case", case_data())
     login_as("learner")
     assert "web-case-001" not in client.get("/cases").get_data(as_text=True)
-    assert client.post("/cases/web-case-001/attempts").status_code == 404  # a draft is no case to start
+    assert client.get("/cases/web-case-001").status_code == 404  # a draft is no case to open
+    assert client.post("/api/cases/web-case-001/draft", json={}).status_code == 404
     authoring.publish_item(author, item.id)
     assert "web-case-001" in client.get("/cases").get_data(as_text=True)
     authoring.retire_item(author, item.id)

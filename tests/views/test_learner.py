@@ -10,7 +10,7 @@ from study.models import Attempt, Item, ItemReport, Response
 from study.services import bank
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
-from tests.support import sign_in
+from tests.support import sign_in, start_case
 
 SECRETS = re.compile(r"SECRET-(RATIONALE|WHY)")
 
@@ -64,8 +64,8 @@ def test_other_learners_get_403(client, login_as, learning_bank, app):
     practice = other_client.post("/practice", data={"size": "2", "mode": "all"})
     practice_id = _attempt_id(practice.headers["Location"])
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    case = other_client.post(f"/cases/{case_item.key}/attempts")  # before the exam, which may draw this case
-    case_id = int(case.headers["Location"].rsplit("/", 1)[1])
+    case_url = start_case(other_client, case_item.key)  # before the exam, which may draw this case
+    case_id = int(case_url.rsplit("/", 1)[1])
     start = other_client.post("/exams/CPC")
     attempt_id = _attempt_id(start.headers["Location"])
 
@@ -77,20 +77,24 @@ def test_other_learners_get_403(client, login_as, learning_bank, app):
     assert client.post(f"/practice/{practice_id}/q/1", data={"answer": "A"}).status_code == 403
     assert client.get(f"/cases/attempts/{case_id}").status_code == 403
     assert client.post(f"/cases/attempts/{case_id}", data={"dx": "I10"}).status_code == 403
+    assert client.post(f"/cases/attempts/{case_id}", data={"dx": "I10", "action": "grade-now"}).status_code == 403
+    assert client.post(f"/api/cases/attempts/{case_id}/draft", json={"dx": ["I10"]}).status_code == 403
+    assert client.get(f"/cases/attempts/{case_id}/confirm").status_code == 403
+    assert client.post(f"/cases/attempts/{case_id}/grade").status_code == 403
     assert db.session.get(Attempt, attempt_id).is_open
 
 
 def test_case_form_without_javascript_and_paste_format(client, login_as, learning_bank):
     login_as("learner")
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    start = client.post(f"/cases/{case_item.key}/attempts")
-    page = client.get(start.headers["Location"]).get_data(as_text=True)
+    page = client.get(f"/cases/{case_item.key}").get_data(as_text=True)
     assert 'name="dx"' in page and 'name="paste_px"' in page and not SECRETS.search(page)
+    url = start_case(client, case_item.key)
     parsed = bank.parsed_item(case_item)
     px = ", ".join(ln.code + "".join(f"-{m}" for m in ln.modifiers) for ln in parsed.key.procedures)
     dx = ", ".join(ln.code.replace(".", "").lower() for ln in parsed.key.diagnoses if not ln.optional)
-    client.post(start.headers["Location"], data={"paste_dx": dx, "paste_px": px})
-    report = client.get(start.headers["Location"]).get_data(as_text=True)
+    client.post(url, data={"paste_dx": dx, "paste_px": px, "action": "grade-now"})
+    report = client.get(url).get_data(as_text=True)
     assert "Score: <strong>100.0%</strong>" in report and "Grade report" in report
 
 
@@ -118,8 +122,8 @@ def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as
     for position in range(1, 10):
         client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "A"})
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    case = client.post(f"/cases/{case_item.key}/attempts")
-    client.post(case.headers["Location"], data={"dx": "R52"})
+    case_url = start_case(client, case_item.key)
+    client.post(case_url, data={"dx": "R52", "action": "grade-now"})
     first = _attempt_id(client.post("/exams/CPC").headers["Location"])
     client.post(f"/exams/attempts/{first}/submit")
 
@@ -135,11 +139,13 @@ def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as
         assert not SECRETS.search(page.get_data(as_text=True))
         again = client.post(f"/practice/{practice_id}/q/{position}", data={"answer": "B"})
         assert again.status_code == 409
-    case_page = client.get(case.headers["Location"])
+    case_page = client.get(case_url)
     assert case_page.status_code == 409 and "whose answers are not released yet" in case_page.get_data(as_text=True)
     assert "Grade report" not in case_page.get_data(as_text=True)
-    refused = client.post(f"/cases/{case_item.key}/attempts")
-    assert refused.status_code == 409 and "whose answers are not released yet" in refused.get_data(as_text=True)
+    refused = client.post(f"/api/cases/{case_item.key}/draft", json={"dx": ["R52"]})
+    assert refused.status_code == 409 and "whose answers are not released yet" in refused.get_json()["error"]
+    opened = client.get(f"/cases/{case_item.key}")
+    assert opened.status_code == 409 and "whose answers are not released yet" in opened.get_data(as_text=True)
     earlier = client.get(f"/exams/attempts/{first}/result").get_data(as_text=True)
     first_keys = {db.session.get(Item, ai.item_id).key for ai in db.session.get(Attempt, first).items}
     assert len(first_keys & exam_keys) >= 8
@@ -150,7 +156,7 @@ def test_pages_give_no_key_of_an_item_in_the_learners_open_exam(client, login_as
 
     client.post(f"/exams/attempts/{exam_id}/submit")
     assert client.get(f"/practice/{practice_id}/q/{locked[0]}").status_code == 200
-    assert "Grade report" in client.get(case.headers["Location"]).get_data(as_text=True)
+    assert "Grade report" in client.get(case_url).get_data(as_text=True)
     assert user.id == exam.user_id
 
 
@@ -234,7 +240,7 @@ def test_a_case_answer_with_too_many_codes_is_refused(client, login_as, learning
 def test_case_practice_paste_is_capped_before_it_is_parsed(client, login_as, learning_bank):
     login_as("learner")
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    url = client.post(f"/cases/{case_item.key}/attempts").headers["Location"]
+    url = start_case(client, case_item.key)
     long = client.post(url, data={"paste_dx": "I10," * 100_000})
     assert long.status_code == 413 and "at most 2000 characters" in long.get_data(as_text=True)
     many = client.post(url, data={"dx": ["I10"] * 31})
@@ -251,8 +257,8 @@ def test_practice_and_case_time_taken_that_is_not_a_number_is_ignored(client, lo
     url = client.post("/practice", data={"exam": "CPC", "size": "2", "mode": "all", "topics": ["icd-10-cm"]}).headers["Location"]
     assert client.post(url, data={"answer": "A", "seconds": seconds}).status_code == 302
     case_item = db.session.scalar(sa.select(Item).where(Item.type == "case", Item.setting == "professional"))
-    case_url = client.post(f"/cases/{case_item.key}/attempts").headers["Location"]
-    assert client.post(case_url, data={"dx": "I10", "seconds": seconds}).status_code == 302
+    case_url = start_case(client, case_item.key)
+    assert client.post(case_url, data={"dx": "I10", "seconds": seconds, "action": "grade-now"}).status_code == 302
     assert db.session.scalars(sa.select(Response.seconds)).all() == [None, None]
 
 

@@ -39,9 +39,10 @@ def _reports() -> int:
 def test_an_exam_case_cannot_be_started_as_case_practice(client, login_as, reserved_bank):
     login_as("learner")
     assert "case-pro-0003" not in client.get("/cases").get_data(as_text=True)
-    assert client.post("/cases/case-pro-0003/attempts").status_code == 404
+    assert client.get("/cases/case-pro-0003").status_code == 404
+    assert client.post("/api/cases/case-pro-0003/draft", json={}).status_code == 404
     # an open-pool case still starts
-    assert client.post("/cases/case-ip-0001/attempts").status_code == 302
+    assert client.post("/api/cases/case-ip-0001/draft", json={}).status_code == 200
 
 
 def test_an_exam_item_cannot_be_reported_by_a_learner_never_served_it(client, login_as, reserved_bank):
