@@ -73,7 +73,7 @@ def test_real_bank_imports_and_meets_the_volume_targets(app, tmp_path):
     inpatient_with_pcs = [p for p in by_setting["inpatient"] if p.key.diagnoses and p.key.pcs]
     assert len(inpatient_with_pcs) >= 35  # ICD-10-CM and ICD-10-PCS keys
     pcs_sections = {line.code[0] for p in inpatient_with_pcs for line in p.key.pcs}
-    assert {"0", "3", "4", "5", "B"} <= pcs_sections, pcs_sections
+    assert {"0", "3", "4", "5", "B", "X"} <= pcs_sections, pcs_sections
     assert all(p.title and p.minutes for p in parsed), [p.id for p in parsed if not (p.title and p.minutes)]
     assert all(p.key.not_reportable for p in parsed), [p.id for p in parsed if not p.key.not_reportable]
     assert sum(1 for p in parsed if any(line.modifiers for line in p.key.procedures)) >= 20
