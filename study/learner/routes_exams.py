@@ -219,7 +219,7 @@ def api_exam_answer(attempt_id: int):
         exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case, tolerance=_tolerance())
     attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
     return jsonify(
-        saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=sum(1 for ai in attempt.items if ai.response)
+        saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=exam_service.answered_count(attempt)
     )
 
 

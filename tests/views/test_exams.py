@@ -154,3 +154,27 @@ def test_another_learners_exam_cannot_be_abandoned(client, login_as, app, learni
     assert client.get(f"/exams/attempts/{attempt_id}/abandon").status_code == 403
     assert client.post(f"/exams/attempts/{attempt_id}/abandon").status_code == 403
     assert _status(attempt_id) == AttemptStatus.OPEN
+
+
+def test_one_autosave_reads_the_answers_with_a_bounded_number_of_queries(client, login_as, learning_bank):
+    """The autosave's "answered" count is one aggregate query, not a lazy load per question."""
+    login_as("learner")
+    attempt_id = _start(client)
+    url = f"/api/exams/{attempt_id}/answers"
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AttemptItem).where(AttemptItem.attempt_id == attempt_id))
+    assert total >= 5
+    for position in range(1, total + 1):
+        client.post(url, json={"position": position, "flag": True})
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        saved = client.post(url, json={"position": 1, "flag": False})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert saved.status_code == 200
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM response" in s]
+    assert len(reads) <= 2, reads
