@@ -128,7 +128,7 @@ def case_attempt(attempt_id: int):
 
 
 def _back_to_editing(attempt) -> str:
-    if attempt.open_key == f"case:{attempt.config.get('case')}":
+    if case_service.is_own_practice(attempt):
         return url_for("learner.case", key=attempt.config["case"])
     return url_for("learner.case_attempt", attempt_id=attempt.id)
 

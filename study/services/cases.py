@@ -40,6 +40,16 @@ from study.services.transactions import changed_rows, transaction
 SETTINGS = ("professional", "outpatient-facility", "inpatient")
 
 
+def own_open_key(key: str) -> str:
+    """The open key a learner's own practice attempt at case `key` holds until it is graded."""
+    return f"case:{key}"
+
+
+def is_own_practice(attempt: Attempt) -> bool:
+    """A practice attempt the learner opened from the case page (not an assignment's)."""
+    return attempt.open_key == own_open_key(attempt.config.get("case", ""))
+
+
 def list_cases(setting: str | None = None, exam: str | None = None) -> list[Item]:
     stmt = published_items("case", exam)
     if setting in SETTINGS:
@@ -62,7 +72,7 @@ def start_case(user: User, key: str, now: datetime, *, assignment_id: int | None
     attempt. Refused (409) while another attempt holds the case's key (see locked_item_ids)."""
     item = get_case(key)
     refuse_locked(user, item.id, now, "case", assignment_id=assignment_id)
-    open_key = open_key or f"case:{key}"
+    open_key = open_key or own_open_key(key)
     existing = _open_attempt(user, open_key)
     if existing is not None:
         return existing
@@ -253,7 +263,7 @@ def case_page(user: User, key: str, now: datetime) -> CasePage:
     only: opening a case is not an attempt. Refused (409) while another attempt holds its key."""
     item = get_case(key)
     refuse_locked(user, item.id, now, "case")
-    attempt = _open_attempt(user, f"case:{key}")
+    attempt = _open_attempt(user, own_open_key(key))
     if attempt is not None and attempt.is_open:
         return CasePage(item, case_of(attempt)[1], attempt, draft_of(attempt))
     return CasePage(item, as_case(parsed_version(item.current_version)), None, None)  # type: ignore[arg-type]
@@ -263,10 +273,10 @@ def open_drafts(user: User) -> dict[str, int]:
     """The learner's open practice-case attempts by case key (one query): the cases to resume."""
     rows = db.session.execute(
         sa.select(Attempt.open_key, Attempt.id).where(
-            Attempt.user_id == user.id, Attempt.status == AttemptStatus.OPEN, Attempt.open_key.like("case:%")
+            Attempt.user_id == user.id, Attempt.status == AttemptStatus.OPEN, Attempt.open_key.like(own_open_key("%"))
         )
     )
-    return {str(open_key).removeprefix("case:"): attempt_id for open_key, attempt_id in rows}
+    return {str(open_key).removeprefix(own_open_key("")): attempt_id for open_key, attempt_id in rows}
 
 
 @transaction()
