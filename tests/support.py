@@ -149,3 +149,8 @@ def start_case(client, key: str, rows: dict | None = None) -> str:
     saved = client.post(f"/api/cases/{key}/draft", json=rows or {})
     assert saved.status_code == 200, saved.get_data(as_text=True)
     return f"/cases/attempts/{saved.get_json()['attempt_id']}"
+
+
+def no_horizontal_overflow(page) -> bool:
+    """Browser tests: the page does not scroll sideways (nothing wider than the viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.support import no_horizontal_overflow
+
 
 def test_sign_up_sign_out_sign_in(page, axe_check):
     page.goto("/")
@@ -55,8 +57,7 @@ def test_keyboard_skip_link_and_narrow_screen(page, axe_check):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#content$"))
     # nothing wider than the screen
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
+    assert no_horizontal_overflow(page)
     axe_check(page)
 
 

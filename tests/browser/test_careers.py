@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from study.services import bank
+from tests.support import no_horizontal_overflow
 
 ROLE_TITLES = [
     "Medical billing specialist",
@@ -17,10 +18,6 @@ ROLE_TITLES = [
     "Revenue cycle analyst",
     "Compliance and audit specialist",
 ]
-
-
-def no_horizontal_overflow(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
 def explorer(page):

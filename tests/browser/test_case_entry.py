@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_learning import BLUEPRINT, CASE, FAST, MCQS, TOPICS, _mcq_file, query
 from tests.factories import make_user
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 INPATIENT = """\
 ---
@@ -132,7 +132,7 @@ def test_the_draft_comes_back_after_a_reload_and_in_another_browser(page, browse
         expect(phone.get_by_label("Diagnosis 1", exact=True)).to_have_value("S52.501A")
         expect(phone.get_by_label("Diagnosis 3", exact=True)).to_have_value("W01.0XXA")
         expect(phone.get_by_label("Code 1", exact=True)).to_have_value("25600")
-        assert phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        assert no_horizontal_overflow(phone)
         axe_check(phone)
     finally:
         other.close()

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser.test_learning import FAST, _short_timeouts, no_horizontal_overflow, query  # noqa: F401 (an autouse fixture)
+from tests.browser.test_learning import FAST, _short_timeouts, query  # noqa: F401 (an autouse fixture)
 from tests.factories import make_user
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 TOPICS = """\
 icd-10-cm:

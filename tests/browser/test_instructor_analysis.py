@@ -8,6 +8,7 @@ from study.services import bank
 from tests.factories import make_cohort, make_user
 from tests.learning_bank import write_learning_bank
 from tests.services.test_item_analysis import FIVE_BY_FOUR, exam_attempt, mcqs
+from tests.support import no_horizontal_overflow
 
 
 @pytest.mark.browser
@@ -41,5 +42,5 @@ def test_analysis_pages_in_a_browser_pass_axe_and_the_csp(page, live_app, axe_ch
     expect(page.get_by_role("table", name="Choices, option by option")).to_be_visible()
     axe_check(page)
     page.set_viewport_size({"width": 360, "height": 740})
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert no_horizontal_overflow(page)
     assert page.js_errors == []

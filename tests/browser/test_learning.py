@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.factories import make_user
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 FAST = 5_000  # ms: every expectation here is about a local server
 
@@ -218,10 +218,6 @@ def _short_timeouts(page):
     expect.set_options(timeout=FAST)
     yield
     expect.set_options(timeout=5_000)
-
-
-def no_horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
 def query(live_app, fn):

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_user
 from tests.learning_bank import write_learning_bank
+from tests.support import no_horizontal_overflow
 
 
 def test_dashboard_after_some_practice(page, live_app, axe_check, tmp_path):
@@ -32,7 +33,7 @@ def test_dashboard_after_some_practice(page, live_app, axe_check, tmp_path):
     expect(page.get_by_text("graded answers behind these figures")).to_be_visible()
     axe_check(page)
     page.set_viewport_size({"width": 360, "height": 740})
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert no_horizontal_overflow(page)
     assert page.js_errors == []
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_attempt, make_user
 from tests.learning_bank import write_learning_bank
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 REASON = "I11.9 was the keyed answer all along; the key said A by mistake."
 
@@ -68,7 +68,7 @@ def test_a_regraded_answer_shows_the_new_key_verdict_and_note(page, browser, liv
     expect(note).to_contain_text("version 1 → 2")
     axe_check(page)
     page.set_viewport_size({"width": 390, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert no_horizontal_overflow(page)
     page.goto(f"/practice/{practice_attempt}/summary")
     expect(page.get_by_text("Regraded")).to_be_visible()
     assert not page.js_errors

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 MCQS = ["learn-icd-001", "learn-icd-002", "learn-icd-003"]
 CASE = "case-pro-0003"
@@ -53,6 +53,9 @@ def test_the_home_count_is_what_the_queue_serves_and_enter_never_grades_the_due_
         served += 1
         if page.locator("[data-case-entry]").count():
             case_pages += 1
+            page.set_viewport_size({"width": 390, "height": 800})  # the case in the review flow holds on a phone
+            assert no_horizontal_overflow(page)
+            page.set_viewport_size({"width": 1280, "height": 900})
             first = page.locator("input[name=dx]").first
             first.fill("S52.501A")
             first.press("Enter")  # to the next row: nothing is submitted, nothing graded
