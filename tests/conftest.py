@@ -73,3 +73,20 @@ def learning_bank(app, tmp_path):
     root = write_learning_bank(tmp_path / "bank")
     bank.import_bank(root)
     return root
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass runs only what can differ between databases: tests that use the test
+    database (the `database_url` fixture, directly or through `app`, `client`...) or open one of
+    their own (marker `database`). The pure core's tests already ran in the SQLite pass."""
+    from tests.support import backend
+
+    if backend() != "postgres":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = "database_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker("database")
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

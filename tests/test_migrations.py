@@ -1,11 +1,14 @@
 """Migrations build the schema from an empty database, and the models have nothing pending."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from study.extensions import db
 from tests.support import make_app, scratch_database
+
+pytestmark = pytest.mark.database
 
 
 def include_object(obj, name, type_, reflected, compare_to):

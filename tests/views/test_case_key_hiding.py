@@ -12,6 +12,7 @@ the real cases do not, so their secrets are computed from the parsed key."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -39,8 +40,14 @@ def _runs(text: str) -> set[str]:
     return {" ".join(words[i : i + WINDOW]) for i in range(len(words) - WINDOW + 1)}
 
 
-def _codes(text: str) -> set[str]:
-    return {token.rstrip(".") for token in CODE.findall(text.upper()) if any(c.isdigit() for c in token)}
+@functools.lru_cache(maxsize=64)
+def _joined_words(text: str) -> str:
+    return " ".join(_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _codes(text: str) -> frozenset[str]:
+    return frozenset( {token.rstrip(".") for token in CODE.findall(text.upper()) if any(c.isdigit() for c in token)})
 
 
 def _page_text(body: str) -> str:
@@ -56,7 +63,7 @@ class Secrets:
 
     def found_in(self, body: str, chrome: frozenset[str] = frozenset()) -> list[str]:
         text = _page_text(body)
-        words = " ".join(_words(text))
+        words = _joined_words(text)
         leaks = sorted(code for code in self.codes - chrome if code in _codes(text))
         leaks += sorted(run for run in self.runs if run in words)[:3]
         return leaks
@@ -87,14 +94,16 @@ class Pages:
     def chrome(self, kind: str, secret_codes: set[str]) -> frozenset[str]:
         """The key codes every page of this kind shows, whatever its case: the entry form's
         examples, and no more than those few (else the check would be hollow)."""
-        shown = set.intersection(*[_codes(_page_text(body)) for k, _, body, _ in self.fetched if k == kind])
+        shown = frozenset.intersection(*[_codes(_page_text(body)) for k, _, body, _ in self.fetched if k == kind])
         codes = frozenset(shown & secret_codes)
         assert len(codes) <= 8, (kind, codes)
         return codes
 
     def leaks(self) -> dict[str, list[str]]:
         secret_codes = {code for _, _, _, secrets in self.fetched for s in secrets for code in s.codes}
-        chrome = {kind: self.chrome(kind, secret_codes) for kind, _, _, secrets in self.fetched if len(secrets) == 1}
+        # once per kind of page (not once per page: that made the check quadratic in the bank)
+        kinds = {kind for kind, _, _, secrets in self.fetched if len(secrets) == 1}
+        chrome = {kind: self.chrome(kind, secret_codes) for kind in kinds}
         return {
             f"{url} ({s.key})": found
             for kind, url, body, secrets in self.fetched
