@@ -15,6 +15,8 @@ entries about the items they wrote.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +49,8 @@ ACTIONS: dict[str, str] = {
 # the actor of a change made with `flask ...` on the server (no account)
 COMMAND_LINE = "command line"
 PER_PAGE = 50
+CSV_HEADER = ["at_utc", "actor", "action", "target_type", "target_id", "target", "cohort", "details"]
+CSV_LIMIT = 10_000
 
 # what a target is called in the log: its type and a label that outlives it
 _TARGETS: dict[type, tuple[str, Callable[[Any], str]]] = {
@@ -132,12 +136,28 @@ def visible_to(viewer: User):
     )
 
 
-def search(viewer: User, filters: Filters | None = None, *, everything: bool = False, page: int = 1, per_page: int = PER_PAGE):
-    """A page of entries, newest first: every entry (`everything`, admins only) or those
-    `visible_to(viewer)`."""
+def _entries(viewer: User, filters: Filters | None, everything: bool) -> sa.Select:
+    """Every entry (`everything`, admins only) or those `visible_to(viewer)`, filtered, newest first."""
     if everything and not viewer.is_admin:
         raise Forbidden("Only admins read the whole audit log.")
     stmt = sa.select(AuditEvent).where(*(filters or Filters()).conditions()).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if not everything:
-        stmt = stmt.where(visible_to(viewer))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return stmt if everything else stmt.where(visible_to(viewer))
+
+
+def search(viewer: User, filters: Filters | None = None, *, everything: bool = False, page: int = 1, per_page: int = PER_PAGE):
+    """A page of entries (see `_entries`)."""
+    return db.paginate(_entries(viewer, filters, everything), page=page, per_page=per_page, error_out=False)
+
+
+def export_csv(viewer: User, filters: Filters | None = None, *, everything: bool = False) -> str:
+    """The same entries as CSV (the newest CSV_LIMIT), every cell escaped against spreadsheet formulas."""
+    from study.services.cohort_results import safe_cell  # cohort_results imports assignments, which records here
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for e in db.session.scalars(_entries(viewer, filters, everything).limit(CSV_LIMIT)):
+        cohort = e.details.get("cohort", "")
+        cells = [e.at.isoformat(), e.actor_label, e.action, e.target_type, e.target_id, e.target_label, cohort, e.details_json]
+        writer.writerow([safe_cell(c) for c in cells])
+    return out.getvalue()

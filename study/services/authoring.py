@@ -135,13 +135,14 @@ def update_item(user: User, item_id: int, data: dict) -> tuple[Item, str]:
     before, before_key = item.current_version, _key_text(parsed_item(item))
     with transaction():
         _store(item, parsed, draft.text)
-        details: dict = {"new_version": item.current_version is not before}
-        if item.current_version is not before:
-            details["version"] = {"before": before.number if before else None, "after": _version_number(item)}
+        after = item.current_version
+        details: dict = {"new_version": after is not before}
+        if after is not before:
+            details["version"] = {"before": before.number if before else None, "after": after.number if after else None}
         if _key_text(parsed) != before_key:
             details["key"] = {"before": before_key, "after": _key_text(parsed)}
         audit.record(user, "item.edited", item, details=details)
-    return item, ("new_version" if item.current_version is not before else "saved")
+    return item, ("new_version" if details["new_version"] else "saved")
 
 
 def _set_status(user: User, item_id: int, status: str) -> Item:
@@ -167,10 +168,6 @@ _STATUS_ACTIONS = {"published": "item.published", "retired": "item.retired", "dr
 def _key_text(parsed: McqItem | CaseItem) -> str:
     """The answer key as the audit log keeps it: the letters, or the case's required codes."""
     return ", ".join(parsed.answer) if isinstance(parsed, McqItem) else case_key_text(parsed)
-
-
-def _version_number(item: Item) -> int | None:
-    return item.current_version.number if item.current_version is not None else None
 
 
 def _with_status(parsed: McqItem | CaseItem, status: str) -> McqItem | CaseItem:

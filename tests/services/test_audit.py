@@ -4,6 +4,9 @@ their cohorts, their items and their own actions."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -244,3 +247,17 @@ def test_filters_by_action_actor_and_utc_days_and_pages_newest_first(app):
     first, second = (audit.search(admin, everything=True, page=p, per_page=3) for p in (1, 2))
     assert (first.total, len(first.items), len(second.items), first.has_next, second.has_next) == (4, 3, 1, True, False)
     assert first.items[0].at > first.items[-1].at > second.items[0].at
+
+
+def test_the_csv_holds_the_same_entries_with_formulas_defused(app):
+    admin, teacher = make_user("admin"), make_user("instructor")
+    cohort = cohorts.create_cohort(teacher, "=HYPERLINK(\"http://x\")", None)
+    users.set_role(admin, make_user().id, "instructor")
+    rows = list(csv.reader(io.StringIO(audit.export_csv(admin, everything=True))))
+    assert rows[0] == audit.CSV_HEADER and [r[2] for r in rows[1:]] == ["user.role_changed", "cohort.created"]
+    assert rows[2][5] == "'=HYPERLINK(\"http://x\")" and rows[2][6] == "'=HYPERLINK(\"http://x\")"
+    assert json.loads(rows[1][7]) == {"before": "learner", "after": "instructor"}
+    mine = list(csv.reader(io.StringIO(audit.export_csv(teacher))))
+    assert [(r[2], int(r[4])) for r in mine[1:]] == [("cohort.created", cohort.id)]
+    with pytest.raises(Forbidden):
+        audit.export_csv(teacher, everything=True)

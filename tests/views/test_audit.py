@@ -94,3 +94,20 @@ def test_a_date_that_does_not_parse_is_reported_and_the_other_filters_still_appl
     assert response.status_code == 400
     html = _text(response)
     assert "Not a valid date value" in html and "2 entries" in html
+
+
+def test_the_csv_download_keeps_the_filters_and_the_scope(client, login_as):
+    ann = login_as("instructor")
+    make_cohort(ann, name="Mine")
+    cohorts.create_cohort(ann, "Ann's new class", None)
+    cohorts.create_cohort(make_user("instructor"), "Someone else's class", None)
+    page = _text(client.get("/teach/audit?action=cohort.created"))
+    assert 'href="/teach/audit.csv?action=cohort.created"' in page
+    response = client.get("/teach/audit.csv?action=cohort.created")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="audit-log.csv"' in response.headers["Content-Disposition"]
+    body = _text(response)
+    assert body.startswith("at_utc,actor,action") and "Ann's new class" in body and "Someone else" not in body
+    assert client.get("/admin/audit.csv").status_code == 403
+    login_as("learner")
+    assert client.get("/teach/audit.csv").status_code == 403
