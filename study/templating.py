@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Flask
+from markupsafe import Markup
 
 from study.auth.forms import SignOutForm
 from study.codes.normalize import procedure_fields
@@ -29,12 +32,21 @@ def heat_badge(accuracy: float | None) -> str:
     return _HEAT_BADGES.get(heat_band(accuracy), "")
 
 
+def utc_time(value: datetime | None) -> Markup:
+    """A moment as a <time> element: "2026-11-27 09:00 UTC", its machine-readable value in UTC."""
+    if value is None:
+        return Markup("")
+    value = value.astimezone(timezone.utc)
+    return Markup('<time datetime="{}">{} UTC</time>').format(value.strftime("%Y-%m-%dT%H:%M:%SZ"), value.strftime("%Y-%m-%d %H:%M"))
+
+
 def init_app(app: Flask) -> None:
     from study.rendering import render_markdown
 
     app.add_template_filter(render_markdown, "md")
     app.add_template_filter(heat_band)
     app.add_template_filter(heat_badge)
+    app.add_template_filter(utc_time)
     app.add_template_global(procedure_fields)  # a procedure's text back into the entry form's row
 
     @app.context_processor

@@ -4,6 +4,7 @@ from flask_login import current_user
 from study.admin import bp
 from study.admin.forms import ChangeRoleForm
 from study.errors import flash_refusal
+from study.forms import audit_csv_response, render_audit_log
 from study.models import Role
 from study.security import role_required
 from study.services import ServiceError
@@ -33,3 +34,16 @@ def change_role(user_id: int):
     else:
         flash(f"{user.email} is now {Role(user.role).label.lower()}.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """Every entry of the audit log, filtered and paged."""
+    return render_audit_log(everything=True)
+
+
+@bp.route("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_log_csv():
+    return audit_csv_response(everything=True)

@@ -7,7 +7,6 @@ import os
 import click
 from flask.cli import AppGroup
 
-from study.extensions import db
 from study.models import Role
 from study.services import ServiceError, users
 
@@ -44,6 +43,5 @@ def set_role_command(email: str, role: str) -> None:
     user = users.find_by_email(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    user.role = Role(role).value
-    db.session.commit()
+    users.set_role(None, user.id, role)  # audited, with the command line as the actor
     click.echo(f"{user.email} is now {user.role}.")

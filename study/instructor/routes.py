@@ -1,6 +1,7 @@
 from flask import render_template
 from flask_login import current_user
 
+from study.forms import audit_csv_response, render_audit_log
 from study.instructor import bp
 from study.models import Role
 from study.security import role_required
@@ -11,3 +12,16 @@ from study.security import role_required
 def index():
     """The instructor's home: links to each tool (each part fills its own section)."""
     return render_template("instructor/index.html", user=current_user)
+
+
+@bp.route("/audit")
+@role_required(Role.INSTRUCTOR)
+def audit_log():
+    """The audit log of what concerns this instructor: their actions, cohorts and items."""
+    return render_audit_log(everything=False)
+
+
+@bp.route("/audit.csv")
+@role_required(Role.INSTRUCTOR)
+def audit_log_csv():
+    return audit_csv_response(everything=False)

@@ -9,6 +9,7 @@ from study.models.attempts import (
     ReviewCard,
     ReviewLog,
 )
+from study.models.audit import AuditEvent
 from study.models.careers import CareerAssessment, CareerRun  # noqa: F401
 from study.models.codes import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
 from study.models.content import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
@@ -20,4 +21,4 @@ __all__ = [
     "Assignment", "Cohort", "CohortMember", "RegradeLog",
     "BankImport", "ExamBlueprint", "Item", "ItemExam", "ItemVersion", "Topic",
     "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "Modifier", "PcsCode",
-    "Role", "User", "UserSession", "CareerAssessment", "CareerRun"]
+    "Role", "User", "UserSession", "CareerAssessment", "CareerRun", "AuditEvent"]

@@ -100,6 +100,11 @@ def key_text(ai: AttemptItem, item: McqItem | CaseItem) -> str:
     if isinstance(item, McqItem):
         options = {o.original: o for o in options_for(ai, item)}
         return "; ".join(f"{options[a].letter}. {options[a].text}" for a in sorted(item.answer, key=lambda a: options[a].letter))
+    return case_key_text(item)
+
+
+def case_key_text(item: CaseItem) -> str:
+    """A case's key as one line: the required codes, "diagnoses | procedures | PCS"."""
     key = item.key
     parts = [", ".join(line.code for line in key.diagnoses if not line.optional)]
     parts.append(

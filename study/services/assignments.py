@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.kinds import AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
 from study.models import Assignment, Attempt, Cohort, CohortMember, Item, User
-from study.services import Conflict, NotFound
+from study.services import Conflict, NotFound, audit
 from study.services.attempts import in_pool, published_items
 from study.services.cohorts import FieldError, check_exam, extra_time, get_cohort
 from study.services.transactions import transaction
@@ -136,6 +136,10 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
     )
     with transaction():
         db.session.add(assignment)
+        audit.record(
+            actor, "assignment.created", assignment, cohort=cohort,
+            details={"kind": spec.kind, "opens_at": spec.opens_at.isoformat(), "due_at": spec.due_at.isoformat()},
+        )
     return assignment
 
 

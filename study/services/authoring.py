@@ -23,8 +23,9 @@ from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.models import ExamBlueprint, Item, ItemVersion, Topic, User
 from study.models.base import utcnow
-from study.services import Forbidden, NotFound, ServiceError
+from study.services import Forbidden, NotFound, ServiceError, audit
 from study.services import codes as code_service
+from study.services.answer_review import case_key_text
 from study.services.bank import apply_metadata, parsed_item, save_item_version
 from study.services.grading import grade_response
 from study.services.transactions import transaction
@@ -122,6 +123,7 @@ def create_item(user: User, kind: str, data: dict) -> Item:
         item = Item(key=parsed.id, origin="web", author_id=user.id, type=kind)
         db.session.add(item)
         _store(item, parsed, draft.text)
+        audit.record(user, "item.created", item, details={"status": item.status, "key": _key_text(parsed)})
     return item
 
 
@@ -130,10 +132,17 @@ def update_item(user: User, item_id: int, data: dict) -> tuple[Item, str]:
     item = get_editable(user, item_id)
     draft = check_form(item.type, data, item=item)
     parsed = _valid(draft)
-    before = item.current_version_id
+    before, before_key = item.current_version, _key_text(parsed_item(item))
     with transaction():
         _store(item, parsed, draft.text)
-    return item, ("new_version" if item.current_version_id != before else "saved")
+        after = item.current_version
+        details: dict = {"new_version": after is not before}
+        if after is not before:
+            details["version"] = {"before": before.number if before else None, "after": after.number if after else None}
+        if _key_text(parsed) != before_key:
+            details["key"] = {"before": before_key, "after": _key_text(parsed)}
+        audit.record(user, "item.edited", item, details=details)
+    return item, ("new_version" if details["new_version"] else "saved")
 
 
 def _set_status(user: User, item_id: int, status: str) -> Item:
@@ -145,9 +154,20 @@ def _set_status(user: User, item_id: int, status: str) -> Item:
         draft = Draft(_with_status(parsed, status), text=write_item(_with_status(parsed, status)))
         draft.item, _ = parse_item(draft.text, item.path or f"{item.key}.md")
     changed = _valid(draft)
+    before = item.status
     with transaction():
         _store(item, changed, draft.text)
+        if item.status != before:
+            audit.record(user, _STATUS_ACTIONS[status], item, details={"before": before, "after": item.status})
     return item
+
+
+_STATUS_ACTIONS = {"published": "item.published", "retired": "item.retired", "draft": "item.drafted"}
+
+
+def _key_text(parsed: McqItem | CaseItem) -> str:
+    """The answer key as the audit log keeps it: the letters, or the case's required codes."""
+    return ", ".join(parsed.answer) if isinstance(parsed, McqItem) else case_key_text(parsed)
 
 
 def _with_status(parsed: McqItem | CaseItem, status: str) -> McqItem | CaseItem:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from study.extensions import db
 from study.models import Cohort, CohortMember, ExamBlueprint, User
-from study.services import Forbidden, NotFound, ServiceError
+from study.services import Forbidden, NotFound, ServiceError, audit
 from study.services.transactions import transaction
 
 # no look-alikes: 0/O, 1/I/L are left out
@@ -63,6 +63,7 @@ def create_cohort(owner: User, name: str, exam: str | None) -> Cohort:
     cohort = Cohort(name=name[:120], owner_id=owner.id, exam=check_exam(exam), join_code=new_join_code())
     with transaction():
         db.session.add(cohort)
+        audit.record(owner, "cohort.created", cohort, cohort=cohort, details={"exam": cohort.exam})
     return cohort
 
 
@@ -114,8 +115,13 @@ def set_extra_time(actor: User, cohort_id: int, user_id: int, multiplier: float 
         raise NotFound("This learner is not in the cohort.")
     if multiplier is None or not (MIN_EXTRA_TIME <= float(multiplier) <= MAX_EXTRA_TIME):
         raise FieldError("multiplier", f"Extra time must be between {MIN_EXTRA_TIME} and {MAX_EXTRA_TIME}.")
+    before, after = member.extra_time_multiplier, round(float(multiplier), 2)
+    if before == after:
+        return member
     with transaction():
-        member.extra_time_multiplier = round(float(multiplier), 2)
+        member.extra_time_multiplier = after
+        learner = db.session.get(User, user_id)
+        audit.record(actor, "cohort.accommodation_set", learner, cohort=cohort, details={"before": before, "after": after})
     return member
 
 

@@ -48,7 +48,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.kinds import AttemptStatus, ItemType
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemVersion, RegradeLog, Response, User
-from study.services import Forbidden, ServiceError
+from study.services import Forbidden, ServiceError, audit
 from study.services.grading import Graded, attempt_score, grade_response, parsed_version
 from study.services.reports import _get_item, can_manage
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
@@ -234,6 +234,12 @@ def apply_regrade(user: User, plan: RegradePlan, now: datetime, reason: str = ""
         reason=" ".join(reason.split())[:REASON_CHARS],
     )
     db.session.add(log)
+    db.session.flush()
+    audit.record(
+        user, "item.regraded", item, at=now,
+        details={"mode": plan.mode, "to_version": plan.to_version.number, "responses_changed": len(applied),
+                 "reason": log.reason, "regrade_log_id": log.id},
+    )
     return log
 
 

@@ -29,7 +29,7 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ReportStatus
 from study.models import AttemptItem, Item, ItemReport, ItemVersion, User
-from study.services import Conflict, Forbidden, NotFound, ServiceError
+from study.services import Conflict, Forbidden, NotFound, ServiceError, audit
 from study.services.attempts import REPORT_KINDS, shown_options
 from study.services.grading import parsed_version
 from study.services.transactions import changed_rows, transaction
@@ -210,6 +210,8 @@ def resolve_report(user: User, report_id: int, status: str, text: str, now: date
         )
         if moved != 1:
             raise Conflict("This report is already resolved.")
+        # the entry's target is the item, so that the item's author sees it in their log
+        audit.record(user, "report.resolved", _row(Item, report.item_id), at=now, details={"report_id": report.id, "status": status})
     db.session.refresh(report)
     return report
 

@@ -46,6 +46,12 @@ def transaction() -> Iterator[Session]:
         session.info[_DEPTH] = depth
 
 
+def in_transaction() -> bool:
+    """Whether a `transaction()` block is open (for writes that must join the caller's, such as
+    the audit log's)."""
+    return bool(db.session().info.get(_DEPTH, 0))
+
+
 def changed_rows(stmt: Executable) -> int:
     """Run an UPDATE or DELETE in the current transaction; how many rows it changed (the
     compare-and-set checks: 1 for the caller whose condition still held, 0 for the others)."""

@@ -7,9 +7,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from study import mail
 from study.extensions import db
-from study.models import Role, User
+from study.models import Cohort, Role, User
 from study.models.base import utcnow
-from study.services import Conflict, NotFound, ServiceError, user_sessions
+from study.services import Conflict, NotFound, ServiceError, audit, user_sessions
 from study.services.transactions import transaction
 
 MIN_PASSWORD_LENGTH = 10
@@ -103,14 +103,18 @@ def change_password(user: User, current: str, new: str) -> None:
         user_sessions.open_session(user)
 
 
-def set_role(actor: User, user_id: int, role: Role | str) -> User:
+def set_role(actor: User | None, user_id: int, role: Role | str) -> User:
+    """Change an account's role (audited). `actor` None: `flask users set-role` on the server."""
     role = Role(role)
     user = get_user(user_id)
     if user is None:
         raise NotFound("No such user.")
-    if user.id == actor.id and role != Role.ADMIN:
+    if actor is not None and user.id == actor.id and role != Role.ADMIN:
         raise ServiceError("You cannot remove your own admin role; ask another admin.")
+    if user.role == role.value:
+        return user
     with transaction():
+        audit.record(actor, "user.role_changed", user, details={"before": user.role, "after": role.value})
         user.role = role.value
     return user
 
@@ -135,4 +139,10 @@ def delete_account(user: User, password: str) -> None:
 
     if not check_password_hash(user.password_hash, password):
         raise ServiceError("The password is not right: nothing was deleted.")
-    progress.delete_account(user)
+    with transaction():
+        if user.role != Role.LEARNER.value:
+            # an instructor's or admin's account takes their cohorts with it: the log keeps a trace
+            # (a learner closing their own account is not audited)
+            owned = db.session.scalars(sa.select(Cohort.name).where(Cohort.owner_id == user.id).order_by(Cohort.name)).all()
+            audit.record(user, "user.deleted", user, details={"role": user.role, "cohorts_deleted": list(owned)})
+        progress.delete_account(user)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
-from tests.support import sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page
 
 FAST = 5_000
 
@@ -118,5 +118,27 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
         page.get_by_role("link", name="Download results (CSV)").click()
     text = open(download.value.path(), encoding="utf-8").read()
     assert "Lee" in text and "Week 1 drill" in text
+
+    # the audit log: the instructor's (their cohort's entries), then the admin's, axe and 390 px each
+    page.goto("/teach/")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.locator("tr", has_text="Extra time set")).to_contain_text("1.0 → 1.25", timeout=FAST)
+    expect(page.locator("tr", has_text="Cohort created")).to_contain_text("Evening CPC")
+    axe_check(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_horizontal_overflow(page)
+    page.get_by_role("button", name="Sign out").click()
+    with live_app.app_context():
+        make_user("admin", email="ada@example.org")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_page(page, "ada@example.org")
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_label("Action").select_option("assignment.created")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("table")).to_contain_text("Week 1 drill", timeout=FAST)
+    expect(page.get_by_role("table")).not_to_contain_text("Extra time set")
+    axe_check(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_horizontal_overflow(page)
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.js_errors == []

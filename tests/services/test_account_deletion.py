@@ -19,6 +19,7 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 # every (table, column) that references user.id, and what deleting the user does to its rows
 USER_REFERENCES = {
     ("answer_rollup", "user_id"): "CASCADE",
+    ("audit_event", "actor_id"): "SET NULL",  # the entry stays, with the actor's label
     ("attempt", "user_id"): "CASCADE",
     ("career_assessment", "user_id"): "CASCADE",
     ("career_run", "user_id"): "CASCADE",
