@@ -105,6 +105,21 @@ def record(
     return event
 
 
+DELETED_ACCOUNT = "deleted account"
+
+
+def forget_learner(user: User) -> None:
+    """A learner who closes their account leaves no e-mail in the log: entries about them (extra
+    time, a role change) keep what was done and when, with the target's label cleared. Staff
+    accounts keep their label: the log is the record of what staff did. Joins the caller's
+    transaction (the account's deletion)."""
+    db.session.execute(
+        sa.update(AuditEvent)
+        .where(AuditEvent.target_type == "user", AuditEvent.target_id == user.id)
+        .values(target_label=DELETED_ACCOUNT)
+    )
+
+
 # ------------------------------------------------------------------ reading the log
 @dataclass(frozen=True)
 class Filters:

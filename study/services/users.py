@@ -145,4 +145,6 @@ def delete_account(user: User, password: str) -> None:
             # (a learner closing their own account is not audited)
             owned = db.session.scalars(sa.select(Cohort.name).where(Cohort.owner_id == user.id).order_by(Cohort.name)).all()
             audit.record(user, "user.deleted", user, details={"role": user.role, "cohorts_deleted": list(owned)})
+        else:
+            audit.forget_learner(user)
         progress.delete_account(user)

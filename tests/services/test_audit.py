@@ -97,6 +97,17 @@ def test_a_learner_closing_their_own_account_is_not_audited(app):
     _no_event(users.delete_account, learner, PASSWORD)
 
 
+def test_a_learner_closing_their_account_leaves_no_e_mail_in_entries_about_them(app):
+    teacher, learner = make_user("instructor"), make_user()
+    cohort = make_cohort(teacher, [learner])
+    _, event = _one_event(cohorts.set_extra_time, teacher, cohort.id, learner.id, 1.5)
+    users.delete_account(learner, PASSWORD)
+    db.session.expire_all()
+    event = db.session.get(AuditEvent, event.id)
+    assert (event.action, event.actor_label, event.target_label) == ("cohort.accommodation_set", teacher.email, audit.DELETED_ACCOUNT)
+    assert learner.email not in json.dumps(event.details)
+
+
 def test_a_failing_action_leaves_no_entry(app, monkeypatch):
     """The entry is written in the action's transaction: when the action fails after it, both go."""
     teacher = make_user("instructor")
