@@ -22,7 +22,7 @@ def started(monkeypatch):
 
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.update(server="waitress", **kw))
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "shared by every process")  # the test database may be PostgreSQL
     return calls
 
 
@@ -58,6 +58,7 @@ def test_gunicorn_settings():
 
 
 def test_several_workers_on_postgresql_need_a_shared_secret_key(instance_path, started, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY")
     app = make_app("postgresql+psycopg://codeprep@db.example/codeprep", instance_path)
     refused = _serve(app, "--workers", "2")
     assert refused.exit_code == 1 and "SECRET_KEY" in refused.output and started == {}
@@ -66,7 +67,8 @@ def test_several_workers_on_postgresql_need_a_shared_secret_key(instance_path, s
     assert started["server"] == "gunicorn"
 
 
-def test_several_workers_on_sqlite_share_the_instance_key_and_are_warned_about_memory_limits(instance_path, tmp_path, started):
+def test_several_workers_on_sqlite_share_the_instance_key_and_are_warned_about_memory_limits(instance_path, tmp_path, started, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY")
     app = make_app(f"sqlite:///{tmp_path / 'one.sqlite'}", instance_path, RATELIMIT_ENABLED=True)
     result = _serve(app, "--workers", "2")
     assert result.exit_code == 0 and started["workers"] == 2
