@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint install setup test-sqlite test-postgres benchmarks mutation clean
+.PHONY: run serve test lint install setup test-sqlite test-postgres benchmarks mutation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ setup: install
 
 run: setup
 	@$(FLASK) serve
+
+## Production-style (docs/deploy.md): gunicorn with WORKERS processes, default 2 x cores + 1; set
+## DATABASE_URL, REDIS_URL and SECRET_KEY for several processes or machines. HOST/PORT as for run.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
+serve: setup
+	@$(FLASK) serve --workers $(WORKERS)
 
 ## Style, layer rules (ruff, import-linter) and types (mypy: the pure core, models and services)
 lint: install

@@ -37,14 +37,28 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+#: a Redis that does not answer holds a request this long at most (then the limits fall back to memory)
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def rate_limit_storage(environ=os.environ) -> tuple[str, dict]:
+    """The limits' storage: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory (one process only);
+    with the storage's connection options."""
+    uri = environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://"
+    options = dict(REDIS_TIMEOUTS) if uri.startswith(("redis://", "rediss://", "redis+unix://")) else {}
+    return uri, options
+
+
 def from_environment(instance_path: str) -> dict:
     """The configuration for a normal (non-test) run."""
     default_db = "sqlite:///" + str(Path(instance_path) / "codeprep.sqlite")
     https = _bool(os.environ.get("HTTPS"), False)
+    storage_uri, storage_options = rate_limit_storage()
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(os.environ.get("DATABASE_URL", default_db)),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": storage_uri,
+        "RATELIMIT_STORAGE_OPTIONS": storage_options,
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
@@ -67,8 +81,11 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
-    # if the limits' storage (Redis) is down, serve requests unlimited rather than fail them
+    # if the limits' storage (Redis) is down, never fail a request: each process counts the limits
+    # in its own memory until Redis answers again (and if even that fails, the request goes through).
+    # The sign-in back-off fails open (study.services.signin_guard). docs/deploy.md, "When Redis is down"
     RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # every sign-in request from one address, right or wrong: a flood guard only (a class behind
     # one school address signs in at once); wrong passwords back off in study.services.signin_guard
     LOGIN_LIMIT_PER_IP = "120 per minute"

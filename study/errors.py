@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, render_template, request
+from flask import Flask, flash, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from study.services import ServiceError
@@ -20,7 +22,16 @@ MESSAGES = {
     413: ("That upload is too large", "Send a smaller file."),
     429: ("Too many attempts", "Please wait a minute before trying again."),
     500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),
+    503: (
+        "CodePrep cannot reach its database just now",
+        "This is usually brief. Please try again in a minute: what you saved before is safe, the last change may not have been saved.",
+    ),
 }
+
+#: the database is unreachable, locked or out of connections: a 503 "try again", not a bug.
+#: Other database errors (integrity, programming) stay 500s with their stack trace in the log.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 30
 
 
 def _wants_json() -> bool:
@@ -86,6 +97,19 @@ def init_app(app: Flask) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         return render_error(exc.code)
+
+    def database_unavailable(exc: Exception):
+        from study.extensions import login_manager
+        from study.services.health import first_line
+
+        app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, first_line(exc))
+        # the page's layout must not ask the database who is signed in
+        g._login_user = login_manager.anonymous_user()
+        body, status = render_error(503)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    for exc_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exc_class, database_unavailable)
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):

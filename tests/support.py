@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -154,3 +155,10 @@ def start_case(client, key: str, rows: dict | None = None) -> str:
 def no_horizontal_overflow(page) -> bool:
     """Browser tests: the page does not scroll sideways (nothing wider than the viewport)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on (just now): for a server to start on, or as a dead address."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from study.cli.backup import backup_cli
     from study.cli.bank import bank_cli
     from study.cli.codes import codes_cli
     from study.cli.exams import exams_cli
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(exams_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(serve_command)
+    app.cli.add_command(backup_cli)

@@ -24,4 +24,10 @@ def home():
 @bp.route("/healthz")
 @public
 def healthz():
-    return {"status": "ok"}
+    """For load balancers and monitoring: 200 when the database (and Redis, when configured)
+    answers, else 503 naming the part that is down."""
+    from study.services import health
+
+    parts = health.check()
+    healthy = all(state == health.OK for state in parts.values())
+    return {"status": "ok" if healthy else "unavailable", **parts}, 200 if healthy else 503
