@@ -12,6 +12,20 @@ if TYPE_CHECKING:  # the pure core (study.codes, study.bank, study.grading) must
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _configure_logging() -> None:
+    """The app's own log lines (codeprep.*: account e-mails, outages, health checks) go to stderr at
+    LOG_LEVEL (default INFO), beside the server's access log; a host that configured logging first
+    (a test runner, a process manager) keeps its own set-up."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+            format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+        )
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` (tests) replaces the environment-derived settings."""
     from flask import Flask
@@ -29,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(app.instance_path) if config is None else config)
 
+    if config is None:
+        _configure_logging()
     _create_private_sqlite_file(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
     from study import cli, errors, extensions, security, templating
 
