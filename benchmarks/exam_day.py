@@ -29,7 +29,6 @@ import asyncio
 import contextlib
 import os
 import random
-import signal
 import sys
 import tempfile
 import time
@@ -58,13 +57,6 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _stop_on_sigterm() -> None:
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
-
-
 def start_services(args, tmp: Path, stack: contextlib.ExitStack) -> tuple[str, dict[str, str], str]:
     """The database (and Redis): (database URL, the app's environment, what it is)."""
     if args.sqlite:
@@ -72,17 +64,8 @@ def start_services(args, tmp: Path, stack: contextlib.ExitStack) -> tuple[str, d
         env = services.app_environment(url, "memory://", tmp / "instance")
         env.pop("REDIS_URL")
         return url, env, "SQLite (a temporary instance), limits in memory"
-    cluster = services.PostgresCluster(tmp)
-    stack.callback(cluster.stop)
-    cluster.start()
-    url = cluster.create_database(f"bench_exam_day_{os.getpid()}")
-    redis = services.RedisServer(tmp)
-    stack.callback(redis.stop)
-    redis.start()
-    stack.callback(redis.flush)
-    return url, services.app_environment(url, redis.url(1), tmp / "instance"), (
-        f"PostgreSQL {cluster.version} and redis-server of its own (port {cluster.port}, {redis.port})"
-    )
+    cluster, redis, env = services.start_own_services(tmp, stack, f"bench_exam_day_{os.getpid()}")
+    return env["DATABASE_URL"], env, f"PostgreSQL {cluster.version} and redis-server of its own (port {cluster.port}, {redis.port})"
 
 
 def start_servers(args, env: dict[str, str], tmp: Path, stack: contextlib.ExitStack):
@@ -114,7 +97,8 @@ async def scenario(args, app_base: str, minimal_base: str, recorder: Recorder) -
         taking = [lr for lr in learners if lr.attempt_id is not None]
         recorder.phase = "exam"
         started = time.monotonic()
-        await asyncio.gather(*(lr.take_exam(started + args.minutes * 60, args.think) for lr in taking))
+        exam_ends = started + args.minutes * 60
+        await asyncio.gather(*(lr.take_exam(lambda: time.monotonic() < exam_ends, args.think) for lr in taking))
         timing["exam"] = time.monotonic() - started
         burst = taking[: args.connections]
         for _ in range(args.rounds):
@@ -189,7 +173,7 @@ def report(args, what: str, server: str, setup_seconds: float, url: str, recorde
 
 def main() -> None:
     args = arguments()
-    _stop_on_sigterm()
+    services.stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench_exam_day_") as name, contextlib.ExitStack() as stack:
         tmp = Path(name)
         (tmp / "instance").mkdir()

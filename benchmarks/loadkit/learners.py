@@ -5,11 +5,13 @@ remembered for the check against the database (figures.check_answers)."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import random
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -88,7 +90,9 @@ def classify(status: int | str, content_type: str, text: str, location: str) -> 
             return "invalid JSON"
         return "JSON error" if isinstance(data, dict) and "error" in data else "JSON without error"
     if "html" in content_type:
-        return "HTML page saying 'try again'" if "try again" in lowered else "HTML page without 'try again'"
+        title = re.search(r"<title>(.*?)</title>", text, re.S)
+        named = f" (title {title.group(1).strip()[:60]!r})" if title else ""
+        return f"HTML page {'saying' if 'try again' in lowered else 'without'} 'try again'{named}"
     return f"other body ({content_type or 'no type'}): {text.strip()[:60]!r}"
 
 
@@ -137,6 +141,8 @@ class Client:
             status = "refused"
         except aiohttp.ServerDisconnectedError:
             status = "disconnected"
+        except aiohttp.ClientOSError as exc:
+            status = "reset" if exc.errno == errno.ECONNRESET else f"{type(exc).__name__} {exc.errno}"
         except aiohttp.ClientError as exc:
             status = type(exc).__name__
         ms = (time.perf_counter() - start) * 1000
@@ -240,12 +246,14 @@ class Learner:
             self.acks += 1
         return reply
 
-    async def clock(self) -> int | None:
-        """The clock endpoint's seconds left (exam.js polls it every minute)."""
+    async def clock(self) -> tuple[int, float] | None:
+        """The clock endpoint's seconds left (exam.js polls it every minute), and when it was
+        asked (time.time() at the middle of the request)."""
+        before = time.time()
         reply = await self.client.call("clock", "GET", f"/api/exams/{self.attempt_id}/clock")
         if not reply.ok:
             return None
-        return json.loads(reply.text)["seconds_left"]
+        return json.loads(reply.text)["seconds_left"], (before + time.time()) / 2
 
     async def save_and_next(self, position: int, letter: str) -> Reply:
         """The form's "Save and next" button (the last question: "Review and submit"), which
@@ -262,11 +270,11 @@ class Learner:
             self.acks += 1
         return reply
 
-    async def take_exam(self, until: float, think: float) -> None:
-        """Question after question until `until` (monotonic): read, pick (sometimes change one's
-        mind, sometimes flag), the clock poll, "Save and next"; `think` seconds between actions."""
+    async def take_exam(self, going: Callable[[], bool], think: float) -> None:
+        """Question after question while `going()`: read, pick (sometimes change one's mind,
+        sometimes flag), the clock poll, "Save and next"; `think` seconds between actions."""
         rng = self.rng
-        while time.monotonic() < until:
+        while going():
             position = self.position
             if not (await self.view(position)).ok:
                 await asyncio.sleep(max(think, 0.5))

@@ -2,10 +2,14 @@
 of their own (never the machine's shared ones, which other people's tests use), the app's set-up,
 and the web servers. Every child dies with the benchmark (PR_SET_PDEATHSIG) even if it is killed
 without a chance to clean up; on a normal exit, an exception or Ctrl+C, `close()` stops each one
-and the temporary directory goes."""
+and the temporary directory goes.
+
+PR_SET_PDEATHSIG fires when the *thread* that started a child ends: start children from the main
+thread (`spawn`), and wait for them (`wait`) in another if the event loop must go on meanwhile."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import secrets
@@ -154,9 +158,16 @@ class PostgresCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
+        self.spawn()
+        self.wait()
+
+    def spawn(self) -> None:
         argv = [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port), "-k", str(self.dir)]
         argv += ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"]
         self.proc = _spawn(argv, self.log, user=self.user, death=signal.SIGQUIT)
+
+    def wait(self) -> None:
+        assert self.proc is not None
         _wait_until(self.accepts, self.proc, self.log, "PostgreSQL", 30)
 
     def accepts(self) -> bool:
@@ -194,11 +205,18 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
+        self.spawn()
+        self.wait()
+
+    def spawn(self) -> None:
         exe = shutil.which("redis-server")
         if exe is None:
             sys.exit("redis-server was not found (apt-get install redis-server)")
         argv = [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.dir)]
         self.proc = _spawn(argv, self.log)
+
+    def wait(self) -> None:
+        assert self.proc is not None
         _wait_until(self.ping, self.proc, self.log, "redis-server", 15)
 
     def ping(self) -> bool:
@@ -216,6 +234,29 @@ class RedisServer:
     def flush(self) -> None:
         if self.ping():
             subprocess.run([shutil.which("redis-cli") or "redis-cli", "-p", str(self.port), "flushall"], capture_output=True)
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl+C, so every `finally` and exit callback still stops what was started."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def start_own_services(tmp: Path, stack: contextlib.ExitStack, database: str) -> tuple[PostgresCluster, RedisServer, dict[str, str]]:
+    """Our own PostgreSQL (with `database` created) and Redis, stopped by `stack`, and the app's
+    environment using them (limits in Redis db 1, flushed at the end)."""
+    cluster = PostgresCluster(tmp)
+    stack.callback(cluster.stop)
+    cluster.start()
+    url = cluster.create_database(database)
+    redis = RedisServer(tmp)
+    stack.callback(redis.stop)
+    redis.start()
+    stack.callback(redis.flush)
+    return cluster, redis, app_environment(url, redis.url(1), tmp / "instance")
 
 
 def app_environment(database_url: str, redis_url: str, instance: Path) -> dict[str, str]:
@@ -257,12 +298,19 @@ class WebServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 90) -> float:
+    def start(self) -> float:
         """Start and wait until it answers: seconds taken."""
         started = time.perf_counter()
-        self.proc = _spawn(self.argv, self.log, env=self.env)
-        _wait_until(self.answers, self.proc, self.log, " ".join(self.argv), timeout)
+        self.spawn()
+        self.wait()
         return time.perf_counter() - started
+
+    def spawn(self) -> None:
+        self.proc = _spawn(self.argv, self.log, env=self.env)
+
+    def wait(self, timeout: float = 90) -> None:
+        assert self.proc is not None
+        _wait_until(self.answers, self.proc, self.log, " ".join(self.argv), timeout)
 
     def answers(self) -> bool:
         try:
