@@ -24,13 +24,11 @@ Everything started is stopped, and the temporary directory removed, on exit, err
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,11 +42,8 @@ TARGET_RATIO = 0.5
 TARGET_P99_MS = 150
 
 
-def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=services.default_workers(), help="gunicorn workers (default 2 x cores + 1)")
-    parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a learner's actions")
+def arguments():
+    parser = services.arguments(__doc__, learners=100, think=3.0)
     parser.add_argument("--minutes", type=float, default=1.0, help="how long the learners take the exam at --think")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections of the bursts")
     parser.add_argument("--burst", type=float, default=8.0, help="seconds of each burst")
@@ -128,8 +123,10 @@ def report(args, what: str, server: str, setup_seconds: float, url: str, recorde
     questions = taking[0].total if taking else "?"
     print(f"server: {server}; learners: {args.learners} ({len(taking)} took the {EXAM} exam of {questions} questions)")
     phase = [s for s in samples if s.phase == "sign-in"]
+    resumed = sum(lr.resumed for lr in taking)
     print(f"\nexam morning: {args.learners} sign-ins at once from fresh browsers, all done in {timing['sign-in']:.1f} s; "
-          f"{len(taking)} exams started in {timing['start']:.1f} s")
+          f"{len(taking)} exams started in {timing['start']:.1f} s ({resumed} resumed from the start page after the start "
+          f"request failed, as a person reloading would)")
     print(figures.HEADER)
     print(figures.line(phase, "sign-in", timing["sign-in"]).row())
     print(figures.line([s for s in samples if s.phase == "start"], "start exam", timing["start"]).row())
@@ -173,10 +170,7 @@ def report(args, what: str, server: str, setup_seconds: float, url: str, recorde
 
 def main() -> None:
     args = arguments()
-    services.stop_on_sigterm()
-    with tempfile.TemporaryDirectory(prefix="bench_exam_day_") as name, contextlib.ExitStack() as stack:
-        tmp = Path(name)
-        (tmp / "instance").mkdir()
+    with services.workspace("bench_exam_day_") as (tmp, stack):
         url, env, what = start_services(args, tmp, stack)
         setup_seconds = services.run_setup(env, tmp / "setup.log")
         app_server, minimal_server = start_servers(args, env, tmp, stack)

@@ -23,15 +23,12 @@ Everything started is stopped, and the temporary directory removed, on exit, err
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 import os
 import random
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import timezone
@@ -45,11 +42,8 @@ from benchmarks.loadkit.learners import Learner, Recorder  # noqa: E402
 EXAM = "CPC"
 
 
-def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=services.default_workers(), help="gunicorn workers (default 2 x cores + 1)")
-    parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a learner's actions")
+def arguments():
+    parser = services.arguments(__doc__, learners=20, think=2.0)
     parser.add_argument("--observe", type=float, default=8.0, help="seconds watched after each fault")
     parser.add_argument("--outage", type=float, default=5.0, help="seconds PostgreSQL and Redis stay down")
     return parser.parse_args()
@@ -103,28 +97,25 @@ class Faults:
         )
         await self.watch()
 
-        self.phase("3a PostgreSQL down")
-        started = time.monotonic()
-        await asyncio.to_thread(self.cluster.stop)
-        await self.watch(self.args.outage)
-        self.phase("3b PostgreSQL back")
-        self.cluster.spawn()
-        await asyncio.to_thread(self.cluster.wait)
-        self.notes.append(f"3: PostgreSQL down (fast shutdown) and back after {time.monotonic() - started:.1f} s")
+        await self.outage("3", "PostgreSQL", self.cluster)
+        await self.outage("4", "Redis", self.redis, during=self.sign_in_while_redis_down)
+        self.phase("5 after every fault")
         await self.watch()
 
-        self.phase("4a Redis down")
+    async def outage(self, step: str, name: str, service, during=None) -> None:
+        """Stop `service` (PostgreSQL's fast shutdown, Redis's SIGTERM) for --outage seconds, `during`
+        (a coroutine function giving a note) a second into it, then start it again and watch."""
+        self.phase(f"{step}a {name} down")
         started = time.monotonic()
-        await asyncio.to_thread(self.redis.stop)
-        await asyncio.sleep(1)
-        self.notes.append(await self.sign_in_while_redis_down())
+        await asyncio.to_thread(service.stop)
+        if during is not None:
+            await asyncio.sleep(1)
+            self.notes.append(await during())
         await self.watch(max(0.0, self.args.outage - (time.monotonic() - started)))
-        self.phase("4b Redis back")
-        self.redis.spawn()
-        await asyncio.to_thread(self.redis.wait)
-        self.notes.append(f"4: Redis down and back after {time.monotonic() - started:.1f} s")
-        await self.watch()
-        self.phase("5 after every fault")
+        self.phase(f"{step}b {name} back")
+        service.spawn()  # from this (the main) thread: see services
+        await asyncio.to_thread(service.wait)
+        self.notes.append(f"{step}: {name} down and back after {time.monotonic() - started:.1f} s")
         await self.watch()
 
     async def sign_in_while_redis_down(self) -> str:
@@ -165,7 +156,8 @@ async def clock_drift(url: str, learners: list[Learner]) -> dict[str, list[float
         if found is not None:
             seconds_left, asked_at = found
             drifts["clock"].append(seconds_left - (started[learner.attempt_id] + minutes * 60 - asked_at))
-            drifts["start"].append(started[learner.attempt_id] - learner.started_at)
+            if not learner.resumed:
+                drifts["start"].append(started[learner.attempt_id] - learner.started_at)
     return drifts
 
 
@@ -231,10 +223,7 @@ def report(args, url: str, recorder: Recorder, result: dict, server_log: Path) -
 
 def main() -> None:
     args = arguments()
-    services.stop_on_sigterm()
-    with tempfile.TemporaryDirectory(prefix="bench_faults_") as name, contextlib.ExitStack() as stack:
-        tmp = Path(name)
-        (tmp / "instance").mkdir()
+    with services.workspace("bench_faults_") as (tmp, stack):
         cluster, redis, env = services.start_own_services(tmp, stack, f"bench_faults_{os.getpid()}")
         url = env["DATABASE_URL"]
         services.run_setup(env, tmp / "setup.log")

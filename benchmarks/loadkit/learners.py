@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - said once, clearly
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="answer" value="([A-F])"')
 QUESTION_PATH = re.compile(r"^/exams/attempts/(\d+)/q/(\d+)$")
+RESUME = re.compile(r'href="/exams/attempts/(\d+)/q/1"')  # the start page's "Resume" of an open exam
 PASSWORD = "exam-day-benchmark-42"
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 # below gunicorn's 2 s keep-alive, so that a learner never sends on a connection the server is
@@ -170,6 +171,7 @@ class Learner:
     client: Client = field(init=False)
     attempt_id: int | None = None
     started_at: float = 0.0  # time.time() at the middle of the start request
+    resumed: bool = False  # the start request failed, the start page then offered the exam to resume
     total: int = 100
     position: int = 1
     token: str = ""
@@ -205,17 +207,25 @@ class Learner:
         data = {"csrf_token": token, "email": self.email, "password": PASSWORD}
         return (await self.client.call("sign-in", "POST", "/account/signin", data=data)).ok
 
-    async def start_exam(self, exam: str = "CPC") -> bool:
-        token = await self.client.form_token(f"/exams/{exam}")
-        if token is None:
-            return False
-        before = time.time()
-        reply = await self.client.call("start exam", "POST", f"/exams/{exam}", data={"csrf_token": token})
-        found = QUESTION_PATH.match(reply.location)
-        if reply.status != 302 or not found:
-            return False
-        self.attempt_id, self.started_at = int(found.group(1)), (before + time.time()) / 2
-        return True
+    async def start_exam(self, exam: str = "CPC", tries: int = 3) -> bool:
+        """Start the exam; when the start fails (an error, or no answer in time), reload the start
+        page as a person would: it offers to resume the exam if the server started it after all."""
+        for _ in range(tries):
+            reply = await self.client.call("form page", "GET", f"/exams/{exam}")
+            running = RESUME.search(reply.text) if reply.ok else None
+            if running:
+                self.attempt_id, self.resumed = int(running.group(1)), True
+                return True
+            token = CSRF.search(reply.text) if reply.ok else None
+            if token is None:
+                continue
+            before = time.time()
+            reply = await self.client.call("start exam", "POST", f"/exams/{exam}", data={"csrf_token": token.group(1)})
+            found = QUESTION_PATH.match(reply.location)
+            if reply.status == 302 and found:
+                self.attempt_id, self.started_at = int(found.group(1)), (before + time.time()) / 2
+                return True
+        return False
 
     def _question(self, position: int) -> str:
         return f"/exams/attempts/{self.attempt_id}/q/{position}"

@@ -9,6 +9,7 @@ thread (`spawn`), and wait for them (`wait`) in another if the event loop must g
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ctypes
 import os
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -55,6 +57,15 @@ def waitress_server(app_spec: str, port: int) -> list[str]:
 
 def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
+
+
+def arguments(doc: str, *, learners: int, think: float) -> argparse.ArgumentParser:
+    """The options both load benchmarks take; each adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=learners)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument("--think", type=float, default=think, help="mean seconds between a learner's actions")
+    return parser
 
 
 def free_port() -> int:
@@ -236,13 +247,20 @@ class RedisServer:
             subprocess.run([shutil.which("redis-cli") or "redis-cli", "-p", str(self.port), "flushall"], capture_output=True)
 
 
-def stop_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl+C, so every `finally` and exit callback still stops what was started."""
+@contextlib.contextmanager
+def workspace(prefix: str):
+    """(a temporary directory with an instance/ folder, an ExitStack for what gets started):
+    everything is stopped and removed on exit, on an exception, on Ctrl+C and on SIGTERM (which
+    unwinds like Ctrl+C here)."""
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    with tempfile.TemporaryDirectory(prefix=prefix) as name, contextlib.ExitStack() as stack:
+        tmp = Path(name)
+        (tmp / "instance").mkdir()
+        yield tmp, stack
 
 
 def start_own_services(tmp: Path, stack: contextlib.ExitStack, database: str) -> tuple[PostgresCluster, RedisServer, dict[str, str]]:
