@@ -21,4 +21,6 @@ def serve_command(host: str, port: int, threads: int) -> None:
         return
     from waitress import serve
 
-    serve(app, host=host, port=port, threads=threads, ident="CodePrep")
+    # behind a proxy the app's ProxyFix (TRUSTED_PROXY_HOPS) reads X-Forwarded-*: waitress must not drop them
+    keep_forwarded = bool(app.config.get("TRUSTED_PROXY_HOPS"))
+    serve(app, host=host, port=port, threads=threads, ident="CodePrep", clear_untrusted_proxy_headers=not keep_forwarded)
