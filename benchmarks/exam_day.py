@@ -115,7 +115,7 @@ async def scenario(args, app_base: str, minimal_base: str, recorder: Recorder) -
     return timing
 
 
-def report(args, what: str, server: str, setup_seconds: float, url: str, recorder: Recorder, timing: dict) -> None:
+def report(args, what: str, server: str, setup_seconds: float, url: str, recorder: Recorder, timing: dict, log: Path) -> None:
     samples = recorder.samples
     learners = timing["learners"]
     taking = [lr for lr in learners if lr.attempt_id is not None]
@@ -163,6 +163,7 @@ def report(args, what: str, server: str, setup_seconds: float, url: str, recorde
     failed = sum(figures.errors(samples).values())
     print(f"\nerrors by status, over all {len(samples):,} requests (target 0): {failed}")
     figures.print_errors(samples)
+    print(figures.server_log(log))
     check = figures.check_answers(url, learners)
     print()
     print("\n".join(check.lines()))
@@ -181,7 +182,7 @@ def main() -> None:
         )
         recorder = Recorder()
         timing = asyncio.run(scenario(args, app_server.base, minimal_server.base, recorder))
-        report(args, what, server, setup_seconds, url, recorder, timing)
+        report(args, what, server, setup_seconds, url, recorder, timing, app_server.log)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import signal
 import statistics
 import sys
 import time
-from collections import Counter
 from datetime import timezone
 from pathlib import Path
 
@@ -211,12 +210,7 @@ def report(args, url: str, recorder: Recorder, result: dict, server_log: Path) -
             f"started_at vs the middle of the learner's start request: median {statistics.median(start):+.1f} s, "
             f"worst {max(start, key=abs):+.1f} s"
         )
-    log = server_log.read_text(errors="replace") if server_log.exists() else ""
-    kinds = Counter(line.split(":", 1)[0] for line in log.splitlines() if line.startswith(("psycopg.", "sqlalchemy.", "redis.")))
-    print(
-        f"server log: {log.count('Traceback')} tracebacks logged (users never see the log); "
-        f"exceptions: {', '.join(f'{k} x{n}' for k, n in kinds.most_common(4)) or 'none'}"
-    )
+    print(figures.server_log(server_log))
     print()
     print("\n".join(figures.check_answers(url, faults.learners).lines()))
 

@@ -6,6 +6,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.loadkit.learners import Learner, Sample
 
@@ -57,6 +58,21 @@ def print_errors(samples: list[Sample], indent: str = "  ") -> None:
         print(f"{indent}none")
     for (kind, status, body), count in sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))):
         print(f"{indent}{count:6d} x {kind}: {status} -> {body}")
+
+
+def server_log(path: Path) -> str:
+    """How many tracebacks the server logged, and their most common exceptions (the last line of
+    each traceback, up to its colon)."""
+    text = path.read_text(errors="replace") if path.exists() else ""
+    lines = text.splitlines()
+    last = Counter()
+    for i, current in enumerate(lines):
+        if current.startswith("Traceback"):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j] and not lines[j].startswith(" ")), None)
+            if end is not None:
+                last[lines[end].split(":", 1)[0]] += 1
+    found = ", ".join(f"{name} x{count}" for name, count in last.most_common(4)) or "none"
+    return f"server log: {text.count('Traceback')} tracebacks logged (users never see the log); last exceptions: {found}"
 
 
 @dataclass
