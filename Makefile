@@ -53,7 +53,9 @@ mutation: $(VENV)/.mutmut
 	$(BIN)/mutmut run --max-children $(or $(JOBS),2) $(if $(MODULE),"$(MODULE).*")
 	$(BIN)/python tests/mutation_summary.py
 
+## The load benchmarks need the `bench` extra (aiohttp); each script prints its figures
 benchmarks: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

@@ -63,7 +63,16 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
         return
     from waitress import serve
 
-    serve(app, host=host, port=port, threads=threads or WAITRESS_THREADS, ident="CodePrep")
+    # behind a proxy the app's ProxyFix (TRUSTED_PROXY_HOPS) reads X-Forwarded-*: waitress must not drop them
+    keep_forwarded = bool(app.config.get("TRUSTED_PROXY_HOPS"))
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads or WAITRESS_THREADS,
+        ident="CodePrep",
+        clear_untrusted_proxy_headers=not keep_forwarded,
+    )
 
 
 def _check_shared_settings(app: Flask, workers: int) -> None:
