@@ -80,7 +80,12 @@ class AttemptItem(Model):
     flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
-    response: Mapped[Response | None] = relationship(back_populates="attempt_item", uselist=False, cascade="all, delete-orphan")
+    # joined: an attempt item is read with its answer (one LEFT JOIN on a unique key), so a page
+    # that goes through an attempt's items (the exam palette, the review, a score) never reads
+    # the answers one question at a time
+    response: Mapped[Response | None] = relationship(
+        back_populates="attempt_item", uselist=False, cascade="all, delete-orphan", lazy="joined"
+    )
 
     __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_item_position"),)
 
