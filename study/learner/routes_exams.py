@@ -98,6 +98,8 @@ def exam_question(attempt_id: int, position: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        action = request.form.get("action", "save")
+        target = _next_position(action, position, len(attempt.items))  # read before the save's commit expires the attempt
         try:
             _save_from_form(attempt, ai, position)
         except BadAnswer as exc:
@@ -105,12 +107,10 @@ def exam_question(attempt_id: int, position: int):
         except ServiceError as exc:
             flash_refusal(exc)
             return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=position))
-        action = request.form.get("action", "save")
+        # attempt_id, not attempt.id: the save's commit expired the attempt (no reload for a redirect)
         if action == "review":
-            return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
-        return redirect(
-            url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items)))
-        )
+            return redirect(url_for("learner.exam_review", attempt_id=attempt_id))
+        return redirect(url_for("learner.exam_question", attempt_id=attempt_id, position=target))
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item) if isinstance(item, McqItem) else []
     selected = []

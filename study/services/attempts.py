@@ -137,21 +137,22 @@ def refuse_locked(
 
 def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
     """The item exactly as this attempt served it (its version, not today's)."""
-    version = db.session.get(ItemVersion, attempt_item.item_version_id)
+    version = attempt_item.version
     if version is None:
         raise ServiceError(f"Stored item version {attempt_item.item_version_id} is missing.")
     return parsed_version(version)
 
 
 def version_items(attempt_items: Iterable[AttemptItem]) -> dict[int, McqItem | CaseItem]:
-    """``version_item`` of many attempt items, by attempt item id: their versions read in one
-    query (a page listing every question of an attempt reads them all at once)."""
+    """``version_item`` of many attempt items, by attempt item id: the versions not read yet are
+    read in one query (a page listing every question of an attempt reads them all at once)."""
     attempt_items = list(attempt_items)
-    wanted = {ai.item_version_id for ai in attempt_items}
+    unread = [ai for ai in attempt_items if "version" in sa.inspect(ai).unloaded]
+    wanted = {ai.item_version_id for ai in unread}
     versions = {v.id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(wanted)))} if wanted else {}
-    if missing := wanted - versions.keys():
-        raise ServiceError(f"Stored item version {min(missing)} is missing.")
-    return {ai.id: parsed_version(versions[ai.item_version_id]) for ai in attempt_items}
+    for ai in unread:
+        set_committed_value(ai, "version", versions.get(ai.item_version_id))
+    return {ai.id: version_item(ai) for ai in attempt_items}
 
 
 def shuffled_order(item: McqItem, seed: str) -> str:
