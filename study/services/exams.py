@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
@@ -195,11 +196,17 @@ def _writable(user: User, attempt_id: int, position: int, now: datetime, toleran
     attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if not attempt.is_open:
         raise Conflict(ABANDONED if attempt.status == AttemptStatus.ABANDONED else TIME_IS_UP)
-    ai = attempt_item_at(attempt, position)
+    hold_open(attempt, TIME_IS_UP, now, tolerance)
+    ai = attempt_item_at(attempt, position)  # read under the hold: its answer is the one committed last
     if ai is None:
         raise NotFound("No such question in this exam.")
-    hold_open(attempt, TIME_IS_UP, now, tolerance)
     return attempt, ai
+
+
+def _clear(ai: AttemptItem) -> None:
+    """Remove the saved answer of `ai`, by its key: whatever the session read of it before."""
+    db.session.execute(sa.delete(Response).where(Response.attempt_item_id == ai.id))
+    set_committed_value(ai, "response", None)
 
 
 def _store_answer(ai: AttemptItem, user: User, now: datetime, letters: list[str] | None, case: dict | None) -> Response | None:
@@ -211,8 +218,7 @@ def _store_answer(ai: AttemptItem, user: User, now: datetime, letters: list[str]
     else:
         answer = clean_case_answer(case)
         if not any(answer.values()):
-            if ai.response is not None:
-                db.session.delete(ai.response)
+            _clear(ai)
             return None
     response, created = store_response(ai, user, answer, answered_at=now)
     if not created:
@@ -242,8 +248,7 @@ def save_answer(
 def clear_answer(user: User, attempt_id: int, position: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> None:
     _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
-        if ai.response is not None:
-            db.session.delete(ai.response)
+        _clear(ai)
 
 
 def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime, *, tolerance: timedelta = TOLERANCE) -> AttemptItem:
