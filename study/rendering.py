@@ -4,6 +4,7 @@ An allow-list sanitiser (nh3, the Rust ammonia library) runs after Markdown: no 
 handlers, no style attributes, no javascript: URLs, links get rel="noopener noreferrer"."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import markdown as md
@@ -18,16 +19,32 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 
 
-@lru_cache(maxsize=1)
-def _converter_extensions() -> list[str]:
-    return ["tables", "sane_lists", "fenced_code"]
+#: rendered texts kept per process: the same item text (a stem, a rationale, a case's record)
+#: is rendered on every page that shows it, and a 100-question exam result shows 200 of them
+RENDERED_CACHE_SIZE = 2048
+EXTENSIONS = ("tables", "sane_lists", "fenced_code")
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """This thread's Markdown converter (building one costs more than converting a short text;
+    one is not safe to share between threads)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    return converter
 
 
 def render_markdown(text: str | None, demote_headings: int = 1) -> Markup:
     """Sanitised HTML for `text`; headings shifted down so a document's "##" never outranks the page's h1."""
     if not text:
         return Markup("")
-    html = md.markdown(text, extensions=_converter_extensions(), output_format="html")
+    return _render(str(text), demote_headings)
+
+
+@lru_cache(maxsize=RENDERED_CACHE_SIZE)
+def _render(text: str, demote_headings: int) -> Markup:
+    html = _converter().reset().convert(text)
     if demote_headings:
         for level in range(6, 0, -1):
             new = min(6, level + demote_headings)

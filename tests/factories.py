@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from study.extensions import db
-from study.models import Assignment, Attempt, Cohort, CohortMember, Item, Role, User
+from study.models import Assignment, Attempt, Cohort, CohortMember, Item, ItemExam, ItemVersion, Role, User
 
 PASSWORD = "correct horse battery staple"
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)  # the default start of attempts and assignments
@@ -89,3 +90,28 @@ def make_attempt(user: User, items=(), kind: str = "practice", started_at: datet
         attempt_service.add_items(attempt, [i if isinstance(i, tuple) else (i, None) for i in items], user)
     db.session.commit()
     return attempt
+
+
+def make_mcqs(count: int, prefix: str = "bulk-icd") -> list[Item]:
+    """`count` published single-answer CPC ICD-10-CM questions (keys `<prefix>-0001`...), written
+    straight to the item tables in three statements: a bank import validates every file, too slow
+    for tests that need a hundred items. Their text is the learning bank's (tests/learning_bank.py)."""
+    from tests.learning_bank import QUESTIONS, mcq_source
+
+    texts = []
+    for n in range(1, count + 1):
+        _, stem, options, answer = QUESTIONS[n % len(QUESTIONS)]
+        texts.append(mcq_source(f"{prefix}-{n:04d}", f"{stem} (copy {n})", options, answer))
+    items = [Item(key=f"{prefix}-{n:04d}", type="mcq", topic="icd-10-cm", difficulty="easy") for n in range(1, count + 1)]
+    db.session.add_all(items)
+    db.session.flush()
+    versions = [
+        ItemVersion(item_id=item.id, number=1, content_hash=hashlib.sha256(text.encode()).hexdigest(), source_text=text)
+        for item, text in zip(items, texts, strict=True)
+    ]
+    db.session.add_all(versions + [ItemExam(item_id=item.id, exam="CPC") for item in items])
+    db.session.flush()
+    for item, version in zip(items, versions, strict=True):
+        item.current_version_id = version.id
+    db.session.commit()
+    return items

@@ -31,6 +31,32 @@ QUESTIONS = [
 ]
 
 
+def mcq_source(key: str, stem: str, options: list[str], answer: str) -> str:
+    """A single-answer MCQ's bank file, with rationale and why-not markers naming `key`."""
+    lines = [
+        "---",
+        f"id: {key}",
+        "type: mcq",
+        "exams: [CPC]",
+        "topic: icd-10-cm",
+        "difficulty: easy",
+        f"answer: {answer}",
+        "---",
+        f"{stem} (Rationale marker: {key}-stem.)",
+        "",
+        "## Options",
+        *[f"{'ABCD'[i]}. {code}" for i, code in enumerate(options)],
+        "",
+        "## Rationale",
+        f"SECRET-RATIONALE-{key}: {options['ABCD'.index(answer)]} is the code the Index and Tabular lead to.",
+        "",
+        "## Why not the others",
+        *[f"{'ABCD'[i]}. SECRET-WHY-{key}-{'ABCD'[i]} is a different condition." for i in range(4) if "ABCD"[i] != answer],
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write_learning_bank(root: Path, minutes: int = 60) -> Path:
     shutil.copytree(MINI, root)
     for path in (root / "cpc").rglob("*.md"):
@@ -38,28 +64,7 @@ def write_learning_bank(root: Path, minutes: int = 60) -> Path:
     folder = root / "cpc" / "icd-10-cm"
     folder.mkdir(parents=True, exist_ok=True)
     for key, stem, options, answer in QUESTIONS:
-        lines = [
-            "---",
-            f"id: {key}",
-            "type: mcq",
-            "exams: [CPC]",
-            "topic: icd-10-cm",
-            "difficulty: easy",
-            f"answer: {answer}",
-            "---",
-            f"{stem} (Rationale marker: {key}-stem.)",
-            "",
-            "## Options",
-            *[f"{'ABCD'[i]}. {code}" for i, code in enumerate(options)],
-            "",
-            "## Rationale",
-            f"SECRET-RATIONALE-{key}: {options['ABCD'.index(answer)]} is the code the Index and Tabular lead to.",
-            "",
-            "## Why not the others",
-            *[f"{'ABCD'[i]}. SECRET-WHY-{key}-{'ABCD'[i]} is a different condition." for i in range(4) if "ABCD"[i] != answer],
-            "",
-        ]
-        (folder / f"{key}.md").write_text("\n".join(lines), encoding="utf-8")
+        (folder / f"{key}.md").write_text(mcq_source(key, stem, options, answer), encoding="utf-8")
     (folder / "learn-icd-009.md").write_text(
         "---\nid: learn-icd-009\ntype: mcq\nexams: [CPC]\ntopic: icd-10-cm\nanswer: [A, C]\n---\n"
         "Which two codes are reported for type 2 diabetes with diabetic chronic kidney disease, stage 3a? Select two.\n\n"

@@ -115,6 +115,23 @@ def _empty(conn, tables) -> None:
             conn.execute(table.delete())
 
 
+@contextmanager
+def count_statements(engine=None):
+    """Collect every SQL statement sent to the database inside the block (a list of their texts,
+    filled as they run): `engine` defaults to the app's (`db.engine`, in an app context)."""
+    engine = engine if engine is not None else db.engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
 def sign_in(client, user) -> str:
     """Sign `user` (a User or its id) in on `client` as the sign-in page does: open a server-side
     session and put its token in the cookie. Returns the token. Needs an app context (the tests'

@@ -148,3 +148,16 @@ def test_headings_are_demoted_so_a_document_never_outranks_the_page():
     assert str(render_markdown("# A", demote_headings=0)) == "<h1>A</h1>"
     assert str(render_markdown("# A", demote_headings=2)) == "<h3>A</h3>"
     assert render_markdown("") == "" and render_markdown(None) == ""
+
+
+def test_a_text_is_rendered_once_and_conversions_share_nothing():
+    """Rendered texts are kept (an exam result renders 200 item texts); the one converter a thread
+    reuses is reset between texts: a link reference of one text never resolves in the next."""
+    from study import rendering
+
+    linked = "Per [the query-budget guideline][qb].\n\n[qb]: https://example.org/query-budget"
+    assert 'href="https://example.org/query-budget"' in str(render_markdown(linked))
+    assert "href" not in str(render_markdown("Per [the query-budget guideline][qb]."))
+    hits = rendering._render.cache_info().hits
+    assert render_markdown(linked) is render_markdown(linked)
+    assert rendering._render.cache_info().hits == hits + 2

@@ -64,16 +64,19 @@ def exam_start(exam: str):
 
 
 def _save_from_form(attempt, ai, position: int) -> None:
-    """Save what the question page's form holds: the answer (letters, or a case's code lists) and
-    the flag. BadAnswer for a case answer too large to take."""
+    """Save what the question page's form holds, in one transaction: the answer (letters, or a
+    case's code lists) and the flag. BadAnswer for a case answer too large to take."""
     item = attempt_service.version_item(ai)
+    letters, case = None, None
     if item.type == ItemType.CASE:
-        # every row cleared clears the saved answer (save_answer), as the page shows it
-        exam_service.save_answer(current_user, attempt.id, position, now(), case=case_lists_from_form(request.form), tolerance=_tolerance())
+        case = case_lists_from_form(request.form)  # every row cleared clears the saved answer (save_answer)
     elif request.form.getlist("answer"):
-        exam_service.save_answer(current_user, attempt.id, position, now(), letters=request.form.getlist("answer"), tolerance=_tolerance())
-    if "flag" in request.form:  # a hidden "0" then the checkbox's "1": any "1" means flagged
-        exam_service.set_flag(current_user, attempt.id, position, "1" in request.form.getlist("flag"), now(), tolerance=_tolerance())
+        letters = request.form.getlist("answer")
+    # a hidden "0" then the checkbox's "1": any "1" means flagged
+    flag = "1" in request.form.getlist("flag") if "flag" in request.form else None
+    if letters is None and case is None and flag is None:
+        return
+    exam_service.save(current_user, attempt.id, position, now(), letters=letters, case=case, flag=flag, tolerance=_tolerance())
 
 
 def _next_position(action: str, position: int, count: int) -> int:
@@ -95,6 +98,8 @@ def exam_question(attempt_id: int, position: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        action = request.form.get("action", "save")
+        target = _next_position(action, position, len(attempt.items))  # read before the save's commit expires the attempt
         try:
             _save_from_form(attempt, ai, position)
         except BadAnswer as exc:
@@ -102,12 +107,10 @@ def exam_question(attempt_id: int, position: int):
         except ServiceError as exc:
             flash_refusal(exc)
             return redirect(url_for("learner.exam_question", attempt_id=attempt.id, position=position))
-        action = request.form.get("action", "save")
+        # attempt_id, not attempt.id: the save's commit expired the attempt (no reload for a redirect)
         if action == "review":
-            return redirect(url_for("learner.exam_review", attempt_id=attempt.id))
-        return redirect(
-            url_for("learner.exam_question", attempt_id=attempt.id, position=_next_position(action, position, len(attempt.items)))
-        )
+            return redirect(url_for("learner.exam_review", attempt_id=attempt_id))
+        return redirect(url_for("learner.exam_question", attempt_id=attempt_id, position=target))
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item) if isinstance(item, McqItem) else []
     selected = []
@@ -211,16 +214,17 @@ def api_exam_answer(attempt_id: int):
         answer = exam_answer_from_json(request.mimetype, request.stream.read(MAX_ANSWER_BYTES + 1))
     except BadAnswer as exc:
         return jsonify(error=str(exc)), exc.status
-    if answer.flag is not None:
-        exam_service.set_flag(current_user, attempt_id, answer.position, answer.flag, now(), tolerance=_tolerance())
-    if answer.letters is not None:
-        exam_service.save_answer(current_user, attempt_id, answer.position, now(), letters=answer.letters, tolerance=_tolerance())
-    elif answer.case is not None:
-        exam_service.save_answer(current_user, attempt_id, answer.position, now(), case=answer.case, tolerance=_tolerance())
-    attempt = exam_service.open_exam(current_user, attempt_id, now(), tolerance=_tolerance())
-    return jsonify(
-        saved=True, seconds_left=exam_service.seconds_left(attempt, now()), answered=exam_service.answered_count(attempt)
+    saved = exam_service.save(
+        current_user,
+        attempt_id,
+        answer.position,
+        now(),
+        letters=answer.letters,
+        case=answer.case,
+        flag=answer.flag,
+        tolerance=_tolerance(),
     )
+    return jsonify(saved=True, seconds_left=saved.seconds_left, answered=saved.answered)
 
 
 @bp.route("/api/exams/<int:attempt_id>/clock")

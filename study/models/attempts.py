@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from study.kinds import AttemptStatus
 from study.models.base import Model, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from study.models.content import ItemVersion
 
 
 class Attempt(Model):
@@ -80,7 +84,15 @@ class AttemptItem(Model):
     flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
-    response: Mapped[Response | None] = relationship(back_populates="attempt_item", uselist=False, cascade="all, delete-orphan")
+    # the version served (read with attempts.version_item): held by the attempt item once read, so
+    # a request reads it once however often it is asked for
+    version: Mapped[ItemVersion] = relationship(viewonly=True)
+    # joined: an attempt item is read with its answer (one LEFT JOIN on a unique key), so a page
+    # that goes through an attempt's items (the exam palette, the review, a score) never reads
+    # the answers one question at a time
+    response: Mapped[Response | None] = relationship(
+        back_populates="attempt_item", uselist=False, cascade="all, delete-orphan", lazy="joined"
+    )
 
     __table_args__ = (sa.UniqueConstraint("attempt_id", "position", name="uq_attempt_item_position"),)
 

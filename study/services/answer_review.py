@@ -24,7 +24,16 @@ from study.extensions import db
 from study.grading.answers import as_case
 from study.models import Attempt, AttemptItem, ItemVersion, RegradeLog, User
 from study.services.assignments import keys_shown
-from study.services.attempts import LETTERS, LOCKED_MESSAGE, ShownOption, locked_item_ids, shown_options, to_shown, version_item
+from study.services.attempts import (
+    LETTERS,
+    LOCKED_MESSAGE,
+    ShownOption,
+    locked_item_ids,
+    shown_options,
+    to_shown,
+    version_item,
+    version_items,
+)
 from study.services.grading import parsed_version
 
 REGRADE_MODES = {"new-key": "graded against the new key", "best-of": "the better of the old and the new key kept"}
@@ -179,10 +188,11 @@ def practice_summary(attempt: Attempt) -> list[dict]:
     """A row per question of the set: the item, whether it was answered, whether rightly (full
     marks), its score (a case's percent) and whether it was regraded."""
     notes = regrade_notes(attempt.items)
+    served = version_items(attempt.items)
     return [
         {
             "ai": ai,
-            "item": version_item(ai),
+            "item": served[ai.id],
             "answered": ai.response is not None,
             "correct": bool(ai.response and ai.response.correct),
             "score": ai.response.score if ai.response is not None else None,
@@ -214,10 +224,11 @@ def exam_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict]
         return [], False
     locked = set(db.session.scalars(locked_item_ids(user, now, attempt=attempt)))
     notes = regrade_notes(attempt.items)
+    served = version_items(attempt.items)
     review = []
     for ai in attempt.items:
         note = notes.get(ai.id)
-        item = note.item if note else version_item(ai)
+        item = note.item if note else served[ai.id]
         entry: dict[str, Any] = {"ai": ai, "item": item, "locked": ai.item_id in locked, "regrade": None}
         if entry["locked"]:
             entry["message"] = LOCKED_MESSAGE[item.type]

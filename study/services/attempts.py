@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from study import scheduling
 from study.bank.model import CaseItem, McqItem
@@ -41,6 +43,14 @@ def get_attempt_item(attempt: Attempt, position: int) -> AttemptItem:
         if ai.position == position:
             return ai
     raise NotFound("No such question in this attempt.")
+
+
+def attempt_item_at(attempt: Attempt, position: int) -> AttemptItem | None:
+    """The attempt's item at `position`: from its items when they are loaded already, else by one
+    query for that item alone (a save needs one question, not the hundred of an exam)."""
+    if "items" not in sa.inspect(attempt).unloaded:
+        return next((ai for ai in attempt.items if ai.position == position), None)
+    return db.session.scalar(sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position))
 
 
 def hold_open(attempt: Attempt, refusal: str, now: datetime | None = None, tolerance: timedelta = TOLERANCE) -> None:
@@ -127,10 +137,22 @@ def refuse_locked(
 
 def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
     """The item exactly as this attempt served it (its version, not today's)."""
-    version = db.session.get(ItemVersion, attempt_item.item_version_id)
+    version = attempt_item.version
     if version is None:
         raise ServiceError(f"Stored item version {attempt_item.item_version_id} is missing.")
     return parsed_version(version)
+
+
+def version_items(attempt_items: Iterable[AttemptItem]) -> dict[int, McqItem | CaseItem]:
+    """``version_item`` of many attempt items, by attempt item id: the versions not read yet are
+    read in one query (a page listing every question of an attempt reads them all at once)."""
+    attempt_items = list(attempt_items)
+    unread = [ai for ai in attempt_items if "version" in sa.inspect(ai).unloaded]
+    wanted = {ai.item_version_id for ai in unread}
+    versions = {v.id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(wanted)))} if wanted else {}
+    for ai in unread:
+        set_committed_value(ai, "version", versions.get(ai.item_version_id))
+    return {ai.id: version_item(ai) for ai in attempt_items}
 
 
 def shuffled_order(item: McqItem, seed: str) -> str:
@@ -210,9 +232,11 @@ def insert_attempt(attempt: Attempt) -> Attempt:
 
 def store_response(attempt_item: AttemptItem, user: User, answer: dict, **fields) -> tuple[Response, bool]:
     """Insert the one response of an attempt item; (response, created). A repeated or concurrent
-    request finds the row already there and gets it back instead of a second one."""
+    request finds the row already there and gets it back instead of a second one. Either way
+    `attempt_item.response` is that row afterwards (it may have been read, empty, before)."""
     existing = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == attempt_item.id))
     if existing is not None:
+        set_committed_value(attempt_item, "response", existing)
         return existing, False
     response = Response(
         attempt_item_id=attempt_item.id, user_id=user.id, item_id=attempt_item.item_id, answer_json=json.dumps(answer), **fields
@@ -224,7 +248,9 @@ def store_response(attempt_item: AttemptItem, user: User, answer: dict, **fields
         existing = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == attempt_item.id))
         if existing is None:
             raise
+        set_committed_value(attempt_item, "response", existing)
         return existing, False
+    set_committed_value(attempt_item, "response", response)
     return response, True
 
 

@@ -338,12 +338,13 @@ def grade_draft(
 
 
 def history(user: User, key: str) -> list[Attempt]:
-    item = get_case(key)
+    """The learner's attempts at case `key`, newest first (one query)."""
     return list(
         db.session.scalars(
             sa.select(Attempt)
             .join(AttemptItem)
-            .where(Attempt.user_id == user.id, Attempt.kind == AttemptKind.CASE, AttemptItem.item_id == item.id)
+            .join(Item, Item.id == AttemptItem.item_id)
+            .where(Attempt.user_id == user.id, Attempt.kind == AttemptKind.CASE, Item.key == key)
             .order_by(Attempt.started_at.desc())
         )
     )

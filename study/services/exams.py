@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
@@ -30,6 +31,7 @@ from study.services import Conflict, NotFound, ServiceError, rollups
 from study.services.attempts import (
     TOLERANCE,
     add_items,
+    attempt_item_at,
     close_attempt,
     get_attempt,
     hold_open,
@@ -39,6 +41,7 @@ from study.services.attempts import (
     store_response,
     to_original,
     version_item,
+    version_items,
 )
 from study.services.grading import attempt_score, grade_response
 from study.services.transactions import transaction
@@ -193,11 +196,34 @@ def _writable(user: User, attempt_id: int, position: int, now: datetime, toleran
     attempt = open_exam(user, attempt_id, now, tolerance=tolerance)
     if not attempt.is_open:
         raise Conflict(ABANDONED if attempt.status == AttemptStatus.ABANDONED else TIME_IS_UP)
-    ai = next((a for a in attempt.items if a.position == position), None)
+    hold_open(attempt, TIME_IS_UP, now, tolerance)
+    ai = attempt_item_at(attempt, position)  # read under the hold: its answer is the one committed last
     if ai is None:
         raise NotFound("No such question in this exam.")
-    hold_open(attempt, TIME_IS_UP, now, tolerance)
     return attempt, ai
+
+
+def _clear(ai: AttemptItem) -> None:
+    """Remove the saved answer of `ai`, by its key: whatever the session read of it before."""
+    db.session.execute(sa.delete(Response).where(Response.attempt_item_id == ai.id))
+    set_committed_value(ai, "response", None)
+
+
+def _store_answer(ai: AttemptItem, user: User, now: datetime, letters: list[str] | None, case: dict | None) -> Response | None:
+    """Save (or change) the answer to one question, in the caller's transaction (see save_answer)."""
+    item = version_item(ai)
+    answer: dict[str, list[str]]
+    if isinstance(item, McqItem):
+        answer = {"selected": to_original(ai, item, letters or [])}
+    else:
+        answer = clean_case_answer(case)
+        if not any(answer.values()):
+            _clear(ai)
+            return None
+    response, created = store_response(ai, user, answer, answered_at=now)
+    if not created:
+        response.answer_json, response.answered_at = json.dumps(answer), now
+    return response
 
 
 def save_answer(
@@ -215,27 +241,14 @@ def save_answer(
     no code left clears the saved answer (the question is unanswered again): None."""
     _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
-        item = version_item(ai)
-        answer: dict[str, list[str]]
-        if isinstance(item, McqItem):
-            answer = {"selected": to_original(ai, item, letters or [])}
-        else:
-            answer = clean_case_answer(case)
-            if not any(answer.values()):
-                if ai.response is not None:
-                    db.session.delete(ai.response)
-                return None
-        response, created = store_response(ai, user, answer, answered_at=now)
-        if not created:
-            response.answer_json, response.answered_at = json.dumps(answer), now
+        response = _store_answer(ai, user, now, letters, case)
     return response
 
 
 def clear_answer(user: User, attempt_id: int, position: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> None:
     _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
-        if ai.response is not None:
-            db.session.delete(ai.response)
+        _clear(ai)
 
 
 def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime, *, tolerance: timedelta = TOLERANCE) -> AttemptItem:
@@ -243,6 +256,39 @@ def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: dat
     with transaction():
         ai.flagged = flagged
     return ai
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the exam page shows after a save: the time left and how many questions hold an answer."""
+
+    seconds_left: int
+    answered: int
+
+
+def save(
+    user: User,
+    attempt_id: int,
+    position: int,
+    now: datetime,
+    *,
+    letters: list[str] | None = None,
+    case: dict | None = None,
+    flag: bool | None = None,
+    tolerance: timedelta = TOLERANCE,
+) -> Saved:
+    """What the exam page sends for one question (its autosave, or its form): the flag (when not
+    None) and the answer (letters, or a case's code lists, as save_answer takes them; neither:
+    the answer is left as it is), in one transaction: both are stored, or neither."""
+    attempt, ai = _writable(user, attempt_id, position, now, tolerance)
+    with transaction():
+        if flag is not None:
+            ai.flagged = flag
+        if letters is not None or case is not None:
+            _store_answer(ai, user, now, letters, case)
+        db.session.flush()
+        saved = Saved(seconds_left(attempt, now), answered_count(attempt))  # read before the commit expires the attempt
+    return saved
 
 
 def submit(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:
@@ -335,11 +381,12 @@ def _close_and_grade(attempt: Attempt, when: datetime, *, auto: bool) -> bool:
 def _grade(attempt: Attempt, when: datetime) -> None:
     """Grade every answer, feed the review cards and the rollups, fix the attempt's score."""
     pace = (attempt.config.get("pace_minutes_per_question") or 2.4) * 60
-    for ai in attempt.items:
+    answered = [ai for ai in attempt.items if ai.response is not None]
+    served = version_items(answered)
+    for ai in answered:
         response = ai.response
-        if response is None:
-            continue
-        item = version_item(ai)
+        assert response is not None
+        item = served[ai.id]
         graded = grade_response(item, response.answer)
         response.correct, response.score = graded.correct, graded.score
         if isinstance(item, CaseItem):

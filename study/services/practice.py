@@ -43,6 +43,7 @@ from study.services.attempts import (
     store_response,
     to_original,
     version_item,
+    version_items,
 )
 from study.services.grading import attempt_score, grade_response
 from study.services.transactions import transaction
@@ -299,9 +300,11 @@ def finish(attempt: Attempt, now: datetime) -> bool:
     if not close_attempt(attempt, now):
         return False
     if feedback_deferred(attempt):
-        for ai in attempt.items:
-            if ai.response is not None and ai.response.correct is None:
-                _grade(attempt, ai, version_item(ai), ai.response, now)
+        waiting = [ai for ai in attempt.items if ai.response is not None and ai.response.correct is None]
+        served = version_items(waiting)
+        for ai in waiting:
+            assert ai.response is not None
+            _grade(attempt, ai, served[ai.id], ai.response, now)
     attempt.served_count = len(attempt.items)
     attempt.answered_count = sum(1 for ai in attempt.items if ai.response is not None)
     attempt.score_pct = attempt_score(attempt)

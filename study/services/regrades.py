@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from study.extensions import db
 from study.kinds import AttemptStatus, ItemType
@@ -111,6 +112,7 @@ def plan_regrade(user: User, item_key: str, mode: str) -> RegradePlan:
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(AttemptItem.item_id == item.id, AttemptItem.item_version_id != target.id, Response.score.is_not(None))
+        .options(contains_eager(AttemptItem.response))  # the row's response: no second join for the item's eager one
         .order_by(Response.id)
     ).all()
     versions: dict[int, ItemVersion] = {}

@@ -16,6 +16,7 @@ from study.services import attempts as attempt_service
 from study.services import exams as exam_service
 from study.services import item_analysis as service
 from tests.factories import T0, make_assignment, make_cohort, make_user
+from tests.support import count_statements
 
 UNANSWERED = object()
 
@@ -95,17 +96,8 @@ def test_the_matrix_comes_from_one_query(app, learning_bank):
     learner = make_user()
     make_cohort(instructor, [learner])
     exam_attempt(learner, mcqs(), [1, 0, 1, 0])
-    statements = []
-
-    def count(*args, **kwargs):
-        statements.append(args[2])
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_statements() as statements:
         matrix = service.score_matrix(instructor, service.exam_scope("CPC"))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     selects = [s for s in statements if "attempt_item" in s]
     assert len(selects) == 1
     assert matrix.by_item.shape == (1, 4) and matrix.by_item.tolist() == [[1, 0, 1, 0]]

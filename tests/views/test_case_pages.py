@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models import Attempt, Response
+from study.models import Attempt, Item, Response
 from tests.factories import make_user
 from tests.support import sign_in, start_case
 
@@ -94,6 +94,18 @@ def test_the_scripts_grade_now_saves_and_grades_in_one_request(client, login_as,
     attempt = db.session.scalar(sa.select(Attempt))
     assert done.headers["Location"].endswith(f"/cases/attempts/{attempt.id}")
     assert attempt.score_pct == 100.0 and db.session.scalar(sa.select(Response.seconds)) == 42
+
+
+def test_a_graded_attempt_still_opens_after_its_case_is_retired(client, login_as, learning_bank):
+    """The report and the attempt list of a case the bank has retired since (the list used to look
+    the case up among the published ones: 404)."""
+    login_as("learner")
+    client.post(f"/cases/{PRO}", data={"dx": ["S52.501A"], "px": ["25600"], "px_mod": ["RT"], "action": "grade-now"})
+    attempt = db.session.scalar(sa.select(Attempt))
+    db.session.execute(sa.update(Item).where(Item.key == PRO).values(status="retired"))
+    db.session.commit()
+    report = client.get(f"/cases/attempts/{attempt.id}")
+    assert report.status_code == 200 and "100.0%" in report.get_data(as_text=True)
 
 
 def test_json_drafts_restore_on_another_device(app, client, login_as, learning_bank):

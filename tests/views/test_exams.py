@@ -11,6 +11,7 @@ from study.kinds import AttemptStatus
 from study.models import Attempt, AttemptItem, Response
 from study.services import assignments, cohorts
 from tests.factories import make_user
+from tests.support import count_statements
 
 ROW_VALUE = 'name="dx" value="{code}"'
 
@@ -165,16 +166,8 @@ def test_one_autosave_reads_the_answers_with_a_bounded_number_of_queries(client,
     assert total >= 5
     for position in range(1, total + 1):
         client.post(url, json={"position": position, "flag": True})
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_statements() as statements:
         saved = client.post(url, json={"position": 1, "flag": False})
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert saved.status_code == 200
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM response" in s]
     assert len(reads) <= 2, reads

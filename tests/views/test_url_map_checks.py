@@ -16,7 +16,7 @@ from study.services import assignments, bank, cases, cohorts, exams, practice, u
 from study.services import attempts as attempt_service
 from tests.factories import make_user
 from tests.learning_bank import write_learning_bank
-from tests.support import sign_in
+from tests.support import count_statements, sign_in
 
 NOW = datetime.now(timezone.utc)
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -218,3 +218,28 @@ def _any_url(app, rule):
 def test_reports_and_assignments_in_the_world_are_what_the_checks_assume(world):
     assert db.session.get(ItemReport, world.ids["report_id"]).user_id == world.owner.id
     assert db.session.get(Assignment, world.ids["assignment_id"]).cohort.owner_id == world.teacher.id
+
+
+# the most statements a learner's page may run (tests/views/test_query_budgets.py holds the
+# main pages to their own budgets, at two sizes)
+LEARNER_PAGE_CEILING = 12
+
+
+def test_every_learner_page_runs_a_bounded_number_of_statements(app, world):
+    """Every GET page of the learner and main blueprints (with the world's ids), warm."""
+    client = app.test_client()
+    sign_in(client, world.owner)
+    counts = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.endpoint.startswith(("learner.", "main.")):
+            continue
+        url = _owned_url(app, rule, world) if rule.arguments else rule.rule
+        if url is None:
+            continue
+        client.get(url)
+        with count_statements() as statements:
+            status = client.get(url).status_code
+        assert status < 400, f"GET {url}: {status}"
+        counts[url] = len(statements)
+    assert len(counts) >= 15, counts
+    assert max(counts.values()) <= LEARNER_PAGE_CEILING, {url: n for url, n in counts.items() if n > LEARNER_PAGE_CEILING}
