@@ -13,17 +13,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _configure_logging() -> None:
-    """The app's own log lines (codeprep.*: account e-mails, outages, health checks) go to stderr at
-    LOG_LEVEL (default INFO), beside the server's access log; a host that configured logging first
-    (a test runner, a process manager) keeps its own set-up."""
+    """The app's own log lines (codeprep.* and study.*: account e-mails, outages, health checks) go
+    to stderr at LOG_LEVEL (default INFO), beside the server's access log. Other libraries' loggers
+    are left as they are (alembic configures its own)."""
     import logging
 
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(
-            level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-            format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
-        )
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    for name in ("codeprep", "study"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+            logger.addHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = False
 
 
 def create_app(config: dict | None = None) -> Flask:
