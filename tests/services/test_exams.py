@@ -192,3 +192,27 @@ def test_case_answer_saved_changed_and_cleared(learning_bank):
     assert exam_service.answered_count(attempt) == 0
     # clearing what was never saved is harmless
     assert exam_service.save_answer(user, attempt.id, position, T0 + timedelta(minutes=4), case={}) is None
+
+
+@pytest.mark.parametrize("size", [20, 100])
+def test_serving_an_exams_questions_reads_their_versions_in_one_query(app, size):
+    """A class starting a 100-question exam at once: each start read every served version one at
+    a time (100 statements); the versions are read together, whatever the exam's length."""
+    from study.models import Item
+    from tests.factories import make_mcqs
+    from tests.support import count_statements
+
+    learner = make_user()
+    items = make_mcqs(size)
+    db.session.expire_all()  # a start finds the items in a fresh session, as a request does
+    items = list(db.session.scalars(sa.select(Item).where(Item.id.in_([i.id for i in items])).order_by(Item.id)))
+    attempt = Attempt(user_id=learner.id, kind="exam", exam="CPC", started_at=T0)
+    db.session.add(attempt)
+    db.session.flush()
+    with count_statements() as statements:
+        attempt_service.add_items(attempt, [(item, "icd") for item in items], learner)
+        db.session.flush()
+    version_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM item_version" in s]
+    assert len(version_reads) == 1, len(version_reads)
+    assert [ai.position for ai in attempt.items] == list(range(1, size + 1))
+    assert all(ai.option_order for ai in attempt.items)
