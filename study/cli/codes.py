@@ -62,6 +62,8 @@ def codes_search_command(words: str, limit: int, as_json: bool) -> None:
         return
     for synonym in result.synonyms:
         click.echo(f"{synonym.term} -> {synonym.means} ({', '.join(synonym.families)})")
+    if result.suggestions:
+        click.echo("Everyday terms: " + "; ".join(f"{s.term} ({s.means})" for s in result.suggestions))
     for notice in result.notices:
         click.echo(notice)
     for hit in result.hits:

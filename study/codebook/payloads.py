@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from study.codes.types import CodeCheck, Conflict
 from study.services.code_book import CodeDetail
-from study.services.code_search import SearchHit, SearchResult
+from study.services.code_search import SearchHit, SearchResult, Synonym
 
 
 def check_payload(check: CodeCheck) -> dict:
@@ -26,6 +26,10 @@ def check_payload(check: CodeCheck) -> dict:
 
 def _hit(h: SearchHit) -> dict:
     return {"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind, "system": h.system}
+
+
+def _synonym(s: Synonym) -> dict:
+    return {"term": s.term, "kind": s.kind, "means": s.means, "families": list(s.families)}
 
 
 def describe_payload(check: CodeCheck, detail: CodeDetail | None, other: SearchResult | None = None) -> dict:
@@ -49,15 +53,16 @@ def describe_payload(check: CodeCheck, detail: CodeDetail | None, other: SearchR
 def search_payload(result: SearchResult) -> dict:
     """`query`, `mode`, `total` and `results` (code, description, reportable, kind) as always; then
     each result's `system` and `matched` (the inclusion term that matched), the lay terms the query
-    used (`synonyms`), what the code book says about a code-shaped query (`notices`) and the same
-    characters in another code set (`did_you_mean`)."""
+    used (`synonyms`) and those that start with it (`suggestions`), what the code book says about a
+    code-shaped query (`notices`) and the same characters in another code set (`did_you_mean`)."""
     return {
         "query": result.query,
         "mode": result.mode,
         "total": result.total,
         "results": [{**_hit(h), "matched": h.matched} for h in result.hits],
         "system": result.system,
-        "synonyms": [{"term": s.term, "kind": s.kind, "means": s.means, "families": list(s.families)} for s in result.synonyms],
+        "synonyms": [_synonym(s) for s in result.synonyms],
+        "suggestions": [_synonym(s) for s in result.suggestions],
         "notices": list(result.notices),
         "did_you_mean": [_hit(h) for h in result.did_you_mean],
     }

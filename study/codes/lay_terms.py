@@ -7,14 +7,18 @@ parsed at setup time only (study.services.code_loaders); web processes look keys
 """
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import yaml
 
-__all__ = ["LAY_TERM_FILE", "MAX_TERM_WORDS", "LayTerm", "lay_term_key", "key_words", "phrase_keys", "parse_lay_terms", "read_lay_terms"]
+__all__ = [
+    "LAY_TERM_FILE", "MAX_TERM_WORDS", "LayTerm", "LayTermIndex", "lay_term_key", "key_words", "phrase_keys", "parse_lay_terms",
+    "read_lay_terms",
+]
 
 #: The resource read by ``read_lay_terms`` (inside the ``study.codes`` package).
 LAY_TERM_FILE = "data/lay_terms.yaml"
@@ -36,6 +40,33 @@ class LayTerm:
     @property
     def key(self) -> str:
         return lay_term_key(self.term)
+
+
+class LayTermIndex:
+    """The table by key, in the table's order: the terms a phrase is, and the terms that start with one."""
+
+    def __init__(self, terms: Iterable[LayTerm]) -> None:
+        self._by_key: dict[str, list[tuple[int, LayTerm]]] = {}
+        for position, term in enumerate(terms):
+            self._by_key.setdefault(term.key, []).append((position, term))
+        self._keys = sorted(self._by_key)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_key.values())
+
+    def get(self, key: str) -> list[LayTerm]:
+        return [t for _, t in self._by_key.get(key, ())]
+
+    def starting_with(self, prefix: str, limit: int) -> list[tuple[str, LayTerm]]:
+        """(key, term) of the terms whose key starts with `prefix` and is longer, in the table's order."""
+        if not prefix:
+            return []
+        found: list[tuple[int, str, LayTerm]] = []
+        for key in self._keys[bisect.bisect_right(self._keys, prefix) :]:
+            if not key.startswith(prefix):
+                break
+            found += [(position, key, t) for position, t in self._by_key[key]]
+        return [(key, t) for _, key, t in sorted(found, key=lambda f: f[0])[:limit]]
 
 
 def _fold(word: str) -> str:

@@ -87,15 +87,14 @@ class PcsCode(Model):
     source: Mapped[str] = mapped_column(sa.String(20))
 
 
-class LayTerm(Model):
+class CodeLayTerm(Model):
     """The project's lay-term table (study/codes/data/lay_terms.yaml), loaded at setup: what people type
-    ("heart attack", "uti") and the ICD-10-CM families it means. Word search looks phrases up by `key`."""
+    ("heart attack", "uti") and the ICD-10-CM families it means. Each process reads it once
+    (study.services.code_search.lay_terms) and looks phrases up by their key (study.codes.lay_terms)."""
 
     __tablename__ = "code_lay_term"
 
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
-    # study.codes.lay_terms.lay_term_key(term): "swimmer's ear" and "swimmers ear" share one; not unique
-    key: Mapped[str] = mapped_column(sa.String(120), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     means: Mapped[str] = mapped_column(sa.String(300))
     # the families, space-separated, most likely first: "I21 I22"

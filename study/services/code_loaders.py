@@ -20,8 +20,9 @@ from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
 from study.codes.pcs_file import parse_pcs_order_file
 from study.codes.types import CodeRecord
 from study.extensions import db
-from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, LayTerm, Modifier, PcsCode
+from study.models import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
 from study.models.base import table_of, utcnow
+from study.services.code_search import forget_lay_terms
 from study.services.transactions import transaction
 
 ICD10CM = "icd10cm"
@@ -116,16 +117,19 @@ def load_lay_terms(text: str | None = None) -> int:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     loaded = code_set_version(LAY_TERMS)
     if loaded is not None and loaded.version == f"lay_terms.yaml {digest}":
-        return 0
+        # the same file, and the table still holds it (a downgrade and upgrade empties the table)
+        if db.session.scalar(sa.select(sa.func.count()).select_from(CodeLayTerm)) == loaded.count:
+            return 0
     terms = parse_lay_terms(text)
     rows = [
-        {"term": t.term, "key": t.key, "kind": t.kind, "means": t.means, "families": " ".join(t.families), "position": i}
+        {"term": t.term, "kind": t.kind, "means": t.means, "families": " ".join(t.families), "position": i}
         for i, t in enumerate(terms)
     ]
     with transaction():
-        db.session.execute(table_of(LayTerm).delete())
-        db.session.execute(table_of(LayTerm).insert(), rows)
+        db.session.execute(table_of(CodeLayTerm).delete())
+        db.session.execute(table_of(CodeLayTerm).insert(), rows)
         _record_version(LAY_TERMS, f"lay_terms.yaml {digest}", "project", len(rows))
+    forget_lay_terms()
     return len(rows)
 
 

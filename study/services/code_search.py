@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from study.codes.lay_terms import phrase_keys
+from study.codes.lay_terms import LayTerm, LayTermIndex, key_words, phrase_keys
 from study.codes.normalize import (
     icd10cm_without_dot,
     is_cpt_shape,
@@ -26,7 +26,7 @@ from study.codes.normalize import (
     normalize_icd10cm,
 )
 from study.extensions import db
-from study.models import Icd10cmCode, LayTerm
+from study.models import CodeLayTerm, Icd10cmCode
 from study.services.code_source import bare_prefix, bare_range
 from study.services.codes import checker
 
@@ -63,14 +63,8 @@ class SearchHit:
         return self.code[:3]
 
 
-@dataclass(frozen=True)
-class Synonym:
-    """A lay term the query used, and what it means ("heart attack" -> "acute myocardial infarction")."""
-
-    term: str
-    kind: str
-    means: str
-    families: tuple[str, ...]
+#: a lay term the query used, and what it means ("heart attack" -> "acute myocardial infarction")
+Synonym = LayTerm
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,8 @@ class SearchResult:
     mode: str  # "code", "words" or "empty"
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0  # hits found (capped by the limit for word searches)
-    synonyms: list[Synonym] = field(default_factory=list)
+    synonyms: list[Synonym] = field(default_factory=list)  # the lay terms the query used
+    suggestions: list[Synonym] = field(default_factory=list)  # lay terms that start with the query, to offer
     notices: list[str] = field(default_factory=list)  # what the code book says about a code-shaped query
     did_you_mean: list[SearchHit] = field(default_factory=list)  # the same characters in another code set
     system: str = "icd10cm"  # the code set searched: "cpt", "hcpcs" or "pcs" for a code of that set
@@ -118,8 +113,10 @@ def search(query: str, limit: int = 25) -> SearchResult:
     words = search_words(query)
     if not words:
         return SearchResult(query=query, mode="words", notices=notices)
-    hits, synonyms = _word_hits(words, limit)
-    return SearchResult(query=query, mode="words", hits=hits, total=len(hits), synonyms=synonyms, notices=notices)
+    hits, synonyms, suggestions = _word_hits(words, limit)
+    return SearchResult(
+        query=query, mode="words", hits=hits, total=len(hits), synonyms=synonyms, suggestions=suggestions, notices=notices
+    )
 
 
 # ---------------------------------------------------------------- codes of other code sets
@@ -204,7 +201,9 @@ def _prefix_hits(compact: str, limit: int) -> list[SearchHit]:
 # ---------------------------------------------------------------- words
 # up to this many matches are ordered by entry length; more are ranked with bm25 (SQLite)
 _SHORT_LIST = 300
-_COLUMNS = "c.code, c.description, c.reportable, c.kind, c.position"
+_COLUMNS = "c.code, c.description, c.reportable, c.kind, c.position, c.search_text, c.notes"
+# a lay term's families with up to this many codes are searched for the query's other words here
+_FAMILY_SCAN = 400
 
 
 @dataclass
@@ -214,20 +213,24 @@ class _Row:
     reportable: bool
     kind: str
     position: int
+    search_text: str = ""
+    notes: str = "{}"  # JSON, read only for a row whose title lacks the words (`_explain`)
     matched: str = ""
 
     def hit(self) -> SearchHit:
         return SearchHit(self.code, self.description, bool(self.reportable), self.kind, matched=self.matched)
 
 
-def _word_hits(words: list[str], limit: int) -> tuple[list[SearchHit], list[Synonym]]:
-    synonyms, rows, whole = _synonym_rows(words, limit)
-    if len(rows) < limit:
-        # a query that is a lay term is a finished word: "uti" is not the start of "utility"
+def _word_hits(words: list[str], limit: int) -> tuple[list[SearchHit], list[Synonym], list[Synonym]]:
+    synonyms, suggestions, rows, whole = _synonym_rows(words, limit)
+    # lay terms and other words ("afib paroxysmal") that found codes of the terms' families: those are
+    # the answer. A query that is lay terms only lists the families, then the text's other matches,
+    # as whole words ("uti" is a finished word, not the start of "utility").
+    if (whole or not rows) and len(rows) < limit:
         seen = {r.code for r in rows}
         rows += [r for r in _text_rows(words, limit, prefix=not whole) if r.code not in seen][: limit - len(rows)]
     _explain(rows, words)
-    return _grouped(rows), synonyms
+    return _grouped(rows), synonyms, suggestions
 
 
 def _text_rows(words: list[str], limit: int, *, prefix: bool = True) -> list[_Row]:
@@ -290,26 +293,53 @@ def _word_query(words: list[str], limit: int, *, prefix_all: bool, prefix_last: 
 
 
 # ---------------------------------------------------------------- the lay-term layer
-def _synonym_rows(words: list[str], limit: int) -> tuple[list[Synonym], list[_Row], bool]:
+# lay terms that start with the query: offered from this many characters, and at most this many
+_MIN_START = 3
+_SUGGESTIONS = 6
+# the lay-term table of each database, read once per process (916 rows, about 0.4 MB): a lookup per
+# word search costs microseconds instead of a query. Setup reloads the table only when the file
+# changed, which comes with a new release and so with new processes; `forget_lay_terms` is for the
+# process that reloaded it.
+_LAY_TERMS: dict[str, LayTermIndex] = {}
+
+
+def lay_terms() -> LayTermIndex:
+    url = db.engine.url.render_as_string(hide_password=True)
+    index = _LAY_TERMS.get(url)
+    if index is None:
+        rows = db.session.execute(
+            sa.select(CodeLayTerm.term, CodeLayTerm.kind, CodeLayTerm.means, CodeLayTerm.families).order_by(CodeLayTerm.position)
+        ).all()
+        index = _LAY_TERMS[url] = LayTermIndex(LayTerm(t, k, m, tuple(f.split())) for t, k, m, f in rows)
+    return index
+
+
+def forget_lay_terms() -> None:
+    _LAY_TERMS.clear()
+
+
+def _synonym_rows(words: list[str], limit: int) -> tuple[list[Synonym], list[Synonym], list[_Row], bool]:
     """The lay terms in the query (longest first, not overlapping) and the codes of their families.
 
     A query that is only lay terms ("heart attack", "dm2 ckd") lists each family and the codes
     directly under it; a query with other words too ("afib paroxysmal", "broken hip right") lists
     the codes of the families that have those words, or nothing from the lay terms when none has.
-    The flag says whether lay terms were the whole query.
+    Also the lay terms that start with the whole query, to offer ("broken" -> "broken hip"; "heart
+    att" -> "heart attack"); the flag says whether lay terms were the whole query.
     """
+    index = lay_terms()
     kept = [w for w in words if w != "s"]  # phrase_keys' spans index the words without a possessive "s"
     spans = phrase_keys(kept)
-    found = db.session.execute(
-        sa.select(LayTerm.key, LayTerm.term, LayTerm.kind, LayTerm.means, LayTerm.families)
-        .where(LayTerm.key.in_(list(spans)))
-        .order_by(LayTerm.position)
-    ).all()
-    if not found:
-        return [], [], False
-    by_key: dict[str, list[Synonym]] = {}
-    for key, term, kind, means, listed in found:
-        by_key.setdefault(key, []).append(Synonym(term, kind, means, tuple(listed.split())))
+    by_key = {key: found for key in spans if (found := index.get(key))}
+    whole = " ".join(key_words(kept))
+    suggestions: list[Synonym] = []
+    if len(whole) >= _MIN_START:
+        # a query that is a term itself ("flu") is a finished word: offer "flu shot", not "fluid on the lungs"
+        finished = whole in by_key
+        started = index.starting_with(whole + " " if finished else whole, _SUGGESTIONS)
+        suggestions = [term for _, term in started]
+    if not by_key:
+        return [], suggestions, [], False
     covered: set[int] = set()
     synonyms: list[Synonym] = []
     for key in sorted(by_key, key=lambda k: (spans[k][0] - spans[k][1], spans[k][0])):
@@ -323,7 +353,7 @@ def _synonym_rows(words: list[str], limit: int) -> tuple[list[Synonym], list[_Ro
     families = list(dict.fromkeys(f for s in synonyms for f in s.families))
     rest = [w for i, w in enumerate(kept) if i not in covered]
     rows = _family_rows(families, rest, limit)
-    return (synonyms, rows, not rest) if rows else ([], [], False)
+    return (synonyms, suggestions, rows, not rest) if rows else ([], suggestions, [], False)
 
 
 def _family_rows(families: list[str], rest: list[str], limit: int) -> list[_Row]:
@@ -333,7 +363,10 @@ def _family_rows(families: list[str], rest: list[str], limit: int) -> list[_Row]
         rows = [
             _Row(*r)
             for r in db.session.execute(
-                sa.select(Icd10cmCode.code, Icd10cmCode.description, Icd10cmCode.reportable, Icd10cmCode.kind, Icd10cmCode.position)
+                sa.select(
+                    Icd10cmCode.code, Icd10cmCode.description, Icd10cmCode.reportable, Icd10cmCode.kind, Icd10cmCode.position,
+                    Icd10cmCode.search_text, Icd10cmCode.notes,
+                )
                 .where(sa.or_(Icd10cmCode.code.in_(families), Icd10cmCode.parent.in_(families)))
                 .order_by(Icd10cmCode.position)
             ).all()
@@ -349,13 +382,26 @@ def _family_rows(families: list[str], rest: list[str], limit: int) -> list[_Row]
                 ordered.append(heads[family])
                 ordered += under.get(family, [])[:per_family]
         return ordered[:limit]
-    # the other words, within the families' codes: the shortest (closest) entries first
+    # the other words, within the families' codes: the shortest (closest) entries first. Most
+    # families are small (half have 4 codes or fewer): their rows are read and the words looked
+    # for here; a large one ("fx": S02, S12, ... 17,000 codes) asks the full-text index.
+    in_families = sa.or_(*(sa.and_(*bare_prefix(icd10cm_without_dot(f))) for f in families))
+    small = db.session.execute(
+        sa.select(
+            Icd10cmCode.code, Icd10cmCode.description, Icd10cmCode.reportable, Icd10cmCode.kind, Icd10cmCode.position,
+            Icd10cmCode.search_text,
+        )
+        .where(in_families)
+        .limit(_FAMILY_SCAN + 1)
+    ).all()
+    if len(small) <= _FAMILY_SCAN:
+        found = [_Row(*r) for r in small if _says(r.search_text, rest)]
+        return sorted(found, key=lambda r: (len(r.search_text), not r.reportable, r.position))[:limit]
     params: dict[str, object] = {"limit": limit}
     where = []
     for i, family in enumerate(families):
         params[f"lo{i}"], params[f"hi{i}"] = bare_range(icd10cm_without_dot(family))
         where.append(f"(c.bare >= :lo{i} AND c.bare < :hi{i})")
-    in_families = " OR ".join(where)
     if db.engine.dialect.name == "postgresql":
         params["q"] = _pg_tsquery(rest, prefix_all=True)
         condition = "to_tsvector('english', c.search_text) @@ to_tsquery('english', :q)"
@@ -363,7 +409,7 @@ def _family_rows(families: list[str], rest: list[str], limit: int) -> list[_Row]
         params["q"] = _sqlite_match(rest, prefix_all=True)
         condition = "c.rowid IN (SELECT rowid FROM icd10cm_fts WHERE icd10cm_fts MATCH :q)"
     stmt = sa.text(
-        f"SELECT {_COLUMNS} FROM icd10cm_code c WHERE ({in_families}) AND {condition} "
+        f"SELECT {_COLUMNS} FROM icd10cm_code c WHERE ({' OR '.join(where)}) AND {condition} "
         "ORDER BY length(c.search_text), c.reportable DESC, c.position LIMIT :limit"
     )
     return [_Row(*r) for r in db.session.execute(stmt, params).all()]
@@ -377,24 +423,25 @@ def _family_of(code: str, families: list[str]) -> str:
 
 # ---------------------------------------------------------------- presenting the hits
 def _says(text: str, words: Sequence[str]) -> bool:
-    """Does the text have every word (as a prefix; a suffix of two letters may differ: "infections")?"""
-    tokens = [t.lower() for t in _WORD.findall(text)]
-    return all(any(t.startswith(w) or (len(w) >= 5 and t.startswith(w[:-2])) for t in tokens) for w in words)
+    """Does the text have every word? A word of one or two characters whole ("2", "mi"), a longer
+    one also as the start of a word ("nephrop"), where the last two letters may differ ("infections")."""
+    low = text.lower()
+    if not all(w[:-2] in low if len(w) >= 5 else w in low for w in words):
+        return False  # a word is not even a substring: most rows end here, without splitting the text
+    tokens = _WORD.findall(low)
+    return all(
+        any(t == w or (len(w) >= 3 and t.startswith(w)) or (len(w) >= 5 and t.startswith(w[:-2])) for t in tokens)
+        for w in words
+    )
 
 
 def _explain(rows: list[_Row], words: list[str]) -> None:
     """For a hit whose title lacks a word of the query, the inclusion term that has them all."""
-    unexplained = [r for r in rows if not _says(r.description, words)]
-    if not unexplained:
-        return
-    notes = dict(
-        db.session.execute(
-            sa.select(Icd10cmCode.code, Icd10cmCode.notes).where(Icd10cmCode.code.in_([r.code for r in unexplained]))
-        ).all()
-    )
-    for r in unexplained:
-        terms = json.loads(notes.get(r.code) or "{}").get("inclusion_term", [])
-        r.matched = next((t for t in terms if _says(t, words)), "")
+    for r in rows:
+        # the inclusion terms follow the title in search_text: parse a row's notes only when they can tell
+        if not _says(r.description, words) and _says(r.search_text[len(r.description) :], words):
+            terms = json.loads(r.notes or "{}").get("inclusion_term", [])
+            r.matched = next((t for t in terms if _says(t, words)), "")
 
 
 def _grouped(rows: list[_Row]) -> list[SearchHit]:

@@ -18,18 +18,13 @@ depends_on = None
 def upgrade():
     op.create_table('code_lay_term',
     sa.Column('term', sa.String(length=120), nullable=False),
-    sa.Column('key', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('means', sa.String(length=300), nullable=False),
     sa.Column('families', sa.String(length=300), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('term', name=op.f('pk_code_lay_term'))
     )
-    with op.batch_alter_table('code_lay_term', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_code_lay_term_key'), ['key'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('code_lay_term', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_code_lay_term_key'))
     op.drop_table('code_lay_term')
