@@ -422,13 +422,18 @@ def _family_of(code: str, families: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- presenting the hits
+def _mentions(text: str, words: Sequence[str]) -> bool:
+    """Quick and loose: is every word (less a two-letter ending when long) somewhere in the text?"""
+    low = text.lower()
+    return all((w[:-2] if len(w) >= 5 else w) in low for w in words)
+
+
 def _says(text: str, words: Sequence[str]) -> bool:
     """Does the text have every word? A word of one or two characters whole ("2", "mi"), a longer
     one also as the start of a word ("nephrop"), where the last two letters may differ ("infections")."""
-    low = text.lower()
-    if not all(w[:-2] in low if len(w) >= 5 else w in low for w in words):
-        return False  # a word is not even a substring: most rows end here, without splitting the text
-    tokens = _WORD.findall(low)
+    if not _mentions(text, words):
+        return False  # most rows end here, without splitting the text into words
+    tokens = _WORD.findall(text.lower())
     return all(
         any(t == w or (len(w) >= 3 and t.startswith(w)) or (len(w) >= 5 and t.startswith(w[:-2])) for t in tokens)
         for w in words
@@ -439,7 +444,7 @@ def _explain(rows: list[_Row], words: list[str]) -> None:
     """For a hit whose title lacks a word of the query, the inclusion term that has them all."""
     for r in rows:
         # the inclusion terms follow the title in search_text: parse a row's notes only when they can tell
-        if not _says(r.description, words) and _says(r.search_text[len(r.description) :], words):
+        if not _mentions(r.description, words) and _mentions(r.search_text[len(r.description) :], words):
             terms = json.loads(r.notes or "{}").get("inclusion_term", [])
             r.matched = next((t for t in terms if _says(t, words)), "")
 
