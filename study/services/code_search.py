@@ -108,8 +108,8 @@ def search(query: str, limit: int = 25) -> SearchResult:
         hits = _prefix_hits(compact, limit)
         if hits:
             return SearchResult(query=query, mode="code", hits=hits, total=len(hits), notices=notices)
-    if _is_lettered_pcs(compact.upper()):
-        return _pcs_result(query, compact.upper())
+    if " " not in query and _is_lettered_pcs(query.upper()):  # typed as one code, not words ("chest pa")
+        return _pcs_result(query, query.upper())
     words = search_words(query)
     if not words:
         return SearchResult(query=query, mode="words", notices=notices)
@@ -147,7 +147,7 @@ def other_code_set(query: str) -> SearchResult | None:
         also = _icd10cm_exact(code)
         hit = SearchHit(code, check.description or "", True, "code", "hcpcs")
         return SearchResult(query=query, mode="code", hits=[hit], total=1, system="hcpcs", did_you_mean=[also] if also else [])
-    if is_pcs_shape(code) and code[0].isdigit():
+    if is_pcs_shape(code) and code[0].isdigit() and len(query.split()) == 1:  # "3 weeks 2" are words
         return _pcs_result(query, code)
     return None
 
@@ -165,8 +165,9 @@ _PCS_LETTER_SECTIONS = "BCDFGHX"
 
 
 def _is_lettered_pcs(code: str) -> bool:
-    """A PCS code of a lettered section ("BW28ZZZ"); asked only once no ICD-10-CM code starts with it."""
-    return is_pcs_shape(code) and code[0] in _PCS_LETTER_SECTIONS
+    """A PCS code of a lettered section ("BW28ZZZ"); asked only once no ICD-10-CM code starts with it.
+    Seven letters are a word being typed ("fractur"), not a code: a code has a digit."""
+    return is_pcs_shape(code) and code[0] in _PCS_LETTER_SECTIONS and any(c.isdigit() for c in code)
 
 
 def _pcs_result(query: str, code: str) -> SearchResult:

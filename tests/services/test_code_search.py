@@ -85,6 +85,7 @@ TYPED_PAIRS = [
     ("low back pain", "M54.5"),
     ("broken hip right", "S72.001"),
     ("stroke", "I63.9"),
+    ("fx right radius", "S52.101"),  # a large family (fx: 17,000 codes): the words through the full-text index
 ]
 
 
@@ -177,3 +178,10 @@ def test_a_pcs_code_goes_to_pcs(app, query):
 
 def test_an_icd10cm_code_shaped_like_pcs_stays_icd10cm(app):
     assert code_search.search("S7221XA").hits[0].code == "S72.21XA"
+
+
+@pytest.mark.parametrize("query", ["fractur", "chest pa", "Chest Pa"])
+def test_words_being_typed_are_never_taken_for_pcs_codes(app, query):
+    # seven letters of the PCS alphabet, starting with a PCS section letter (F, C): still words
+    result = code_search.search(query)
+    assert result.mode == "words" and all(h.system == "icd10cm" for h in result.hits)
