@@ -21,6 +21,8 @@ PURE_MODULES = [
     "study.codes.memory",
     "study.codes.hcpcs_file",
     "study.codes.pcs_file",
+    "study.codes.lay_terms",
+    "study.codes.notes",
     "study.bank.model",
     "study.bank.parser",
     "study.bank.validate",

@@ -32,11 +32,15 @@ def codes_load_command(force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_show_command(code: str, as_json: bool) -> None:
     """Check a code and show what the code book says about it."""
-    payload = describe_payload(*code_book.describe(code))
+    payload = describe_payload(*code_book.describe(code), code_search.other_code_set(code))
     if as_json:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"{payload['code'] or code}: {payload['status']} - {payload['message']}")
+    for notice in payload.get("notices", []):
+        click.echo(f"  {notice}")
+    for other in payload.get("did_you_mean", []):
+        click.echo(f"  did you mean ICD-10-CM {other['code']} ({other['description']})?")
     for ancestor in payload.get("hierarchy", []):
         click.echo(f"  in {ancestor['code']}: {ancestor['description']}")
     for kind, lines in payload.get("notes", {}).items():
@@ -51,14 +55,23 @@ def codes_show_command(code: str, as_json: bool) -> None:
 @click.option("--limit", default=25, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_search_command(words: str, limit: int, as_json: bool) -> None:
-    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop")."""
+    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop"; lay terms: "heart attack")."""
     result = code_search.search(words, limit=limit)
     if as_json:
         click.echo(json.dumps(search_payload(result), indent=2, ensure_ascii=False))
         return
+    for synonym in result.synonyms:
+        click.echo(f"{synonym.term} -> {synonym.means} ({', '.join(synonym.families)})")
+    if result.suggestions:
+        click.echo("Everyday terms: " + "; ".join(f"{s.term} ({s.means})" for s in result.suggestions))
+    for notice in result.notices:
+        click.echo(notice)
     for hit in result.hits:
-        click.echo(f"{hit.code:<9} {'reportable' if hit.reportable else 'header    '}  {hit.description}")
-    if not result.hits:
+        matched = f"  [matched: {hit.matched}]" if hit.matched else ""
+        click.echo(f"{hit.code:<9} {'reportable' if hit.reportable else 'header    '}  {hit.description}{matched}")
+    for other in result.did_you_mean:
+        click.echo(f"Did you mean ICD-10-CM {other.code} ({other.description})?")
+    if not result.hits and not result.notices:
         click.echo("No codes found.")
 
 

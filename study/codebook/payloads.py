@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from study.codes.types import CodeCheck, Conflict
 from study.services.code_book import CodeDetail
-from study.services.code_search import SearchResult
+from study.services.code_search import SearchHit, SearchResult, Synonym
 
 
 def check_payload(check: CodeCheck) -> dict:
@@ -24,9 +24,21 @@ def check_payload(check: CodeCheck) -> dict:
     }
 
 
-def describe_payload(check: CodeCheck, detail: CodeDetail | None) -> dict:
-    """The check and, when there is one, the code book's detail of the code."""
+def _hit(h: SearchHit) -> dict:
+    return {"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind, "system": h.system}
+
+
+def _synonym(s: Synonym) -> dict:
+    return {"term": s.term, "kind": s.kind, "means": s.means, "families": list(s.families)}
+
+
+def describe_payload(check: CodeCheck, detail: CodeDetail | None, other: SearchResult | None = None) -> dict:
+    """The check and, when there is one, the code book's detail of the code; for a code of another
+    code set (`other`), what the code book says about it and the ICD-10-CM code it may have meant."""
     payload = check_payload(check)
+    if other is not None:
+        payload["notices"] = list(other.notices)
+        payload["did_you_mean"] = [_hit(h) for h in other.did_you_mean]
     if detail is not None:
         payload["hierarchy"] = [{"code": a.code, "kind": a.kind, "description": a.description} for a in detail.ancestors]
         payload["notes"] = {k: list(v) for k, v in detail.record.notes.items()}
@@ -39,11 +51,20 @@ def describe_payload(check: CodeCheck, detail: CodeDetail | None) -> dict:
 
 
 def search_payload(result: SearchResult) -> dict:
+    """`query`, `mode`, `total` and `results` (code, description, reportable, kind) as always; then
+    each result's `system` and `matched` (the inclusion term that matched), the lay terms the query
+    used (`synonyms`) and those that start with it (`suggestions`), what the code book says about a
+    code-shaped query (`notices`) and the same characters in another code set (`did_you_mean`)."""
     return {
         "query": result.query,
         "mode": result.mode,
         "total": result.total,
-        "results": [{"code": h.code, "description": h.description, "reportable": h.reportable, "kind": h.kind} for h in result.hits],
+        "results": [{**_hit(h), "matched": h.matched} for h in result.hits],
+        "system": result.system,
+        "synonyms": [_synonym(s) for s in result.synonyms],
+        "suggestions": [_synonym(s) for s in result.suggestions],
+        "notices": list(result.notices),
+        "did_you_mean": [_hit(h) for h in result.did_you_mean],
     }
 
 

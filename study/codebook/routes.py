@@ -1,4 +1,5 @@
-"""The code book: ICD-10-CM search and code pages for learners, and the JSON behind them.
+"""The code book: ICD-10-CM search (words, lay terms, codes) and code pages for learners, and the JSON
+behind them; a CPT, HCPCS Level II or ICD-10-PCS code typed in full gets a page of its own.
 
 ICD-10-CM is public domain, so the code book is public (career changers use it too)."""
 
@@ -7,6 +8,7 @@ from flask import abort, current_app, render_template, request
 from study.codebook import bp
 from study.codebook.payloads import check_payload, conflicts_payload, search_payload
 from study.codes.checking import wrong_system
+from study.codes.notes import note_parts
 from study.extensions import limiter
 from study.security import public
 from study.services import code_book, code_search, codes
@@ -15,6 +17,8 @@ from study.services.cases import SETTINGS
 # a search per client address (the setting of the same name overrides it): generous, like the
 # JSON search, for the page's search-as-you-type
 SEARCH_LIMIT_PER_IP = "120 per minute"
+# results on one page of the code book (the JSON search's default is code_search.search's 25)
+PAGE_SIZE = 50
 
 
 def _query() -> str:
@@ -29,16 +33,29 @@ def _query() -> str:
 @public
 def search():
     query = _query()
-    result = code_search.search(query, limit=50) if query else None
+    result = code_search.search(query, limit=PAGE_SIZE) if query else None
+    groups = code_search.grouped(result) if result else []
     template = "codebook/_results.html" if request.args.get("partial") == "1" else "codebook/search.html"
-    return render_template(template, query=query, result=result, panel=request.args.get("panel") == "1")
+    return render_template(template, query=query, result=result, groups=groups, panel=request.args.get("panel") == "1")
+
+
+@bp.app_template_filter("note_parts")
+def note_parts_filter(text: str) -> list[tuple[str, str | None]]:
+    return note_parts(text)
 
 
 @bp.route("/codes/<path:code>")
 @public
 def show(code: str):
     code = code[:20]
-    detail = code_book.code_detail(code)
+    # a CPT, HCPCS Level II or ICD-10-PCS code typed in full: its own page ("J1100" is the HCPCS code)
+    other = code_search.other_code_set(code)
+    detail = code_book.code_detail(code) if other is None else None
+    if other is None and detail is None:
+        other = code_search.pcs_result(code)
+    if other is not None:
+        check = codes.check_code(code, other.system)
+        return render_template("codebook/other.html", payload=check_payload(check), other=other)
     if detail is None:
         return render_template("codebook/not_found.html", payload=check_payload(codes.check_code(code, "icd10cm"))), 404
     if detail.record.kind in ("chapter", "block"):

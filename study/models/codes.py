@@ -5,7 +5,8 @@ CMS file (`flask codes load-hcpcs`) or, by default, the project's own list of th
 bank uses; modifiers from the project's list, overlaid by a CMS HCPCS file's; CPT only from a
 site's licensed file (`flask codes load-cpt`); ICD-10-PCS only from a CMS order file (`flask codes
 load-pcs`): the project has no PCS list, so without that file the table is empty and PCS codes are
-checked by their structure alone. `CodeSetVersion` records what was loaded, from where and when.
+checked by their structure alone. The lay-term table comes from the project's file at setup.
+`CodeSetVersion` records what was loaded, from where and when.
 """
 from __future__ import annotations
 
@@ -86,4 +87,19 @@ class PcsCode(Model):
     source: Mapped[str] = mapped_column(sa.String(20))
 
 
-CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code"}
+class CodeLayTerm(Model):
+    """The project's lay-term table (study/codes/data/lay_terms.yaml), loaded at setup: what people type
+    ("heart attack", "uti") and the ICD-10-CM families it means. Each process reads it once
+    (study.services.code_search.lay_terms) and looks phrases up by their key (study.codes.lay_terms)."""
+
+    __tablename__ = "code_lay_term"
+
+    term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    means: Mapped[str] = mapped_column(sa.String(300))
+    # the families, space-separated, most likely first: "I21 I22"
+    families: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[int] = mapped_column(sa.Integer)  # the order of the file
+
+
+CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code", "code_lay_term"}

@@ -2,7 +2,8 @@
 its children, and the notes it inherits from the codes above it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -15,6 +16,7 @@ from study.services.code_source import record_from_row
 from study.services.codes import check_code, checker
 
 # the notes of an ancestor that apply to the codes below it
+_SEVENTH_RULE = re.compile(r"the appropriate 7th character", re.IGNORECASE)
 INHERITED_NOTES = ("excludes1", "excludes2", "code_first", "use_additional_code", "code_also", "includes")
 
 
@@ -24,6 +26,9 @@ class CodeDetail:
     ancestors: list[CodeRecord]  # chapter first
     children: list[SearchHit]
     inherited_notes: list[tuple[CodeRecord, str, tuple[str, ...]]]  # (owner, kind, lines) from ancestors
+    # the record's own notes as the page lists them: the 7th-character rule goes with its table, once
+    own_notes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    seventh_rule: str = ""  # "The appropriate 7th character is to be added to all codes from category S72"
 
 
 def code_detail(raw: str) -> CodeDetail | None:
@@ -59,7 +64,28 @@ def code_detail(raw: str) -> CodeDetail | None:
         for kind, lines in a.notes.items()
         if kind in INHERITED_NOTES
     ]
-    return CodeDetail(record=record, ancestors=ancestors, children=children, inherited_notes=inherited)
+    own_notes, seventh_rule = _split_seventh_rule(record)
+    return CodeDetail(
+        record=record,
+        ancestors=ancestors,
+        children=children,
+        inherited_notes=inherited,
+        own_notes=own_notes,
+        seventh_rule=seventh_rule,
+    )
+
+
+def _split_seventh_rule(record: CodeRecord) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
+    """The record's notes without the 7th-character rule (when the page shows the 7th-character table), and the rule."""
+    rule = ""
+    kept: list[tuple[str, tuple[str, ...]]] = []
+    for kind, lines in record.notes.items():
+        if record.seventh and kind == "notes":
+            rule = next((line for line in lines if _SEVENTH_RULE.match(line)), "")
+            lines = tuple(line for line in lines if line != rule)
+        if lines:
+            kept.append((kind, lines))
+    return kept, rule
 
 
 def describe(raw: str) -> tuple[CodeCheck, CodeDetail | None]:

@@ -5,6 +5,7 @@ Each load is one transaction and records what was loaded in `CodeSetVersion`."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,13 +14,15 @@ import sqlalchemy as sa
 import yaml
 
 from study.codes.hcpcs_file import parse_hcpcs_file
+from study.codes.lay_terms import LAY_TERM_FILE, parse_lay_terms
 from study.codes.loaders import load_modifier_list
 from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
 from study.codes.pcs_file import parse_pcs_order_file
 from study.codes.types import CodeRecord
 from study.extensions import db
-from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
 from study.models.base import table_of, utcnow
+from study.services.code_search import forget_lay_terms
 from study.services.transactions import transaction
 
 ICD10CM = "icd10cm"
@@ -101,8 +104,38 @@ def _project_yaml(name: str) -> dict[str, str]:
     return {str(k).upper(): str(v) for k, v in data.items()}
 
 
+LAY_TERMS = "lay_terms"  # its CodeSetVersion row: the file's digest, so an unchanged file is not reloaded
+
+
+def load_lay_terms(text: str | None = None) -> int:
+    """Load the lay-term table into the database (one transaction); 0 when the file is unchanged.
+
+    Web processes never parse the file: code-book search looks phrases up in the table.
+    """
+    if text is None:
+        text = (Path(__file__).resolve().parent.parent / "codes" / LAY_TERM_FILE).read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    loaded = code_set_version(LAY_TERMS)
+    if loaded is not None and loaded.version == f"lay_terms.yaml {digest}":
+        # the same file, and the table still holds it (a downgrade and upgrade empties the table)
+        if db.session.scalar(sa.select(sa.func.count()).select_from(CodeLayTerm)) == loaded.count:
+            return 0
+    terms = parse_lay_terms(text)
+    rows = [
+        {"term": t.term, "kind": t.kind, "means": t.means, "families": " ".join(t.families), "position": i}
+        for i, t in enumerate(terms)
+    ]
+    with transaction():
+        db.session.execute(table_of(CodeLayTerm).delete())
+        db.session.execute(table_of(CodeLayTerm).insert(), rows)
+        _record_version(LAY_TERMS, f"lay_terms.yaml {digest}", "project", len(rows))
+    forget_lay_terms()
+    return len(rows)
+
+
 def load_project_lists() -> None:
-    """Modifiers, and the HCPCS and PCS codes the bank uses, with the project's own descriptions.
+    """Modifiers, the HCPCS and PCS codes the bank uses, with the project's own descriptions, and
+    the lay-term table.
 
     Idempotent and quick. A CMS file loaded with `load-hcpcs`/`load-pcs` takes precedence: its rows
     are never replaced by the project's lists.
@@ -128,6 +161,7 @@ def load_project_lists() -> None:
                 else:
                     db.session.add(PcsCode(code=code, description=description, source="project"))
             _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
+    load_lay_terms()
 
 
 # ---------------------------------------------------------------- files a site loads itself

@@ -30,10 +30,15 @@ from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifi
 _NEAREST_WINDOW = 60
 
 
+def bare_range(prefix: str) -> tuple[str, str]:
+    """The bare codes that start with `prefix` are those >= low and < high."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def bare_prefix(prefix: str) -> tuple:
     """`bare LIKE 'prefix%'` as an index range (LIKE with escapes defeats SQLite's index)."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (Icd10cmCode.bare >= prefix, Icd10cmCode.bare < upper)
+    low, high = bare_range(prefix)
+    return (Icd10cmCode.bare >= low, Icd10cmCode.bare < high)
 
 
 def record_from_row(row: Icd10cmCode) -> CodeRecord:

@@ -30,11 +30,19 @@ def checker() -> CodeChecker:
 
 
 def guess_system(raw: str) -> str:
-    """Which code set a typed code most likely belongs to (ICD-10-CM unless the shape says otherwise)."""
+    """Which code set a typed code most likely belongs to (ICD-10-CM unless the shape says otherwise).
+
+    "J1100" is both a HCPCS Level II code and ICD-10-CM J11.00 typed without its dot: typed without
+    a dot, the HCPCS code wins when this site knows it (the code book says "did you mean J11.00?").
+    """
     compact = (raw or "").strip().upper().replace(" ", "")
     procedure = classify_procedure_code(compact)
     if procedure in ("cpt", "hcpcs") and "." not in compact:
-        if procedure == "cpt" or not db.session.get(Icd10cmCode, normalize_icd10cm(compact)):
+        if (
+            procedure == "cpt"
+            or checker().source.hcpcs(compact) is not None
+            or not db.session.get(Icd10cmCode, normalize_icd10cm(compact))
+        ):
             return procedure
     if _PCS_SHAPE.match(compact) and compact[0].isdigit():
         return "pcs"

@@ -4,6 +4,7 @@ from the services' values without a database."""
 from types import MappingProxyType
 
 from study.codebook.payloads import check_payload, conflicts_payload, describe_payload, search_payload
+from study.codes.lay_terms import LayTerm
 from study.codes.types import CodeCheck, CodeRecord, Conflict
 from study.services.code_book import CodeDetail
 from study.services.code_search import SearchHit, SearchResult
@@ -67,12 +68,21 @@ def test_describe_payload_adds_the_detail_when_there_is_one():
 
 def test_search_and_conflicts_payloads():
     result = SearchResult("e112", "code", [SearchHit("E11.21", "Nephropathy", True, "code")], total=1)
-    assert search_payload(result) == {
-        "query": "e112",
-        "mode": "code",
-        "total": 1,
-        "results": [{"code": "E11.21", "description": "Nephropathy", "reportable": True, "kind": "code"}],
+    payload = search_payload(result)
+    # the contract's fields, unchanged
+    assert {k: payload[k] for k in ("query", "mode", "total")} == {"query": "e112", "mode": "code", "total": 1}
+    assert [{k: r[k] for k in ("code", "description", "reportable", "kind")} for r in payload["results"]] == [
+        {"code": "E11.21", "description": "Nephropathy", "reportable": True, "kind": "code"}
+    ]
+    # and the fields added since (issue 16)
+    assert (payload["results"][0]["system"], payload["results"][0]["matched"]) == ("icd10cm", "")
+    assert {k: payload[k] for k in ("system", "synonyms", "suggestions", "notices", "did_you_mean")} == {
+        "system": "icd10cm", "synonyms": [], "suggestions": [], "notices": [], "did_you_mean": []
     }
+    words = SearchResult("uti", "words", synonyms=[LayTerm("uti", "abbreviation", "urinary tract infection", ("N39.0",))])
+    assert search_payload(words)["synonyms"] == [
+        {"term": "uti", "kind": "abbreviation", "means": "urinary tract infection", "families": ["N39.0"]}
+    ]
     assert conflicts_payload([Conflict("excludes1", ("E11.9", "E10.9"), "Never together.")]) == [
         {"kind": "excludes1", "codes": ["E11.9", "E10.9"], "message": "Never together."}
     ]

@@ -113,3 +113,21 @@ def test_load_licensed_cpt_csv(app, runner, tmp_path, restore_code_lists):
     result = runner.invoke(args=["codes", "load-cpt", str(bad)])
     assert result.exit_code != 0 and f"{bad}:2:" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CptCode)) == 2
+
+
+def test_lay_terms_are_loaded_once_and_again_when_the_file_changes(app):
+    from study.models import CodeLayTerm
+    from study.services import code_search
+
+    loaded = db.session.scalar(sa.select(sa.func.count()).select_from(CodeLayTerm))
+    assert loaded == code_loaders.code_set_version("lay_terms").count >= 400
+    assert code_loaders.load_lay_terms() == 0  # setup again: the same file is not reloaded
+    try:
+        changed = "- {term: heart attack, kind: lay, means: a test meaning, families: [I21]}\n"
+        assert code_loaders.load_lay_terms(changed) == 1
+        # a process that reloaded the table reads it again
+        assert [s.means for s in code_search.search("heart attack").synonyms] == ["a test meaning"]
+        assert code_search.search("uti").synonyms == []
+    finally:
+        assert code_loaders.load_lay_terms() == loaded
+    assert code_search.search("uti").synonyms[0].families == ("N39.0",)

@@ -48,8 +48,11 @@ def test_one_checker_per_database_session(app):
 def test_guess_system(app):
     assert codes.guess_system("99214") == "cpt"
     assert codes.guess_system("A4206") == "hcpcs"
-    # J1100 is also ICD-10-CM J11.00 typed without its dot: the code set that has it wins
-    assert codes.guess_system("J1100") == "icd10cm"
+    # J1100 is also ICD-10-CM J11.00 typed without its dot: a HCPCS code the site knows wins (issue 16)
+    assert codes.guess_system("J1100") == "hcpcs"
+    assert codes.guess_system("J11.00") == "icd10cm"
+    # J1000 is not in the project's HCPCS list: ICD-10-CM J10.00 is what the site knows
+    assert codes.guess_system("J1000") == "icd10cm"
     assert codes.guess_system("0FT44ZZ") == "pcs"
     assert codes.guess_system("E1122") == "icd10cm"
     assert codes.guess_system("I10") == "icd10cm"
