@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from study.bank.model import CaseItem, McqItem
@@ -98,7 +99,9 @@ def plan_exam(user: User, exam: str, seed: str = "", avoid: frozenset[int] = fro
     for section in blueprint.sections:
         for kind, count in (("mcq", section.get("questions") or 0), ("case", section.get("cases") or 0)):
             if count:
-                pool = list(db.session.scalars(published_items(kind, exam, section["topics"], pool="exam")))
+                # the draw needs the items' own columns only: not their exam links (selectin by default)
+                candidates = published_items(kind, exam, section["topics"], pool="exam").options(lazyload(Item.exam_links))
+                pool = list(db.session.scalars(candidates))
                 rng.shuffle(pool)
                 plan = SectionPlan(section["key"], section["title"], kind, count, len(pool), bool(section.get("confirmed")))
                 plans.append((plan, pool))
