@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.loadkit.learners import Learner, Sample
-
-LETTERS = "ABCDEF"  # study.services.attempts.LETTERS: the shown letters, in order
+from study.services.attempts import LETTERS  # the shown letters, in order
 
 
 def percentile(ordered: list[float], p: float) -> float:
