@@ -17,10 +17,10 @@ import yaml
 
 __all__ = [
     "LAY_TERM_FILE", "MAX_TERM_WORDS", "LayTerm", "LayTermIndex", "lay_term_key", "key_words", "phrase_keys", "parse_lay_terms",
-    "read_lay_terms",
+    "lay_term_text", "read_lay_terms",
 ]
 
-#: The resource read by ``read_lay_terms`` (inside the ``study.codes`` package).
+#: The resource read by ``lay_term_text`` (inside the ``study.codes`` package).
 LAY_TERM_FILE = "data/lay_terms.yaml"
 #: No term has more words than this (checked when the table is parsed), so longer phrases are never looked up.
 MAX_TERM_WORDS = 6
@@ -114,5 +114,10 @@ def parse_lay_terms(text: str) -> list[LayTerm]:
     return terms
 
 
+def lay_term_text() -> str:
+    """The project's table as shipped in the package (setup loads it into the database)."""
+    return resources.files("study.codes").joinpath(LAY_TERM_FILE).read_text(encoding="utf-8")
+
+
 def read_lay_terms() -> list[LayTerm]:
-    return parse_lay_terms(resources.files("study.codes").joinpath(LAY_TERM_FILE).read_text(encoding="utf-8"))
+    return parse_lay_terms(lay_term_text())

@@ -15,8 +15,9 @@ from study.services.code_search import SearchHit
 from study.services.code_source import record_from_row
 from study.services.codes import check_code, checker
 
-# the notes of an ancestor that apply to the codes below it
+# the note that a category's codes take a 7th character: the page says it once, with the table
 _SEVENTH_RULE = re.compile(r"the appropriate 7th character", re.IGNORECASE)
+# the notes of an ancestor that apply to the codes below it
 INHERITED_NOTES = ("excludes1", "excludes2", "code_first", "use_additional_code", "code_also", "includes")
 
 

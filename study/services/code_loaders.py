@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import yaml
 
 from study.codes.hcpcs_file import parse_hcpcs_file
-from study.codes.lay_terms import LAY_TERM_FILE, parse_lay_terms
+from study.codes.lay_terms import lay_term_text, parse_lay_terms
 from study.codes.loaders import load_modifier_list
 from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
 from study.codes.pcs_file import parse_pcs_order_file
@@ -113,7 +113,7 @@ def load_lay_terms(text: str | None = None) -> int:
     Web processes never parse the file: code-book search looks phrases up in the table.
     """
     if text is None:
-        text = (Path(__file__).resolve().parent.parent / "codes" / LAY_TERM_FILE).read_text(encoding="utf-8")
+        text = lay_term_text()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     loaded = code_set_version(LAY_TERMS)
     if loaded is not None and loaded.version == f"lay_terms.yaml {digest}":
