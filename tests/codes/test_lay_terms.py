@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from importlib import resources
 from typing import Any
 
 import pytest
 import yaml
 
+from study.codes.lay_terms import lay_term_text
 from study.codes.memory import cached_icd10cm_records
 from study.codes.types import CodeRecord
 
-LAY_TERM_FILE = "data/lay_terms.yaml"
 KEYS = {"term", "kind", "means", "families"}
 KINDS = {"lay", "abbreviation", "synonym"}
 #: a category (I21), subcategory (I48.9, J09.X) or code (E11.22, Z86.0100); never a block (I20-I25)
@@ -140,8 +139,8 @@ def _duplicate_keys(node: yaml.Node) -> list[str]:
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    # read as the package resource, so the file is also proven to ship with study.codes
-    return resources.files("study.codes").joinpath(LAY_TERM_FILE).read_text(encoding="utf-8")
+    # the package resource setup reads, so the file is also proven to ship with study.codes
+    return lay_term_text()
 
 
 @pytest.fixture(scope="module")
