@@ -217,10 +217,10 @@ def case_review(attempt: Attempt, ai: AttemptItem, now: datetime) -> CaseReview:
 
 def exam_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict], bool]:
     """A submitted exam's questions with the learner's answers and the keys, and whether the keys
-    are shown at all (no rows while they are not). An item this learner's open exam drew again
-    keeps its key until that exam ends (the row says why). A regraded answer shows the new key."""
-    shown = keys_shown(attempt, now)
-    if not shown:
+    are shown at all (no rows while they are not: never while the exam is open). An item this
+    learner's open exam drew again keeps its key until that exam ends (the row says why). A
+    regraded answer shows the new key."""
+    if attempt.is_open or not keys_shown(attempt, now):  # an exam gives no key before it ends
         return [], False
     locked = set(db.session.scalars(locked_item_ids(user, now, attempt=attempt)))
     notes = regrade_notes(attempt.items)

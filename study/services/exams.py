@@ -213,7 +213,7 @@ def _clear(ai: AttemptItem) -> None:
 
 
 def _store_answer(ai: AttemptItem, user: User, now: datetime, letters: list[str] | None, case: dict | None) -> Response | None:
-    """Save (or change) the answer to one question, in the caller's transaction (see save_answer)."""
+    """Save (or change) the answer to one question, in the caller's transaction (see _save)."""
     item = version_item(ai)
     answer: dict[str, list[str]]
     if isinstance(item, McqItem):
@@ -229,44 +229,37 @@ def _store_answer(ai: AttemptItem, user: User, now: datetime, letters: list[str]
     return response
 
 
-def save_answer(
-    user: User,
-    attempt_id: int,
-    position: int,
-    now: datetime,
-    *,
-    letters: list[str] | None = None,
-    case: dict | None = None,
-    tolerance: timedelta = TOLERANCE,
-) -> Response | None:
-    """Save (or change) the answer to one question. Repeats and concurrent requests leave one row.
-    A case answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped); one with
-    no code left clears the saved answer (the question is unanswered again): None."""
-    _, ai = _writable(user, attempt_id, position, now, tolerance)
-    with transaction():
-        response = _store_answer(ai, user, now, letters, case)
-    return response
-
-
-def clear_answer(user: User, attempt_id: int, position: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> None:
-    _, ai = _writable(user, attempt_id, position, now, tolerance)
-    with transaction():
-        _clear(ai)
-
-
-def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime, *, tolerance: timedelta = TOLERANCE) -> AttemptItem:
-    _, ai = _writable(user, attempt_id, position, now, tolerance)
-    with transaction():
-        ai.flagged = flagged
-    return ai
-
-
 @dataclass(frozen=True)
 class Saved:
     """What the exam page shows after a save: the time left and how many questions hold an answer."""
 
     seconds_left: int
     answered: int
+
+
+def _save(
+    user: User,
+    attempt_id: int,
+    position: int,
+    now: datetime,
+    tolerance: timedelta,
+    *,
+    answer: bool,
+    letters: list[str] | None = None,
+    case: dict | None = None,
+    flag: bool | None = None,
+) -> tuple[AttemptItem, Response | None, Saved]:
+    """The one save path of an exam question (save, save_answer, set_flag): the flag (when not
+    None) and, when `answer`, the answer, in one transaction; the question, the answer saved
+    (None when cleared, or not asked for) and what the page shows afterwards."""
+    attempt, ai = _writable(user, attempt_id, position, now, tolerance)
+    with transaction():
+        if flag is not None:
+            ai.flagged = flag
+        response = _store_answer(ai, user, now, letters, case) if answer else None
+        db.session.flush()
+        saved = Saved(seconds_left(attempt, now), answered_count(attempt))  # read before the commit expires the attempt
+    return ai, response, saved
 
 
 def save(
@@ -283,15 +276,34 @@ def save(
     """What the exam page sends for one question (its autosave, or its form): the flag (when not
     None) and the answer (letters, or a case's code lists, as save_answer takes them; neither:
     the answer is left as it is), in one transaction: both are stored, or neither."""
-    attempt, ai = _writable(user, attempt_id, position, now, tolerance)
+    answer = letters is not None or case is not None
+    return _save(user, attempt_id, position, now, tolerance, answer=answer, letters=letters, case=case, flag=flag)[2]
+
+
+def save_answer(
+    user: User,
+    attempt_id: int,
+    position: int,
+    now: datetime,
+    *,
+    letters: list[str] | None = None,
+    case: dict | None = None,
+    tolerance: timedelta = TOLERANCE,
+) -> Response | None:
+    """Save (or change) the answer to one question. Repeats and concurrent requests leave one row.
+    A case answer is stored as ``clean_case_answer`` normalizes it (blank rows dropped); one with
+    no code left clears the saved answer (the question is unanswered again): None."""
+    return _save(user, attempt_id, position, now, tolerance, answer=True, letters=letters, case=case)[1]
+
+
+def clear_answer(user: User, attempt_id: int, position: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> None:
+    _, ai = _writable(user, attempt_id, position, now, tolerance)
     with transaction():
-        if flag is not None:
-            ai.flagged = flag
-        if letters is not None or case is not None:
-            _store_answer(ai, user, now, letters, case)
-        db.session.flush()
-        saved = Saved(seconds_left(attempt, now), answered_count(attempt))  # read before the commit expires the attempt
-    return saved
+        _clear(ai)
+
+
+def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime, *, tolerance: timedelta = TOLERANCE) -> AttemptItem:
+    return _save(user, attempt_id, position, now, tolerance, answer=False, flag=flagged)[0]
 
 
 def submit(user: User, attempt_id: int, now: datetime, *, tolerance: timedelta = TOLERANCE) -> Attempt:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.kinds import AttemptStatus
 from study.models import AnswerRollup, Attempt, CaseRollup, Response, ReviewCard, ReviewLog, User
-from study.services import Conflict, assignments, cohort_results, cohorts, progress
+from study.services import Conflict, answer_review, assignments, cohort_results, cohorts, progress
 from study.services import attempts as attempt_service
 from study.services import exams as exam_service
 from tests.factories import make_user
@@ -216,3 +216,15 @@ def test_serving_an_exams_questions_reads_their_versions_in_one_query(app, size)
     assert len(version_reads) == 1, len(version_reads)
     assert [ai.position for ai in attempt.items] == list(range(1, size + 1))
     assert all(ai.option_order for ai in attempt.items)
+
+
+# ------------------------------------------------------------------ no key before the exam ends
+def test_an_open_exams_review_gives_no_key(learning_bank):
+    """The keys wait for the end of the exam in the service itself, not only behind the result page's redirect."""
+    user = make_user()
+    attempt = exam_service.start_exam(user, "CPC", T0)
+    exam_service.save_answer(user, attempt.id, 1, T0 + timedelta(minutes=1), letters=["A"])
+    assert answer_review.exam_review(user, attempt, T0 + timedelta(minutes=2)) == ([], False)
+    exam_service.submit(user, attempt.id, T0 + timedelta(minutes=3))
+    review, shown = answer_review.exam_review(user, attempt, T0 + timedelta(minutes=4))
+    assert shown and review and "answer" in review[0]

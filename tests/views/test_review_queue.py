@@ -33,6 +33,17 @@ def _start_due(client) -> Attempt:
     return db.session.get(Attempt, attempt_id)
 
 
+def _due_case(client, key: str) -> Attempt:
+    """A new learner, signed in, with one case `key` due long ago, in the review set they start."""
+    from study.learner import now
+
+    learner = make_user()
+    schedule_review(learner.id, _item(key).id, 0.0, 30, now() - timedelta(days=90), 144)
+    db.session.commit()
+    sign_in(client, learner)
+    return _start_due(client)
+
+
 def _reviewed(learner, now):
     for n, key in enumerate(KEYS):
         schedule_review(learner.id, _item(key).id, 0.0 if n % 2 else 1.0, 30, now - timedelta(days=90) + timedelta(minutes=n), 144)
@@ -71,13 +82,7 @@ def test_the_home_count_leaves_out_what_an_assignment_holds(app, client, learnin
 
 
 def test_a_due_case_is_coded_and_graded_in_the_review_flow(app, client, learning_bank):
-    from study.learner import now
-
-    learner = make_user()
-    schedule_review(learner.id, _item("case-ip-0001").id, 0.0, 30, now() - timedelta(days=90), 144)
-    db.session.commit()
-    sign_in(client, learner)
-    attempt = _start_due(client)
+    attempt = _due_case(client, "case-ip-0001")
     page = client.get(f"/practice/{attempt.id}/q/1").get_data(as_text=True)
     assert 'name="dx"' in page and 'name="pcs"' in page  # the code rows, PCS for an inpatient case
     assert "Rationale" not in page  # no key before the answer
@@ -93,13 +98,7 @@ def test_a_due_case_is_coded_and_graded_in_the_review_flow(app, client, learning
 
 
 def test_a_case_form_with_too_many_codes_is_refused_and_changes_nothing(app, client, learning_bank):
-    from study.learner import now
-
-    learner = make_user()
-    schedule_review(learner.id, _item("case-pro-0003").id, 0.0, 30, now() - timedelta(days=90), 144)
-    db.session.commit()
-    sign_in(client, learner)
-    attempt = _start_due(client)
+    attempt = _due_case(client, "case-pro-0003")
     client.get(f"/practice/{attempt.id}/q/1").get_data(as_text=True)
     refused = client.post(f"/practice/{attempt.id}/q/1", data={"dx": ["S52.501A"] * 500})
     assert refused.status_code in (400, 413)
