@@ -220,7 +220,7 @@ def exam_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict]
     are shown at all (no rows while they are not: never while the exam is open). An item this
     learner's open exam drew again keeps its key until that exam ends (the row says why). A
     regraded answer shows the new key."""
-    if attempt.is_open or not keys_shown(attempt, now):  # an exam gives no key before it ends
+    if not keys_shown(attempt, now):
         return [], False
     locked = set(db.session.scalars(locked_item_ids(user, now, attempt=attempt)))
     notes = regrade_notes(attempt.items)

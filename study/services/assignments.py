@@ -182,8 +182,11 @@ def _released(assignment: Assignment, attempt: Attempt, now: datetime) -> bool:
 
 def keys_shown(attempt: Attempt, now: datetime) -> bool:
     """May the learner see this attempt's keys, rationales, grade reports and which answers were
-    right? Their own practice: yes (each answer once given). An assignment's attempt: as its policy
+    right? Their own practice: yes (each answer once given). An exam: never before it is submitted
+    (in every mode: open, or abandoned and never graded). An assignment's attempt: as its policy
     says (after each answer in a practice set; else once the attempt ends, or after the due date)."""
+    if attempt.kind == AttemptKind.EXAM and attempt.status != AttemptStatus.SUBMITTED:
+        return False
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
     return assignment is None or _released(assignment, attempt, now)
 
