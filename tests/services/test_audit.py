@@ -254,6 +254,7 @@ def test_filters_by_action_actor_and_utc_days_and_pages_newest_first(app):
         "cohort.created", "user.role_changed",
     ]
     assert audit.search(admin, audit.Filters(since=date(2030, 1, 1)), **everything).total == 0
+    assert audit.search(admin, audit.Filters(since=date.min, until=date.max), **everything).total == 4  # the ends: no bound
     assert audit.search(admin, audit.Filters(action="no.such"), **everything).total == 4  # unknown: no filter
     first, second = (audit.search(admin, everything=True, page=p, per_page=3) for p in (1, 2))
     assert (first.total, len(first.items), len(second.items), first.has_next, second.has_next) == (4, 3, 1, True, False)
