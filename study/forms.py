@@ -17,6 +17,10 @@ from study.services import audit
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_MESSAGE = "Enter a date and time (YYYY-MM-DD HH:MM)."
 
+#: the last page a list serves: beyond it the rows' offset would not fit the database's integers
+#: (a hand-typed ?page=99999999999999999999 is an empty page, not an error)
+MAX_PAGE = 1_000_000
+
 #: a filter on difficulty: any, or one of the bank's three
 DIFFICULTY_CHOICES = [SelectChoice("", "Any"), SelectChoice("easy", "Easy"), SelectChoice("medium", "Medium"), SelectChoice("hard", "Hard")]
 
@@ -71,12 +75,17 @@ class AuditFilterForm(Form):
         return {name: str(raw[0]) for name, raw in given.items() if raw and raw[0]}
 
 
+def page_number() -> int:
+    """The list page asked for in the query string: 1 when absent or not a number, at most MAX_PAGE."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
 def render_audit_log(*, everything: bool):
     """The audit log page (admins: `everything`; instructors: what concerns them), filtered by the
     query string and paged; 400 when a filter does not parse (the others still apply)."""
     form = AuditFilterForm(request.args)
     valid = form.validate()
-    pagination = audit.search(current_user, form.filters(), everything=everything, page=request.args.get("page", 1, type=int))
+    pagination = audit.search(current_user, form.filters(), everything=everything, page=page_number())
     return render_template(
         "audit/log.html",
         form=form,

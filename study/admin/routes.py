@@ -4,7 +4,7 @@ from flask_login import current_user
 from study.admin import bp
 from study.admin.forms import ChangeRoleForm
 from study.errors import flash_refusal
-from study.forms import audit_csv_response, render_audit_log
+from study.forms import audit_csv_response, page_number, render_audit_log
 from study.models import Role
 from study.security import role_required
 from study.services import ServiceError
@@ -14,9 +14,8 @@ from study.services import users as user_service
 @bp.route("/users")
 @role_required(Role.ADMIN)
 def users():
-    page = request.args.get("page", 1, type=int)
     query = request.args.get("q", "", type=str)[:254]
-    pagination = user_service.list_users(page=page, query=query)
+    pagination = user_service.list_users(page=page_number(), query=query)
     forms = {u.id: ChangeRoleForm(prefix=f"u{u.id}", role=u.role) for u in pagination.items}
     return render_template("admin/users.html", pagination=pagination, forms=forms, query=query)
 

@@ -136,7 +136,7 @@ class Filters:
             found.append(AuditEvent.actor_label.contains(self.actor.strip().lower(), autoescape=True))
         if self.since is not None:
             found.append(AuditEvent.at >= datetime.combine(self.since, time(), timezone.utc))
-        if self.until is not None:
+        if self.until is not None and self.until < date.max:  # date.max: no day after it, no bound
             found.append(AuditEvent.at < datetime.combine(self.until + timedelta(days=1), time(), timezone.utc))
         return found
 

@@ -10,7 +10,7 @@ from study.extensions import db
 from study.models import Cohort, Role, User
 from study.models.base import utcnow
 from study.services import Conflict, NotFound, ServiceError, audit, user_sessions
-from study.services.transactions import transaction
+from study.services.transactions import changed_rows, transaction
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt (werkzeug's default): memory-hard, no extra dependency
@@ -111,11 +111,18 @@ def set_role(actor: User | None, user_id: int, role: Role | str) -> User:
         raise NotFound("No such user.")
     if actor is not None and user.id == actor.id and role != Role.ADMIN:
         raise ServiceError("You cannot remove your own admin role; ask another admin.")
-    if user.role == role.value:
+    before = user.role
+    if before == role.value:
         return user
     with transaction():
-        audit.record(actor, "user.role_changed", user, details={"before": user.role, "after": role.value})
-        user.role = role.value
+        # compare-and-set: of two requests that read the same role (a double click, two tabs), one
+        # changes it and records it; the other changes nothing and records nothing
+        if not changed_rows(sa.update(User).where(User.id == user.id, User.role == before).values(role=role.value)):
+            db.session.refresh(user)
+            if user.role == role.value:
+                return user
+            raise Conflict(f"{user.email}'s role was changed meanwhile (it is now {user.role}): nothing was changed.")
+        audit.record(actor, "user.role_changed", user, details={"before": before, "after": role.value})
     return user
 
 

@@ -63,9 +63,33 @@ def test_a_role_change_is_recorded_with_before_and_after(app):
     _, event = _one_event(users.set_role, admin, user.id, "instructor")
     _is(event, "user.role_changed", admin, "user", user.id, user.email)
     assert event.details == {"before": "learner", "after": "instructor"} and event.cohort_id is None
+    assert user.role == "instructor"  # the caller's object says what was saved
     _no_event(users.set_role, admin, user.id, "instructor")  # no change, no entry
     with pytest.raises(ServiceError):
         _no_event(users.set_role, admin, admin.id, "learner")  # refused: no entry
+
+
+def _changed_by_another_request(user: User, role: str) -> None:
+    """Another request (another tab, a double click) changes the role after this one has read it."""
+    assert user.role == "learner"  # read in this session
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(User).where(User.id == user.id).values(role=role))
+
+
+def test_a_role_change_that_another_request_already_made_is_not_recorded_twice(app):
+    admin, user = make_user("admin"), make_user()
+    _changed_by_another_request(user, "instructor")
+    _no_event(users.set_role, admin, user.id, "instructor")
+    assert user.role == "instructor"
+
+
+def test_a_role_change_made_on_a_role_another_request_has_changed_meanwhile_is_refused(app):
+    admin, user = make_user("admin"), make_user()
+    _changed_by_another_request(user, "instructor")
+    with pytest.raises(ServiceError, match="changed meanwhile"):
+        _no_event(users.set_role, admin, user.id, "admin")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).role == "instructor"
 
 
 def test_a_role_change_from_the_command_line_is_recorded_with_no_account(app, runner):
@@ -254,6 +278,7 @@ def test_filters_by_action_actor_and_utc_days_and_pages_newest_first(app):
         "cohort.created", "user.role_changed",
     ]
     assert audit.search(admin, audit.Filters(since=date(2030, 1, 1)), **everything).total == 0
+    assert audit.search(admin, audit.Filters(since=date.min, until=date.max), **everything).total == 4  # the ends: no bound
     assert audit.search(admin, audit.Filters(action="no.such"), **everything).total == 4  # unknown: no filter
     first, second = (audit.search(admin, everything=True, page=p, per_page=3) for p in (1, 2))
     assert (first.total, len(first.items), len(second.items), first.has_next, second.has_next) == (4, 3, 1, True, False)

@@ -37,3 +37,9 @@ def test_learners_and_instructors_get_403(client, login_as):
         assert client.get("/admin/users").status_code == 403
         assert client.post(f"/admin/users/{target.id}/role", data={f"u{target.id}-role": "admin"}).status_code == 403
     assert db.session.get(User, target.id).role == "learner"
+
+
+def test_a_users_page_number_too_large_for_the_database_shows_an_empty_page_not_an_error(client, login_as):
+    login_as("admin")
+    response = client.get("/admin/users?page=99999999999999999999999")
+    assert response.status_code == 200 and "Previous" in response.get_data(as_text=True)

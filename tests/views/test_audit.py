@@ -111,3 +111,18 @@ def test_the_csv_download_keeps_the_filters_and_the_scope(client, login_as):
     assert client.get("/admin/audit.csv").status_code == 403
     login_as("learner")
     assert client.get("/teach/audit.csv").status_code == 403
+
+
+def test_a_page_number_too_large_for_the_database_shows_an_empty_page_not_an_error(client, login_as):
+    admin = login_as("admin")
+    _entries(admin, 1)
+    for url in ("/admin/audit?page=99999999999999999999999", "/teach/audit?page=9223372036854775807"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_last_day_a_date_field_takes_is_no_upper_bound_not_an_error(client, login_as):
+    admin = login_as("admin")
+    _entries(admin, 2)
+    for url in ("/admin/audit?until=9999-12-31", "/teach/audit?until=9999-12-31", "/admin/audit.csv?until=9999-12-31"):
+        assert client.get(url).status_code == 200, url
+    assert "2 entries" in _text(client.get("/admin/audit?since=2026-11-27&until=9999-12-31"))
