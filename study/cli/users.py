@@ -43,5 +43,8 @@ def set_role_command(email: str, role: str) -> None:
     user = users.find_by_email(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    users.set_role(None, user.id, role)  # audited, with the command line as the actor
+    try:
+        users.set_role(None, user.id, role)  # audited, with the command line as the actor
+    except ServiceError as exc:  # e.g. changed on the site meanwhile: said plainly, no traceback
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"{user.email} is now {user.role}.")

@@ -26,3 +26,19 @@ def test_users_create_rejects_weak_password_and_creates_nothing(runner):
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_set_role_refused_by_the_service_is_a_plain_error_not_a_traceback(runner, monkeypatch):
+    from study.services import Conflict, users
+    from tests.factories import make_user
+
+    learner = make_user()
+
+    def changed_meanwhile(*args, **kwargs):
+        raise Conflict(f"{learner.email}'s role was changed meanwhile (it is now admin): nothing was changed.")
+
+    monkeypatch.setattr(users, "set_role", changed_meanwhile)
+    result = runner.invoke(args=["users", "set-role", "--email", learner.email, "--role", "instructor"])
+    assert result.exit_code == 1
+    assert "changed meanwhile" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
