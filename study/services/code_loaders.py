@@ -87,7 +87,9 @@ def load_icd10cm(records: Iterable[CodeRecord] | None = None, *, version: str = 
         _record_version(ICD10CM, version, "package", count)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("ANALYZE icd10cm_code"))
+            # VACUUM also moves the rows just inserted out of the GIN index's pending list, which
+            # every word search would otherwise scan in full (30 ms instead of 0.5 ms)
+            conn.execute(sa.text("VACUUM ANALYZE icd10cm_code"))
     return count
 
 

@@ -262,8 +262,8 @@ def _word_query(words: list[str], limit: int, *, prefix_all: bool, prefix_last: 
     if db.engine.dialect.name == "postgresql":
         stmt = sa.text(
             f"SELECT {_COLUMNS} FROM icd10cm_code c, to_tsquery('english', :q) query "
-            "WHERE to_tsvector('english', search_text) @@ query "
-            "ORDER BY ts_rank(to_tsvector('english', search_text), query) DESC, reportable DESC, position "
+            "WHERE search_tsv @@ query "
+            "ORDER BY ts_rank(search_tsv, query) DESC, reportable DESC, position "
             "LIMIT :limit"
         )
         rows = db.session.execute(stmt, {"q": _pg_tsquery(words, prefix_all, prefix_last), "limit": limit}).all()
@@ -405,7 +405,7 @@ def _family_rows(families: list[str], rest: list[str], limit: int) -> list[_Row]
         where.append(f"(c.bare >= :lo{i} AND c.bare < :hi{i})")
     if db.engine.dialect.name == "postgresql":
         params["q"] = _pg_tsquery(rest, prefix_all=True)
-        condition = "to_tsvector('english', c.search_text) @@ to_tsquery('english', :q)"
+        condition = "c.search_tsv @@ to_tsquery('english', :q)"
     else:
         params["q"] = _sqlite_match(rest, prefix_all=True)
         condition = "c.rowid IN (SELECT rowid FROM icd10cm_fts WHERE icd10cm_fts MATCH :q)"
