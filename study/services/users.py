@@ -115,12 +115,22 @@ def set_role(actor: User | None, user_id: int, role: Role | str) -> User:
     if before == role.value:
         return user
     with transaction():
+        change = sa.update(User).where(User.id == user.id, User.role == before)
+        if before == Role.ADMIN.value:
+            # the site keeps an admin: two admins demoting each other at once must not both succeed.
+            # PostgreSQL: lock the admins' rows (in id order) so the second demotion waits and then
+            # counts again; SQLite runs one write at a time, and the condition below is in the UPDATE.
+            db.session.execute(sa.select(User.id).where(User.role == Role.ADMIN.value).order_by(User.id).with_for_update())
+            other_admin = sa.select(User.id).where(User.role == Role.ADMIN.value, User.id != user.id).exists()
+            change = change.where(other_admin)
         # compare-and-set: of two requests that read the same role (a double click, two tabs), one
         # changes it and records it; the other changes nothing and records nothing
-        if not changed_rows(sa.update(User).where(User.id == user.id, User.role == before).values(role=role.value)):
+        if not changed_rows(change.values(role=role.value)):
             db.session.refresh(user)
             if user.role == role.value:
                 return user
+            if user.role == before:
+                raise ServiceError(f"{user.email} is the last admin: make another account an admin first.")
             raise Conflict(f"{user.email}'s role was changed meanwhile (it is now {user.role}): nothing was changed.")
         audit.record(actor, "user.role_changed", user, details={"before": before, "after": role.value})
     return user
