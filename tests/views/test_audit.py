@@ -126,3 +126,13 @@ def test_the_last_day_a_date_field_takes_is_no_upper_bound_not_an_error(client, 
     for url in ("/admin/audit?until=9999-12-31", "/teach/audit?until=9999-12-31", "/admin/audit.csv?until=9999-12-31"):
         assert client.get(url).status_code == 200, url
     assert "2 entries" in _text(client.get("/admin/audit?since=2026-11-27&until=9999-12-31"))
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last_page(client, login_as):
+    """Page 5 of a one-page log said "No entries", as if the log were empty."""
+    admin = login_as("admin")
+    _entries(admin, 2)
+    html = _text(client.get("/admin/audit?page=5&action=user.role_changed"))
+    assert "No entries" not in html
+    assert "There is no page 5" in html and "2 entries on 1 page" in html
+    assert 'href="/admin/audit?action=user.role_changed&amp;page=1"' in html
