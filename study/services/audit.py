@@ -34,6 +34,7 @@ from study.services.transactions import in_transaction
 # every action recorded, with what the log's filter calls it
 ACTIONS: dict[str, str] = {
     "user.role_changed": "Role changed",
+    "user.created": "Instructor or admin account created",
     "user.deleted": "Instructor or admin account deleted",
     "cohort.created": "Cohort created",
     "cohort.accommodation_set": "Extra time set",
@@ -45,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "item.drafted": "Item back to draft",
     "item.regraded": "Past answers regraded",
     "report.resolved": "Problem report resolved",
+    "bank.imported": "Question bank imported",
 }
 # the actor of a change made with `flask ...` on the server (no account)
 COMMAND_LINE = "command line"

@@ -22,7 +22,7 @@ from study.grading.answers import as_mcq
 from study.kinds import ItemStatus, ItemType
 from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
-from study.services import NotFound, ServiceError
+from study.services import NotFound, ServiceError, audit
 from study.services import codes as code_service
 from study.services.grading import grade_response, parsed_version
 from study.services.transactions import transaction
@@ -106,6 +106,9 @@ def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
         _import_blueprints(bank, root, summary)
         _import_items(bank, root, summary)
         db.session.add(BankImport(root=str(root.resolve()), bank_hash=fingerprint, summary_json=json.dumps(asdict(summary))))
+        if summary.created or summary.new_versions or summary.updated or summary.retired:
+            counts = ("created", "new_versions", "updated", "retired")
+            audit.record(None, "bank.imported", details={"root": root.name, **{k: getattr(summary, k) for k in counts}})
     return summary
 
 

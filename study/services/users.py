@@ -45,7 +45,11 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, display_name: str = "") -> User:
+def create_user(
+    email: str, password: str, *, role: Role | str = Role.LEARNER, display_name: str = "", actor: User | None = None
+) -> User:
+    """A new account. An instructor or admin account is audited (`actor` None: `flask users create`);
+    learners' own sign-ups are not."""
     role = Role(role)
     email = normalize_email(email)
     problem = password_problem(password)
@@ -63,6 +67,8 @@ def create_user(email: str, password: str, *, role: Role | str = Role.LEARNER, d
         # a savepoint: a caller's enclosing transaction stays usable when the address is taken
         with transaction(), db.session.begin_nested():
             db.session.add(user)
+            if role != Role.LEARNER:
+                audit.record(actor, "user.created", user, details={"role": role.value})
     except IntegrityError:  # the same address signed up at the same moment
         raise EmailTaken("An account with this e-mail address already exists.") from None
     return user

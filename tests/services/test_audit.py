@@ -254,7 +254,8 @@ def test_an_instructor_reads_their_cohorts_items_and_actions_and_nobody_elses(le
         ("cohort.created", "Ann's class"),
     ]
     assert ("item.created", bob_item.key) in _actions(bob) and ("cohort.created", "Ann's class") not in _actions(bob)
-    assert len(_actions(admin, everything=True)) == 8
+    everything = _actions(admin, everything=True)
+    assert len(everything) == 9 and everything[-1][0] == "bank.imported"  # the learning bank's import came first
     with pytest.raises(Forbidden):
         audit.search(ann, everything=True)
 
@@ -297,3 +298,22 @@ def test_the_csv_holds_the_same_entries_with_formulas_defused(app):
     assert [(r[2], int(r[4])) for r in mine[1:]] == [("cohort.created", cohort.id)]
     with pytest.raises(Forbidden):
         audit.export_csv(teacher, everything=True)
+
+
+# ------------------------------------------------------------------ the command line
+def test_an_instructor_or_admin_account_made_on_the_server_is_logged_a_sign_up_is_not(app):
+    """`flask users create --role admin` left no trace: who made the admin was unknown."""
+    admin, event = _one_event(users.create_user, "new-admin@example.org", PASSWORD, role="admin")
+    _is(event, "user.created", None, "user", admin.id, "new-admin@example.org")
+    assert event.details == {"role": "admin"}
+    _no_event(users.create_user, "learner-signs-up@example.org", PASSWORD)
+
+
+def test_a_bank_import_that_changes_items_is_logged_an_unchanged_one_is_not(mini):
+    from study.services import bank
+
+    summary, event = _one_event(bank.import_bank, mini)
+    _is(event, "bank.imported", None, "", None, "")
+    assert event.details["created"] == summary.created > 0
+    _no_event(bank.import_bank, mini)  # unchanged files: skipped
+    _no_event(bank.import_bank, mini, force=True)  # read again, nothing changed
