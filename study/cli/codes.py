@@ -109,8 +109,13 @@ def codes_load_cpt_command(path: str) -> None:
 
 
 def setup_code_sets() -> None:
-    """The setup step: ICD-10-CM when the table is empty, and the project's own lists."""
+    """The setup step: ICD-10-CM when the table is empty, and the project's own lists (with the
+    HCPCS Level II set of the current year when it is not loaded yet)."""
     count = code_loaders.load_icd10cm()
     if count:
         click.echo(f"Loaded {count:,} ICD-10-CM entries.")
+    count = code_loaders.load_hcpcs_set()  # load_project_lists asks again: then it is a no-op
+    hcpcs = code_loaders.code_set_version(code_loaders.HCPCS)
+    if count and hcpcs is not None:
+        click.echo(f"Loaded {count:,} HCPCS Level II codes: {hcpcs.version}.")
     code_loaders.load_project_lists()
