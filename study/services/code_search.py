@@ -115,7 +115,7 @@ def search(query: str, limit: int = 25) -> SearchResult:
     if not words:
         return SearchResult(query=query, mode="words", notices=notices)
     hits, synonyms, suggestions = _word_hits(words, limit)
-    if len(hits) < limit:
+    if len(hits) < limit and not synonyms:  # lay terms mean diagnoses ("uti" is not "utility services")
         hits += _hcpcs_word_hits(words, limit - len(hits))
     return SearchResult(
         query=query, mode="words", hits=hits, total=len(hits), synonyms=synonyms, suggestions=suggestions, notices=notices
