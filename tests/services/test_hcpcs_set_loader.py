@@ -125,3 +125,14 @@ def test_code_book_page_for_j1100(client, login_as):
     assert "HCPCS Level II" in page and "Dexamethasone sodium phos" in page and 'href="/codes/J11.00"' in page
     listed = client.get("/codes", query_string={"q": "dexamethasone"}).get_data(as_text=True)
     assert "J1100" in listed and "Dexamethasone sodium phos" in listed
+
+
+@pytest.mark.parametrize("query", ["dexamethasone", "crutch underarm", "J1100", "J1001"])
+def test_the_code_book_page_keeps_its_query_budget(client, login_as, query):
+    from tests.support import count_statements
+
+    login_as("learner")
+    client.get("/codes", query_string={"q": "warm up"})  # the session's first reads
+    with count_statements() as statements:
+        page = client.get("/codes", query_string={"q": query})
+    assert page.status_code == 200 and len(statements) <= 12, statements
