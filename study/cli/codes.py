@@ -55,7 +55,8 @@ def codes_show_command(code: str, as_json: bool) -> None:
 @click.option("--limit", default=25, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_search_command(words: str, limit: int, as_json: bool) -> None:
-    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop"; lay terms: "heart attack")."""
+    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop"; lay terms: "heart attack"),
+    then HCPCS Level II short descriptions ("dexamethasone")."""
     result = code_search.search(words, limit=limit)
     if as_json:
         click.echo(json.dumps(search_payload(result), indent=2, ensure_ascii=False))

@@ -4,7 +4,8 @@ nephrop", "heart attack"), ranked, with the same contract on SQLite (FTS5, bm25)
 
 Words are matched three ways, best first: the project's lay-term table ("heart attack" -> I21, I22;
 "uti" -> N39.0; loaded at setup into `code_lay_term`), then the code set's own titles and inclusion
-terms (both in the full-text index: "stroke" finds I63.9 through its inclusion term "Stroke NOS").
+terms (both in the full-text index: "stroke" finds I63.9 through its inclusion term "Stroke NOS"),
+and when that leaves room on the page, HCPCS Level II short descriptions ("dexamethasone": J1100).
 Results come grouped by category (the category of the best hit first) and in tabular order within
 a category (N63.0, N63.2, N63.25).
 """
