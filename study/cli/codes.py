@@ -55,7 +55,8 @@ def codes_show_command(code: str, as_json: bool) -> None:
 @click.option("--limit", default=25, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_search_command(words: str, limit: int, as_json: bool) -> None:
-    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop"; lay terms: "heart attack")."""
+    """Search ICD-10-CM by code prefix or by words (prefix matching: "diab nephrop"; lay terms: "heart attack"),
+    then HCPCS Level II short descriptions ("dexamethasone")."""
     result = code_search.search(words, limit=limit)
     if as_json:
         click.echo(json.dumps(search_payload(result), indent=2, ensure_ascii=False))
@@ -109,8 +110,13 @@ def codes_load_cpt_command(path: str) -> None:
 
 
 def setup_code_sets() -> None:
-    """The setup step: ICD-10-CM when the table is empty, and the project's own lists."""
+    """The setup step: ICD-10-CM when the table is empty, and the project's own lists (with the
+    HCPCS Level II set of the current year when it is not loaded yet)."""
     count = code_loaders.load_icd10cm()
     if count:
         click.echo(f"Loaded {count:,} ICD-10-CM entries.")
+    count = code_loaders.load_hcpcs_set()  # load_project_lists asks again: then it is a no-op
+    hcpcs = code_loaders.code_set_version(code_loaders.HCPCS)
+    if count and hcpcs is not None:
+        click.echo(f"Loaded {count:,} HCPCS Level II codes: {hcpcs.version}.")
     code_loaders.load_project_lists()

@@ -37,6 +37,9 @@ from study.codes.types import CodeCheck, CodeRecord, CodeSource, Conflict
 
 #: What the platform says about a CPT code when no licensed CPT file is loaded (no AMA text).
 CPT_WITHOUT_DESCRIPTOR = "CPT code (check the descriptor in your CPT book)"
+#: What it says about a dental D-code of HCPCS Level II: its descriptor is the ADA's CDT text,
+#: which the project's HCPCS set leaves out (study/codes/data/hcpcs_2026.PROVENANCE.md).
+CDT_WITHOUT_DESCRIPTOR = "CDT dental code (check the descriptor in your CDT book)"
 
 _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
@@ -487,6 +490,8 @@ class CodeChecker:
                 else "the HCPCS Level II codes this site knows (no CMS HCPCS file is loaded)"
             )
             return CodeCheck("hcpcs", text, code, "invalid", f"{code} is not in {where}.")
+        if code.startswith("D") and description in ("", code):
+            return CodeCheck("hcpcs", text, code, "reportable", CDT_WITHOUT_DESCRIPTOR)
         return CodeCheck("hcpcs", text, code, "reportable", description, description)
 
     def _check_pcs(self, text: str) -> CodeCheck:

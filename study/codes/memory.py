@@ -230,7 +230,7 @@ class MemoryCodeSource:
     """A ``CodeSource`` held in dictionaries (tests, scripts, the pure core's own checks).
 
     ``hcpcs``/``modifiers`` map codes to descriptions; ``hcpcs_loaded`` says whether that table
-    is a full CMS file (False: only the bank's own list). ``cpt`` and ``pcs`` are None when no
+    is a full set, a CMS file or the project's set of the year (False: a short list only). ``cpt`` and ``pcs`` are None when no
     table is loaded (then only shapes are checked).
     """
 

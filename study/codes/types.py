@@ -147,7 +147,8 @@ class CodeSource(Protocol):
         """Description when this HCPCS Level II code is known, else None."""
 
     def hcpcs_loaded(self) -> bool:
-        """True when a CMS HCPCS file was loaded (else only the bank's own list is known)."""
+        """True when a full HCPCS Level II set is loaded: a site's CMS file or the project's set of
+        the current year (else only a short list is known, as in some tests)."""
 
     def modifier(self, code: str) -> str | None:
         """Description of a CPT/HCPCS modifier, or None when unknown."""

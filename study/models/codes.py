@@ -1,11 +1,11 @@
 """Code-set tables: loaded at setup time (study.services.code_loaders), read by every process afterwards.
 
 ICD-10-CM comes from the `simple-icd-10-cm` package (`flask codes load`); HCPCS Level II from a
-CMS file (`flask codes load-hcpcs`) or, by default, the project's own list of the HCPCS codes its
-bank uses; modifiers from the project's list, overlaid by a CMS HCPCS file's; CPT only from a
-site's licensed file (`flask codes load-cpt`); ICD-10-PCS only from a CMS order file (`flask codes
-load-pcs`): the project has no PCS list, so without that file the table is empty and PCS codes are
-checked by their structure alone. The lay-term table comes from the project's file at setup.
+CMS file (`flask codes load-hcpcs`) or, by default, the project's derived set of the codes valid in
+2026 (study/codes/hcpcs_set.py; `source` "derived"); modifiers from the project's list, overlaid
+by a CMS HCPCS file's; CPT only from a site's licensed file (`flask codes load-cpt`); ICD-10-PCS
+only from a CMS order file (`flask codes load-pcs`): the project has no PCS list, so without that
+file the table is empty and PCS codes are checked by their structure alone. The lay-term table comes from the project's file at setup.
 `CodeSetVersion` records what was loaded, from where and when.
 """
 from __future__ import annotations
@@ -57,7 +57,7 @@ class HcpcsCode(Model):
     effective_date: Mapped[date | None] = mapped_column(sa.Date)
     termination_date: Mapped[date | None] = mapped_column(sa.Date)
     action_code: Mapped[str] = mapped_column(sa.String(1), default="")
-    source: Mapped[str] = mapped_column(sa.String(20))  # "cms" or "project"
+    source: Mapped[str] = mapped_column(sa.String(20))  # "cms" (a site's file) or "derived" (the project's set)
 
 
 class Modifier(Model):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import yaml
 
 from study.codes.hcpcs_file import parse_hcpcs_file
+from study.codes.hcpcs_set import hcpcs_set_text, parse_hcpcs_set, read_version
 from study.codes.lay_terms import lay_term_text, parse_lay_terms
 from study.codes.loaders import load_modifier_list
 from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
@@ -136,8 +137,8 @@ def load_lay_terms(text: str | None = None) -> int:
 
 
 def load_project_lists() -> None:
-    """Modifiers, the HCPCS and PCS codes the bank uses, with the project's own descriptions, and
-    the lay-term table.
+    """Modifiers, the HCPCS Level II code set of the current year (`load_hcpcs_set`), the PCS
+    codes the bank uses with the project's own descriptions, and the lay-term table.
 
     Idempotent and quick. A CMS file loaded with `load-hcpcs`/`load-pcs` takes precedence: its rows
     are never replaced by the project's lists.
@@ -151,19 +152,61 @@ def load_project_lists() -> None:
                 db.session.add(Modifier(code=code, description=description, source="project"))
             elif row.source == "project" and row.description != description:
                 row.description = description
-        for system, model, filename in (("hcpcs", HcpcsCode, "hcpcs_project.yaml"), ("pcs", PcsCode, "pcs_project.yaml")):
+        for system, model, filename in (("pcs", PcsCode, "pcs_project.yaml"),):
             version = code_set_version(system)
             if version is not None and version.source == "cms":
                 continue
             listed = _project_yaml(filename)
             db.session.execute(table_of(model).delete().where(model.source == "project"))
             for code, description in listed.items():
-                if model is HcpcsCode:
-                    db.session.add(HcpcsCode(code=code, short_description=description, long_description=description, source="project"))
-                else:
-                    db.session.add(PcsCode(code=code, description=description, source="project"))
+                db.session.add(PcsCode(code=code, description=description, source="project"))
             _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
+    load_hcpcs_set()
     load_lay_terms()
+
+
+HCPCS = "hcpcs"
+#: `CodeSetVersion.source` and `HcpcsCode.source` of the project's derived HCPCS set (study/codes/hcpcs_set.py)
+DERIVED = "derived"
+
+
+def load_hcpcs_set(text: str | None = None, *, force: bool = False) -> int:
+    """Load the project's HCPCS Level II set of the current year (study/codes/data/hcpcs_2026.tsv)
+    into `hcpcs_code`, replacing any older project rows; the number of codes loaded, 0 when skipped.
+
+    A site's own CMS file (`flask codes load-hcpcs`, source "cms") is never replaced. Skipped, after
+    one small query, when the recorded version is the file's and the table still holds its rows
+    (setup runs at every `make run`); `force` reloads anyway.
+    """
+    loaded = code_set_version(HCPCS)
+    if loaded is not None and loaded.source == "cms":
+        return 0
+    text = hcpcs_set_text() if text is None else text
+    if text is None:
+        return 0
+    if not force and loaded is not None and loaded.source == DERIVED and loaded.version == read_version(text):
+        held = db.session.scalar(sa.select(sa.func.count()).select_from(HcpcsCode).where(HcpcsCode.source == DERIVED))
+        if held == loaded.count:
+            return 0
+    code_set = parse_hcpcs_set(text)
+    rows = [
+        {
+            "code": r.code,
+            "short_description": r.short_description,
+            "long_description": "",
+            "effective_date": r.effective_date,
+            "termination_date": r.termination_date,
+            "action_code": "",
+            "source": DERIVED,
+        }
+        for r in code_set.rows
+    ]
+    with transaction():
+        db.session.execute(table_of(HcpcsCode).delete())
+        for start in range(0, len(rows), _BATCH):
+            db.session.execute(table_of(HcpcsCode).insert(), rows[start : start + _BATCH])
+        _record_version(HCPCS, code_set.version, DERIVED, len(rows))
+    return len(rows)
 
 
 # ---------------------------------------------------------------- files a site loads itself

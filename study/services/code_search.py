@@ -4,7 +4,8 @@ nephrop", "heart attack"), ranked, with the same contract on SQLite (FTS5, bm25)
 
 Words are matched three ways, best first: the project's lay-term table ("heart attack" -> I21, I22;
 "uti" -> N39.0; loaded at setup into `code_lay_term`), then the code set's own titles and inclusion
-terms (both in the full-text index: "stroke" finds I63.9 through its inclusion term "Stroke NOS").
+terms (both in the full-text index: "stroke" finds I63.9 through its inclusion term "Stroke NOS"),
+and when that leaves room on the page, HCPCS Level II short descriptions ("dexamethasone": J1100).
 Results come grouped by category (the category of the best hit first) and in tabular order within
 a category (N63.0, N63.2, N63.25).
 """
@@ -14,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -26,7 +28,7 @@ from study.codes.normalize import (
     normalize_icd10cm,
 )
 from study.extensions import db
-from study.models import CodeLayTerm, Icd10cmCode
+from study.models import CodeLayTerm, CodeSetVersion, HcpcsCode, Icd10cmCode
 from study.services.code_source import bare_prefix, bare_range
 from study.services.codes import checker
 
@@ -114,6 +116,8 @@ def search(query: str, limit: int = 25) -> SearchResult:
     if not words:
         return SearchResult(query=query, mode="words", notices=notices)
     hits, synonyms, suggestions = _word_hits(words, limit)
+    if len(hits) < limit and not synonyms:  # lay terms mean diagnoses ("uti" is not "utility services")
+        hits += _hcpcs_word_hits(words, limit - len(hits))
     return SearchResult(
         query=query, mode="words", hits=hits, total=len(hits), synonyms=synonyms, suggestions=suggestions, notices=notices
     )
@@ -153,9 +157,11 @@ def other_code_set(query: str) -> SearchResult | None:
 
 
 def _unknown_hcpcs(code: str) -> str:
-    where = "this site's HCPCS Level II file" if checker().source.hcpcs_loaded() else (
-        "the HCPCS Level II codes this site knows (no CMS HCPCS file is loaded)"
-    )
+    where = "the HCPCS Level II codes this site knows (no CMS HCPCS file is loaded)"
+    if checker().source.hcpcs_loaded():
+        # read by hcpcs_loaded() in this session already: no further query
+        loaded = db.session.get(CodeSetVersion, "hcpcs")
+        where = "this site's HCPCS Level II file" if loaded is None or loaded.source == "cms" else loaded.version
     return f"{code} has the shape of a HCPCS Level II code, but it is not in {where}; it is searched as ICD-10-CM."
 
 
@@ -291,6 +297,33 @@ def _word_query(words: list[str], limit: int, *, prefix_all: bool, prefix_last: 
             )
         rows = db.session.execute(stmt, {"q": match, "limit": limit}).all()
     return [_Row(*row) for row in rows]
+
+
+# ---------------------------------------------------------------- HCPCS Level II by words
+# what separates the words of a CMS short description besides blanks ("Inj,pegfilgrastim-bmez")
+_HCPCS_SEPARATORS = ",/-()."
+
+
+def _hcpcs_word_hits(words: list[str], limit: int) -> list[SearchHit]:
+    """HCPCS Level II codes whose short description has every word as the start of one of its words
+    ("dexameth" finds J1100 "Dexamethasone sodium phos"), shortest first; not the terminated ones.
+    One query over a table of about 8,000 short rows: a scan costs a few milliseconds, no index needed."""
+    if not words or limit <= 0:
+        return []
+    text = sa.func.lower(HcpcsCode.short_description)
+    for mark in _HCPCS_SEPARATORS:
+        text = sa.func.replace(text, mark, " ")
+    padded = sa.literal(" ") + text
+    today = date.today()
+    rows = db.session.execute(
+        sa.select(HcpcsCode.code, HcpcsCode.short_description)
+        # search_words keeps letters and digits only: no LIKE wildcard reaches the pattern
+        .where(*(padded.like(f"% {w}%") for w in words))
+        .where(sa.or_(HcpcsCode.termination_date.is_(None), HcpcsCode.termination_date >= today))
+        .order_by(sa.func.length(HcpcsCode.short_description), HcpcsCode.code)
+        .limit(limit)
+    ).all()
+    return [SearchHit(code, description, True, "code", "hcpcs") for code, description in rows]
 
 
 # ---------------------------------------------------------------- the lay-term layer

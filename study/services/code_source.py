@@ -121,7 +121,8 @@ class DbCodeSource:
         return row.short_description or row.long_description or row.code
 
     def hcpcs_loaded(self) -> bool:
-        return self._is_loaded("hcpcs", "cms")
+        # a site's CMS file, or the project's derived set of the current year (code_loaders.DERIVED)
+        return self._is_loaded("hcpcs", "cms", "derived")
 
     def modifier(self, code: str) -> str | None:
         row = db.session.get(Modifier, normalize_modifier(code))

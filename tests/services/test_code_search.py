@@ -152,8 +152,9 @@ def test_a_hcpcs_code_is_the_hcpcs_code_with_did_you_mean(app):
     assert [h.code for h in result.did_you_mean] == ["J11.00"]
     # with its dot it is the ICD-10-CM code; a HCPCS shape the site does not know is searched as ICD-10-CM
     assert code_search.search("J11.00").hits[0].code == "J11.00"
-    unknown = code_search.search("J1000")
-    assert unknown.hits[0].code == "J10.00" and "HCPCS Level II" in unknown.notices[0]
+    unknown = code_search.search("J1001")  # J1000 is a HCPCS code of 2026; J1001 is not
+    assert unknown.hits[0].code == "J10.01" and "HCPCS Level II" in unknown.notices[0]
+    assert "it is not in CMS HCPCS Level II 2026" in unknown.notices[0] and "no CMS HCPCS file" not in unknown.notices[0]
 
 
 def test_a_cpt_code_says_why_there_is_no_descriptor(app):

@@ -51,8 +51,8 @@ def test_guess_system(app):
     # J1100 is also ICD-10-CM J11.00 typed without its dot: a HCPCS code the site knows wins (issue 16)
     assert codes.guess_system("J1100") == "hcpcs"
     assert codes.guess_system("J11.00") == "icd10cm"
-    # J1000 is not in the project's HCPCS list: ICD-10-CM J10.00 is what the site knows
-    assert codes.guess_system("J1000") == "icd10cm"
+    # J1001 is no HCPCS Level II code of 2026: ICD-10-CM J10.01 is what the site knows
+    assert codes.guess_system("J1001") == "icd10cm"
     assert codes.guess_system("0FT44ZZ") == "pcs"
     assert codes.guess_system("E1122") == "icd10cm"
     assert codes.guess_system("I10") == "icd10cm"
