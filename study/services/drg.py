@@ -20,9 +20,10 @@ import sqlalchemy as sa
 from study.bank.model import CaseItem
 from study.codes import drg as core
 from study.extensions import db
-from study.models import ItemVersion, ItemVersionDrg
+from study.models import AttemptItem, ItemVersion, ItemVersionDrg
 from study.services import codes as code_service
 
+GROUPER_LABEL = core.GROUPER_LABEL
 #: the verdicts of a submitted code that is not grouped (not a valid code of its list)
 NOT_GROUPED = ("invalid", "incomplete", "wrong_system")
 
@@ -62,11 +63,10 @@ def ensure_key_groupings(versions: Sequence[tuple[ItemVersion, CaseItem]]) -> in
     """Group the versions whose key has no stored MS-DRG yet (or one of another grouper version);
     returns how many were grouped."""
     ids = [v.id for v, _ in versions]
-    have = dict(
-        db.session.execute(sa.select(ItemVersionDrg.item_version_id, ItemVersionDrg.grouper_version).where(ItemVersionDrg.item_version_id.in_(ids)))
-        .tuples()
-        .all()
-    ) if ids else {}
+    have: dict[int, int] = {}
+    if ids:
+        stmt = sa.select(ItemVersionDrg.item_version_id, ItemVersionDrg.grouper_version).where(ItemVersionDrg.item_version_id.in_(ids))
+        have = {version_id: grouper for version_id, grouper in db.session.execute(stmt)}
     done = 0
     for version, case in versions:
         if have.get(version.id) != core.GROUPER_VERSION and group_key(version, case) is not None:
@@ -91,6 +91,19 @@ def group_answer(case: CaseItem, answer: Mapping[str, Sequence[str]], report: Ma
 
     grouping = msdrg_adapter.group(claim, _describe)
     return {"grouping": {**grouping.to_json(), "left_out": list(left_out)}, "left_out": list(left_out), "version": core.GROUPER_VERSION}
+
+
+def attempt_comparison(ai: AttemptItem, regraded_number: int | None = None) -> core.Comparison | None:
+    """`comparison` for a graded case answer: against the version it was graded (or regraded,
+    `regraded_number`) against. Only for a page that shows the key."""
+    if ai.response is None:
+        return None
+    version_id: int | None = ai.item_version_id
+    if regraded_number is not None:
+        version_id = db.session.scalar(
+            sa.select(ItemVersion.id).where(ItemVersion.item_id == ai.item_id, ItemVersion.number == regraded_number)
+        )
+    return comparison(version_id, ai.response.report) if version_id is not None else None
 
 
 def key_grouping(version_id: int) -> core.Grouping | None:
