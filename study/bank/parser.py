@@ -19,10 +19,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from study.bank.model import (
+    DISCHARGE_STATUSES,
     Bank,
     Blueprint,
     BlueprintSection,
-    DISCHARGE_STATUSES,
     CaseItem,
     CaseKey,
     Item,

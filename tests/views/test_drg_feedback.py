@@ -43,7 +43,9 @@ def test_the_comparison_appears_only_after_grading(client, login_as, real_bank):
 def test_an_assignment_holds_the_comparison_until_its_feedback_policy_allows(client, login_as, real_bank, feedback):  # noqa: F811
     teacher = make_user("instructor")
     cohort = cohorts.create_cohort(teacher, "Class", "CCS")
-    spec = assignments.AssignmentSpec("cases", "Inpatient", NOW - timedelta(hours=1), NOW + timedelta(days=1), feedback=feedback, items=[CASE])
+    spec = assignments.AssignmentSpec(
+        "cases", "Inpatient", NOW - timedelta(hours=1), NOW + timedelta(days=1), feedback=feedback, items=[CASE]
+    )
     assignment = assignments.create_assignment(teacher, cohort.id, spec)
     learner = login_as("learner")
     cohorts.join_cohort(learner, cohort.join_code)
