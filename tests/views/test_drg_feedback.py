@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from study.extensions import db
 from study.models import Assignment, Attempt
 from study.services import assignments, cohorts
+from study.services import cases as case_service
 from tests.factories import make_user
 from tests.services.test_drg import real_bank  # noqa: F401 (the fixture)
 from tests.support import start_case
@@ -58,3 +59,15 @@ def test_an_assignment_holds_the_comparison_until_its_feedback_policy_allows(cli
     db.session.get(Assignment, assignment.id).due_at = NOW - timedelta(minutes=1)
     db.session.commit()
     assert KEY_DRG in _page(client, attempt_id)
+
+
+def test_the_result_page_with_the_comparison_stays_within_its_query_budget(app, login_as, real_bank):  # noqa: F811
+    from study.models import User
+    from tests.learner_states import measure
+    from tests.views.test_query_budgets import BUDGETS
+
+    learner = login_as("learner")
+    with_drg = case_service.grade_draft(learner, NOW, key=CASE, rows={"diagnoses": WITHOUT_MCC.split(", ")})
+    counts = measure(app, db.session.get(User, learner.id), {"report": ("GET", f"/cases/attempts/{with_drg.id}", {})})
+    # the case attempt report's budget, plus the one primary-key read of the key's stored MS-DRG
+    assert counts["report"] <= BUDGETS["case attempt report"] + 1 <= 12, counts
