@@ -112,6 +112,7 @@ class Grouping:
     return_code: str = "OK"
     left_out: tuple[str, ...] = ()  # codes not grouped (invalid), as typed
     version: int = GROUPER_VERSION
+    diagnoses: tuple[str, ...] = ()  # every grouped diagnosis, dotted, principal first
 
     @property
     def counted(self) -> tuple[SeverityCode, ...]:
@@ -138,6 +139,7 @@ class Grouping:
             "return_code": self.return_code,
             "left_out": list(self.left_out),
             "version": self.version,
+            "diagnoses": list(self.diagnoses),
         }
 
     @classmethod
@@ -161,6 +163,7 @@ class Grouping:
             return_code=str(data.get("return_code", "OK")),
             left_out=tuple(data.get("left_out", [])),
             version=int(data.get("version", GROUPER_VERSION)),
+            diagnoses=tuple(data.get("diagnoses", [])),
         )
 
 
@@ -193,6 +196,7 @@ def grouping_from_result(result: Mapping[str, Any], describe: Callable[[str], st
         weight=weight.weight if weight else None,
         surgical=any(p.get("is_or") for p in procs),
         return_code=str(result.get("return_code") or "OK"),
+        diagnoses=(pdx, *(dotted(str(d.get("code"))) for d in result.get("sdx_output") or [])) if pdx else (),
     )
 
 
@@ -315,11 +319,17 @@ def _procedure_reasons(key: Grouping, yours: Grouping) -> list[str]:
 
 def _severity_reasons(key: Grouping, yours: Grouping) -> list[str]:
     reasons = []
-    your_codes = {s.code for s in yours.severity_codes}
-    key_codes = {s.code for s in key.severity_codes}
+    your_codes = set(yours.diagnoses) or {s.code for s in yours.severity_codes}
+    key_codes = set(key.diagnoses) or {s.code for s in key.severity_codes}
+    your_counted = {s.code for s in yours.counted}
     for s in key.counted:
         if s.code not in your_codes:
             reasons.append(f"{_named(s.code, s.title)}, {_severity_word(s.level)}, is missing from your codes.")
+        elif s.code not in your_counted and s.code != yours.pdx:
+            reasons.append(
+                f"{_named(s.code, s.title)} is in your codes but does not count as {_severity_word(s.level)} "
+                "with your principal diagnosis (a CC exclusion, or your MS-DRG has no severity levels)."
+            )
     for s in yours.counted:
         if s.code not in key_codes:
             reasons.append(f"{_named(s.code, s.title)}, {_severity_word(s.level)} you reported, is not in the key.")

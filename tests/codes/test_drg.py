@@ -49,3 +49,19 @@ def test_claims_leave_out_optional_key_lines_and_invalid_answers() -> None:
     claim, left = answer_claim(case, {"diagnoses": ["J99.99", "J18.9"], "pcs": [], "procedures": ["99223"]}, {"J9999"})
     assert claim is not None and claim.pdx == "J189" and left == ("J99.99", "99223")
     assert dotted("J9601") == "J96.01" and dotted("0BH17EZ") == "0BH17EZ"
+
+
+def test_a_key_mcc_the_learner_has_but_that_does_not_count_is_explained_and_key_codes_are_never_extra() -> None:
+    key = Grouping(drg=291, title="Heart Failure and Shock with MCC", mdc=5, mdc_title="Circulatory System", severity="MCC",
+                   pdx="I13.0", severity_codes=(SeverityCode("I50.33", "MCC", True),), weight=1.2838,
+                   diagnoses=("I13.0", "I50.33", "N18.32"))
+    yours = Grouping(drg=683, title="Renal Failure with CC", mdc=11, mdc_title="Kidney and Urinary Tract", severity="CC",
+                     pdx="N18.32", severity_codes=(SeverityCode("I13.0", "CC", True), SeverityCode("I50.33", "MCC", False)),
+                     weight=0.8758, diagnoses=("N18.32", "I13.0", "I50.33"))
+    reasons = compare(key, yours).reasons
+    assert reasons[0].startswith("Your principal diagnosis N18.32 moves the case to MDC 11")
+    assert reasons[1] == (
+        "I50.33 is in your codes but does not count as an MCC (major complication or comorbidity) with your principal "
+        "diagnosis (a CC exclusion, or your MS-DRG has no severity levels)."
+    )
+    assert not any("is not in the key" in r for r in reasons)  # I13.0 is the key's principal diagnosis
