@@ -154,6 +154,45 @@ class KeyLine:
         return (self.code, *self.alternates)
 
 
+#: ``patient.discharge`` names and their two-digit UB-04 patient discharge status codes.
+DISCHARGE_STATUSES: Mapping[str, str] = {
+    "home": "01",
+    "short-term-hospital": "02",
+    "snf": "03",
+    "custodial": "04",
+    "other-facility": "05",
+    "home-health": "06",
+    "against-advice": "07",
+    "expired": "20",
+    "law-enforcement": "21",
+    "hospice-home": "50",
+    "hospice-facility": "51",
+    "swing-bed": "61",
+    "rehab": "62",
+    "ltch": "63",
+    "nursing-facility": "64",
+    "psych": "65",
+    "cah": "66",
+}
+PATIENT_SEXES = ("female", "male")
+MAX_PATIENT_AGE = 124
+
+
+@dataclass(frozen=True)
+class Patient:
+    """An inpatient case's patient facts for the MS-DRG grouper: ``age`` in whole years at
+    admission, ``sex`` (female | male), ``discharge`` the two-digit UB-04 discharge status code."""
+
+    age: int
+    sex: str
+    discharge: str
+
+    @property
+    def discharge_name(self) -> str | None:
+        """The format's name of the discharge status ("snf"), None when the code has none."""
+        return next((name for name, code in DISCHARGE_STATUSES.items() if code == self.discharge), None)
+
+
 @dataclass(frozen=True)
 class CaseKey:
     diagnoses: tuple[KeyLine, ...] = ()
@@ -243,6 +282,8 @@ class CaseItem:
     minutes: int | None = None
     title: str | None = None  # a human title for lists ("Office visit: elbow pain"); None: the id
     external_causes: str = "voluntary"  # EXTERNAL_CAUSE_POLICIES: may unlisted V00-Y99 codes be added?
+    patient: Patient | None = None  # inpatient cases: the facts the MS-DRG grouper needs
+    drg_note: str | None = None  # why a second grouper may disagree with the key's MS-DRG
     difficulty: str = "medium"
     tags: tuple[str, ...] = ()
     status: str = "published"
@@ -279,8 +320,15 @@ class CaseItem:
         def line(k: KeyLine) -> list[Any]:
             return [k.code, list(k.alternates), k.optional, list(k.modifiers), k.units]
 
+        payload: dict[str, Any] = {}
+        # only when present: the hash of a case without them stays what it always was
+        if self.patient is not None:
+            payload["patient"] = [self.patient.age, self.patient.sex, self.patient.discharge]
+        if self.drg_note:
+            payload["drg_note"] = _norm_text(self.drg_note)
         return _digest(
             {
+                **payload,
                 "type": "case",
                 "setting": self.setting,
                 "documentation": _norm_text(self.documentation),

@@ -19,6 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from study.bank.model import (
+    DISCHARGE_STATUSES,
     Bank,
     Blueprint,
     BlueprintSection,
@@ -28,6 +29,7 @@ from study.bank.model import (
     KeyLine,
     McqItem,
     McqOption,
+    Patient,
     Problem,
     SourceInfo,
     Topic,
@@ -308,6 +310,28 @@ def _case_key(raw: Any) -> CaseKey:
     )
 
 
+def patient_discharge_code(value: Any) -> str | None:
+    """The two-digit UB-04 code of a ``patient.discharge`` value: a name ("snf") or the code
+    itself as a string ("03"); None when it is neither."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in DISCHARGE_STATUSES:
+            return DISCHARGE_STATUSES[text]
+        if text in DISCHARGE_STATUSES.values():
+            return text
+    return None
+
+
+def _patient(raw: Any) -> Patient | None:
+    """``patient`` (inpatient cases): None when absent or unreadable (the validator says why)."""
+    if not isinstance(raw, dict):
+        return None
+    age, sex, discharge = raw.get("age"), _str(raw.get("sex")).lower(), patient_discharge_code(raw.get("discharge"))
+    if not isinstance(age, int) or isinstance(age, bool) or discharge is None or not sex:
+        return None
+    return Patient(age=age, sex=sex, discharge=discharge)
+
+
 def _scoring(raw: Any) -> tuple[tuple[str, float], ...]:
     if not isinstance(raw, dict):
         return ()
@@ -447,6 +471,8 @@ def _case_item(parts: _ItemParts, problems: list[Problem]) -> CaseItem:
         minutes=_minutes(raw.get("minutes")),
         title=_str(raw.get("title")) or None,
         external_causes=_str(raw.get("external_causes") or "voluntary"),
+        patient=_patient(raw.get("patient")),
+        drg_note=_str(raw.get("drg_note")) or None,
         source=source,
         **common,
     )

@@ -22,9 +22,12 @@ from study.bank.model import (
     DEFAULT_EXAMS,
     DEFAULT_WEIGHTS,
     DIFFICULTIES,
+    DISCHARGE_STATUSES,
     ID_PATTERN,
     ITEM_STATUSES,
     ITEM_TYPES,
+    MAX_PATIENT_AGE,
+    PATIENT_SEXES,
     RESERVES,
     SETTINGS,
     Bank,
@@ -35,7 +38,15 @@ from study.bank.model import (
     Problem,
     SourceInfo,
 )
-from study.bank.parser import load_bank, load_yaml, parse_blueprint, parse_item_file, parse_topics, read_text
+from study.bank.parser import (
+    load_bank,
+    load_yaml,
+    parse_blueprint,
+    parse_item_file,
+    parse_topics,
+    patient_discharge_code,
+    read_text,
+)
 from study.codes.checking import CodeChecker
 from study.codes.normalize import (
     classify_procedure_code,
@@ -56,7 +67,9 @@ CASE_REQUIRED = ("setting", "key")
 MAX_TITLE = 120
 #: ``external_causes``: may a learner add a valid external cause code (V00-Y99) the key does not list?
 EXTERNAL_CAUSE_POLICIES = ("voluntary", "required")
-CASE_OPTIONAL = ("scoring", "minutes", "title", "external_causes")
+CASE_OPTIONAL = ("scoring", "minutes", "title", "external_causes", "patient", "drg_note")
+#: ``patient`` (inpatient cases): the facts an MS-DRG grouper needs (docs/authoring.md)
+PATIENT_KEYS = ("age", "sex", "discharge")
 KEY_LISTS = ("diagnoses", "procedures", "pcs", "not_reportable")
 LINE_KEYS = {
     "diagnoses": ("code", "alternates", "optional"),
@@ -497,6 +510,7 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     if "title" in raw and (not isinstance(raw["title"], str) or not raw["title"].strip() or len(raw["title"]) > MAX_TITLE):
         report.error(report.line("title"), f"title must be text of 1 to {MAX_TITLE} characters")
     _one_of(raw, report, "external_causes", EXTERNAL_CAUSE_POLICIES)
+    _patient(item, raw, report)
     if "scoring" in raw:
         _scoring_weights(raw["scoring"], report)
     _case_sections(item, source, report)
@@ -515,6 +529,50 @@ def _case(item: CaseItem, raw: dict[Any, Any], report: _Report, checker: CodeChe
     if item.key.pcs and item.setting and item.setting != "inpatient":
         report.warning(report.line("key", "pcs"), "ICD-10-PCS lines belong to inpatient cases (setting: inpatient)")
     _repeated_key_codes(item, report)
+
+
+def _patient(item: CaseItem, raw: dict[Any, Any], report: _Report) -> None:
+    """``patient`` and ``drg_note``: inpatient cases only; ``patient`` is required when the key has
+    ICD-10-PCS lines (the MS-DRG grouper needs age, sex and discharge status)."""
+    inpatient = raw.get("setting") == "inpatient"
+    for name in ("patient", "drg_note"):
+        if name in raw and not inpatient:
+            report.error(report.line(name), f"{name} belongs to inpatient cases (setting: inpatient) only")
+    if "drg_note" in raw and (not isinstance(raw["drg_note"], str) or not raw["drg_note"].strip()):
+        report.error(report.line("drg_note"), "drg_note must be text: why a second MS-DRG grouper disagrees with the key's")
+    value = raw.get("patient")
+    if value is None:
+        key = raw.get("key")
+        if inpatient and isinstance(key, dict) and key.get("pcs"):
+            report.error(
+                report.line("patient") if "patient" in raw else report.line("setting"),
+                "an inpatient case with ICD-10-PCS lines needs 'patient:' with age, sex and discharge "
+                "(the MS-DRG grouper's facts), e.g. patient: {age: 82, sex: female, discharge: snf}",
+            )
+        return
+    if not isinstance(value, dict):
+        report.error(report.line("patient"), "patient must be a mapping: age, sex, discharge")
+        return
+    report.keys(value, PATIENT_KEYS, (), ("patient",), "patient")
+    age, sex, discharge = value.get("age"), value.get("sex"), value.get("discharge")
+    if age is not None and (not _is_int(age) or not 0 <= age <= MAX_PATIENT_AGE):
+        report.error(report.line("patient", "age"), f"patient age must be whole years at admission, 0 to {MAX_PATIENT_AGE}, not {age!r}")
+    if sex is not None and sex not in PATIENT_SEXES:
+        report.error(
+            report.line("patient", "sex"),
+            f"patient sex must be {' or '.join(PATIENT_SEXES)}, not {sex!r}" + did_you_mean(str(sex), PATIENT_SEXES),
+        )
+    if discharge is not None and patient_discharge_code(discharge) is None:
+        hint = (
+            f" (write the code as a quoted string: \"{discharge:02d}\")"
+            if _is_int(discharge)
+            else did_you_mean(str(discharge), DISCHARGE_STATUSES)
+        )
+        report.error(
+            report.line("patient", "discharge"),
+            f"patient discharge must be a discharge status name ({', '.join(DISCHARGE_STATUSES)}) or its "
+            f"two-digit UB-04 code as a quoted string, not {discharge!r}" + hint,
+        )
 
 
 def _scoring_weights(scoring: Any, report: _Report) -> None:

@@ -132,6 +132,11 @@ def _case_keys(item: CaseItem) -> list[str]:
     lines += [f"minutes: {item.minutes}"] if item.minutes is not None else []
     if item.external_causes != "voluntary":
         lines.append(f"external_causes: {item.external_causes}")
+    if item.patient is not None:
+        discharge = item.patient.discharge_name or item.patient.discharge
+        lines += ["patient:", f"  age: {item.patient.age}", f"  sex: {item.patient.sex}", f"  discharge: {scalar(discharge)}"]
+    if item.drg_note:
+        lines.append(f"drg_note: {_quoted(item.drg_note)}")
     key = item.key
     lines.append("key:")
     for kind in ("diagnoses", "procedures", "pcs"):

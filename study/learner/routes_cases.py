@@ -17,6 +17,7 @@ from study.services import ServiceError, answer_review
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
+from study.services import drg as drg_service
 
 
 @bp.route("/cases")
@@ -109,6 +110,9 @@ def case_attempt(attempt_id: int):
             url_for("learner.api_case_attempt_draft", attempt_id=attempt.id),
         )
     review = answer_review.case_review(attempt, ai, now())  # the key to show (a regraded answer: the new one)
+    keys_shown = assignment_service.keys_shown(attempt, now())
+    # the MS-DRG the learner's codes group to beside the key's: only once the key may be shown
+    drg = drg_service.attempt_comparison(ai, review.regrade.new_version if review.regrade else None) if keys_shown else None
     return render_template(
         "learner/case_attempt.html",
         attempt=attempt,
@@ -117,7 +121,9 @@ def case_attempt(attempt_id: int):
         key_case=review.case,
         regrade=review.regrade,
         report=ai.response.report if ai.response is not None else None,
-        keys_shown=assignment_service.keys_shown(attempt, now()),
+        keys_shown=keys_shown,
+        drg=drg,
+        drg_label=drg_service.GROUPER_LABEL,
         feedback_note=assignment_service.feedback_note(attempt),
         submitted=ai.response.answer if ai.response is not None else None,
         lists=case_service.entry_lists(case),

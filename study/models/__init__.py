@@ -13,12 +13,13 @@ from study.models.audit import AuditEvent
 from study.models.careers import CareerAssessment, CareerRun  # noqa: F401
 from study.models.codes import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
 from study.models.content import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
+from study.models.drg import ItemVersionDrg
 from study.models.teaching import Assignment, Cohort, CohortMember, RegradeLog
 from study.models.users import Role, User, UserSession
 
 __all__ = [
     "AnswerRollup", "Attempt", "AttemptItem", "CaseRollup", "ItemReport", "Response", "ReviewCard", "ReviewLog",
     "Assignment", "Cohort", "CohortMember", "RegradeLog",
-    "BankImport", "ExamBlueprint", "Item", "ItemExam", "ItemVersion", "Topic",
+    "BankImport", "ExamBlueprint", "Item", "ItemExam", "ItemVersion", "ItemVersionDrg", "Topic",
     "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "CodeLayTerm", "Modifier", "PcsCode",
     "Role", "User", "UserSession", "CareerAssessment", "CareerRun", "AuditEvent"]

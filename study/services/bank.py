@@ -24,6 +24,7 @@ from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion,
 from study.models.base import utcnow
 from study.services import NotFound, ServiceError, audit
 from study.services import codes as code_service
+from study.services import drg as drg_service
 from study.services.grading import grade_response, parsed_version
 from study.services.transactions import transaction
 
@@ -205,12 +206,15 @@ def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
     db.session.add(version)
     db.session.flush()
     item.current_version = version
+    if isinstance(parsed, CaseItem) and drg_service.groups(parsed):
+        drg_service.group_key(version, parsed)  # the key's MS-DRG, once per version
     return "created" if latest == 0 else "new_version"
 
 
 def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
     existing = {item.key: item for item in db.session.scalars(sa.select(Item))}
     seen: set[str] = set()
+    inpatient: list[tuple[ItemVersion, CaseItem]] = []
     for parsed in bank.items:
         seen.add(parsed.id)
         text = Path(parsed.path).read_text(encoding="utf-8")
@@ -228,8 +232,12 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
             outcome = "updated"
         if outcome != "unchanged":
             item.updated_at = utcnow()
+        if isinstance(parsed, CaseItem) and drg_service.groups(parsed) and item.current_version is not None:
+            inpatient.append((item.current_version, parsed))
         field_name = {"new_version": "new_versions"}.get(outcome, outcome)
         setattr(summary, field_name, getattr(summary, field_name) + 1)
+    # versions stored before MS-DRG grouping existed (or by another grouper version): group them now
+    drg_service.ensure_key_groupings(inpatient)
     for key, item in existing.items():
         if key not in seen and item.origin == "file" and item.status != ItemStatus.RETIRED:
             item.status = "retired"

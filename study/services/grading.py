@@ -17,6 +17,7 @@ from typing import Any
 from study.bank.model import CaseItem, McqItem
 from study.bank.parser import parse_item
 from study.codes.checking import CodeChecker
+from study.grading.answers import clean_case_answer, is_case_answer
 from study.grading.mcq import McqResult
 from study.grading.registry import registry
 from study.grading.results import GradeReport
@@ -80,7 +81,15 @@ def grade_response(
         checker = code_service.checker()
     result = registry.grade(parsed, answer, checker)
     if isinstance(result, GradeReport):
-        return Graded(result, result.score_pct / 100, result.score_pct >= 100, result.to_json(after_attempt=True))
+        report = result.to_json(after_attempt=True)
+        if isinstance(parsed, CaseItem) and is_case_answer(answer):
+            from study.services import drg as drg_service
+
+            # the learner's MS-DRG, grouped once here and stored with the response (inpatient cases)
+            grouped = drg_service.group_answer(parsed, clean_case_answer(answer), report)
+            if grouped is not None:
+                report["drg"] = grouped
+        return Graded(result, result.score_pct / 100, result.score_pct >= 100, report)
     return Graded(result, float(result.score), bool(result.correct))
 
 

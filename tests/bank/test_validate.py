@@ -452,6 +452,8 @@ def test_pcs_codes(problems: Run) -> None:
         "  not_reportable:", '  pcs:\n    - "0SRC0J9"\n    - "0SRC0I9"\n    - 16070\n  not_reportable:'
     )
     assert problems(text) == [
+        "case-test-001.md:6: an inpatient case with ICD-10-PCS lines needs 'patient:' with age, sex and discharge "
+        "(the MS-DRG grouper's facts), e.g. patient: {age: 82, sex: female, discharge: snf}",
         "case-test-001.md:16: 0SRC0I9 is not an ICD-10-PCS code: ICD-10-PCS never uses the letters I and O "
         "(to avoid confusion with 1 and 0).",
         'case-test-001.md:17: ICD-10-PCS codes must be quoted strings: write code: "16070" with the code exactly '

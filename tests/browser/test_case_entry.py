@@ -21,6 +21,7 @@ type: case
 exams: [CPC]
 topic: icd-10-pcs
 setting: inpatient
+patient: {age: 67, sex: male, discharge: home}
 difficulty: medium
 minutes: 20
 title: "Inpatient: hip replacement"

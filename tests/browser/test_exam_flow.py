@@ -66,6 +66,7 @@ type: case
 exams: [CCS]
 topic: icd-10-pcs
 setting: inpatient
+patient: {age: 67, sex: male, discharge: home}
 difficulty: medium
 minutes: 20
 key:
