@@ -171,9 +171,13 @@ def _is_lettered_pcs(code: str) -> bool:
 
 
 def _pcs_result(query: str, code: str) -> SearchResult:
+    """A PCS code typed in full: the code and its title; a code that does not exist says so, and its
+    table's nearest valid codes are the hits (with their titles), so each opens its own page."""
     check = checker().check("pcs", code)
     if check.status != "reportable":
-        return SearchResult(query=query, mode="code", system="pcs", notices=[check.message])
+        source = checker().source
+        hits = [SearchHit(c, source.pcs(c) or "", True, "code", "pcs") for c in check.suggestions]
+        return SearchResult(query=query, mode="code", hits=hits, total=len(hits), system="pcs", notices=[check.message])
     hit = SearchHit(code, check.description or check.message, True, "code", "pcs")
     notices = [] if checker().source.pcs_loaded() else [NO_PCS_TABLE]
     return SearchResult(query=query, mode="code", hits=[hit], total=1, system="pcs", notices=notices)

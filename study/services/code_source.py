@@ -22,9 +22,12 @@ from study.codes.normalize import (
     normalize_modifier,
     normalize_pcs,
 )
+from study.codes.pcs_data import SOURCE as PCS_SOURCE
+from study.codes.pcs_tables import PcsRow
 from study.codes.types import CodeRecord
 from study.extensions import db
 from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models import PcsRow as PcsRowModel
 
 # how many candidates around a prefix are ranked by edit distance when suggesting codes
 _NEAREST_WINDOW = 60
@@ -139,4 +142,19 @@ class DbCodeSource:
         return row.description if row is not None else None
 
     def pcs_loaded(self) -> bool:
-        return self._is_loaded("pcs", "cms")
+        return self._is_loaded("pcs", "cms", PCS_SOURCE)
+
+    def pcs_rows(self, table: str) -> list[PcsRow]:
+        rows = db.session.execute(
+            sa.select(PcsRowModel.body_parts, PcsRowModel.approaches, PcsRowModel.devices, PcsRowModel.qualifiers)
+            .where(PcsRowModel.table_code == table)
+            .order_by(PcsRowModel.position)
+        ).all()
+        return [PcsRow(*r) for r in rows]
+
+    def pcs_set_name(self) -> str:
+        """A site's own order file (source "cms") is named after the file, the derived set by its year."""
+        version = db.session.get(CodeSetVersion, "pcs")
+        if version is not None and version.source == "cms":
+            return "ICD-10-PCS (this site's CMS file)"
+        return "FY2026 ICD-10-PCS"
