@@ -179,7 +179,7 @@ def load_pcs_data(*, force: bool = False) -> dict | None:
     from study.codes.pcs_data import SOURCE, files_digest, read_pcs_data
 
     loaded = code_set_version(PCS_TABLES)
-    if not force and loaded is not None and loaded.version.endswith(files_digest()):
+    if not force and loaded is not None and loaded.version.endswith(files_digest()) and code_set_version("pcs") is not None:
         if db.session.scalar(sa.select(sa.func.count()).select_from(PcsRow)) == loaded.count:
             return None
     data = read_pcs_data()
