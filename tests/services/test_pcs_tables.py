@@ -109,3 +109,29 @@ def test_a_table_that_does_not_exist(app):
     with pytest.raises(NotFound):
         pcs_tables.view("0ZZ", {})
     assert not pcs_tables.exists("0ZZ") and pcs_tables.exists("0dt")
+
+
+def test_every_pcs_code_in_the_bank_keys_is_valid_fy2026(app):
+    """The 41 inpatient cases: every key PCS line and alternate is a valid FY2026 code; a
+    not_reportable PCS code need only be well formed (a wrong combination learners build)."""
+    from pathlib import Path
+
+    from study.bank.parser import load_bank
+    from study.bank.validate import validate_bank
+
+    root = Path(__file__).resolve().parents[2] / "question_bank"
+    bank, problems = load_bank(root)
+    keyed = [i for i in bank.items if getattr(i, "key", None) is not None and i.key.pcs]
+    assert len(keyed) >= 37  # of the 41 inpatient cases, 37 have PCS lines
+    checker = codes.checker()
+    invalid = [
+        (i.id, code)
+        for i in keyed
+        for line in i.key.pcs
+        for code in (line.code, *line.alternates)
+        if not checker.check("pcs", code).reportable
+    ]
+    assert invalid == []
+    assert not [p for p in validate_bank(bank, checker) if "ICD-10-PCS" in str(p)]
+    nonexistent = [(i.id, c) for i in keyed for c, _ in i.key.not_reportable if checker.check("pcs", c).status == "invalid" and len(c) == 7]
+    assert ("case-ip-020", "0SHC0EZ") in nonexistent  # kept valid as a file: see validate._not_reportable_code
