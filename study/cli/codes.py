@@ -124,4 +124,5 @@ def setup_code_sets() -> None:
     code_loaders.load_project_lists()
     pcs = code_loaders.load_pcs_data()
     if pcs:
-        click.echo(f"Loaded {pcs['tables']:,} ICD-10-PCS tables ({pcs['rows']:,} rows)" + (f" and {pcs['codes']:,} FY2026 codes." if pcs["codes"] else "."))
+        codes = f" and {pcs['codes']:,} FY2026 codes" if pcs["codes"] else ""
+        click.echo(f"Loaded {pcs['tables']:,} ICD-10-PCS tables ({pcs['rows']:,} rows){codes}.")

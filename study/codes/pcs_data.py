@@ -71,9 +71,8 @@ def parse_tables(document: dict) -> list[PcsTableData]:
     for code, t in sorted(document["tables"].items()):
         rows = tuple(PcsRow(*r.split("|")) for r in t["rows"])
         values = {int(p): dict(v) for p, v in t["values"].items()}
-        tables.append(
-            PcsTableData(code, t["section"], t["body_system"], t["operation"], t["definition"], t["explanation"], t["examples"], rows, values)
-        )
+        head = (t["section"], t["body_system"], t["operation"], t["definition"], t["explanation"], t["examples"])
+        tables.append(PcsTableData(code, *head, rows, values))
     return tables
 
 

@@ -73,34 +73,28 @@ def _sorted(values: Iterable[str]) -> str:
     return "".join(sorted(set(values)))
 
 
+def _grouped(strings: Iterable[str]) -> dict[frozenset[str], list[str]]:
+    """First characters grouped by the set of what follows them: {"J0", "J4", "K0", "K4", "L0"}
+    gives {{"0", "4"}: ["J", "K"], {"0"}: ["L"]}."""
+    following: dict[str, set[str]] = defaultdict(set)
+    for s in strings:
+        following[s[0]].add(s[1:])
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for first, rest in following.items():
+        groups[frozenset(rest)].append(first)
+    return groups
+
+
 def rows_from_codes(tails: Iterable[str]) -> list[PcsRow]:
     """Rows covering exactly the given 4-character tails (positions 4-7) of one table's codes.
 
     Body parts with the same set of (approach, device, qualifier) combinations share rows; within
     them, approaches with the same (device, qualifier) set, then devices with the same qualifiers.
     """
-    by_body: dict[str, set[str]] = defaultdict(set)
-    for tail in tails:
-        by_body[tail[0]].add(tail[1:])
-    groups: dict[frozenset[str], list[str]] = defaultdict(list)
-    for body, rests in by_body.items():
-        groups[frozenset(rests)].append(body)
     rows: list[PcsRow] = []
-    for rests, bodies in groups.items():
-        by_approach: dict[str, set[str]] = defaultdict(set)
-        for rest in rests:
-            by_approach[rest[0]].add(rest[1:])
-        approach_groups: dict[frozenset[str], list[str]] = defaultdict(list)
-        for approach, pairs in by_approach.items():
-            approach_groups[frozenset(pairs)].append(approach)
-        for pairs, approaches in approach_groups.items():
-            by_device: dict[str, set[str]] = defaultdict(set)
-            for pair in pairs:
-                by_device[pair[0]].add(pair[1])
-            device_groups: dict[frozenset[str], list[str]] = defaultdict(list)
-            for device, qualifiers in by_device.items():
-                device_groups[frozenset(qualifiers)].append(device)
-            for qualifiers, devices in device_groups.items():
+    for rests, bodies in _grouped(tails).items():
+        for pairs, approaches in _grouped(rests).items():
+            for qualifiers, devices in _grouped(pairs).items():
                 rows.append(PcsRow(_sorted(bodies), _sorted(approaches), _sorted(devices), _sorted(qualifiers)))
     rows.sort(key=lambda r: r.axes)
     return rows

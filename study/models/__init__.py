@@ -11,8 +11,19 @@ from study.models.attempts import (
 )
 from study.models.audit import AuditEvent
 from study.models.careers import CareerAssessment, CareerRun  # noqa: F401
-from study.models.codes import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
-from study.models.codes import PcsAxisValue, PcsDefinition, PcsRow, PcsTable
+from study.models.codes import (
+    CodeLayTerm,
+    CodeSetVersion,
+    CptCode,
+    HcpcsCode,
+    Icd10cmCode,
+    Modifier,
+    PcsAxisValue,
+    PcsCode,
+    PcsDefinition,
+    PcsRow,
+    PcsTable,
+)
 from study.models.content import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.teaching import Assignment, Cohort, CohortMember, RegradeLog
 from study.models.users import Role, User, UserSession

@@ -157,4 +157,5 @@ class PcsDefinition(Model):
     definition: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code", "code_lay_term", "pcs_table", "pcs_row", "pcs_axis_value", "pcs_definition"}
+CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code", "code_lay_term"}
+CODE_TABLES |= {"pcs_table", "pcs_row", "pcs_axis_value", "pcs_definition"}

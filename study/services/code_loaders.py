@@ -20,8 +20,19 @@ from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
 from study.codes.pcs_file import parse_pcs_order_file
 from study.codes.types import CodeRecord
 from study.extensions import db
-from study.models import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
-from study.models import PcsAxisValue, PcsDefinition, PcsRow, PcsTable
+from study.models import (
+    CodeLayTerm,
+    CodeSetVersion,
+    CptCode,
+    HcpcsCode,
+    Icd10cmCode,
+    Modifier,
+    PcsAxisValue,
+    PcsCode,
+    PcsDefinition,
+    PcsRow,
+    PcsTable,
+)
 from study.models.base import table_of, utcnow
 from study.services.code_search import forget_lay_terms
 from study.services.transactions import transaction
