@@ -4,9 +4,7 @@ the same without JavaScript; axe, and a 390 px phone."""
 
 from playwright.sync_api import expect
 
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
-from tests.support import no_horizontal_overflow, sign_in_page
+from tests.support import no_horizontal_overflow, open_case_code_book
 
 
 def test_build_a_code_in_table_0dt_from_the_code_book(page, axe_check):
@@ -59,16 +57,7 @@ def test_the_builder_without_javascript(browser, live_server):
 
 
 def test_a_pcs_table_opens_from_the_panel_beside_a_case(page, live_app, axe_check, tmp_path):
-    from study.services import bank
-
-    with live_app.app_context():
-        bank.import_bank(write_learning_bank(tmp_path / "bank"))
-        make_user(email="pia@example.org")
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in_page(page, "pia@example.org")
-    page.goto("/cases")
-    page.get_by_role("link", name="Code this case").first.click()
-    page.get_by_text("Code book (ICD-10-CM lookup)").click()
+    open_case_code_book(page, live_app, tmp_path / "bank", "pia@example.org")
     page.get_by_label("Search codes by words or code").fill("0DTJ4ZZ")
     results = page.locator(".panel-results")
     expect(results).to_contain_text("Resection of Appendix, Percutaneous Endoscopic Approach")
