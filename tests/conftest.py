@@ -25,6 +25,7 @@ def database_url(tmp_path_factory):
 
             code_loaders.load_icd10cm(cached_icd10cm_records(), version=ICD10CM_SOURCE)
             code_loaders.load_project_lists()
+            code_loaders.load_pcs_data()
             db.engine.dispose()
         yield url
 

@@ -161,6 +161,25 @@ def sign_in_page(page, email: str, password: str | None = None) -> None:
     expect(page.get_by_text("Welcome back")).to_be_visible(timeout=10_000)
 
 
+def open_case_code_book(page, live_app, bank_dir, email: str) -> str:
+    """Browser tests: a learner on a phone opens the first case of the learning bank and the code
+    book panel beside it; the case's address."""
+    from study.services import bank
+    from tests.factories import make_user
+    from tests.learning_bank import write_learning_bank
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(bank_dir))
+        make_user(email=email)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_page(page, email)
+    page.goto("/cases")
+    page.get_by_role("link", name="Code this case").first.click()
+    url = page.url
+    page.get_by_text("Code book (ICD-10-CM lookup)").click()
+    return url
+
+
 def start_case(client, key: str, rows: dict | None = None) -> str:
     """Open a case attempt as the case page's script does (its first draft save, `rows` the entry
     form's fields: {"dx": [...], "px": [...]}); the attempt page's URL."""

@@ -749,7 +749,9 @@ def _pcs_code(code: str, line: int, report: _Report, checker: CodeChecker | None
 
 
 def _not_reportable_code(code: str, line: int, report: _Report, checker: CodeChecker | None) -> None:
-    """key.not_reportable: a code of any code set that exists (it need not be reportable)."""
+    """key.not_reportable: a code of any code set that exists (it need not be reportable); an
+    ICD-10-PCS code need only be well formed (a combination no table row allows is a wrong answer
+    learners build, and the grader already says it is not a valid code)."""
     text = code.strip().upper()
     procedure_shape = is_cpt_shape(text) or is_hcpcs_shape(text) or is_pcs_shape(text)
     if not procedure_shape and looks_like_icd10cm(text):
@@ -762,7 +764,10 @@ def _not_reportable_code(code: str, line: int, report: _Report, checker: CodeChe
     elif checker is not None:
         if is_hcpcs_shape(text) and looks_like_icd10cm(normalize_icd10cm(text)):
             return  # J1100 or J11.00: either may be meant
-        check = checker.check(classify_procedure_code(text) or "pcs", text)
+        system = classify_procedure_code(text) or "pcs"
+        if system == "pcs" and is_pcs_shape(text):
+            return  # a learner builds PCS codes from the tables: a combination no table allows is a likely wrong answer too
+        check = checker.check(system, text)
         if not check.exists:
             report.error(line, check.message)
 

@@ -7,8 +7,8 @@ import json
 import click
 from flask.cli import AppGroup
 
-from study.codebook.payloads import describe_payload, search_payload
-from study.services import code_book, code_loaders, code_search
+from study.codebook.payloads import describe_payload, pcs_payload, search_payload
+from study.services import code_book, code_loaders, code_search, pcs_tables
 
 codes_cli = AppGroup("codes", help="Code sets: load them, look codes up.")
 
@@ -32,13 +32,21 @@ def codes_load_command(force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def codes_show_command(code: str, as_json: bool) -> None:
     """Check a code and show what the code book says about it."""
-    payload = describe_payload(*code_book.describe(code), code_search.other_code_set(code))
+    other = code_search.other_code_set(code)
+    payload = describe_payload(*code_book.describe(code), other)
+    if payload["system"] == "pcs":
+        payload.update(pcs_payload(payload["code"], other, pcs_tables.exists(payload["code"][:3])))
     if as_json:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"{payload['code'] or code}: {payload['status']} - {payload['message']}")
     for notice in payload.get("notices", []):
-        click.echo(f"  {notice}")
+        if notice != payload["message"]:
+            click.echo(f"  {notice}")
+    for hit in payload.get("suggested", []):
+        click.echo(f"  valid in the same table row: {hit['code']} {hit['description']}")
+    if payload.get("table_url"):
+        click.echo(f"  ICD-10-PCS table {payload['table']}: {payload['table_url']}")
     for other in payload.get("did_you_mean", []):
         click.echo(f"  did you mean ICD-10-CM {other['code']} ({other['description']})?")
     for ancestor in payload.get("hierarchy", []):
@@ -120,3 +128,7 @@ def setup_code_sets() -> None:
     if count and hcpcs is not None:
         click.echo(f"Loaded {count:,} HCPCS Level II codes: {hcpcs.version}.")
     code_loaders.load_project_lists()
+    pcs = code_loaders.load_pcs_data()
+    if pcs:
+        codes = f" and {pcs['codes']:,} FY2026 codes" if pcs["codes"] else ""
+        click.echo(f"Loaded {pcs['tables']:,} ICD-10-PCS tables ({pcs['rows']:,} rows){codes}.")

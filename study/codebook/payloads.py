@@ -70,3 +70,15 @@ def search_payload(result: SearchResult) -> dict:
 
 def conflicts_payload(conflicts: Iterable[Conflict]) -> list[dict]:
     return [{"kind": c.kind, "codes": list(c.codes), "message": c.message} for c in conflicts]
+
+
+def pcs_payload(code: str, other: SearchResult | None, table_exists: bool) -> dict:
+    """An ICD-10-PCS code's table (`table`, `table_url`: the table page with the code's values
+    chosen; None when no such table is loaded) and, for a code that does not exist, the valid codes
+    of its table row with their titles (`suggested`)."""
+    hits = other.hits if other is not None and other.system == "pcs" else []
+    return {
+        "table": code[:3] if table_exists else None,
+        "table_url": f"/codes/pcs/{code}#build" if table_exists else None,
+        "suggested": [_hit(h) for h in hits if h.code != code],
+    }

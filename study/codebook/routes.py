@@ -11,7 +11,7 @@ from study.codes.checking import wrong_system
 from study.codes.notes import note_parts
 from study.extensions import limiter
 from study.security import public
-from study.services import code_book, code_search, codes
+from study.services import code_book, code_search, codes, pcs_tables
 from study.services.cases import SETTINGS
 
 # a search per client address (the setting of the same name overrides it): generous, like the
@@ -55,7 +55,8 @@ def show(code: str):
         other = code_search.pcs_result(code)
     if other is not None:
         check = codes.check_code(code, other.system)
-        return render_template("codebook/other.html", payload=check_payload(check), other=other)
+        pcs_table = other.system == "pcs" and pcs_tables.exists(check.code[:3])
+        return render_template("codebook/other.html", payload=check_payload(check), other=other, pcs_table=pcs_table)
     if detail is None:
         return render_template("codebook/not_found.html", payload=check_payload(codes.check_code(code, "icd10cm"))), 404
     if detail.record.kind in ("chapter", "block"):

@@ -33,6 +33,7 @@ from study.codes.normalize import (
     normalize_modifier,
     normalize_pcs,
 )
+from study.codes.pcs_tables import suggest
 from study.codes.types import CodeCheck, CodeRecord, CodeSource, Conflict
 
 #: What the platform says about a CPT code when no licensed CPT file is loaded (no AMA text).
@@ -509,11 +510,21 @@ class CodeChecker:
         if self.source.pcs_loaded():
             description = self.source.pcs(code)
             if description is None:
-                return CodeCheck(
-                    "pcs", text, code, "invalid", f"{code} is not in the loaded ICD-10-PCS table."
-                )
+                return self._pcs_not_a_code(text, code)
             return CodeCheck("pcs", text, code, "reportable", description, description)
         return CodeCheck("pcs", text, code, "reportable", "ICD-10-PCS code (valid structure)")
+
+    def _pcs_not_a_code(self, text: str, code: str) -> CodeCheck:
+        """A well-formed PCS code that is not in the loaded set: the valid codes of its table's row
+        that shares the most leading values (``suggest``), or that the table does not exist."""
+        rows = self.source.pcs_rows(code[:3])
+        where = self.source.pcs_set_name()
+        if not rows:
+            message = f"{code} is not a valid {where} code: there is no table {code[:3]}."
+            return CodeCheck("pcs", text, code, "invalid", message)
+        suggestions = tuple(suggest(code, rows))
+        message = f"{code} is not a valid {where} code; valid codes in the same table row: {_list_codes(suggestions)}."
+        return CodeCheck("pcs", text, code, "invalid", message, suggestions=suggestions)
 
     def _check_modifier(self, text: str) -> CodeCheck:
         code = normalize_modifier(text)

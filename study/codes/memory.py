@@ -33,6 +33,7 @@ from study.codes.normalize import (
     normalize_modifier,
     normalize_pcs,
 )
+from study.codes.pcs_tables import PcsRow, rows_from_codes
 from study.codes.types import CodeRecord
 
 #: The version of the ICD-10-CM data the package ships (recorded with the loaded tables).
@@ -337,6 +338,14 @@ class MemoryCodeSource:
 
     def pcs_loaded(self) -> bool:
         return self._pcs is not None
+
+    def pcs_rows(self, table: str) -> list[PcsRow]:
+        """The table's rows rebuilt from the loaded codes (``rows_from_codes``)."""
+        tails = [c[3:] for c in self._pcs or {} if c.startswith(table)] if len(table) == 3 else []
+        return rows_from_codes(tails)
+
+    def pcs_set_name(self) -> str:
+        return "ICD-10-PCS"
 
 
 @functools.lru_cache(maxsize=1)

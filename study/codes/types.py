@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from study.codes.pcs_tables import PcsRow
+
 #: The note kinds a ``CodeRecord`` may carry, in the order the tabular list prints them.
 NOTE_KINDS: tuple[str, ...] = (
     "includes",
@@ -164,3 +166,9 @@ class CodeSource(Protocol):
 
     def pcs_loaded(self) -> bool:
         """True when an ICD-10-PCS table was loaded."""
+
+    def pcs_rows(self, table: str) -> list[PcsRow]:
+        """The rows of an ICD-10-PCS table ("0DT"); empty when it has none or none is loaded."""
+
+    def pcs_set_name(self) -> str:
+        """What the loaded ICD-10-PCS set is called in messages ("FY2026 ICD-10-PCS")."""

@@ -11,7 +11,19 @@ from study.models.attempts import (
 )
 from study.models.audit import AuditEvent
 from study.models.careers import CareerAssessment, CareerRun  # noqa: F401
-from study.models.codes import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models.codes import (
+    CodeLayTerm,
+    CodeSetVersion,
+    CptCode,
+    HcpcsCode,
+    Icd10cmCode,
+    Modifier,
+    PcsAxisValue,
+    PcsCode,
+    PcsDefinition,
+    PcsRow,
+    PcsTable,
+)
 from study.models.content import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.drg import ItemVersionDrg
 from study.models.teaching import Assignment, Cohort, CohortMember, RegradeLog
@@ -22,4 +34,5 @@ __all__ = [
     "Assignment", "Cohort", "CohortMember", "RegradeLog",
     "BankImport", "ExamBlueprint", "Item", "ItemExam", "ItemVersion", "ItemVersionDrg", "Topic",
     "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "CodeLayTerm", "Modifier", "PcsCode",
+    "PcsAxisValue", "PcsDefinition", "PcsRow", "PcsTable",
     "Role", "User", "UserSession", "CareerAssessment", "CareerRun", "AuditEvent"]

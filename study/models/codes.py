@@ -4,8 +4,10 @@ ICD-10-CM comes from the `simple-icd-10-cm` package (`flask codes load`); HCPCS 
 CMS file (`flask codes load-hcpcs`) or, by default, the project's derived set of the codes valid in
 2026 (study/codes/hcpcs_set.py; `source` "derived"); modifiers from the project's list, overlaid
 by a CMS HCPCS file's; CPT only from a site's licensed file (`flask codes load-cpt`); ICD-10-PCS
-only from a CMS order file (`flask codes load-pcs`): the project has no PCS list, so without that
-file the table is empty and PCS codes are checked by their structure alone. The lay-term table comes from the project's file at setup.
+only from a CMS order file (`flask codes load-pcs`) or, by default, the project's derived FY2026 list
+(study/codes/data/pcs_codes_fy2026.tsv.xz, loaded at setup; a CMS file keeps precedence); the PCS tables
+(`PcsTable`, `PcsRow`, `PcsAxisValue`, `PcsDefinition`) always come from the derived tables file. The
+lay-term table comes from the project's file at setup.
 `CodeSetVersion` records what was loaded, from where and when.
 """
 from __future__ import annotations
@@ -102,4 +104,59 @@ class CodeLayTerm(Model):
     position: Mapped[int] = mapped_column(sa.Integer)  # the order of the file
 
 
+class PcsTable(Model):
+    """One ICD-10-PCS table, named by the first three characters of its codes ("0DT"): its section,
+    body system and operation, and the operation's definition (the medical and surgical and the
+    obstetrics sections have one)."""
+
+    __tablename__ = "pcs_table"
+
+    code: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    section: Mapped[str] = mapped_column(sa.String(120), default="")
+    body_system: Mapped[str] = mapped_column(sa.String(120), default="")
+    operation: Mapped[str] = mapped_column(sa.String(200), default="")
+    definition: Mapped[str] = mapped_column(sa.Text, default="")
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    examples: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class PcsRow(Model):
+    """A row of a table: the values of positions 4-7 (strings of value characters, "0478"); every
+    combination is a valid code."""
+
+    __tablename__ = "pcs_row"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    table_code: Mapped[str] = mapped_column(sa.String(3), sa.ForeignKey("pcs_table.code"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)  # the order of the rows in the table
+    body_parts: Mapped[str] = mapped_column(sa.String(34))
+    approaches: Mapped[str] = mapped_column(sa.String(34))
+    devices: Mapped[str] = mapped_column(sa.String(34))
+    qualifiers: Mapped[str] = mapped_column(sa.String(34))
+
+
+class PcsAxisValue(Model):
+    """What a value means at a position (4-7) of a table's codes ("0DT", 4, "J": "Appendix")."""
+
+    __tablename__ = "pcs_axis_value"
+
+    table_code: Mapped[str] = mapped_column(sa.String(3), sa.ForeignKey("pcs_table.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+class PcsDefinition(Model):
+    """A section's definition of an axis value (the approaches: "0", "approach", "4")."""
+
+    __tablename__ = "pcs_definition"
+
+    section: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    axis: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(120), default="")
+    definition: Mapped[str] = mapped_column(sa.Text, default="")
+
+
 CODE_TABLES = {"icd10cm_code", "code_set_version", "hcpcs_code", "code_modifier", "cpt_code", "pcs_code", "code_lay_term"}
+CODE_TABLES |= {"pcs_table", "pcs_row", "pcs_axis_value", "pcs_definition"}

@@ -21,7 +21,19 @@ from study.codes.normalize import icd10cm_without_dot, is_cpt_shape
 from study.codes.pcs_file import parse_pcs_order_file
 from study.codes.types import CodeRecord
 from study.extensions import db
-from study.models import CodeLayTerm, CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models import (
+    CodeLayTerm,
+    CodeSetVersion,
+    CptCode,
+    HcpcsCode,
+    Icd10cmCode,
+    Modifier,
+    PcsAxisValue,
+    PcsCode,
+    PcsDefinition,
+    PcsRow,
+    PcsTable,
+)
 from study.models.base import table_of, utcnow
 from study.services.code_search import forget_lay_terms
 from study.services.transactions import transaction
@@ -137,8 +149,8 @@ def load_lay_terms(text: str | None = None) -> int:
 
 
 def load_project_lists() -> None:
-    """Modifiers, the HCPCS Level II code set of the current year (`load_hcpcs_set`), the PCS
-    codes the bank uses with the project's own descriptions, and the lay-term table.
+    """Modifiers, the HCPCS Level II code set of the current year (`load_hcpcs_set`) and the
+    lay-term table (the ICD-10-PCS set and tables: `load_pcs_data`).
 
     Idempotent and quick. A CMS file loaded with `load-hcpcs`/`load-pcs` takes precedence: its rows
     are never replaced by the project's lists.
@@ -152,15 +164,6 @@ def load_project_lists() -> None:
                 db.session.add(Modifier(code=code, description=description, source="project"))
             elif row.source == "project" and row.description != description:
                 row.description = description
-        for system, model, filename in (("pcs", PcsCode, "pcs_project.yaml"),):
-            version = code_set_version(system)
-            if version is not None and version.source == "cms":
-                continue
-            listed = _project_yaml(filename)
-            db.session.execute(table_of(model).delete().where(model.source == "project"))
-            for code, description in listed.items():
-                db.session.add(PcsCode(code=code, description=description, source="project"))
-            _record_version(system, f"CodePrep's own list of the {len(listed)} codes its bank uses", "project", len(listed))
     load_hcpcs_set()
     load_lay_terms()
 
@@ -207,6 +210,71 @@ def load_hcpcs_set(text: str | None = None, *, force: bool = False) -> int:
             db.session.execute(table_of(HcpcsCode).insert(), rows[start : start + _BATCH])
         _record_version(HCPCS, code_set.version, DERIVED, len(rows))
     return len(rows)
+
+
+# ---------------------------------------------------------------- ICD-10-PCS: the derived FY2026 set
+PCS_TABLES = "pcs_tables"  # its CodeSetVersion row: the derived files' digest
+
+
+def load_pcs_data(*, force: bool = False) -> dict | None:
+    """Load the project's derived ICD-10-PCS files (study/codes/data/pcs_*): the FY2026 codes with
+    their titles into `pcs_code` (source "cms-fy2026") unless a site's own CMS order file was loaded
+    (`load-pcs`, source "cms": it keeps precedence), and the PCS tables. One transaction.
+
+    None (nothing read) when the same files are already loaded, unless `force`: quick at every setup.
+    """
+    from study.codes.pcs_data import SOURCE, files_digest, read_pcs_data
+
+    loaded = code_set_version(PCS_TABLES)
+    if not force and loaded is not None and loaded.version.endswith(files_digest()) and code_set_version("pcs") is not None:
+        if db.session.scalar(sa.select(sa.func.count()).select_from(PcsRow)) == loaded.count:
+            return None
+    data = read_pcs_data()
+    pcs = code_set_version("pcs")
+    load_codes = pcs is None or pcs.source != "cms"
+    with transaction():
+        if load_codes:
+            db.session.execute(table_of(PcsCode).delete())
+            rows = [{"code": c, "description": d, "source": SOURCE} for c, d in data.codes]
+            for start in range(0, len(rows), _BATCH):
+                db.session.execute(table_of(PcsCode).insert(), rows[start : start + _BATCH])
+            _record_version("pcs", data.version, SOURCE, len(rows))
+        for model in (PcsAxisValue, PcsRow, PcsDefinition, PcsTable):
+            db.session.execute(table_of(model).delete())
+        db.session.execute(
+            table_of(PcsTable).insert(),
+            [
+                {"code": t.code, "section": t.section, "body_system": t.body_system, "operation": t.operation,
+                 "definition": t.definition, "explanation": t.explanation, "examples": t.examples}
+                for t in data.tables
+            ],
+        )
+        pcs_rows = [
+            {"table_code": t.code, "position": i, "body_parts": r.body_parts, "approaches": r.approaches,
+             "devices": r.devices, "qualifiers": r.qualifiers}
+            for t in data.tables
+            for i, r in enumerate(t.rows)
+        ]
+        db.session.execute(table_of(PcsRow).insert(), pcs_rows)
+        values = [
+            {"table_code": t.code, "position": p, "value": v, "label": label[:300]}
+            for t in data.tables
+            for p, labels in t.values.items()
+            for v, label in labels.items()
+        ]
+        for start in range(0, len(values), _BATCH):
+            db.session.execute(table_of(PcsAxisValue).insert(), values[start : start + _BATCH])
+        db.session.execute(
+            table_of(PcsDefinition).insert(),
+            [
+                {"section": section, "axis": axis, "value": v, "label": label, "definition": definition}
+                for section, axes in data.definitions.items()
+                for axis, entries in axes.items()
+                for v, (label, definition) in entries.items()
+            ],
+        )
+        _record_version(PCS_TABLES, f"{data.version} {data.digest}", "project", len(pcs_rows))
+    return {"codes": len(data.codes) if load_codes else 0, "tables": len(data.tables), "rows": len(pcs_rows), "values": len(values)}
 
 
 # ---------------------------------------------------------------- files a site loads itself

@@ -28,7 +28,7 @@ from study.codes.normalize import (
     normalize_icd10cm,
 )
 from study.extensions import db
-from study.models import CodeLayTerm, CodeSetVersion, HcpcsCode, Icd10cmCode
+from study.models import CodeLayTerm, CodeSetVersion, HcpcsCode, Icd10cmCode, PcsCode
 from study.services.code_source import bare_prefix, bare_range
 from study.services.codes import checker
 
@@ -177,9 +177,13 @@ def _is_lettered_pcs(code: str) -> bool:
 
 
 def _pcs_result(query: str, code: str) -> SearchResult:
+    """A PCS code typed in full: the code and its title; a code that does not exist says so, and its
+    table's nearest valid codes are the hits (with their titles), so each opens its own page."""
     check = checker().check("pcs", code)
     if check.status != "reportable":
-        return SearchResult(query=query, mode="code", system="pcs", notices=[check.message])
+        titles = dict(db.session.execute(sa.select(PcsCode.code, PcsCode.description).where(PcsCode.code.in_(check.suggestions))).all())
+        hits = [SearchHit(c, titles.get(c, ""), True, "code", "pcs") for c in check.suggestions]
+        return SearchResult(query=query, mode="code", hits=hits, total=len(hits), system="pcs", notices=[check.message])
     hit = SearchHit(code, check.description or check.message, True, "code", "pcs")
     notices = [] if checker().source.pcs_loaded() else [NO_PCS_TABLE]
     return SearchResult(query=query, mode="code", hits=[hit], total=1, system="pcs", notices=notices)

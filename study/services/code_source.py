@@ -22,9 +22,12 @@ from study.codes.normalize import (
     normalize_modifier,
     normalize_pcs,
 )
+from study.codes.pcs_data import SOURCE as PCS_SOURCE
+from study.codes.pcs_tables import PcsRow
 from study.codes.types import CodeRecord
 from study.extensions import db
 from study.models import CodeSetVersion, CptCode, HcpcsCode, Icd10cmCode, Modifier, PcsCode
+from study.models import PcsRow as PcsRowModel
 
 # how many candidates around a prefix are ranked by edit distance when suggesting codes
 _NEAREST_WINDOW = 60
@@ -59,7 +62,7 @@ class DbCodeSource:
 
     def __init__(self) -> None:
         self._get = lru_cache(maxsize=4096)(self._get_uncached)
-        self._loaded: dict[str, bool] = {}
+        self._sources: dict[str, str | None] = {}  # the source of each code set's loaded version
 
     # --- ICD-10-CM ---
     def _get_uncached(self, code: str) -> CodeRecord | None:
@@ -108,10 +111,10 @@ class DbCodeSource:
 
     # --- other code sets ---
     def _is_loaded(self, system: str, *sources: str) -> bool:
-        if system not in self._loaded:
+        if system not in self._sources:
             version = db.session.get(CodeSetVersion, system)
-            self._loaded[system] = version is not None and version.source in sources
-        return self._loaded[system]
+            self._sources[system] = version.source if version is not None else None
+        return self._sources[system] in sources
 
     def hcpcs(self, code: str) -> str | None:
         """Known and not terminated (a CMS file keeps codes that ended years ago)."""
@@ -140,4 +143,18 @@ class DbCodeSource:
         return row.description if row is not None else None
 
     def pcs_loaded(self) -> bool:
-        return self._is_loaded("pcs", "cms")
+        return self._is_loaded("pcs", "cms", PCS_SOURCE)
+
+    def pcs_rows(self, table: str) -> list[PcsRow]:
+        rows = db.session.execute(
+            sa.select(PcsRowModel.body_parts, PcsRowModel.approaches, PcsRowModel.devices, PcsRowModel.qualifiers)
+            .where(PcsRowModel.table_code == table)
+            .order_by(PcsRowModel.position)
+        ).all()
+        return [PcsRow(*r) for r in rows]
+
+    def pcs_set_name(self) -> str:
+        """A site's own order file (source "cms") is named after the file, the derived set by its year."""
+        if self._is_loaded("pcs", "cms"):
+            return "ICD-10-PCS (this site's CMS file)"
+        return "FY2026 ICD-10-PCS"

@@ -46,6 +46,9 @@ def guess_system(raw: str) -> str:
             return procedure
     if _PCS_SHAPE.match(compact) and compact[0].isdigit():
         return "pcs"
+    lettered = _PCS_SHAPE.match(compact) and compact[0] in "BCDFGHX" and any(c.isdigit() for c in compact)
+    if lettered and db.session.get(Icd10cmCode, normalize_icd10cm(compact)) is None:
+        return "pcs"  # BW28ZZZ: an imaging code, when no ICD-10-CM code is written so
     return "icd10cm"
 
 

@@ -3,23 +3,11 @@ words finds the codes, with the lay term it used said; axe, and a 390 px phone."
 
 from playwright.sync_api import expect
 
-from tests.factories import make_user
-from tests.learning_bank import write_learning_bank
-from tests.support import no_horizontal_overflow, sign_in_page
+from tests.support import no_horizontal_overflow, open_case_code_book
 
 
 def test_heart_attack_in_the_panel_beside_a_case(page, live_app, axe_check, tmp_path):
-    from study.services import bank
-
-    with live_app.app_context():
-        bank.import_bank(write_learning_bank(tmp_path / "bank"))
-        make_user(email="finn@example.org")
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in_page(page, "finn@example.org")
-    page.goto("/cases")
-    page.get_by_role("link", name="Code this case").first.click()
-    url = page.url
-    page.get_by_text("Code book (ICD-10-CM lookup)").click()
+    url = open_case_code_book(page, live_app, tmp_path / "bank", "finn@example.org")
     page.get_by_label("Search codes by words or code").fill("heart attack")
     results = page.locator(".panel-results")
     expect(results.locator(".synonym")).to_contain_text("heart attack")

@@ -48,3 +48,28 @@ def test_codes_load_is_idempotent(runner):
     result = runner.invoke(args=["codes", "load"])
     assert result.exit_code == 0
     assert "already loaded" in result.output
+
+
+def test_codes_show_json_for_pcs_codes(runner):
+    valid = json.loads(runner.invoke(args=["codes", "show", "bw28zzz", "--json"]).output)
+    assert {"input", "system", "code", "status", "reportable", "message", "description", "missing", "suggestions"} <= set(valid)
+    assert (valid["system"], valid["code"], valid["status"]) == ("pcs", "BW28ZZZ", "reportable")
+    assert valid["description"] == "Computerized Tomography (CT Scan) of Head"
+    assert valid["table"] == "BW2" and valid["table_url"] == "/codes/pcs/BW28ZZZ#build" and valid["suggested"] == []
+    missing = json.loads(runner.invoke(args=["codes", "show", "0DTJ3ZZ", "--json"]).output)
+    assert missing["status"] == "invalid" and "is not a valid FY2026 ICD-10-PCS code" in missing["message"]
+    assert missing["suggestions"][:2] == ["0DTJ0ZZ", "0DTJ4ZZ"]
+    assert missing["suggested"][0] == {
+        "code": "0DTJ0ZZ", "description": "Resection of Appendix, Open Approach", "reportable": True, "kind": "code", "system": "pcs",
+    }
+    result = runner.invoke(args=["codes", "show", "0DTJ3ZZ"])
+    text = result.output
+    assert result.exit_code == 1
+    assert "valid in the same table row: 0DTJ4ZZ Resection of Appendix, Percutaneous Endoscopic Approach" in text
+    assert "ICD-10-PCS table 0DT: /codes/pcs/0DTJ3ZZ#build" in text
+
+
+def test_codes_search_json_for_a_pcs_code(runner):
+    data = json.loads(runner.invoke(args=["codes", "search", "0DTJ3ZZ", "--json"]).output)
+    assert data["system"] == "pcs" and data["mode"] == "code" and "0DTJ3ZZ" in data["notices"][0]
+    assert [r["code"] for r in data["results"]][:2] == ["0DTJ0ZZ", "0DTJ4ZZ"] and data["results"][0]["system"] == "pcs"

@@ -47,6 +47,7 @@ def restore_code_lists(app):
     db.session.execute(CodeSetVersion.__table__.delete().where(CodeSetVersion.system.in_(("hcpcs", "pcs", "cpt"))))
     db.session.commit()
     code_loaders.load_project_lists()
+    code_loaders.load_pcs_data()  # the derived FY2026 codes again (no "pcs" version: they are reloaded)
 
 
 @needs_cms_file
@@ -82,12 +83,13 @@ def test_bad_hcpcs_file_imports_nothing(app, runner, tmp_path, restore_code_list
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HcpcsCode)) == before
 
 
-def test_load_pcs_order_file_turns_on_existence_checks(app, runner, tmp_path, restore_code_lists):
-    assert codes.checker().check("pcs", "0FT44ZY").status == "reportable"  # shape only
+def test_a_site_pcs_order_file_takes_precedence_over_the_derived_set(app, runner, tmp_path, restore_code_lists):
+    assert code_loaders.code_set_version("pcs").source == "cms-fy2026"
+    assert codes.checker().check("pcs", "0DTJ4ZZ").description == "Resection of Appendix, Percutaneous Endoscopic Approach"
     lines = [
         "00001 0FT     0 Resection of hepatobiliary system and pancreas",
         "00002 0FT44ZZ 1 Resection of gallbladder, perc endo approach                Resection"
-        " of Gallbladder, Percutaneous Endoscopic Approach",
+        " of Gallbladder, Percutaneous Endoscopic Approach (site file)",
         "00003 10D00Z1 1 Extraction of POC, low, open approach                      "
         " Extraction of Products of Conception, Low, Open Approach",
     ]
@@ -96,8 +98,15 @@ def test_load_pcs_order_file_turns_on_existence_checks(app, runner, tmp_path, re
     result = runner.invoke(args=["codes", "load-pcs", str(path)])
     assert result.exit_code == 0, result.output
     fresh = CodeChecker(DbCodeSource())
-    assert fresh.check("pcs", "0ft44zz").status == "reportable"
+    assert fresh.check("pcs", "0ft44zz").description.endswith("(site file)")
     assert fresh.check("pcs", "0FT44ZY").status == "invalid"
+    assert fresh.check("pcs", "0DTJ4ZZ").status == "invalid"  # not in the site's file
+    # setup again (and even a forced reload of the derived files) keeps the site's file
+    assert code_loaders.load_pcs_data() is None
+    assert code_loaders.load_pcs_data(force=True)["codes"] == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PcsCode)) == 2
+    assert CodeChecker(DbCodeSource()).check("pcs", "0ft44zz").description.endswith("(site file)")
+    assert "ICD-10-PCS (this site's CMS file)" in CodeChecker(DbCodeSource()).check("pcs", "0FT44ZY").message
 
 
 def test_load_licensed_cpt_csv(app, runner, tmp_path, restore_code_lists):

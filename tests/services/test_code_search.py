@@ -170,11 +170,25 @@ def test_a_cpt_code_from_a_licensed_file(app, monkeypatch):
     assert "not in this site's licensed CPT file" in code_search.search("99299").notices[0]
 
 
-@pytest.mark.parametrize("query", ["0SRC0J9", "0src0j9", "BW28ZZZ"])
-def test_a_pcs_code_goes_to_pcs(app, query):
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("0SRC0J9", "Replacement of Right Knee Joint with Synthetic Substitute, Cemented, Open Approach"),
+        ("0src0j9", "Replacement of Right Knee Joint with Synthetic Substitute, Cemented, Open Approach"),
+        ("BW28ZZZ", "Computerized Tomography (CT Scan) of Head"),
+    ],
+)
+def test_a_pcs_code_goes_to_pcs(app, query, title):
     result = code_search.search(query)
-    assert [(h.code, h.system) for h in result.hits] == [(query.upper(), "pcs")]
-    assert result.notices == [code_search.NO_PCS_TABLE]
+    assert [(h.code, h.system, h.description) for h in result.hits] == [(query.upper(), "pcs", title)]
+    assert result.notices == []  # the FY2026 set is loaded at setup
+
+
+def test_a_pcs_code_that_does_not_exist_lists_its_table_row(app):
+    result = code_search.search("0DTJ3ZZ")
+    assert result.system == "pcs" and "0DTJ3ZZ is not a valid FY2026 ICD-10-PCS code" in result.notices[0]
+    assert [h.code for h in result.hits] == ["0DTJ0ZZ", "0DTJ4ZZ", "0DTJ7ZZ", "0DTJ8ZZ", "0DTJ4ZG"]
+    assert result.hits[0].description == "Resection of Appendix, Open Approach"
 
 
 def test_an_icd10cm_code_shaped_like_pcs_stays_icd10cm(app):

@@ -81,7 +81,8 @@ def test_code_shaped_searches_go_to_their_code_set(client):
     [
         ("J1100", ["HCPCS Level II", "Dexamethasone", 'href="/codes/J11.00"']),
         ("99213", ["CPT", "American Medical Association"]),
-        ("0SRC0J9", ["ICD-10-PCS", "only the code&#39;s structure is checked"]),
+        ("0SRC0J9", ["ICD-10-PCS", "Replacement of Right Knee Joint", 'href="/codes/pcs/0SRC0J9#build"']),
+        ("0DTJ3ZZ", ["Not valid", "Valid codes in the same table row", 'href="/codes/0DTJ4ZZ"', 'href="/codes/pcs/0DTJ3ZZ#build"']),
     ],
 )
 def test_codes_of_other_code_sets_have_a_page(client, code, says):
