@@ -136,3 +136,14 @@ def test_the_code_book_page_keeps_its_query_budget(client, login_as, query):
     with count_statements() as statements:
         page = client.get("/codes", query_string={"q": query})
     assert page.status_code == 200 and len(statements) <= 12, statements
+
+
+def test_word_search_sees_a_site_file_loaded_after_the_first_search(app, tmp_path, restore_hcpcs):
+    """Each process keeps the HCPCS words in memory: a CMS file loaded later must not leave them stale."""
+    assert any(h.code == "J1100" for h in code_search.search("dexamethasone sodium").hits)
+    line = "J1100" + "00100" + "3" + "Injection, dexamethasone sodium phosphate, 1mg".ljust(80) + "Dexameth (site file)".ljust(28)
+    path = tmp_path / "HCPC2026_site.txt"
+    path.write_bytes((line.ljust(320) + "\r\n").encode("cp1252"))
+    code_loaders.load_hcpcs_file(str(path))
+    found = code_search.search("dexameth site").hits
+    assert [(h.code, h.description) for h in found if h.system == "hcpcs"] == [("J1100", "Dexameth (site file)")]
