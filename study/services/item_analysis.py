@@ -2,9 +2,11 @@
 blueprint or of an assignment, option-by-option choice counts for MCQs and verdict counts per key
 line for coding cases.
 
-Who sees what: an admin sees every learner's attempts; an instructor sees the attempts of the
-learners in their own cohorts (CohortMember of a Cohort they own), and the analysis of their own
-assignments only. Items: published ones, those from bank files, and the web items the viewer may
+Who sees what: an admin sees every learner's attempts; an instructor sees the exam attempts of
+the learners in their own cohorts (CohortMember of a Cohort they own) started on or after the day
+they joined that cohort (an exam taken before joining is not the cohort's), and the analysis of
+their own assignments only. An instructor's "try an answer" on the item pages is graded in memory
+and never stored (study.services.authoring.try_mcq/try_case), so it is never counted. Items: published ones, those from bank files, and the web items the viewer may
 edit (authoring.can_edit); another instructor's draft is 404 and left out of the tables.
 
 The score matrix comes from one query (attempt id, item id, position, score) over the served
@@ -12,6 +14,9 @@ items of the submitted attempts in scope; an item that was served but not answer
 item that was not served is NaN (study.analysis). Per-item statistics use the attempts x items
 matrix; the test statistics (Cronbach's alpha ...) use the attempts x positions matrix, as Moodle
 does for quizzes whose questions are drawn at random.
+
+Flags and the "possible wrong key" signal (study.analysis) need a minimum number of responses,
+ITEM_ANALYSIS_MIN_RESPONSES (20 by default), which the views read and pass in as `min_responses`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import cast
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from study import analysis
 from study.bank.model import CaseItem, McqItem
@@ -32,7 +38,7 @@ from study.extensions import db
 from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
 from study.kinds import AttemptKind, AttemptStatus, ItemStatus, ItemType
-from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, ExamBlueprint, Item, Response, User
+from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, ExamBlueprint, Item, ItemVersion, Response, User
 from study.services import Forbidden, NotFound
 from study.services.authoring import can_edit
 from study.services.grading import parsed_version
@@ -49,28 +55,36 @@ class Scope:
     title: str = ""
 
 
-def _learners_of(viewer: User):
-    """None for admins (everyone); else a subquery of the user ids in the viewer's cohorts."""
+def _in_cohorts_of(viewer: User):
+    """None for admins (everyone); else: the attempt's learner is in one of the viewer's cohorts
+    and started the attempt on or after joining it."""
     if viewer.is_admin:
         return None
     return (
-        sa.select(CohortMember.user_id)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(Cohort.owner_id == viewer.id)
-        .scalar_subquery()
+        sa.exists()
+        .where(
+            CohortMember.user_id == Attempt.user_id,
+            CohortMember.joined_at <= Attempt.started_at,
+            Cohort.id == CohortMember.cohort_id,
+            Cohort.owner_id == viewer.id,
+        )
+        .correlate(Attempt)
     )
 
 
-def _conditions(viewer: User, scope: Scope) -> list:
-    conditions = [Attempt.status == AttemptStatus.SUBMITTED]
-    if scope.kind == "exam":  # the scope is an exam blueprint (else an assignment)
-        conditions += [Attempt.kind == AttemptKind.EXAM, Attempt.exam == scope.exam]
-        learners = _learners_of(viewer)
-        if learners is not None:
-            conditions.append(Attempt.user_id.in_(learners))
-    else:
-        conditions.append(Attempt.assignment_id == scope.assignment_id)
+def _exam_conditions(viewer: User) -> list:
+    """The submitted exam attempts (of every blueprint) the viewer may analyse."""
+    conditions = [Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.SUBMITTED, Attempt.exam.is_not(None)]
+    members = _in_cohorts_of(viewer)
+    if members is not None:
+        conditions.append(members)
     return conditions
+
+
+def _conditions(viewer: User, scope: Scope) -> list:
+    if scope.kind == "exam":  # the scope is an exam blueprint (else an assignment)
+        return [*_exam_conditions(viewer), Attempt.exam == scope.exam]
+    return [Attempt.status == AttemptStatus.SUBMITTED, Attempt.assignment_id == scope.assignment_id]
 
 
 def exam_scope(exam: str) -> Scope:
@@ -142,10 +156,15 @@ def matrix_from_rows(rows) -> ScoreMatrix:
 class ItemRow:
     item: Item
     stats: analysis.ItemStats
+    wrong_key: tuple[analysis.WrongKey, ...] = ()
 
     @property
     def flag_labels(self) -> list[str]:
         return [analysis.FLAG_LABELS[f] for f in self.stats.flags]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.stats.flags or self.wrong_key)
 
 
 @dataclass(frozen=True)
@@ -154,32 +173,167 @@ class Analysis:
     attempts: int
     quiz: analysis.QuizStats
     rows: list[ItemRow]
+    min_responses: int = analysis.MIN_RESPONSES
 
     @property
     def flagged(self) -> list[ItemRow]:
-        return [row for row in self.rows if row.stats.flags]
+        return [row for row in self.rows if row.flagged]
+
+    @property
+    def wrong_keys(self) -> list[ItemRow]:
+        return [row for row in self.rows if row.wrong_key]
 
 
-def analyse(viewer: User, scope: Scope) -> Analysis:
+def _answers(conditions: list, item_ids: Sequence[int] | None = None) -> list[tuple[int, int, str, str]]:
+    """(attempt id, item id, answer, report) of every response in the attempts the conditions select."""
+    stmt = (
+        sa.select(AttemptItem.attempt_id, AttemptItem.item_id, Response.answer_json, Response.report_json)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(*conditions)
+    )
+    if item_ids is not None:
+        stmt = stmt.where(AttemptItem.item_id.in_(list(item_ids)))
+    return [tuple(row) for row in db.session.execute(stmt)]  # type: ignore[misc]
+
+
+def _selected(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The letters of an MCQ answer (few distinct texts: parsed once each)."""
+    if text not in cache:
+        try:
+            cache[text] = frozenset(str(letter) for letter in json.loads(text or "{}").get("selected", []))
+        except (ValueError, AttributeError):
+            cache[text] = frozenset()
+    return cache[text]
+
+
+def _agreed(text: str) -> frozenset[tuple[str, str]]:
+    """The key lines (kind, code) a stored case report marks correct."""
+    try:
+        lines = json.loads(text).get("lines", []) if text else []
+    except (ValueError, AttributeError):
+        return frozenset()
+    return frozenset((str(ln.get("kind")), str(ln.get("expected"))) for ln in lines if ln.get("verdict") == "correct")
+
+
+def _required_lines(parsed: CaseItem) -> list[tuple[str, str]]:
+    key = parsed.key
+    return [
+        (kind, line.code)
+        for kind, lines in (("diagnosis", key.diagnoses), ("procedure", key.procedures), ("pcs", key.pcs))
+        for line in lines
+        if not line.optional
+    ]
+
+
+def wrong_keys(
+    matrix: ScoreMatrix,
+    answers: Sequence[tuple[int, int, str, str]],
+    parsed: dict[int, McqItem | CaseItem | None],
+    min_responses: int,
+) -> dict[int, tuple[analysis.WrongKey, ...]]:
+    """The possible wrong keys (study.analysis) of the items in `parsed`, each ranked by the rest of
+    the test in `matrix`: item id -> its suspects (items without any are left out)."""
+    if not len(matrix.attempt_ids):
+        return {}
+    totals = np.nansum(matrix.by_item, axis=1)
+    column = {int(item_id): j for j, item_id in enumerate(matrix.item_ids.tolist())}
+    by_item: dict[int, list[tuple[int, str, str]]] = {}
+    for attempt_id, item_id, answer, report in answers:
+        if item_id in parsed and item_id in column:
+            by_item.setdefault(item_id, []).append((attempt_id, answer, report))
+    cache: dict[str, frozenset[str]] = {}
+    out: dict[int, tuple[analysis.WrongKey, ...]] = {}
+    for item_id, rows in by_item.items():
+        item = parsed[item_id]
+        if item is None or not analysis.enough_responses(len(rows), min_responses):
+            continue
+        index = np.searchsorted(matrix.attempt_ids, [a for a, _, _ in rows])
+        x = np.nan_to_num(matrix.by_item[index, column[item_id]])
+        rest = (totals[index] - x).tolist()
+        if isinstance(item, McqItem):
+            found = analysis.wrong_key_mcq([_selected(a, cache) for _, a, _ in rows], rest, item.answer, min_responses=min_responses)
+        else:
+            found = analysis.wrong_key_case([_agreed(r) for _, _, r in rows], rest, _required_lines(item), min_responses=min_responses)
+        if found:
+            out[item_id] = tuple(found)
+    return out
+
+
+def _parsed(items: Sequence[Item]) -> dict[int, McqItem | CaseItem | None]:
+    """Each item's current version parsed (their versions already loaded)."""
+    return {item.id: parsed_version(item.current_version) if item.current_version else None for item in items}
+
+
+def analyse(viewer: User, scope: Scope, min_responses: int = analysis.MIN_RESPONSES) -> Analysis:
+    """Four statements whatever the size: the matrix, the items and their current versions, the answers."""
     matrix = score_matrix(viewer, scope)
-    item_stats = analysis.item_statistics(matrix.by_item)
+    item_stats = analysis.item_statistics(matrix.by_item, min_responses=min_responses)
     quiz = analysis.quiz_statistics(matrix.by_slot)
-    items = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())))}
+    loaded = db.session.scalars(
+        sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())).options(selectinload(Item.current_version))
+    )
+    items = {i.id: i for i in loaded}
+    visible = [items[int(item_id)] for item_id in matrix.item_ids.tolist() if can_view(viewer, items[int(item_id)])]
+    suspects = wrong_keys(matrix, _answers(_conditions(viewer, scope)), _parsed(visible), min_responses) if visible else {}
     rows = [
-        ItemRow(items[int(item_id)], stats)
+        ItemRow(items[int(item_id)], stats, suspects.get(int(item_id), ()))
         for item_id, stats in zip(matrix.item_ids.tolist(), item_stats, strict=True)
         if can_view(viewer, items[int(item_id)])
     ]
     rows.sort(key=lambda r: r.item.key)
-    return Analysis(scope, len(matrix.attempt_ids), quiz, rows)
+    return Analysis(scope, len(matrix.attempt_ids), quiz, rows, min_responses)
 
 
-def analyse_exam(viewer: User, exam: str) -> Analysis:
-    return analyse(viewer, exam_scope(exam))
+def analyse_exam(viewer: User, exam: str, min_responses: int = analysis.MIN_RESPONSES) -> Analysis:
+    return analyse(viewer, exam_scope(exam), min_responses)
 
 
-def analyse_assignment(viewer: User, assignment_id: int) -> Analysis:
-    return analyse(viewer, assignment_scope(viewer, assignment_id))
+def analyse_assignment(viewer: User, assignment_id: int, min_responses: int = analysis.MIN_RESPONSES) -> Analysis:
+    return analyse(viewer, assignment_scope(viewer, assignment_id), min_responses)
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A possible wrong key found in one exam blueprint's analysis (for the item list)."""
+
+    exam: str
+    signal: analysis.WrongKey
+
+
+def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = analysis.MIN_RESPONSES) -> dict[int, list[Suspect]]:
+    """The possible wrong keys of `items` in every exam blueprint's analysis the viewer sees (the
+    item list's badges): three statements whatever the size (the scores of the exam attempts, the
+    answers to these items, the current versions of the items that have any)."""
+    if not items:
+        return {}
+    conditions = _exam_conditions(viewer)
+    stmt = (
+        sa.select(Attempt.exam, AttemptItem.attempt_id, AttemptItem.item_id, AttemptItem.position, sa.func.coalesce(Response.score, 0.0))
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(*conditions)
+    )
+    by_exam: dict[str, list[tuple]] = {}
+    for exam, *cells in db.session.execute(stmt):
+        by_exam.setdefault(exam, []).append(tuple(cells))
+    if not by_exam:
+        return {}
+    wanted = {item.id: item for item in items}
+    answers = _answers(conditions, list(wanted))
+    answered = {item_id for _, item_id, _, _ in answers}
+    if not answered:
+        return {}
+    versions = [wanted[i].current_version_id for i in answered if wanted[i].current_version_id is not None]
+    list(db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(versions))))  # into the identity map
+    parsed = _parsed([wanted[i] for i in answered])
+    exam_of = {attempt_id: exam for exam, rows in by_exam.items() for attempt_id, *_ in rows}
+    out: dict[int, list[Suspect]] = {}
+    for exam in sorted(by_exam):
+        mine = [a for a in answers if exam_of.get(a[0]) == exam]
+        for item_id, found in wrong_keys(matrix_from_rows(by_exam[exam]), mine, parsed, min_responses).items():
+            out.setdefault(item_id, []).extend(Suspect(exam, signal) for signal in found)
+    return out
 
 
 @dataclass(frozen=True)
@@ -192,10 +346,7 @@ class ExamSummary:
 
 def exam_overview(viewer: User) -> list[ExamSummary]:
     """Every exam blueprint with submitted attempts the viewer may see, with its test statistics."""
-    conditions = [Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.SUBMITTED, Attempt.exam.is_not(None)]
-    learners = _learners_of(viewer)
-    if learners is not None:
-        conditions.append(Attempt.user_id.in_(learners))
+    conditions = _exam_conditions(viewer)
     # no None among them: the query asks for attempts with an exam
     exams = cast(Sequence[str], db.session.scalars(sa.select(Attempt.exam).where(*conditions).distinct().order_by(Attempt.exam)).all())
     summaries = []
@@ -254,13 +405,19 @@ class ItemBreakdown:
     options: list[OptionCount] = field(default_factory=list)
     key_lines: list[KeyLineCount] = field(default_factory=list)
     verdicts: tuple[str, ...] = VERDICTS
+    wrong_key: tuple[analysis.WrongKey, ...] = ()
+    min_responses: int = analysis.MIN_RESPONSES
+
+    @property
+    def enough(self) -> bool:
+        return self.stats is not None and self.stats.enough
 
     @property
     def unanswered(self) -> int:
         return self.served - self.answered
 
 
-def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
+def item_breakdown(viewer: User, scope: Scope, item_id: int, min_responses: int = analysis.MIN_RESPONSES) -> ItemBreakdown:
     item = db.session.get(Item, item_id)
     if item is None or not can_view(viewer, item):
         raise NotFound("No such item.")
@@ -274,15 +431,26 @@ def item_breakdown(viewer: User, scope: Scope, item_id: int) -> ItemBreakdown:
     )
     rows = db.session.execute(stmt).all()
     answered = [(a, r) for a, r, has in rows if has]
-    analysed = analyse(viewer, scope) if rows else None
-    stats = next((row.stats for row in analysed.rows if row.item.id == item.id), None) if analysed else None
+    analysed = analyse(viewer, scope, min_responses) if rows else None
+    mine = next((r for r in analysed.rows if r.item.id == item.id), None) if analysed else None
     options: list[OptionCount] = []
     key_lines: list[KeyLineCount] = []
     if item.type == ItemType.MCQ:
         options = _option_counts(None if parsed is None else as_mcq(parsed), [a for a, _ in answered])
     else:
         key_lines = _key_line_counts(None if parsed is None else as_case(parsed), [r for _, r in answered])
-    return ItemBreakdown(scope, item, parsed, stats, len(rows), len(answered), options=options, key_lines=key_lines)
+    return ItemBreakdown(
+        scope,
+        item,
+        parsed,
+        mine.stats if mine else None,
+        len(rows),
+        len(answered),
+        options=options,
+        key_lines=key_lines,
+        wrong_key=mine.wrong_key if mine else (),
+        min_responses=min_responses,
+    )
 
 
 def _option_counts(parsed: McqItem | None, answers: list[str]) -> list[OptionCount]:
