@@ -54,7 +54,6 @@ Neither signal is raised on fewer answers than the minimum.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +66,7 @@ CIC_SATISFACTORY = 75.0
 CIC_UNSATISFACTORY = 64.0
 VARIANCE_EPS = 1e-12
 MIN_RESPONSES = 20  # the default of ITEM_ANALYSIS_MIN_RESPONSES
-UPPER_FRACTION = 0.27
+UPPER_PERCENT = 27  # Kelley's upper group
 UPPER_MIN = 10
 
 FLAG_LABELS = {
@@ -263,7 +262,7 @@ def upper_group_size(n: int) -> int:
     """k = max(ceil(0.27 n), min(10, ceil(n / 2))): Kelley's 27%, at least 10, the upper half below 20."""
     if n <= 0:
         return 0
-    return max(math.ceil(UPPER_FRACTION * n), min(UPPER_MIN, math.ceil(n / 2)))
+    return max(-(-UPPER_PERCENT * n // 100), min(UPPER_MIN, -(-n // 2)))  # integer ceilings: no float dust
 
 
 def upper_group(rest_scores: Sequence[float]) -> list[bool]:
