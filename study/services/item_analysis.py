@@ -324,9 +324,9 @@ def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = 
     answered = {item_id for _, item_id, _, _ in answers}
     if not answered:
         return {}
-    versions = [wanted[i].current_version_id for i in answered if wanted[i].current_version_id is not None]
-    list(db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(versions))))  # into the identity map
-    parsed = _parsed([wanted[i] for i in answered])
+    version_ids = [wanted[i].current_version_id for i in answered]
+    versions = {v.item_id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(version_ids)))}
+    parsed = {i: parsed_version(versions[i]) if i in versions else None for i in answered}
     exam_of = {attempt_id: exam for exam, rows in by_exam.items() for attempt_id, *_ in rows}
     out: dict[int, list[Suspect]] = {}
     for exam in sorted(by_exam):

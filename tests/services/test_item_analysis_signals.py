@@ -17,18 +17,18 @@ from tests.factories import T0, make_cohort, make_user
 from tests.services.test_item_analysis import exam_attempt, mcqs
 
 
-def plant_miskeyed_mcq(instructor, learners=24):
-    """`learners` learners in the instructor's cohort take learn-icd-001..004. learn-icd-003's key
-    says C; the strong half answer the other three right and choose B on it; the weak half answer
-    them wrong and choose the key C."""
+def plant_miskeyed_mcq(instructor, learners=24, n_items=4):
+    """`learners` learners in the instructor's cohort take learn-icd-001..004 (and up to 008).
+    learn-icd-003's key says C; the strong half answer the others right (but the second of the
+    first four wrong) and choose B on it; the weak half answer them wrong and choose the key C."""
     people = [make_user() for _ in range(learners)]
     make_cohort(instructor, people)
-    items = mcqs()
+    items = mcqs(n_items)
     suspect = items[2]
     assert list(parsed_version(suspect.current_version).answer) == ["C"]
     for n, learner in enumerate(people):
         strong = n < learners // 2
-        marks = [1, 1, 0, 1] if strong else [n % 2, 0, 1, 0]
+        marks = ([1, 1, 0, 1] if strong else [n % 2, 0, 1, 0]) + [int(strong)] * (n_items - 4)
         exam_attempt(learner, items, marks, selected={suspect.id: ["B"] if strong else ["C"]})
     return items, suspect
 
