@@ -52,6 +52,7 @@ on the order of the rows.
 
 Neither signal is raised on fewer answers than the minimum.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
@@ -126,9 +127,7 @@ def enough_responses(count: int, min_responses: int) -> bool:
     return count >= max(1, min_responses)
 
 
-def flags_for(
-    facility: float | None, discrimination: float | None, attempts: int | None = None, min_responses: int = 0
-) -> tuple[str, ...]:
+def flags_for(facility: float | None, discrimination: float | None, attempts: int | None = None, min_responses: int = 0) -> tuple[str, ...]:
     """The review flags of one item; none when `attempts` is given and below `min_responses`."""
     if attempts is not None and not enough_responses(attempts, min_responses):
         return ()

@@ -15,12 +15,11 @@ from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
+from study.instructor.routes_analysis import min_responses
 from study.kinds import ItemStatus
 from study.models import Role
 from study.security import role_required
-from study.instructor.routes_analysis import min_responses
-from study.services import authoring
-from study.services import item_analysis
+from study.services import authoring, item_analysis
 
 STATUSES = ("draft", "published", "retired")
 

@@ -1,4 +1,4 @@
-"""Item analysis for instructors: Moodle's statistics (study.analysis) on the attempts of an exam
+"""Item analysis for instructors: statistics as Moodle's quiz statistics define them (study.analysis) on the attempts of an exam
 blueprint or of an assignment, option-by-option choice counts for MCQs and verdict counts per key
 line for coding cases.
 
@@ -6,8 +6,9 @@ Who sees what: an admin sees every learner's attempts; an instructor sees the ex
 the learners in their own cohorts (CohortMember of a Cohort they own) started on or after the day
 they joined that cohort (an exam taken before joining is not the cohort's), and the analysis of
 their own assignments only. An instructor's "try an answer" on the item pages is graded in memory
-and never stored (study.services.authoring.try_mcq/try_case), so it is never counted. Items: published ones, those from bank files, and the web items the viewer may
-edit (authoring.can_edit); another instructor's draft is 404 and left out of the tables.
+and never stored (study.services.authoring.try_mcq/try_case), so it is never counted. Items:
+published ones, those from bank files, and the web items the viewer may edit
+(authoring.can_edit); another instructor's draft is 404 and left out of the tables.
 
 The score matrix comes from one query (attempt id, item id, position, score) over the served
 items of the submitted attempts in scope; an item that was served but not answered scores 0, an
@@ -270,9 +271,7 @@ def analyse(viewer: User, scope: Scope, min_responses: int = analysis.MIN_RESPON
     matrix = score_matrix(viewer, scope)
     item_stats = analysis.item_statistics(matrix.by_item, min_responses=min_responses)
     quiz = analysis.quiz_statistics(matrix.by_slot)
-    loaded = db.session.scalars(
-        sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())).options(selectinload(Item.current_version))
-    )
+    loaded = db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())).options(selectinload(Item.current_version)))
     items = {i.id: i for i in loaded}
     visible = [items[int(item_id)] for item_id in matrix.item_ids.tolist() if can_view(viewer, items[int(item_id)])]
     suspects = wrong_keys(matrix, _answers(_conditions(viewer, scope)), _parsed(visible), min_responses) if visible else {}
@@ -316,7 +315,7 @@ def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = 
     )
     by_exam: dict[str, list[tuple]] = {}
     for exam, *cells in db.session.execute(stmt):
-        by_exam.setdefault(exam, []).append(tuple(cells))
+        by_exam.setdefault(str(exam), []).append(tuple(cells))  # never None: the conditions ask for an exam
     if not by_exam:
         return {}
     wanted = {item.id: item for item in items}

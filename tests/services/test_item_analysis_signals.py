@@ -41,7 +41,14 @@ def test_a_planted_wrong_key_is_found_and_shown_to_the_owner(learning_bank):
     (signal,) = next(row for row in result.rows if row.item.id == suspect.id).wrong_key
     # 24 answers: the upper group is max(ceil(0.27 * 24), min(10, 12)) = 10 by rank, and every
     # attempt tied with the 10th: the 12 strong learners (rest score 3)
-    assert (signal.kind, signal.suspect, signal.suspect_count, signal.key, signal.key_count, signal.upper) == ("distractor", "B", 12, "C", 0, 12)
+    assert (signal.kind, signal.suspect, signal.suspect_count, signal.key, signal.key_count, signal.upper) == (
+        "distractor",
+        "B",
+        12,
+        "C",
+        0,
+        12,
+    )
     assert signal.message == "Possible wrong key: 12 of the 12 strongest learners chose B, 0 chose the key C."
     breakdown = service.item_breakdown(instructor, service.exam_scope("CPC"), suspect.id, min_responses=20)
     assert breakdown.wrong_key == (signal,)

@@ -270,4 +270,9 @@ def test_the_analysis_pages_and_the_item_list_run_the_same_statements_for_more_l
     # their exams, the exam scores, the answers, the versions; the exam page's analysis reads the
     # scores, the items and their versions, the answers (the item page adds the item, its version
     # and its answers with their counts)
-    assert counts[0] == {"/teach/analysis": 6, "/teach/analysis/exam/CPC": 8, f"/teach/analysis/exam/CPC/item/{suspect.id}": 12, "/teach/items": 7}
+    assert counts[0] == {
+        "/teach/analysis": 6,
+        "/teach/analysis/exam/CPC": 8,
+        f"/teach/analysis/exam/CPC/item/{suspect.id}": 12,
+        "/teach/items": 7,
+    }
