@@ -40,7 +40,7 @@ from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
 from study.kinds import AttemptKind, AttemptStatus, ItemStatus, ItemType
 from study.models import Assignment, Attempt, AttemptItem, Cohort, CohortMember, ExamBlueprint, Item, ItemVersion, Response, User
-from study.services import Forbidden, NotFound
+from study.services import Forbidden, NotFound, ServiceError
 from study.services.authoring import can_edit
 from study.services.grading import parsed_version
 
@@ -186,12 +186,14 @@ class Analysis:
 
 
 def _answers(conditions: list, item_ids: Sequence[int] | None = None) -> list[tuple[int, int, str, str]]:
-    """(attempt id, item id, answer, report) of every response in the attempts the conditions select."""
+    """(attempt id, item id, answer, report) of every response short of full marks in the attempts
+    the conditions select. Full marks mean the key exactly (an MCQ's key letters, every required
+    line of a case correct): those answers are known from the score matrix and not read."""
     stmt = (
         sa.select(AttemptItem.attempt_id, AttemptItem.item_id, Response.answer_json, Response.report_json)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(*conditions)
+        .where(*conditions, sa.func.coalesce(Response.score, 0.0) < 1.0)
     )
     if item_ids is not None:
         stmt = stmt.where(AttemptItem.item_id.in_(list(item_ids)))
@@ -234,36 +236,55 @@ def wrong_keys(
     min_responses: int,
 ) -> dict[int, tuple[analysis.WrongKey, ...]]:
     """The possible wrong keys (study.analysis) of the items in `parsed`, each ranked by the rest of
-    the test in `matrix`: item id -> its suspects (items without any are left out)."""
+    the test in `matrix`: item id -> its suspects (items without any are left out). `answers`: the
+    responses short of full marks (_answers); a full mark in the matrix is an answer with the key."""
     if not len(matrix.attempt_ids):
         return {}
     totals = np.nansum(matrix.by_item, axis=1)
     column = {int(item_id): j for j, item_id in enumerate(matrix.item_ids.tolist())}
-    by_item: dict[int, list[tuple[int, str, str]]] = {}
+    partial: dict[int, list[tuple[int, str, str]]] = {}
     for attempt_id, item_id, answer, report in answers:
-        if item_id in parsed and item_id in column:
-            by_item.setdefault(item_id, []).append((attempt_id, answer, report))
+        partial.setdefault(item_id, []).append((attempt_id, answer, report))
     cache: dict[str, frozenset[str]] = {}
     out: dict[int, tuple[analysis.WrongKey, ...]] = {}
-    for item_id, rows in by_item.items():
-        item = parsed[item_id]
-        if item is None or not analysis.enough_responses(len(rows), min_responses):
+    for item_id, item in parsed.items():
+        if item is None or item_id not in column:
             continue
-        index = np.searchsorted(matrix.attempt_ids, [a for a, _, _ in rows])
-        x = np.nan_to_num(matrix.by_item[index, column[item_id]])
-        rest = (totals[index] - x).tolist()
+        x = matrix.by_item[:, column[item_id]]
+        rows = partial.get(item_id, [])
+        full = np.flatnonzero(x >= 1.0)  # NaN (not served) compares False
+        if not analysis.enough_responses(len(rows) + len(full), min_responses):
+            continue
+        index = np.concatenate([np.searchsorted(matrix.attempt_ids, [a for a, _, _ in rows]).astype(int), full])
+        rest = (totals[index] - x[index]).tolist()
+        found: list[analysis.WrongKey]
         if isinstance(item, McqItem):
-            found = analysis.wrong_key_mcq([_selected(a, cache) for _, a, _ in rows], rest, item.answer, min_responses=min_responses)
+            key = frozenset(item.answer)
+            choices = [_selected(a, cache) for _, a, _ in rows] + [key] * len(full)
+            found = analysis.wrong_key_mcq(choices, rest, item.answer, min_responses=min_responses)
         else:
-            found = analysis.wrong_key_case([_agreed(r) for _, _, r in rows], rest, _required_lines(item), min_responses=min_responses)
+            lines = _required_lines(item)
+            agreed = [_agreed(r) for _, _, r in rows] + [frozenset(lines)] * len(full)
+            found = analysis.wrong_key_case(agreed, rest, lines, min_responses=min_responses)
         if found:
             out[item_id] = tuple(found)
     return out
 
 
+def _parse(version: ItemVersion | None) -> McqItem | CaseItem | None:
+    """The version parsed; None (no wrong-key signal) if there is none or it no longer parses: the
+    statistics pages never fail on one item."""
+    if version is None:
+        return None
+    try:
+        return parsed_version(version)
+    except ServiceError:
+        return None
+
+
 def _parsed(items: Sequence[Item]) -> dict[int, McqItem | CaseItem | None]:
     """Each item's current version parsed (their versions already loaded)."""
-    return {item.id: parsed_version(item.current_version) if item.current_version else None for item in items}
+    return {item.id: _parse(item.current_version) for item in items}
 
 
 def analyse(viewer: User, scope: Scope, min_responses: int = analysis.MIN_RESPONSES) -> Analysis:
@@ -320,12 +341,12 @@ def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = 
         return {}
     wanted = {item.id: item for item in items}
     answers = _answers(conditions, list(wanted))
-    answered = {item_id for _, item_id, _, _ in answers}
-    if not answered:
+    served = {int(item_id) for rows in by_exam.values() for _, item_id, _, _ in rows} & set(wanted)
+    if not served:
         return {}
-    version_ids = [wanted[i].current_version_id for i in answered]
+    version_ids = [wanted[i].current_version_id for i in served]
     versions = {v.item_id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(version_ids)))}
-    parsed = {i: parsed_version(versions[i]) if i in versions else None for i in answered}
+    parsed = {i: _parse(versions.get(i)) for i in served}
     exam_of = {attempt_id: exam for exam, rows in by_exam.items() for attempt_id, *_ in rows}
     out: dict[int, list[Suspect]] = {}
     for exam in sorted(by_exam):
