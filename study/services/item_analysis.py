@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import cast
@@ -185,19 +185,29 @@ class Analysis:
         return [row for row in self.rows if row.wrong_key]
 
 
-def _answers(conditions: list, item_ids: Sequence[int] | None = None) -> list[tuple[int, int, str, str]]:
-    """(attempt id, item id, answer, report) of every response short of full marks in the attempts
-    the conditions select. Full marks mean the key exactly (an MCQ's key letters, every required
-    line of a case correct): those answers are known from the score matrix and not read."""
+def _answers(conditions: list, item_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(attempt id, item id, answer) of the responses to `item_ids` short of full marks in the
+    attempts the conditions select: an MCQ's answer, a case's stored grade report. Full marks
+    mean the key exactly (an MCQ's key letters, every required line of a case correct): those
+    answers are known from the score matrix and not read."""
+    if not item_ids:
+        return []
     stmt = (
-        sa.select(AttemptItem.attempt_id, AttemptItem.item_id, Response.answer_json, Response.report_json)
+        sa.select(
+            AttemptItem.attempt_id,
+            AttemptItem.item_id,
+            sa.case((Response.report_json != "", Response.report_json), else_=Response.answer_json),
+        )
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(*conditions, sa.func.coalesce(Response.score, 0.0) < 1.0)
+        .where(*conditions, sa.func.coalesce(Response.score, 0.0) < 1.0, AttemptItem.item_id.in_(list(item_ids)))
     )
-    if item_ids is not None:
-        stmt = stmt.where(AttemptItem.item_id.in_(list(item_ids)))
-    return [tuple(row) for row in db.session.execute(stmt)]  # type: ignore[misc]
+    result = db.session.connection().execute(stmt)
+    # many rows: the DBAPI cursor's plain tuples, as in score_matrix
+    cursor = getattr(result, "cursor", None)
+    rows = cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
+    result.close()
+    return rows
 
 
 def _selected(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -231,8 +241,8 @@ def _required_lines(parsed: CaseItem) -> list[tuple[str, str]]:
 
 def wrong_keys(
     matrix: ScoreMatrix,
-    answers: Sequence[tuple[int, int, str, str]],
-    parsed: dict[int, McqItem | CaseItem | None],
+    answers: Sequence[tuple[int, int, str]],
+    parsed: Mapping[int, McqItem | CaseItem | None],
     min_responses: int,
 ) -> dict[int, tuple[analysis.WrongKey, ...]]:
     """The possible wrong keys (study.analysis) of the items in `parsed`, each ranked by the rest of
@@ -242,9 +252,9 @@ def wrong_keys(
         return {}
     totals = np.nansum(matrix.by_item, axis=1)
     column = {int(item_id): j for j, item_id in enumerate(matrix.item_ids.tolist())}
-    partial: dict[int, list[tuple[int, str, str]]] = {}
-    for attempt_id, item_id, answer, report in answers:
-        partial.setdefault(item_id, []).append((attempt_id, answer, report))
+    partial: dict[int, list[tuple[int, str]]] = {}
+    for attempt_id, item_id, text in answers:
+        partial.setdefault(item_id, []).append((attempt_id, text))
     cache: dict[str, frozenset[str]] = {}
     out: dict[int, tuple[analysis.WrongKey, ...]] = {}
     for item_id, item in parsed.items():
@@ -255,16 +265,16 @@ def wrong_keys(
         full = np.flatnonzero(x >= 1.0)  # NaN (not served) compares False
         if not analysis.enough_responses(len(rows) + len(full), min_responses):
             continue
-        index = np.concatenate([np.searchsorted(matrix.attempt_ids, [a for a, _, _ in rows]).astype(int), full])
+        index = np.concatenate([np.searchsorted(matrix.attempt_ids, [a for a, _ in rows]).astype(int), full])
         rest = (totals[index] - x[index]).tolist()
         found: list[analysis.WrongKey]
         if isinstance(item, McqItem):
             key = frozenset(item.answer)
-            choices = [_selected(a, cache) for _, a, _ in rows] + [key] * len(full)
+            choices = [_selected(a, cache) for _, a in rows] + [key] * len(full)
             found = analysis.wrong_key_mcq(choices, rest, item.answer, min_responses=min_responses)
         else:
             lines = _required_lines(item)
-            agreed = [_agreed(r) for _, _, r in rows] + [frozenset(lines)] * len(full)
+            agreed = [_agreed(r) for _, r in rows] + [frozenset(lines)] * len(full)
             found = analysis.wrong_key_case(agreed, rest, lines, min_responses=min_responses)
         if found:
             out[item_id] = tuple(found)
@@ -295,7 +305,12 @@ def analyse(viewer: User, scope: Scope, min_responses: int = analysis.MIN_RESPON
     loaded = db.session.scalars(sa.select(Item).where(Item.id.in_(matrix.item_ids.tolist())).options(selectinload(Item.current_version)))
     items = {i.id: i for i in loaded}
     visible = [items[int(item_id)] for item_id in matrix.item_ids.tolist() if can_view(viewer, items[int(item_id)])]
-    suspects = wrong_keys(matrix, _answers(_conditions(viewer, scope)), _parsed(visible), min_responses) if visible else {}
+    parsed = {i: p for i, p in _parsed(visible).items() if p is not None}
+    candidates = [
+        item_id for item_id, stats in zip(matrix.item_ids.tolist(), item_stats, strict=True) if item_id in parsed and stats.enough
+    ]
+    answers = _answers(_conditions(viewer, scope), candidates)
+    suspects = wrong_keys(matrix, answers, {i: parsed[i] for i in candidates}, min_responses)
     rows = [
         ItemRow(items[int(item_id)], stats, suspects.get(int(item_id), ()))
         for item_id, stats in zip(matrix.item_ids.tolist(), item_stats, strict=True)
@@ -340,13 +355,14 @@ def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = 
     if not by_exam:
         return {}
     wanted = {item.id: item for item in items}
-    answers = _answers(conditions, list(wanted))
-    served = {int(item_id) for rows in by_exam.values() for _, item_id, _, _ in rows} & set(wanted)
-    if not served:
+    served = Counter(int(item_id) for rows in by_exam.values() for _, item_id, _, _ in rows)
+    enough = [i for i in wanted if analysis.enough_responses(served[i], min_responses)]
+    if not enough:
         return {}
-    version_ids = [wanted[i].current_version_id for i in served]
+    version_ids = [wanted[i].current_version_id for i in enough]
     versions = {v.item_id: v for v in db.session.scalars(sa.select(ItemVersion).where(ItemVersion.id.in_(version_ids)))}
-    parsed = {i: _parse(versions.get(i)) for i in served}
+    parsed = {i: p for i in enough if (p := _parse(versions.get(i))) is not None}
+    answers = _answers(conditions, list(parsed))
     exam_of = {attempt_id: exam for exam, rows in by_exam.items() for attempt_id, *_ in rows}
     out: dict[int, list[Suspect]] = {}
     for exam in sorted(by_exam):
