@@ -266,12 +266,43 @@ def upper_group_size(n: int) -> int:
 
 def upper_group(rest_scores: Sequence[float]) -> list[bool]:
     """Which attempts are in the upper group: rest score at least the k-th best (ties are all in)."""
-    scores = [float(s) for s in rest_scores]
+    scores = np.asarray(rest_scores, dtype=float).reshape(-1)
     k = upper_group_size(len(scores))
     if k == 0:
         return []
-    cut = sorted(scores, reverse=True)[k - 1]
-    return [s >= cut - VARIANCE_EPS for s in scores]
+    cut = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best
+    return (scores >= cut - VARIANCE_EPS).tolist()
+
+
+def mcq_suspects(upper_choices: Sequence[Collection[str]], key: Collection[str]) -> list[WrongKey]:
+    """The distractors the upper group (the letters each of them chose) chose more often than the
+    key (for a key of several letters, than its least chosen letter), strongest suspect first."""
+    if not key:
+        return []
+    counts: dict[str, int] = {}
+    for chosen in upper_choices:
+        for letter in set(chosen):
+            counts[letter] = counts.get(letter, 0) + 1
+    key_letter = min(sorted(key), key=lambda letter: counts.get(letter, 0))
+    key_count = counts.get(key_letter, 0)
+    suspects = [
+        WrongKey("distractor", letter, count, "/".join(sorted(key)), key_count, len(upper_choices))
+        for letter, count in sorted(counts.items())
+        if letter not in key and count > key_count
+    ]
+    return sorted(suspects, key=lambda w: -w.suspect_count)
+
+
+def case_suspects(upper_agreed: Sequence[Collection[tuple[str, str]]], key_lines: Iterable[tuple[str, str]]) -> list[WrongKey]:
+    """The key lines (kind, code) more than half of the upper group (the key lines each of them
+    got right) contradicted."""
+    out = []
+    for kind, code in key_lines:
+        agree = sum((kind, code) in a for a in upper_agreed)
+        against = len(upper_agreed) - agree
+        if 2 * against > len(upper_agreed):
+            out.append(WrongKey("key-line", code, against, kind, agree, len(upper_agreed)))
+    return out
 
 
 def wrong_key_mcq(
@@ -283,19 +314,7 @@ def wrong_key_mcq(
         raise ValueError("one rest score per answer")
     if not key or not enough_responses(len(choices), min_responses):
         return []
-    top = [set(c) for c, up in zip(choices, upper_group(rest_scores), strict=True) if up]
-    counts: dict[str, int] = {}
-    for chosen in top:
-        for letter in chosen:
-            counts[letter] = counts.get(letter, 0) + 1
-    key_letter = min(sorted(key), key=lambda letter: counts.get(letter, 0))
-    key_count = counts.get(key_letter, 0)
-    suspects = [
-        WrongKey("distractor", letter, count, "/".join(sorted(key)), key_count, len(top))
-        for letter, count in sorted(counts.items())
-        if letter not in key and count > key_count
-    ]
-    return sorted(suspects, key=lambda w: -w.suspect_count)
+    return mcq_suspects([c for c, up in zip(choices, upper_group(rest_scores), strict=True) if up], key)
 
 
 def wrong_key_case(
@@ -311,14 +330,7 @@ def wrong_key_case(
         raise ValueError("one rest score per answer")
     if not enough_responses(len(agreed), min_responses):
         return []
-    top = [set(a) for a, up in zip(agreed, upper_group(rest_scores), strict=True) if up]
-    out = []
-    for kind, code in key_lines:
-        agree = sum((kind, code) in a for a in top)
-        against = len(top) - agree
-        if 2 * against > len(top):
-            out.append(WrongKey("key-line", code, against, kind, agree, len(top)))
-    return out
+    return case_suspects([a for a, up in zip(agreed, upper_group(rest_scores), strict=True) if up], key_lines)
 
 
 def item_statistics_loop(

@@ -252,30 +252,35 @@ def wrong_keys(
         return {}
     totals = np.nansum(matrix.by_item, axis=1)
     column = {int(item_id): j for j, item_id in enumerate(matrix.item_ids.tolist())}
-    partial: dict[int, list[tuple[int, str]]] = {}
-    for attempt_id, item_id, text in answers:
-        partial.setdefault(item_id, []).append((attempt_id, text))
+    # the answers grouped by item with numpy: their rows in the matrix, their texts
+    answer_items = np.fromiter((row[1] for row in answers), dtype=np.int64, count=len(answers))
+    answer_rows = np.searchsorted(matrix.attempt_ids, np.fromiter((row[0] for row in answers), dtype=np.int64, count=len(answers)))
+    order = np.argsort(answer_items, kind="stable")
+    starts = dict(zip(*np.unique(answer_items[order], return_index=True), strict=True)) if len(answers) else {}
+    counts = Counter(answer_items.tolist())
     cache: dict[str, frozenset[str]] = {}
     out: dict[int, tuple[analysis.WrongKey, ...]] = {}
     for item_id, item in parsed.items():
         if item is None or item_id not in column:
             continue
         x = matrix.by_item[:, column[item_id]]
-        rows = partial.get(item_id, [])
-        full = np.flatnonzero(x >= 1.0)  # NaN (not served) compares False
-        if not analysis.enough_responses(len(rows) + len(full), min_responses):
+        start = int(starts.get(item_id, 0))
+        mine = order[start : start + counts.get(item_id, 0)]  # indices into `answers`
+        full = np.flatnonzero(x >= 1.0)  # full marks: the key (NaN, not served, compares False)
+        if not analysis.enough_responses(len(mine) + len(full), min_responses):
             continue
-        index = np.concatenate([np.searchsorted(matrix.attempt_ids, [a for a, _ in rows]).astype(int), full])
-        rest = (totals[index] - x[index]).tolist()
+        index = np.concatenate([answer_rows[mine], full])
+        upper = np.asarray(analysis.upper_group(totals[index] - x[index]), dtype=bool)
+        upper_partial = mine[upper[: len(mine)]]
+        upper_full = int(upper[len(mine) :].sum())
         found: list[analysis.WrongKey]
         if isinstance(item, McqItem):
-            key = frozenset(item.answer)
-            choices = [_selected(a, cache) for _, a in rows] + [key] * len(full)
-            found = analysis.wrong_key_mcq(choices, rest, item.answer, min_responses=min_responses)
+            choices = [_selected(answers[i][2], cache) for i in upper_partial.tolist()]
+            found = analysis.mcq_suspects(choices + [frozenset(item.answer)] * upper_full, item.answer)
         else:
             lines = _required_lines(item)
-            agreed = [_agreed(r) for _, r in rows] + [frozenset(lines)] * len(full)
-            found = analysis.wrong_key_case(agreed, rest, lines, min_responses=min_responses)
+            agreed = [_agreed(answers[i][2]) for i in upper_partial.tolist()]
+            found = analysis.case_suspects(agreed + [frozenset(lines)] * upper_full, lines)
         if found:
             out[item_id] = tuple(found)
     return out
