@@ -32,9 +32,30 @@ one a sign that the item is broken or its key wrong; we use these two bands):
 - ``negative-discrimination``: D < 0;
 - ``low-discrimination``: 0 <= D < 20 (LOW_DISCRIMINATION);
 - ``too-hard``: F < 0.1; ``too-easy``: F > 0.9 (FACILITY_LOW, FACILITY_HIGH).
+
+No flag is raised on fewer than a minimum number of attempts (``min_responses``; the site reads
+ITEM_ANALYSIS_MIN_RESPONSES, 20 by default): a handful of attempts makes any item look broken.
+
+Possible wrong key (``wrong_key_mcq``, ``wrong_key_case``): the answers of the strongest learners,
+ranked by the rest of the test (r = T - x, as for the discrimination index, so the suspect item
+itself cannot push the learners who answered it "wrongly" out of the group). The upper group is
+the top 27% of the attempts that answered the item (Kelley's upper group), at least 10 of them,
+and the upper half when there are fewer than 20: k = max(ceil(0.27 n), min(10, ceil(n / 2))).
+Every attempt whose rest score ties the k-th best is in the group, so the group does not depend
+on the order of the rows.
+
+- MCQ: a distractor chosen by more of the upper group than the key (for a key of several
+  letters, than the key letter they chose least often).
+- Case: a required key line that more than half of the upper group contradicted: their grade
+  report has no ``correct`` verdict on that line (they entered another code, a partial match, or
+  left it out).
+
+Neither signal is raised on fewer answers than the minimum.
 """
+
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +66,9 @@ FACILITY_HIGH = 0.9
 CIC_SATISFACTORY = 75.0
 CIC_UNSATISFACTORY = 64.0
 VARIANCE_EPS = 1e-12
+MIN_RESPONSES = 20  # the default of ITEM_ANALYSIS_MIN_RESPONSES
+UPPER_PERCENT = 27  # Kelley's upper group
+UPPER_MIN = 10
 
 FLAG_LABELS = {
     "negative-discrimination": "Negative discrimination: stronger learners do worse on it (check the key)",
@@ -62,6 +86,7 @@ class ItemStats:
     discrimination: float | None  # -100..100
     efficiency: float | None  # -100..100
     flags: tuple[str, ...] = field(default=())
+    enough: bool = True  # attempts >= the minimum: flags are raised (else "not enough responses yet")
 
 
 @dataclass(frozen=True)
@@ -97,7 +122,15 @@ def _clean(values: np.ndarray, ok: np.ndarray) -> list[float | None]:
     return [float(v) if k and np.isfinite(v) else None for v, k in zip(values.tolist(), ok.tolist(), strict=True)]
 
 
-def flags_for(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
+def enough_responses(count: int, min_responses: int) -> bool:
+    """Whether `count` responses are enough to raise a flag (at least one, and the minimum)."""
+    return count >= max(1, min_responses)
+
+
+def flags_for(facility: float | None, discrimination: float | None, attempts: int | None = None, min_responses: int = 0) -> tuple[str, ...]:
+    """The review flags of one item; none when `attempts` is given and below `min_responses`."""
+    if attempts is not None and not enough_responses(attempts, min_responses):
+        return ()
     flags = []
     if discrimination is not None:
         if discrimination < 0:
@@ -112,8 +145,9 @@ def flags_for(facility: float | None, discrimination: float | None) -> tuple[str
     return tuple(flags)
 
 
-def item_statistics(scores, max_marks=None) -> list[ItemStats]:
-    """Per-column statistics of an attempts x items matrix (NaN = not served), vectorised."""
+def item_statistics(scores, max_marks=None, *, min_responses: int = 0) -> list[ItemStats]:
+    """Per-column statistics of an attempts x items matrix (NaN = not served), vectorised; no flags
+    on a column served to fewer than `min_responses` attempts."""
     X = _as_matrix(scores)
     _, p = X.shape
     maxm = np.ones(p) if max_marks is None else np.asarray(max_marks, dtype=float).reshape(p)
@@ -164,7 +198,9 @@ def item_statistics(scores, max_marks=None) -> list[ItemStats]:
     for j, (disc, eff) in enumerate(zip(discs, effs, strict=True)):
         d = None if disc is None else float(np.clip(disc, -100.0, 100.0))
         e = None if eff is None else float(np.clip(eff, -100.0, 100.0))
-        out.append(ItemStats(int(n[j]), facilities[j], sds[j], d, e, flags_for(facilities[j], d)))
+        count = int(n[j])
+        flags = flags_for(facilities[j], d, count, min_responses)
+        out.append(ItemStats(count, facilities[j], sds[j], d, e, flags, enough_responses(count, min_responses)))
     return out
 
 
@@ -190,6 +226,111 @@ def quiz_statistics(scores, max_marks=None) -> QuizStats:
     error_ratio = 100 * float(np.sqrt(1 - cic / 100)) if cic <= 100 else None
     standard_error = error_ratio * sd_percent / 100 if error_ratio is not None else None
     return QuizStats(s, p, mean_percent, sd_percent, float(cic), error_ratio, standard_error)
+
+
+# ------------------------------------------------------------------ possible wrong key
+@dataclass(frozen=True)
+class WrongKey:
+    """A possible wrong key: `suspect` (a distractor's letter, or a key line's code) against the key.
+
+    MCQ: `suspect_count` of the `upper` learners chose the distractor, `key_count` chose the key.
+    Case: `suspect_count` of the `upper` learners contradicted the key line `suspect`, `key_count`
+    agreed with it (and `key` is the line's kind)."""
+
+    kind: str  # distractor | key-line
+    suspect: str
+    suspect_count: int
+    key: str
+    key_count: int
+    upper: int
+
+    @property
+    def message(self) -> str:
+        if self.kind == "distractor":
+            return (
+                f"Possible wrong key: {self.suspect_count} of the {self.upper} strongest learners chose {self.suspect}, "
+                f"{self.key_count} chose the key {self.key}."
+            )
+        return (
+            f"Possible wrong key: {self.suspect_count} of the {self.upper} strongest learners did not enter the "
+            f"{self.key} key line {self.suspect} (only {self.key_count} did)."
+        )
+
+
+def upper_group_size(n: int) -> int:
+    """k = max(ceil(0.27 n), min(10, ceil(n / 2))): Kelley's 27%, at least 10, the upper half below 20."""
+    if n <= 0:
+        return 0
+    return max(-(-UPPER_PERCENT * n // 100), min(UPPER_MIN, -(-n // 2)))  # integer ceilings: no float dust
+
+
+def upper_group(rest_scores: Sequence[float]) -> list[bool]:
+    """Which attempts are in the upper group: rest score at least the k-th best (ties are all in)."""
+    scores = np.asarray(rest_scores, dtype=float).reshape(-1)
+    k = upper_group_size(len(scores))
+    if k == 0:
+        return []
+    cut = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best
+    return (scores >= cut - VARIANCE_EPS).tolist()
+
+
+def mcq_suspects(upper_choices: Sequence[Collection[str]], key: Collection[str]) -> list[WrongKey]:
+    """The distractors the upper group (the letters each of them chose) chose more often than the
+    key (for a key of several letters, than its least chosen letter), strongest suspect first."""
+    if not key:
+        return []
+    counts: dict[str, int] = {}
+    for chosen in upper_choices:
+        for letter in set(chosen):
+            counts[letter] = counts.get(letter, 0) + 1
+    key_letter = min(sorted(key), key=lambda letter: counts.get(letter, 0))
+    key_count = counts.get(key_letter, 0)
+    suspects = [
+        WrongKey("distractor", letter, count, "/".join(sorted(key)), key_count, len(upper_choices))
+        for letter, count in sorted(counts.items())
+        if letter not in key and count > key_count
+    ]
+    return sorted(suspects, key=lambda w: -w.suspect_count)
+
+
+def case_suspects(upper_agreed: Sequence[Collection[tuple[str, str]]], key_lines: Iterable[tuple[str, str]]) -> list[WrongKey]:
+    """The key lines (kind, code) more than half of the upper group (the key lines each of them
+    got right) contradicted."""
+    out = []
+    for kind, code in key_lines:
+        agree = sum((kind, code) in a for a in upper_agreed)
+        against = len(upper_agreed) - agree
+        if 2 * against > len(upper_agreed):
+            out.append(WrongKey("key-line", code, against, kind, agree, len(upper_agreed)))
+    return out
+
+
+def wrong_key_mcq(
+    choices: Sequence[Collection[str]], rest_scores: Sequence[float], key: Collection[str], *, min_responses: int = 0
+) -> list[WrongKey]:
+    """The distractors the upper group chose more often than the key (`choices`: the letters each
+    answering attempt selected; `rest_scores`: its rest of the test), strongest suspect first."""
+    if len(choices) != len(rest_scores):
+        raise ValueError("one rest score per answer")
+    if not key or not enough_responses(len(choices), min_responses):
+        return []
+    return mcq_suspects([c for c, up in zip(choices, upper_group(rest_scores), strict=True) if up], key)
+
+
+def wrong_key_case(
+    agreed: Sequence[Collection[tuple[str, str]]],
+    rest_scores: Sequence[float],
+    key_lines: Iterable[tuple[str, str]],
+    *,
+    min_responses: int = 0,
+) -> list[WrongKey]:
+    """The required key lines (kind, code) that more than half of the upper group contradicted
+    (`agreed`: the key lines each answering attempt's report marks ``correct``)."""
+    if len(agreed) != len(rest_scores):
+        raise ValueError("one rest score per answer")
+    if not enough_responses(len(agreed), min_responses):
+        return []
+    return case_suspects([a for a, up in zip(agreed, upper_group(rest_scores), strict=True) if up], key_lines)
 
 
 def item_statistics_loop(

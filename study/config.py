@@ -98,3 +98,5 @@ class Defaults:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # answers still on their way when an exam's time runs out are accepted this long after it
     EXAM_TOLERANCE_SECONDS = 10
+    # item analysis raises no flag (nor "possible wrong key") on an item with fewer responses
+    ITEM_ANALYSIS_MIN_RESPONSES = 20

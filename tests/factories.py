@@ -43,13 +43,16 @@ def item_by_key(key: str) -> Item:
     return db.session.scalar(sa.select(Item).where(Item.key == key))
 
 
-def make_cohort(owner: User, learners=(), name: str = "Evening class", join_code: str | None = None, **fields) -> Cohort:
-    """A cohort owned by `owner` with `learners` as members (rows written directly, no service)."""
+def make_cohort(
+    owner: User, learners=(), name: str = "Evening class", join_code: str | None = None, joined_at: datetime | None = None, **fields
+) -> Cohort:
+    """A cohort owned by `owner` with `learners` as members (rows written directly, no service),
+    who joined at `joined_at` (by default a month before T0, so attempts at T0 are the cohort's)."""
     cohort = Cohort(name=name, owner_id=owner.id, join_code=join_code or f"JOIN{next(_counter):04d}", **fields)
     db.session.add(cohort)
     db.session.flush()
     for learner in learners:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id, joined_at=joined_at or T0 - timedelta(days=30)))
     db.session.commit()
     return cohort
 

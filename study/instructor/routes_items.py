@@ -15,10 +15,11 @@ from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.instructor import bp
 from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
+from study.instructor.routes_analysis import min_responses
 from study.kinds import ItemStatus
 from study.models import Role
 from study.security import role_required
-from study.services import authoring
+from study.services import authoring, item_analysis
 
 STATUSES = ("draft", "published", "retired")
 
@@ -68,7 +69,9 @@ def _editor(kind, form, *, item=None, general=None, draft=None, preview=None, st
 def items():
     status = request.args.get("status")
     status = status if status in STATUSES else None
-    return render_template("instructor/items/list.html", items=authoring.list_items(current_user, status), status=status, statuses=STATUSES)
+    listed = authoring.list_items(current_user, status)
+    suspects = item_analysis.suspects_in_exams(current_user, listed, min_responses())
+    return render_template("instructor/items/list.html", items=listed, suspects=suspects, status=status, statuses=STATUSES)
 
 
 @bp.route("/items/new/<kind>", methods=["GET", "POST"])

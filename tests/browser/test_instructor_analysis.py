@@ -44,3 +44,43 @@ def test_analysis_pages_in_a_browser_pass_axe_and_the_csp(page, live_app, axe_ch
     page.set_viewport_size({"width": 360, "height": 740})
     assert no_horizontal_overflow(page)
     assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_a_wrong_key_shows_at_the_top_of_the_item_page_and_in_the_item_list(page, live_app, axe_check, tmp_path):
+    from playwright.sync_api import expect
+
+    from study.extensions import db
+    from tests.factories import PASSWORD
+    from tests.services.test_item_analysis_signals import plant_miskeyed_mcq
+
+    with live_app.app_context():
+        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        owner = make_user("instructor", email="teach@example.org")
+        _, suspect = plant_miskeyed_mcq(owner)  # 24 learners: above the site's minimum of 20
+        suspect.origin, suspect.author_id = "web", owner.id
+        db.session.commit()
+        suspect_id, suspect_key = suspect.id, suspect.key
+    page.goto("/account/signin")
+    page.get_by_label("E-mail address").fill("teach@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/teach/items")
+    badge = page.get_by_role("link", name="Possible wrong key (CPC)")
+    expect(badge).to_be_visible()
+    axe_check(page)
+    badge.click()
+    page.wait_for_url(f"**/teach/analysis/exam/CPC/item/{suspect_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(suspect_key)
+    notice = page.get_by_role("note")
+    expect(notice.get_by_role("heading", name="Possible wrong key")).to_be_visible()
+    expect(notice).to_contain_text("12 of the 12 strongest learners chose B, 0 chose the key C.")
+    # at the top: right under the heading, above the stem and the figures
+    heading_box = page.get_by_role("heading", level=1).bounding_box()
+    notice_box = notice.bounding_box()
+    stem_box = page.locator(".stem").bounding_box()
+    assert heading_box["y"] < notice_box["y"] < stem_box["y"]
+    axe_check(page)
+    page.set_viewport_size({"width": 390, "height": 740})
+    assert no_horizontal_overflow(page)
+    assert page.js_errors == []

@@ -15,8 +15,10 @@ from tests.support import sign_in
 
 
 @pytest.fixture
-def classroom(learning_bank):
-    """An instructor's cohort of five learners with the hand-computed exam attempts, and an assignment."""
+def classroom(app, learning_bank):
+    """An instructor's cohort of five learners with the hand-computed exam attempts, and an
+    assignment; flags from five responses on (the site's minimum is 20)."""
+    app.config["ITEM_ANALYSIS_MIN_RESPONSES"] = 5
     owner = make_user("instructor", email="owner@example.org")
     learners = [make_user() for _ in FIVE_BY_FOUR]
     cohort = make_cohort(owner, learners)
@@ -180,3 +182,97 @@ def test_bank_items_stay_analysable_after_they_are_retired(client, classroom):
     db.session.commit()
     sign_in(client, classroom["owner_id"])
     assert client.get(f"/teach/analysis/exam/CPC/item/{item.id}").status_code == 200
+
+
+def _own_web_item(item: Item, author_id: int) -> None:
+    item.origin, item.author_id = "web", author_id
+    db.session.commit()
+
+
+def test_below_the_minimum_items_say_not_enough_responses_yet(client, learning_bank):
+    owner = make_user("instructor")
+    learners = [make_user() for _ in FIVE_BY_FOUR]
+    make_cohort(owner, learners)
+    items = mcqs()
+    for learner, marks in zip(learners, FIVE_BY_FOUR, strict=False):
+        exam_attempt(learner, items, marks)
+    sign_in(client, owner.id)
+    html = client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+    assert html.count("Not enough responses yet (5 of 20)") == 4
+    assert "Negative discrimination" not in html and "0 of 4 items flagged" in html
+    assert "-49.0" in html  # the figures are still shown
+    item_page = client.get(f"/teach/analysis/exam/CPC/item/{items[3].id}").get_data(as_text=True)
+    assert "Not enough responses yet (5 of 20)" in item_page and "Possible wrong key" not in item_page
+    index = client.get("/teach/analysis").get_data(as_text=True)
+    assert "Unsatisfactory" not in index and "not enough responses yet to judge" in index
+
+
+def test_the_figures_are_labelled_by_their_definitions(client, classroom):
+    sign_in(client, classroom["owner_id"])
+    for url in ("/teach/analysis", "/teach/analysis/exam/CPC"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'id="how-computed">How these figures are computed</h2>' in html
+        assert "Discrimination index</strong> (Moodle's definition)" in html
+        assert "Moodle statistics" not in html and "Moodle's quiz statistics on" not in html
+        assert "No flag is raised on a question with fewer than 5 responses" in html
+    item_page = client.get(f"/teach/analysis/exam/CPC/item/{classroom['items'][0].id}").get_data(as_text=True)
+    assert "<dt>Facility index (Moodle's definition)</dt>" in item_page and 'href="/teach/analysis#how-computed"' in item_page
+
+
+def test_the_wrong_key_signal_shows_at_the_top_of_the_item_page_and_in_the_item_list(client, learning_bank):
+    from tests.services.test_item_analysis_signals import plant_miskeyed_mcq
+
+    owner = make_user("instructor")
+    items, suspect = plant_miskeyed_mcq(owner)
+    _own_web_item(suspect, owner.id)
+    _own_web_item(items[0], owner.id)
+    sign_in(client, owner.id)
+    page = client.get(f"/teach/analysis/exam/CPC/item/{suspect.id}").get_data(as_text=True)
+    notice = page.index("Possible wrong key: 12 of the 12 strongest learners chose B, 0 chose the key C.")
+    assert page.index("<h1>") < notice < page.index('class="stem"') < page.index("Facility index")
+    detail = client.get("/teach/analysis/exam/CPC").get_data(as_text=True)
+    assert detail.index('id="wrong-keys-heading"') < detail.index("<caption>Items")
+    assert f'href="/teach/analysis/exam/CPC/item/{suspect.id}">{suspect.key}</a>: Possible wrong key' in detail
+    listing = client.get("/teach/items").get_data(as_text=True)
+    row = re.search(rf"<tr>\s*<th scope=\"row\"><a[^>]*>{suspect.key}</a>.*?</tr>", listing, re.S).group(0)
+    assert f'href="/teach/analysis/exam/CPC/item/{suspect.id}"' in row and "Possible wrong key (CPC)" in row
+    other = re.search(rf"<tr>\s*<th scope=\"row\"><a[^>]*>{items[0].key}</a>.*?</tr>", listing, re.S).group(0)
+    assert "Possible wrong key" not in other
+    assert "1 item may have a wrong key" in listing
+    _check_tables(listing)
+
+
+def _statements(client, url: str) -> int:
+    from tests.support import count_statements
+
+    client.get(url)  # warm per-process caches
+    with count_statements() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_analysis_pages_and_the_item_list_run_the_same_statements_for_more_learners_and_items(client, learning_bank):
+    """Query budget: the statements do not grow with the responses nor with the items analysed and
+    listed (24 learners x 4 items, then 48 x 8)."""
+    from tests.services.test_item_analysis_signals import plant_miskeyed_mcq
+
+    counts = []
+    for n, n_items in ((24, 4), (48, 8)):
+        owner = make_user("instructor")
+        items, suspect = plant_miskeyed_mcq(owner, n, n_items)
+        for item in items:
+            _own_web_item(item, owner.id)
+        sign_in(client, owner.id)
+        urls = ("/teach/analysis", "/teach/analysis/exam/CPC", f"/teach/analysis/exam/CPC/item/{suspect.id}", "/teach/items")
+        counts.append({url: _statements(client, url) for url in urls})
+    assert counts[0] == counts[1], counts
+    # the budgets as measured: the session and the user, then for the item list the items and
+    # their exams, the exam scores, the answers, the versions; the exam page's analysis reads the
+    # scores, the items and their versions, the answers (the item page adds the item, its version
+    # and its answers with their counts)
+    assert counts[0] == {
+        "/teach/analysis": 6,
+        "/teach/analysis/exam/CPC": 8,
+        f"/teach/analysis/exam/CPC/item/{suspect.id}": 12,
+        "/teach/items": 7,
+    }
