@@ -19,7 +19,8 @@ an item's bank id finds that item too.
 
 Who sees what: instructors and admins see every item, except another author's **draft** web item,
 which stays private to its author until it is published (admins see every item). The same rule is
-`visible(viewer, item)` for one item.
+`visible(viewer, item)` for one item. "Has open reports" lists the items whose reports the viewer
+handles (reports.can_manage: shipped items, their own, admins every item), as the report queue does.
 
 `index_item` keeps the search text in step with the current version: study.services.bank calls it
 whenever a version is saved (import, the browser editors, GIFT imports).
@@ -80,6 +81,7 @@ class BankRow:
     site_changed: bool
     open_reports: int
     exams: tuple[str, ...] = ()
+    editable: bool = False  # the viewer may open it in the editor (the rule of authoring.can_edit)
     # the stored figures (None: never computed for this item, e.g. not served in a submitted exam)
     attempts: int | None = None
     facility: float | None = None
@@ -109,6 +111,14 @@ class BankPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
     @property
     def first_index(self) -> int:
@@ -184,6 +194,8 @@ def _conditions(viewer: User, f: BankFilters) -> list:
         conditions.append(sa.exists().where(ItemExam.item_id == Item.id, ItemExam.exam == f.exam).correlate(Item))
     if f.open_reports:
         conditions.append(sa.exists().where(ItemReport.item_id == Item.id, ItemReport.status == ReportStatus.OPEN).correlate(Item))
+        if not viewer.is_admin:  # the reports this viewer handles (reports.can_manage): the queue's
+            conditions.append(sa.or_(Item.origin == "file", Item.author_id == viewer.id))
     if f.flagged:
         conditions.append(sa.exists().where(ItemStat.item_id == Item.id, ItemStat.flagged.is_(True)).correlate(Item))
     return conditions
@@ -193,7 +205,7 @@ def search_bank(viewer: User, filters: BankFilters) -> BankPage:
     """One page of the bank list for `viewer` (see the module docstring): three statements."""
     per_page = max(1, min(filters.per_page or PER_PAGE, MAX_PER_PAGE))
     conditions = _conditions(viewer, filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(*conditions)) or 0
+    total = count_items(viewer, filters)
     pages = max(1, -(-total // per_page))
     page = max(1, min(filters.page or 1, pages))
     stmt = (
@@ -255,10 +267,16 @@ def search_bank(viewer: User, filters: BankFilters) -> BankPage:
             flagged=bool(r[17]),
             wrong_key=bool(r[18]),
             flags=r[19] or "",
+            editable=viewer.is_admin or r[6] == "file" or (r[7] is not None and r[7] == viewer.id),
         )
         for r in found
     ]
     return BankPage(rows=rows, total=total, page=page, per_page=per_page, filters=filters)
+
+
+def count_items(viewer: User, filters: BankFilters) -> int:
+    """How many items `search_bank` lists for these filters (one statement: the /teach notices)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(*_conditions(viewer, filters))) or 0
 
 
 def authors() -> list[tuple[int, str]]:

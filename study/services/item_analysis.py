@@ -56,10 +56,10 @@ class Scope:
     title: str = ""
 
 
-def _in_cohorts_of(viewer: User):
-    """None for admins (everyone); else: the attempt's learner is in one of the viewer's cohorts
-    and started the attempt on or after joining it."""
-    if viewer.is_admin:
+def _in_cohorts_of(viewer: User | None):
+    """None for admins and for the site as a whole (viewer None: everyone); else: the attempt's
+    learner is in one of the viewer's cohorts and started the attempt on or after joining it."""
+    if viewer is None or viewer.is_admin:
         return None
     return (
         sa.exists()
@@ -73,7 +73,7 @@ def _in_cohorts_of(viewer: User):
     )
 
 
-def _exam_conditions(viewer: User) -> list:
+def _exam_conditions(viewer: User | None) -> list:
     """The submitted exam attempts (of every blueprint) the viewer may analyse."""
     conditions = [Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.SUBMITTED, Attempt.exam.is_not(None)]
     members = _in_cohorts_of(viewer)
@@ -341,10 +341,13 @@ class Suspect:
     signal: analysis.WrongKey
 
 
-def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = analysis.MIN_RESPONSES) -> dict[int, list[Suspect]]:
+def suspects_in_exams(
+    viewer: User | None, items: Sequence[Item], min_responses: int = analysis.MIN_RESPONSES
+) -> dict[int, list[Suspect]]:
     """The possible wrong keys of `items` in every exam blueprint's analysis the viewer sees (the
-    item list's badges): three statements whatever the size (the scores of the exam attempts, the
-    answers to these items, the current versions of the items that have any)."""
+    item list's badges; viewer None: every learner, for the bank list's stored figures): three
+    statements whatever the size (the scores of the exam attempts, the answers to these items, the
+    current versions of the items that have any)."""
     if not items:
         return {}
     conditions = _exam_conditions(viewer)
