@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from study.extensions import db
-from study.models import Assignment, Attempt, Cohort, CohortMember, Item, ItemExam, ItemVersion, Role, User
+from study.models import Assignment, Attempt, Cohort, CohortMember, Item, ItemExam, ItemSearch, ItemVersion, Role, User
 from study.services import bank_search
 
 PASSWORD = "correct horse battery staple"
@@ -109,8 +109,8 @@ def make_mcqs(count: int, prefix: str = "bulk-icd") -> list[Item]:
         texts.append(mcq_source(f"{prefix}-{n:04d}", stems[-1], options, answer))
     # with the bank list's search text and summary (what save_item_version keeps)
     items = [
-        Item(key=f"{prefix}-{n:04d}", type="mcq", topic="icd-10-cm", difficulty="easy", search_text=text, summary=stem)
-        for n, (text, stem) in enumerate(zip(texts, stems, strict=True), start=1)
+        Item(key=f"{prefix}-{n:04d}", type="mcq", topic="icd-10-cm", difficulty="easy", summary=stem)
+        for n, stem in enumerate(stems, start=1)
     ]
     db.session.add_all(items)
     db.session.flush()
@@ -119,6 +119,7 @@ def make_mcqs(count: int, prefix: str = "bulk-icd") -> list[Item]:
         for item, text in zip(items, texts, strict=True)
     ]
     db.session.add_all(versions + [ItemExam(item_id=item.id, exam="CPC") for item in items])
+    db.session.add_all(ItemSearch(item_id=item.id, search_text=text) for item, text in zip(items, texts, strict=True))
     db.session.flush()
     for item, version in zip(items, versions, strict=True):
         item.current_version_id = version.id

@@ -71,10 +71,8 @@ class Item(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # the bank list (study/services/bank_search.py): the current version's text, searched in full
-    # (FTS5 table `item_fts` on SQLite, the stored tsvector `search_tsv` on PostgreSQL, both kept by
-    # save_item_version), and a one-line summary (the MCQ stem, the case's title or record)
-    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # the bank list (study/services/bank_search.py): a one-line summary (the MCQ stem, the case's
+    # title or record); the searched text is in ItemSearch, so that these rows stay narrow
     summary: Mapped[str] = mapped_column(sa.String(240), default="")
     # the divergence rule (docs/authoring.md): an item from the bank files that was edited in the
     # browser is "site-changed": `flask bank import` leaves it alone (unless --force) until the
@@ -90,6 +88,10 @@ class Item(Model):
         sa.CheckConstraint("type in ('mcq', 'case')", name="type_known"),
         sa.CheckConstraint("status in ('published', 'draft', 'retired')", name="status_known"),
         sa.CheckConstraint("reserved is null or reserved in ('exam', 'diagnostic')", name="reserved_known"),
+        # the bank list (study/services/bank_search.py) counts and pages through this narrow index in
+        # bank-id order, never through the wide rows (their search text): every filter column of the
+        # item itself is in it
+        sa.Index("ix_item_list", "key", "status", "origin", "author_id", "type", "topic", "difficulty"),
     )
 
     @property
@@ -99,6 +101,19 @@ class Item(Model):
     @property
     def tags(self) -> list[str]:
         return json.loads(self.tags_json or "[]")
+
+
+class ItemSearch(Model):
+    """The text the bank list searches: the item's current version, in full (stem, options, case
+    record, key, rationales), kept by save_item_version (study.services.bank_search.index_item).
+    Indexed outside the models: SQLite's FTS5 table `item_fts` (rowid = item id), PostgreSQL's
+    stored tsvector column `item_search.search_tsv` with its GIN index (migration c4e8a2b6d0f1).
+    A table of its own, so that counting and paging through `item` never reads this text."""
+
+    __tablename__ = "item_search"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class ItemExam(Model):

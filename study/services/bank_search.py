@@ -12,10 +12,11 @@ links. The figures are read from `item_stat` (study.services.bank_stats), never 
 
 Search: the words of the query (letters and digits only: `code_search.search_words`), every one
 required, the last also as a prefix, over the current version's whole text (stem, options, case
-record, key, rationales; `Item.search_text`): SQLite's FTS5 table `item_fts`, PostgreSQL's stored
-tsvector `item.search_tsv` (GIN index), both stemmed ("fractures" finds "fracture"); PostgreSQL
+record, key, rationales; `ItemSearch.search_text`): SQLite's FTS5 table `item_fts`, PostgreSQL's
+stored tsvector `item_search.search_tsv` (GIN index), both stemmed ("fractures" finds "fracture"); PostgreSQL
 keeps a code as one word ("g43.909"), so there the query as a whole is tried too. A query that is
-an item's bank id finds that item too.
+an item's bank id finds that item too; one shaped like a bank id with a digit ("cpc-icd-0007",
+"cpc-icd-00") lists the items whose id starts with it (and is not searched as words).
 
 Who sees what: instructors and admins see every item, except another author's **draft** web item,
 which stays private to its author until it is published (admins see every item). The same rule is
@@ -28,6 +29,7 @@ whenever a version is saved (import, the browser editors, GIFT imports).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -35,10 +37,11 @@ import sqlalchemy as sa
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ItemStatus, ReportStatus
-from study.models import Item, ItemExam, ItemReport, ItemStat, User
+from study.models import Item, ItemExam, ItemReport, ItemSearch, ItemStat, User
 from study.services.code_search import MAX_QUERY, _pg_tsquery, _sqlite_match, search_words
 
 PER_PAGE = 25
+_KEY_SHAPE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+-?$")  # a bank id, or its start ("cpc-icd-00")
 MAX_PER_PAGE = 100
 SUMMARY_CHARS = 240
 
@@ -145,7 +148,13 @@ def visible(viewer: User, item: Item) -> bool:
 
 # ---------------------------------------------------------------- search
 def _text_match(q: str):
-    """The full-text condition for a query (None when it has no words)."""
+    """The full-text condition for a query (None when it has no words), or the item whose bank id
+    is the query. A query shaped like a bank id with a digit ("cpc-icd-0007", "cpc-icd-00") lists
+    the items whose id starts with it, and is not searched as words: every item's text holds words
+    such as "cpc" and "icd", so the words would ask the index for most of the bank."""
+    key = q.strip().lower()
+    if _KEY_SHAPE.match(key) and any(c.isdigit() for c in key):
+        return Item.key.like(key + "%")  # the shape leaves no LIKE wildcard in it
     words = search_words(q)
     if not words:
         return None
@@ -154,11 +163,12 @@ def _text_match(q: str):
         query = sa.func.to_tsquery("english", _pg_tsquery(words, prefix_all=False)).op("||")(
             sa.func.plainto_tsquery("english", q[:MAX_QUERY])
         )
-        condition = sa.literal_column("item.search_tsv").op("@@")(query)
+        matches = sa.select(ItemSearch.item_id).where(sa.literal_column("item_search.search_tsv").op("@@")(query))
+        condition = Item.id.in_(matches)
     else:
         fts = sa.text("SELECT rowid FROM item_fts WHERE item_fts MATCH :match").bindparams(match=_sqlite_match(words, prefix_all=False))
         condition = Item.id.in_(fts.columns(sa.column("rowid", sa.Integer)))
-    return sa.or_(condition, Item.key == q.strip().lower())
+    return sa.or_(condition, Item.key == key)
 
 
 def _open_reports():
@@ -303,23 +313,28 @@ def summary_of(parsed: McqItem | CaseItem) -> str:
 def index_item(item: Item, parsed: McqItem | CaseItem, text: str) -> None:
     """Make `text` (the current version's file text) the item's searched text (called by
     save_item_version in the same transaction). SQLite's FTS5 table is written here; PostgreSQL's
-    tsvector column is generated from `search_text` by the database."""
+    tsvector column is generated from `item_search.search_text` by the database."""
     item.summary = summary_of(parsed)
-    if item.id is not None and item.search_text == text:
-        return
-    item.search_text = text
-    if _sqlite():
+    if item.id is None:
         db.session.flush()  # the item has its id
+    row = db.session.get(ItemSearch, item.id)
+    if row is not None and row.search_text == text:
+        return
+    if row is None:
+        db.session.add(ItemSearch(item_id=item.id, search_text=text))
+    else:
+        row.search_text = text
+    if _sqlite():
         db.session.execute(sa.text("DELETE FROM item_fts WHERE rowid = :id"), {"id": item.id})
         db.session.execute(sa.text("INSERT INTO item_fts(rowid, search_text) VALUES (:id, :text)"), {"id": item.id, "text": text})
 
 
 def rebuild_index() -> None:
-    """Rebuild SQLite's FTS5 table from every item's `search_text` (after rows were written in
+    """Rebuild SQLite's FTS5 table from every item's ItemSearch row (after rows were written in
     bulk, as the benchmarks and test factories do); nothing to do on PostgreSQL (generated column)."""
     if _sqlite():
         db.session.execute(sa.text("DELETE FROM item_fts"))
-        db.session.execute(sa.text("INSERT INTO item_fts(rowid, search_text) SELECT id, search_text FROM item"))
+        db.session.execute(sa.text("INSERT INTO item_fts(rowid, search_text) SELECT item_id, search_text FROM item_search"))
 
 
 def _sqlite() -> bool:
