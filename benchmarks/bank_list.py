@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/bank_list.py                       (a throwaway SQLite database)
        .venv/bin/python benchmarks/bank_list.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
                                                                       (a throwaway schema there)
-Options: --items 10000 --rounds 30
+Options: --items 10000
 
 Seeds the items in bulk (their versions, exam links, search text and the full-text index, a few
 hundred open reports and stored figures, some flagged), signs an instructor in, and measures whole
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.dashboard import ROUNDS, timed  # noqa: E402  (the same timing as the dashboard benchmark)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 TOPICS = ["icd-10-cm", "modifiers", "em", "anesthesia", "surgery-musculoskeletal", "radiology", "medicine", "hcpcs"]
@@ -35,19 +36,6 @@ WORDS = (
     "excision biopsy lesion benign malignant neoplasm pneumonia asthma copd sepsis dialysis catheter stent graft "
     "colonoscopy endoscopy arthroscopy screening counseling prolonged observation admission discharge consultation"
 ).split()
-
-
-def timed(client, url: str, rounds: int) -> tuple[float, float, int]:
-    first = client.get(url)  # warm up
-    assert first.status_code == 200, (url, first.status_code)
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)], len(first.data)
 
 
 def seed(count: int) -> int:
@@ -141,7 +129,7 @@ def seed(count: int) -> int:
     return instructor.id
 
 
-def run(app, count: int, rounds: int) -> list[tuple[str, float, float]]:
+def run(app, count: int) -> list[tuple[str, float, float]]:
     from study.extensions import db
     from tests.support import sign_in
 
@@ -149,7 +137,7 @@ def run(app, count: int, rounds: int) -> list[tuple[str, float, float]]:
     with app.app_context():
         start = time.perf_counter()
         instructor_id = seed(count)
-        print(f"backend: {db.engine.dialect.name}; seeded {count:,} items in {time.perf_counter() - start:.1f} s; {rounds} requests each")
+        print(f"backend: {db.engine.dialect.name}; seeded {count:,} items in {time.perf_counter() - start:.1f} s; {ROUNDS} requests each")
         client = app.test_client()
         sign_in(client, instructor_id)
     pages = [
@@ -164,9 +152,9 @@ def run(app, count: int, rounds: int) -> list[tuple[str, float, float]]:
     results = []
     with app.app_context():
         for label, url in pages:
-            median, p95, size = timed(client, url, rounds)
+            median, p95 = timed(client, url)
             results.append((label, median, p95))
-            print(f"{label:<44}{median:>10.2f}{p95:>10.2f}   {size // 1024} KB  {url}")
+            print(f"{label:<44}{median:>10.2f}{p95:>10.2f}   {url}")
     return results
 
 
@@ -174,7 +162,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL URL: the benchmark runs in a throwaway schema there")
     parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
     from flask_migrate import upgrade
 
@@ -190,7 +177,7 @@ def main() -> None:
         with app.app_context():
             upgrade()
         print(f"{'page':<44}{'median ms':>10}{'p95 ms':>10}")
-        results = run(app, args.items, args.rounds)
+        results = run(app, args.items)
         with app.app_context():
             from study.extensions import db
 
