@@ -62,13 +62,13 @@ def refresh_if_stale(
 
 def refresh(now: datetime, min_responses: int = analysis.MIN_RESPONSES) -> BankStatsRun | None:
     """Recompute every item's figures (see the module docstring); None when a concurrent refresh won."""
-    rows = db.session.execute(
+    rows = item_analysis.plain_rows(
         sa.select(AttemptItem.attempt_id, AttemptItem.item_id, AttemptItem.position, sa.func.coalesce(Response.score, 0.0))
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
         .where(*item_analysis._exam_conditions(None))
-    ).all()
-    matrix = item_analysis.matrix_from_rows([tuple(r) for r in rows])
+    )
+    matrix = item_analysis.matrix_from_rows(rows)
     stats = analysis.item_statistics(matrix.by_item, min_responses=min_responses) if len(matrix.item_ids) else []
     item_ids = [int(i) for i in matrix.item_ids.tolist()]
     enough = [i for i, s in zip(item_ids, stats, strict=True) if s.enough]

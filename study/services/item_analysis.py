@@ -126,13 +126,17 @@ def score_matrix(viewer: User, scope: Scope) -> ScoreMatrix:
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
         .where(*_conditions(viewer, scope))
     )
+    return matrix_from_rows(plain_rows(stmt))
+
+
+def plain_rows(stmt) -> list[tuple]:
+    """Every row of a statement as the DBAPI cursor's plain tuples: at 200,000 cells SQLAlchemy's
+    Row objects cost more than the query itself (the columns read here need no conversion)."""
     result = db.session.connection().execute(stmt)
-    # 200,000 cells: read the DBAPI cursor's plain tuples (SQLAlchemy's Row objects cost more
-    # than the query itself at this size); every column is a number, nothing to convert
     cursor = getattr(result, "cursor", None)
     rows = cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
     result.close()
-    return matrix_from_rows(rows)
+    return rows
 
 
 def matrix_from_rows(rows) -> ScoreMatrix:
@@ -202,12 +206,7 @@ def _answers(conditions: list, item_ids: Sequence[int]) -> list[tuple[int, int, 
         .join(Response, Response.attempt_item_id == AttemptItem.id)
         .where(*conditions, sa.func.coalesce(Response.score, 0.0) < 1.0, AttemptItem.item_id.in_(list(item_ids)))
     )
-    result = db.session.connection().execute(stmt)
-    # many rows: the DBAPI cursor's plain tuples, as in score_matrix
-    cursor = getattr(result, "cursor", None)
-    rows = cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
-    result.close()
-    return rows
+    return plain_rows(stmt)
 
 
 def _selected(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:

@@ -122,3 +122,17 @@ def test_earlier_attempts_keep_the_version_they_answered(learning_bank, instruct
     db.session.expire_all()
     assert db.session.get(AttemptItem, answered.id).item_version_id == old.id
     assert db.session.get(ItemVersion, old.id).source_text.count("answer: B") == 1
+
+
+def test_the_commands_say_it(learning_bank, instructor, runner, tmp_path):
+    edit_key_in_browser(instructor)
+    touch_file(learning_bank)
+    imported = runner.invoke(args=["bank", "import", str(learning_bank)])
+    assert imported.exit_code == 0, imported.output
+    assert f"1 item(s) diverged (edited on the site; their files were left alone): {KEY}." in imported.output
+    exported = runner.invoke(args=["bank", "export", str(tmp_path / "out")])
+    assert exported.exit_code == 0 and "1 of them were edited on the site" in exported.output
+    forced = runner.invoke(args=["bank", "import", str(learning_bank), "--force"])
+    assert forced.exit_code == 0 and "diverged" not in forced.output
+    stats = runner.invoke(args=["bank", "stats"])
+    assert stats.exit_code == 0 and "from 0 submitted exam attempt(s)" in stats.output
