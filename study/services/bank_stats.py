@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from study import analysis
 from study.extensions import db
@@ -100,14 +101,14 @@ def refresh(now: datetime, min_responses: int = analysis.MIN_RESPONSES) -> BankS
             run = BankStatsRun(computed_at=now, attempts=len(matrix.attempt_ids), items=len(values))
             db.session.add(run)
             _fill_summaries()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # another refresh stored its rows first; transaction() rolled this one back
         return None
     return run
 
 
 def _fill_summaries() -> None:
     """Items stored before the bank list existed have no summary yet: give them one."""
-    for item in db.session.scalars(sa.select(Item).where(Item.summary == "", Item.current_version_id.is_not(None))):
+    stmt = sa.select(Item).where(Item.summary == "", Item.current_version_id.is_not(None)).options(selectinload(Item.current_version))
+    for item in db.session.scalars(stmt):
         if item.current_version is not None:
             item.summary = summary_of(parsed_version(item.current_version))
