@@ -129,3 +129,19 @@ def test_fix_a_shipped_item_from_its_report_in_one_flow(client, learning_bank):
     # the flow cannot run twice: the report is resolved (and nothing is regraded again)
     again = client.post(f"/teach/reports/{report.id}/regrade-resolve", data={"mode": "new-key", "reply": "again"})
     assert again.status_code == 409
+
+
+def test_publishing_from_the_report_flow_goes_back_to_the_report(client, learning_bank):
+    learner, instructor = make_user(), make_user("instructor")
+    report = attempt_service.report_problem(learner, "learn-icd-003", "typo", "typo")
+    item = item_by_key("learn-icd-003")
+    authoring.to_draft(instructor, item.id)
+    sign_in(client, instructor)
+    editor = client.get(f"/teach/items/{item.id}?report={report.id}").get_data(as_text=True)
+    assert f'action="/teach/items/{item.id}/status?report={report.id}"' in editor
+    published = client.post(f"/teach/items/{item.id}/status?report={report.id}", data={"action": "publish"})
+    assert published.headers["Location"].endswith(f"/teach/reports/{report.id}#regrade-resolve")
+    db.session.expire_all()
+    assert item_by_key("learn-icd-003").status == "published"
+    retired = client.post(f"/teach/items/{item.id}/status?report={report.id}", data={"action": "retire"})
+    assert retired.headers["Location"].endswith(f"/teach/items/{item.id}?report={report.id}")
