@@ -65,7 +65,7 @@ def test_search_fix_a_shipped_key_and_regrade_from_the_report(page, browser, liv
     answer.get_by_label("B", exact=True).check()
     teacher.get_by_label("Why not B (Markdown, optional)").fill("")
     teacher.get_by_label("Why not A (Markdown, optional)").fill("I10 needs no heart disease; the note documents it.")
-    teacher.get_by_role("button", name="Save").click()
+    teacher.get_by_role("button", name="Save and publish as a new version").click()
     expect(teacher.get_by_text("learners now see a new version")).to_be_visible()
     expect(teacher.get_by_text("was changed on this site")).to_be_visible()
     expect(teacher.locator("[data-status]")).to_have_text("published")
