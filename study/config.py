@@ -100,3 +100,6 @@ class Defaults:
     EXAM_TOLERANCE_SECONDS = 10
     # item analysis raises no flag (nor "possible wrong key") on an item with fewer responses
     ITEM_ANALYSIS_MIN_RESPONSES = 20
+    # the bank list's stored figures (study/services/bank_stats.py) are recomputed on a page view
+    # when older than this and an exam was submitted since (or by `flask bank stats`)
+    BANK_STATS_MAX_AGE_MINUTES = 60

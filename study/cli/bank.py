@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from study.services import ServiceError
+from study.services import ServiceError, bank_stats
 from study.services import bank as bank_service
 
 bank_cli = AppGroup("bank", help="The question bank: validate, import, export, GIFT, check a key.")
@@ -42,7 +43,14 @@ def bank_validate_command(path: str | None) -> None:
 
 @bank_cli.command("import")
 @click.argument("path", required=False)
-@click.option("--force", is_flag=True, help="Import even when the files have not changed since the last import.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help=(
+        "Import even when the files have not changed since the last import, and replace the items "
+        "edited on the site (diverged) with their files."
+    ),
+)
 def bank_import_command(path: str | None, force: bool) -> None:
     """Validate, then import the bank in one transaction (nothing when anything is wrong)."""
     try:
@@ -59,6 +67,20 @@ def bank_export_command(dest: str) -> None:
     """Write the bank from the database into DEST in the bank format."""
     counts = bank_service.export_bank(dest)
     click.echo(f"Exported {counts['items']} items, {counts['topics']} topics and {counts['blueprints']} blueprints to {dest}.")
+    if counts["site_changed"]:
+        click.echo(
+            f"{counts['site_changed']} of them were edited on the site: commit the files and import them "
+            "(flask bank import) to mark them as no longer diverged."
+        )
+
+
+@bank_cli.command("stats")
+def bank_stats_command() -> None:
+    """Recompute the bank list's stored figures (attempts, facility, discrimination, flags) now."""
+    run = bank_stats.refresh(datetime.now(timezone.utc), current_app.config.get("ITEM_ANALYSIS_MIN_RESPONSES", 20))
+    if run is None:
+        raise click.ClickException("Another computation of the figures ran at the same time: try again.")
+    click.echo(f"Computed the figures of {run.items} item(s) from {run.attempts} submitted exam attempt(s).")
 
 
 @bank_cli.command("export-gift")

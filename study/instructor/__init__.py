@@ -10,6 +10,7 @@ bp = Blueprint("instructor", __name__, url_prefix="/teach")
 from study.instructor import (  # noqa: E402,F401
     routes,  # noqa: E402,F401
     routes_analysis,
+    routes_bank,
     routes_cohorts,
     routes_items,
     routes_reports,

@@ -45,10 +45,16 @@ def _show_problems(form, draft_or_exc) -> list[str]:
     return general
 
 
+def _report_id() -> int | None:
+    """The problem report the editor was opened from (?report=<id>): saving goes back to it."""
+    return request.args.get("report", type=int)
+
+
 def _editor(kind, form, *, item=None, general=None, draft=None, preview=None, status=200):
     return (
         render_template(
             "instructor/items/edit.html",
+            report_id=_report_id(),
             kind=kind,
             form=form,
             item=item,
@@ -124,6 +130,9 @@ def item_edit(item_id: int):
         else "Saved.",
         "success",
     )
+    report_id = _report_id()
+    if report_id is not None:  # opened from a problem report: back to it, to regrade and resolve
+        return redirect(url_for("instructor.report", report_id=report_id, _anchor="regrade-resolve"))
     return redirect(url_for("instructor.item_edit", item_id=item.id))
 
 
@@ -141,7 +150,7 @@ def item_status(item_id: int):
         item = change(current_user, item_id)
     except authoring.ItemInvalid as exc:
         flash("The item cannot be published yet: " + "; ".join([m for ms in exc.errors.values() for m in ms] + exc.general), "error")
-        return redirect(url_for("instructor.item_edit", item_id=item_id))
+        return redirect(url_for("instructor.item_edit", item_id=item_id, report=_report_id()))
     flash(
         {
             "publish": "Published: learners can now get this item.",
@@ -150,7 +159,10 @@ def item_status(item_id: int):
         }[action],
         "success",
     )
-    return redirect(url_for("instructor.item_edit", item_id=item.id))
+    report_id = _report_id()
+    if report_id is not None and action == "publish":  # opened from a problem report: back to it
+        return redirect(url_for("instructor.report", report_id=report_id, _anchor="regrade-resolve"))
+    return redirect(url_for("instructor.item_edit", item_id=item.id, report=report_id))
 
 
 @bp.route("/items/<int:item_id>/try", methods=["GET", "POST"])

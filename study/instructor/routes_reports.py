@@ -53,6 +53,26 @@ class RegradeForm(FlaskForm):
     submit = SubmitField("Regrade past answers")
 
 
+class RegradeResolveForm(FlaskForm):
+    """The report page's last step after the item was fixed: regrade and resolve in one go."""
+
+    mode = RadioField(
+        "How to regrade",
+        choices=[SelectChoice(k, v) for k, v in regrade_service.MODES.items()],
+        default="new-key",
+        validators=[DataRequired("Choose how to regrade.")],
+    )
+    reason = TextAreaField(
+        "Reason (shown to the learners whose answers are regraded)",
+        validators=[Length(max=regrade_service.REASON_CHARS)],
+    )
+    reply = TextAreaField(
+        "Reply to the learner who reported it",
+        validators=[DataRequired("Write a few words for the learner."), Length(max=2000)],
+    )
+    submit = SubmitField("Regrade past answers and resolve the report")
+
+
 @bp.route("/reports")
 @role_required(Role.INSTRUCTOR)
 def reports():
@@ -83,7 +103,41 @@ def report(report_id: int):
                 return redirect(url_for("instructor.reports"))
         else:
             code = 400
-    return render_template("instructor/reports/show.html", view=view, form=form), code
+    return render_template("instructor/reports/show.html", view=view, form=form, fix_form=_fix_form(view)), code
+
+
+def _fix_form(view, form: RegradeResolveForm | None = None) -> RegradeResolveForm:
+    form = form or RegradeResolveForm(formdata=None)
+    if not form.reply.data:
+        form.reply.data = (
+            f"Thank you: the item was corrected (version {view.current_number}) and past answers were regraded."
+        )
+    if not form.reason.data:
+        form.reason.data = "The answer key was corrected after a learner's report."
+    return form
+
+
+@bp.route("/reports/<int:report_id>/regrade-resolve", methods=["POST"])
+@role_required(Role.INSTRUCTOR)
+def report_regrade_resolve(report_id: int):
+    """After fixing the item from its report: regrade its past answers and resolve the report."""
+    report_service.get_report(current_user, report_id)  # 404 or 403 before anything
+    fix_form = RegradeResolveForm()
+    code = 400
+    if fix_form.validate_on_submit():
+        try:
+            _, log = regrade_service.regrade_and_resolve(
+                current_user, report_id, fix_form.mode.data, now(), fix_form.reason.data or "", fix_form.reply.data
+            )
+        except ServiceError as exc:
+            show_on_form(fix_form, exc, "mode")
+            code = exc.status
+        else:
+            changed = log.responses_changed if log is not None else 0
+            flash(f"Regraded: {changed} past answer(s) changed. The report is resolved; the learner sees your reply.", "success")
+            return redirect(url_for("instructor.report", report_id=report_id))
+    view = report_service.get_report(current_user, report_id)
+    return render_template("instructor/reports/show.html", view=view, form=ResolveReportForm(formdata=None), fix_form=fix_form), code
 
 
 @bp.route("/reports/regrade/<key>", methods=["GET", "POST"])

@@ -71,6 +71,15 @@ class Item(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the bank list (study/services/bank_search.py): a one-line summary (the MCQ stem, the case's
+    # title or record); the searched text is in ItemSearch, so that these rows stay narrow
+    summary: Mapped[str] = mapped_column(sa.String(240), default="")
+    # the divergence rule (docs/authoring.md): an item from the bank files that was edited in the
+    # browser is "site-changed": `flask bank import` leaves it alone (unless --force) until the
+    # file's content equals the site's current version; `diverged_from` is the content hash of the
+    # file version it was edited from
+    site_changed: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    diverged_from: Mapped[str | None] = mapped_column(sa.String(64))
 
     current_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
     exam_links: Mapped[list[ItemExam]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -79,6 +88,10 @@ class Item(Model):
         sa.CheckConstraint("type in ('mcq', 'case')", name="type_known"),
         sa.CheckConstraint("status in ('published', 'draft', 'retired')", name="status_known"),
         sa.CheckConstraint("reserved is null or reserved in ('exam', 'diagnostic')", name="reserved_known"),
+        # the bank list (study/services/bank_search.py) counts and pages through this narrow index in
+        # bank-id order, never through the wide rows (their search text): every filter column of the
+        # item itself is in it
+        sa.Index("ix_item_list", "key", "status", "origin", "author_id", "type", "topic", "difficulty"),
     )
 
     @property
@@ -88,6 +101,19 @@ class Item(Model):
     @property
     def tags(self) -> list[str]:
         return json.loads(self.tags_json or "[]")
+
+
+class ItemSearch(Model):
+    """The text the bank list searches: the item's current version, in full (stem, options, case
+    record, key, rationales), kept by save_item_version (study.services.bank_search.index_item).
+    Indexed outside the models: SQLite's FTS5 table `item_fts` (rowid = item id), PostgreSQL's
+    stored tsvector column `item_search.search_tsv` with its GIN index (migration c4e8a2b6d0f1).
+    A table of its own, so that counting and paging through `item` never reads this text."""
+
+    __tablename__ = "item_search"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class ItemExam(Model):
@@ -125,3 +151,33 @@ class BankImport(Model):
     bank_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     summary_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ItemStat(Model):
+    """The bank list's per-item figures, computed by study.services.bank_stats over every submitted
+    exam attempt (one pooled analysis, Moodle's definitions: study.analysis) and stored, so a page of
+    the bank list reads them instead of every response. Refreshed when older than
+    BANK_STATS_MAX_AGE_MINUTES on a page view, or by `flask bank stats`."""
+
+    __tablename__ = "item_stat"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    facility: Mapped[float | None] = mapped_column(sa.Float)
+    discrimination: Mapped[float | None] = mapped_column(sa.Float)
+    enough: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False, index=True)
+    wrong_key: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    flags: Mapped[str] = mapped_column(sa.String(200), default="")  # the flags' labels, "; "-joined
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BankStatsRun(Model):
+    """One row per computation of the bank list's figures (the newest says when they were computed)."""
+
+    __tablename__ = "bank_stats_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    items: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -4,8 +4,12 @@ The form <-> bank item mapping and the validation of a draft are pure (study.ban
 module adds what needs the database: the topics and exams that exist, the code checker, the ids
 already taken, and saving versions.
 
-Ownership: an instructor edits only the web items they authored; admins edit everything, including
-items from bank files (those keep origin "file": the next import of the bank folder overwrites them).
+Ownership: an instructor edits the items shipped in the bank files (origin "file": the bank folder
+belongs to the course team as a whole, as for problem reports) and the web items they authored;
+admins edit everything. Another author's draft stays private (study.services.bank_search.visible).
+
+Every edit saved here marks the item site-changed (bank.mark_site_changed): the next `flask bank
+import` leaves it alone until its file says what the site says (docs/authoring.md).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from study.models.base import utcnow
 from study.services import Forbidden, NotFound, ServiceError, audit
 from study.services import codes as code_service
 from study.services.answer_review import case_key_text
-from study.services.bank import apply_metadata, parsed_item, save_item_version
+from study.services.bank import apply_metadata, mark_site_changed, parsed_item, save_item_version
 from study.services.grading import grade_response
 from study.services.transactions import transaction
 
@@ -44,9 +48,9 @@ class ItemInvalid(ServiceError):
 
 # ---------------------------------------------------------------- ownership
 def can_edit(user: User, item: Item) -> bool:
-    if user.is_admin:
+    if user.is_admin or item.origin == "file":
         return True
-    return item.origin == "web" and item.author_id == user.id
+    return item.author_id is not None and item.author_id == user.id
 
 
 def get_editable(user: User, item_id: int) -> Item:
@@ -55,12 +59,13 @@ def get_editable(user: User, item_id: int) -> Item:
     if item is None:
         raise NotFound("No such item.")
     if not can_edit(user, item):
-        raise Forbidden("You can edit only the items you wrote.")
+        raise Forbidden("You can edit the shipped items and the items you wrote, not another instructor's.")
     return item
 
 
 def list_items(user: User, status: str | None = None) -> list[Item]:
-    """The items `user` may edit: their own web items (admins: every item), newest first."""
+    """The web items `user` wrote (admins: every item), newest first (/teach/items: "my items";
+    every item, shipped ones included, is in the bank list, /teach/bank)."""
     stmt = sa.select(Item).order_by(Item.updated_at.desc(), Item.key)
     if not user.is_admin:
         stmt = stmt.where(Item.origin == "web", Item.author_id == user.id)
@@ -110,8 +115,10 @@ def _valid(draft: Draft) -> McqItem | CaseItem:
 
 
 def _store(item: Item, parsed: McqItem | CaseItem, text: str) -> None:
-    apply_metadata(item, parsed, item.path if item.origin == "file" and item.path else str(item_relative_path(parsed)))
-    save_item_version(item, parsed, text)
+    before = item.current_version.content_hash if item.current_version is not None else None
+    changed = apply_metadata(item, parsed, item.path if item.origin == "file" and item.path else str(item_relative_path(parsed)))
+    if save_item_version(item, parsed, text) != "unchanged" or changed:
+        mark_site_changed(item, before)
     item.updated_at = utcnow()
 
 

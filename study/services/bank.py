@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from study.grading.answers import as_mcq
 from study.kinds import ItemStatus, ItemType
 from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
-from study.services import NotFound, ServiceError, audit
+from study.services import NotFound, ServiceError, audit, bank_search
 from study.services import codes as code_service
 from study.services import drg as drg_service
 from study.services.grading import grade_response, parsed_version
@@ -49,14 +49,25 @@ class ImportSummary:
     blueprints: int = 0
     skipped: bool = False
     warnings: int = 0
+    # items edited on the site whose file says something else: left alone (docs/authoring.md)
+    diverged: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         if self.skipped:
-            return "The question bank is unchanged since the last import: nothing to do."
+            return "The question bank is unchanged since the last import: nothing to do." + self.diverged_line()
         return (
             f"Imported the question bank: {self.created} new, {self.new_versions} new version(s), "
             f"{self.updated} metadata update(s), {self.unchanged} unchanged, {self.retired} retired; "
-            f"{self.topics} topics, {self.blueprints} blueprints."
+            f"{self.topics} topics, {self.blueprints} blueprints." + self.diverged_line()
+        )
+
+    def diverged_line(self) -> str:
+        if not self.diverged:
+            return ""
+        return (
+            f"\n{len(self.diverged)} item(s) diverged (edited on the site; their files were left alone): "
+            f"{', '.join(sorted(self.diverged))}. Run `flask bank export` and commit the files to keep the "
+            "site's versions, or import with --force to replace them with the files'."
         )
 
 
@@ -97,7 +108,8 @@ def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
         sa.select(BankImport).where(BankImport.root == str(root.resolve())).order_by(BankImport.id.desc()).limit(1)
     )
     if not force and last is not None and last.bank_hash == fingerprint:
-        return ImportSummary(skipped=True)
+        diverged = db.session.scalars(sa.select(Item.key).where(Item.origin == "file", Item.site_changed.is_(True)).order_by(Item.key))
+        return ImportSummary(skipped=True, diverged=list(diverged))
     bank, problems = check_bank(root, code_service.checker())
     if has_errors(problems):
         raise BankError(problems)
@@ -105,10 +117,10 @@ def import_bank(root: str | Path, *, force: bool = False) -> ImportSummary:
     with transaction():
         _import_topics(bank, summary)
         _import_blueprints(bank, root, summary)
-        _import_items(bank, root, summary)
+        _import_items(bank, root, summary, force=force)
         db.session.add(BankImport(root=str(root.resolve()), bank_hash=fingerprint, summary_json=json.dumps(asdict(summary))))
-        if summary.created or summary.new_versions or summary.updated or summary.retired:
-            counts = ("created", "new_versions", "updated", "retired")
+        if summary.created or summary.new_versions or summary.updated or summary.retired or summary.diverged:
+            counts = ("created", "new_versions", "updated", "retired", "diverged")
             audit.record(None, "bank.imported", details={"root": root.name, **{k: getattr(summary, k) for k in counts}})
     return summary
 
@@ -150,9 +162,9 @@ def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
         summary.blueprints += 1
 
 
-def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
-    """Copy what may change without a new version; True when anything changed."""
-    values = {
+def _metadata(parsed: McqItem | CaseItem) -> dict:
+    """The item's columns that may change without a new version (exams aside), from a bank item."""
+    return {
         "type": parsed.type,
         "topic": parsed.topic,
         "difficulty": parsed.difficulty,
@@ -162,8 +174,12 @@ def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> boo
         "title": getattr(parsed, "title", None),
         "minutes": getattr(parsed, "minutes", None),
         "tags_json": json.dumps(list(parsed.tags)),
-        "path": rel_path,
     }
+
+
+def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
+    """Copy what may change without a new version; True when anything changed."""
+    values = {**_metadata(parsed), "path": rel_path}
     changed = False
     for name, value in values.items():
         if getattr(item, name) != value:
@@ -187,6 +203,7 @@ def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
     if item.id is None:
         db.session.add(item)
         db.session.flush()
+    bank_search.index_item(item, parsed, text)
     content_hash = parsed.content_hash
     current = item.current_version
     if current is not None and current.content_hash == content_hash:
@@ -211,7 +228,28 @@ def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
     return "created" if latest == 0 else "new_version"
 
 
-def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
+def same_as_site(item: Item, parsed: McqItem | CaseItem) -> bool:
+    """The divergence rule's test: a file says what the site's current version says (the same
+    content hash: what a learner sees and how it is graded; the same exams, topic, difficulty,
+    status, reserve, tags, title, minutes)."""
+    current = item.current_version
+    if current is None or current.content_hash != parsed.content_hash:
+        return False
+    if set(parsed.exams) != {link.exam for link in item.exam_links}:
+        return False
+    return all(getattr(item, name) == value for name, value in _metadata(parsed).items())
+
+
+def mark_site_changed(item: Item, before_hash: str | None) -> None:
+    """An edit made in the browser: the item is site-changed from now on (docs/authoring.md, "Edits
+    in the browser and the files in git"); `before_hash`, the content hash of the version it was
+    edited from, is kept from the first such edit until an import clears the mark."""
+    if not item.site_changed:
+        item.site_changed = True
+        item.diverged_from = before_hash
+
+
+def _import_items(bank: Bank, root: Path, summary: ImportSummary, force: bool = False) -> None:
     existing = {item.key: item for item in db.session.scalars(sa.select(Item))}
     seen: set[str] = set()
     inpatient: list[tuple[ItemVersion, CaseItem]] = []
@@ -220,6 +258,14 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
         text = Path(parsed.path).read_text(encoding="utf-8")
         rel = _relative(parsed.path, root)
         item = existing.get(parsed.id)
+        if item is not None and item.site_changed and not force:
+            if not same_as_site(item, parsed):  # edited on the site: the file does not overwrite it
+                summary.diverged.append(item.key)
+                continue
+            # the file now says what the site says (exported and committed): no longer diverged
+            item.site_changed, item.diverged_from = False, None
+        elif item is not None:
+            item.site_changed, item.diverged_from = False, None
         if item is None:
             item = Item(key=parsed.id, origin="file")
             apply_metadata(item, parsed, rel)
@@ -239,7 +285,9 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary) -> None:
     # versions stored before MS-DRG grouping existed (or by another grouper version): group them now
     drg_service.ensure_key_groupings(inpatient)
     for key, item in existing.items():
-        if key not in seen and item.origin == "file" and item.status != ItemStatus.RETIRED:
+        if key not in seen and item.origin == "file" and item.site_changed and not force:
+            summary.diverged.append(key)  # its file is gone, but it was edited on the site: kept
+        elif key not in seen and item.origin == "file" and item.status != ItemStatus.RETIRED:
             item.status = "retired"
             item.updated_at = utcnow()
             summary.retired += 1
@@ -270,7 +318,7 @@ def export_bank(dest: str | Path) -> dict:
     blueprints = list(db.session.scalars(sa.select(ExamBlueprint).order_by(ExamBlueprint.exam)))
     for bp in blueprints:
         (dest / "blueprints" / f"{bp.exam}.yaml").write_text(bp.source_text, encoding="utf-8")
-    count = 0
+    count = site_changed = 0
     for item in db.session.scalars(sa.select(Item).order_by(Item.key)):
         if item.current_version is None:
             continue
@@ -281,7 +329,9 @@ def export_bank(dest: str | Path) -> dict:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(item.current_version.source_text, encoding="utf-8")
         count += 1
-    return {"items": count, "topics": len(topics), "blueprints": len(blueprints)}
+        site_changed += item.site_changed
+    # the site's versions are written; the mark clears when these files are imported (same_as_site)
+    return {"items": count, "topics": len(topics), "blueprints": len(blueprints), "site_changed": site_changed}
 
 
 # ---------------------------------------------------------------- GIFT (Moodle)

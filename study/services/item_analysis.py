@@ -56,10 +56,10 @@ class Scope:
     title: str = ""
 
 
-def _in_cohorts_of(viewer: User):
-    """None for admins (everyone); else: the attempt's learner is in one of the viewer's cohorts
-    and started the attempt on or after joining it."""
-    if viewer.is_admin:
+def _in_cohorts_of(viewer: User | None):
+    """None for admins and for the site as a whole (viewer None: everyone); else: the attempt's
+    learner is in one of the viewer's cohorts and started the attempt on or after joining it."""
+    if viewer is None or viewer.is_admin:
         return None
     return (
         sa.exists()
@@ -73,7 +73,7 @@ def _in_cohorts_of(viewer: User):
     )
 
 
-def _exam_conditions(viewer: User) -> list:
+def _exam_conditions(viewer: User | None) -> list:
     """The submitted exam attempts (of every blueprint) the viewer may analyse."""
     conditions = [Attempt.kind == AttemptKind.EXAM, Attempt.status == AttemptStatus.SUBMITTED, Attempt.exam.is_not(None)]
     members = _in_cohorts_of(viewer)
@@ -126,13 +126,17 @@ def score_matrix(viewer: User, scope: Scope) -> ScoreMatrix:
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
         .where(*_conditions(viewer, scope))
     )
+    return matrix_from_rows(plain_rows(stmt))
+
+
+def plain_rows(stmt) -> list[tuple]:
+    """Every row of a statement as the DBAPI cursor's plain tuples: at 200,000 cells SQLAlchemy's
+    Row objects cost more than the query itself (the columns read here need no conversion)."""
     result = db.session.connection().execute(stmt)
-    # 200,000 cells: read the DBAPI cursor's plain tuples (SQLAlchemy's Row objects cost more
-    # than the query itself at this size); every column is a number, nothing to convert
     cursor = getattr(result, "cursor", None)
     rows = cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
     result.close()
-    return matrix_from_rows(rows)
+    return rows
 
 
 def matrix_from_rows(rows) -> ScoreMatrix:
@@ -202,12 +206,7 @@ def _answers(conditions: list, item_ids: Sequence[int]) -> list[tuple[int, int, 
         .join(Response, Response.attempt_item_id == AttemptItem.id)
         .where(*conditions, sa.func.coalesce(Response.score, 0.0) < 1.0, AttemptItem.item_id.in_(list(item_ids)))
     )
-    result = db.session.connection().execute(stmt)
-    # many rows: the DBAPI cursor's plain tuples, as in score_matrix
-    cursor = getattr(result, "cursor", None)
-    rows = cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
-    result.close()
-    return rows
+    return plain_rows(stmt)
 
 
 def _selected(text: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
@@ -341,10 +340,13 @@ class Suspect:
     signal: analysis.WrongKey
 
 
-def suspects_in_exams(viewer: User, items: Sequence[Item], min_responses: int = analysis.MIN_RESPONSES) -> dict[int, list[Suspect]]:
+def suspects_in_exams(
+    viewer: User | None, items: Sequence[Item], min_responses: int = analysis.MIN_RESPONSES
+) -> dict[int, list[Suspect]]:
     """The possible wrong keys of `items` in every exam blueprint's analysis the viewer sees (the
-    item list's badges): three statements whatever the size (the scores of the exam attempts, the
-    answers to these items, the current versions of the items that have any)."""
+    item list's badges; viewer None: every learner, for the bank list's stored figures): three
+    statements whatever the size (the scores of the exam attempts, the answers to these items, the
+    current versions of the items that have any)."""
     if not items:
         return {}
     conditions = _exam_conditions(viewer)

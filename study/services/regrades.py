@@ -51,7 +51,7 @@ from study.kinds import AttemptStatus, ItemType
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, Item, ItemExam, ItemVersion, RegradeLog, Response, User
 from study.services import Forbidden, ServiceError, audit
 from study.services.grading import Graded, attempt_score, grade_response, parsed_version
-from study.services.reports import _get_item, can_manage
+from study.services.reports import _get_item, can_manage, get_report, resolve_report
 from study.services.rollups import CASE_ERROR_COLUMNS, case_errors, week_of
 from study.services.transactions import changed_rows, transaction
 
@@ -192,6 +192,19 @@ def regrade(user: User, item_key: str, mode: str, now: datetime, reason: str = "
     `reason` (the instructor's words, at most ``REASON_CHARS``) is shown to the learners."""
     plan = plan_regrade(user, item_key, mode)
     return plan, apply_regrade(user, plan, now, reason)
+
+
+@transaction()
+def regrade_and_resolve(
+    user: User, report_id: int, mode: str, now: datetime, reason: str, reply: str
+) -> tuple[RegradePlan, RegradeLog | None]:
+    """The report page's last step once the item is fixed: regrade the reported item's past answers
+    and resolve the report as fixed with `reply`, in one transaction (both or neither: a report
+    resolved meanwhile by someone else is a Conflict and nothing is regraded)."""
+    view = get_report(user, report_id)
+    plan, log = regrade(user, view.item.key, mode, now, reason)
+    resolve_report(user, report_id, "fixed", reply, now)
+    return plan, log
 
 
 @transaction()

@@ -29,8 +29,9 @@ from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ReportStatus
 from study.models import AttemptItem, Item, ItemReport, ItemVersion, User
-from study.services import Conflict, Forbidden, NotFound, ServiceError, audit
+from study.services import Conflict, Forbidden, NotFound, ServiceError, audit, bank_search
 from study.services.attempts import REPORT_KINDS, shown_options
+from study.services.authoring import can_edit
 from study.services.grading import parsed_version
 from study.services.transactions import changed_rows, transaction
 
@@ -83,8 +84,8 @@ class ReportView:
     # MCQs: the reported version's options (bank letter, text, in its key) and the current key
     options: list[tuple[str, str, bool]] = field(default_factory=list)
     current_key: list[str] = field(default_factory=list)
-    # the viewer may fix it in the browser editor (admins; the author of a browser-written item);
-    # items from bank files are fixed in their file and imported
+    # the viewer may fix it in the browser editor (authoring.can_edit: admins, any shipped item, the
+    # author of a browser-written item)
     editable: bool = False
 
     @property
@@ -156,7 +157,7 @@ def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) ->
         resolver=db.session.get(User, report.resolved_by) if report.resolved_by else None,
         options=options,
         current_key=current_key,
-        editable=viewer.is_admin or (item.origin == "web" and item.author_id == viewer.id),
+        editable=can_edit(viewer, item),
     )
 
 
@@ -214,6 +215,30 @@ def resolve_report(user: User, report_id: int, status: str, text: str, now: date
         audit.record(user, "report.resolved", _row(Item, report.item_id), at=now, details={"report_id": report.id, "status": status})
     db.session.refresh(report)
     return report
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What /teach tells an instructor: open reports they may handle (the queue's count), the bank
+    items those are on, and the items the stored item analysis flags (the bank list's counts)."""
+
+    open_reports: int
+    items_with_reports: int
+    flagged_items: int
+
+
+def notices(user: User) -> Notices:
+    """Three counts, each what the page it links to serves (the queue, the filtered bank list)."""
+    stmt = sa.select(sa.func.count()).select_from(ItemReport).join(Item, Item.id == ItemReport.item_id)
+    stmt = stmt.where(ItemReport.status == ReportStatus.OPEN)
+    clause = _visible(user)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return Notices(
+        open_reports=db.session.scalar(stmt) or 0,
+        items_with_reports=bank_search.count_items(user, bank_search.BankFilters(open_reports=True)),
+        flagged_items=bank_search.count_items(user, bank_search.BankFilters(flagged=True)),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from tests.learning_bank import write_learning_bank
 def test_every_command_group_is_registered(app):
     assert {"setup", "serve", "users", "codes", "bank", "exams", "backup"} <= set(app.cli.commands)
     assert set(app.cli.commands["codes"].commands) == {"load", "show", "search", "load-hcpcs", "load-pcs", "load-cpt"}
-    assert set(app.cli.commands["bank"].commands) == {"validate", "import", "export", "export-gift", "import-gift", "check-answer"}
+    assert set(app.cli.commands["bank"].commands) == {"validate", "import", "export", "export-gift", "import-gift", "check-answer", "stats"}
     assert set(app.cli.commands["users"].commands) == {"create", "set-role"}
     assert set(app.cli.commands["exams"].commands) == {"close-expired"}
     assert set(app.cli.commands["backup"].commands) == {"create", "restore"}

@@ -67,8 +67,8 @@ def test_queue_resolve_and_the_learners_reply_page(client, login_as, learning_ba
     assert "<caption>" in page and 'scope="col"' in page
     detail = client.get(f"/teach/reports/{report.id}").get_data(as_text=True)
     assert "/teach/reports/regrade/learn-icd-001" in detail
-    # a bank-file item is fixed in its file (an instructor cannot edit it in the browser)
-    assert "Fix the item in its bank file" in detail and "cpc/icd-10-cm/learn-icd-001.md" in detail
+    # issue 17: a shipped item is fixed in the browser editor, which comes back to the report
+    assert f"/teach/items/{report.item_id}?report={report.id}" in detail and "Fix the item in the editor" in detail
     assert "Lena Learner" in detail and "essential (primary) hypertension" in detail
 
     bad = client.post(f"/teach/reports/{report.id}", data={"status": "replied", "resolution": ""})
