@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from study.extensions import db
 from study.models import Assignment, Attempt, Cohort, CohortMember, Item, ItemExam, ItemVersion, Role, User
+from study.services import bank_search
 
 PASSWORD = "correct horse battery staple"
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)  # the default start of attempts and assignments
@@ -97,15 +98,20 @@ def make_attempt(user: User, items=(), kind: str = "practice", started_at: datet
 
 def make_mcqs(count: int, prefix: str = "bulk-icd") -> list[Item]:
     """`count` published single-answer CPC ICD-10-CM questions (keys `<prefix>-0001`...), written
-    straight to the item tables in three statements: a bank import validates every file, too slow
+    straight to the item tables in a few statements (search index included): a bank import validates every file, too slow
     for tests that need a hundred items. Their text is the learning bank's (tests/learning_bank.py)."""
     from tests.learning_bank import QUESTIONS, mcq_source
 
-    texts = []
+    texts, stems = [], []
     for n in range(1, count + 1):
         _, stem, options, answer = QUESTIONS[n % len(QUESTIONS)]
-        texts.append(mcq_source(f"{prefix}-{n:04d}", f"{stem} (copy {n})", options, answer))
-    items = [Item(key=f"{prefix}-{n:04d}", type="mcq", topic="icd-10-cm", difficulty="easy") for n in range(1, count + 1)]
+        stems.append(f"{stem} (copy {n})")
+        texts.append(mcq_source(f"{prefix}-{n:04d}", stems[-1], options, answer))
+    # with the bank list's search text and summary (what save_item_version keeps)
+    items = [
+        Item(key=f"{prefix}-{n:04d}", type="mcq", topic="icd-10-cm", difficulty="easy", search_text=text, summary=stem)
+        for n, (text, stem) in enumerate(zip(texts, stems, strict=True), start=1)
+    ]
     db.session.add_all(items)
     db.session.flush()
     versions = [
@@ -116,5 +122,6 @@ def make_mcqs(count: int, prefix: str = "bulk-icd") -> list[Item]:
     db.session.flush()
     for item, version in zip(items, versions, strict=True):
         item.current_version_id = version.id
+    bank_search.rebuild_index()
     db.session.commit()
     return items

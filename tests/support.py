@@ -113,6 +113,8 @@ def _empty(conn, tables) -> None:
     else:
         for table in tables:
             conn.execute(table.delete())
+        # the bank list's full-text table (outside the models: see study/services/bank_search.py)
+        conn.exec_driver_sql("DELETE FROM item_fts")
 
 
 @contextmanager

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.database
 def include_object(obj, name, type_, reflected, compare_to):
     # the word-search structures are made by hand in the code-set migration, not by the models
     # (FTS5 on SQLite; the stored tsvector column and its GIN index on PostgreSQL)
-    return not ((name or "").startswith(("icd10cm_fts", "ix_icd10cm_code_search")) or name == "search_tsv")
+    # and the bank list's (item_fts on SQLite; item.search_tsv and its index on PostgreSQL)
+    prefixes = ("icd10cm_fts", "ix_icd10cm_code_search", "item_fts", "ix_item_search_tsv")
+    return not ((name or "").startswith(prefixes) or name == "search_tsv")
 
 
 def test_upgrade_from_empty_matches_models(tmp_path):

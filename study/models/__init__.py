@@ -24,7 +24,7 @@ from study.models.codes import (
     PcsRow,
     PcsTable,
 )
-from study.models.content import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
+from study.models.content import BankImport, BankStatsRun, ExamBlueprint, Item, ItemExam, ItemStat, ItemVersion, Topic
 from study.models.drg import ItemVersionDrg
 from study.models.teaching import Assignment, Cohort, CohortMember, RegradeLog
 from study.models.users import Role, User, UserSession
@@ -32,7 +32,7 @@ from study.models.users import Role, User, UserSession
 __all__ = [
     "AnswerRollup", "Attempt", "AttemptItem", "CaseRollup", "ItemReport", "Response", "ReviewCard", "ReviewLog",
     "Assignment", "Cohort", "CohortMember", "RegradeLog",
-    "BankImport", "ExamBlueprint", "Item", "ItemExam", "ItemVersion", "ItemVersionDrg", "Topic",
+    "BankImport", "BankStatsRun", "ExamBlueprint", "ItemStat", "Item", "ItemExam", "ItemVersion", "ItemVersionDrg", "Topic",
     "CodeSetVersion", "CptCode", "HcpcsCode", "Icd10cmCode", "CodeLayTerm", "Modifier", "PcsCode",
     "PcsAxisValue", "PcsDefinition", "PcsRow", "PcsTable",
     "Role", "User", "UserSession", "CareerAssessment", "CareerRun", "AuditEvent"]

@@ -71,6 +71,17 @@ class Item(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the bank list (study/services/bank_search.py): the current version's text, searched in full
+    # (FTS5 table `item_fts` on SQLite, the stored tsvector `search_tsv` on PostgreSQL, both kept by
+    # save_item_version), and a one-line summary (the MCQ stem, the case's title or record)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    summary: Mapped[str] = mapped_column(sa.String(240), default="")
+    # the divergence rule (docs/authoring.md): an item from the bank files that was edited in the
+    # browser is "site-changed": `flask bank import` leaves it alone (unless --force) until the
+    # file's content equals the site's current version; `diverged_from` is the content hash of the
+    # file version it was edited from
+    site_changed: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    diverged_from: Mapped[str | None] = mapped_column(sa.String(64))
 
     current_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
     exam_links: Mapped[list[ItemExam]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -125,3 +136,33 @@ class BankImport(Model):
     bank_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     summary_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ItemStat(Model):
+    """The bank list's per-item figures, computed by study.services.bank_stats over every submitted
+    exam attempt (one pooled analysis, Moodle's definitions: study.analysis) and stored, so a page of
+    the bank list reads them instead of every response. Refreshed when older than
+    BANK_STATS_MAX_AGE_MINUTES on a page view, or by `flask bank stats`."""
+
+    __tablename__ = "item_stat"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    facility: Mapped[float | None] = mapped_column(sa.Float)
+    discrimination: Mapped[float | None] = mapped_column(sa.Float)
+    enough: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False, index=True)
+    wrong_key: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    flags: Mapped[str] = mapped_column(sa.String(200), default="")  # the flags' labels, "; "-joined
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BankStatsRun(Model):
+    """One row per computation of the bank list's figures (the newest says when they were computed)."""
+
+    __tablename__ = "bank_stats_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    items: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -22,7 +22,7 @@ from study.grading.answers import as_mcq
 from study.kinds import ItemStatus, ItemType
 from study.models import BankImport, ExamBlueprint, Item, ItemExam, ItemVersion, Topic
 from study.models.base import utcnow
-from study.services import NotFound, ServiceError, audit
+from study.services import NotFound, ServiceError, audit, bank_search
 from study.services import codes as code_service
 from study.services import drg as drg_service
 from study.services.grading import grade_response, parsed_version
@@ -187,6 +187,7 @@ def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
     if item.id is None:
         db.session.add(item)
         db.session.flush()
+    bank_search.index_item(item, parsed, text)
     content_hash = parsed.content_hash
     current = item.current_version
     if current is not None and current.content_hash == content_hash:
