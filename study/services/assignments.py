@@ -19,6 +19,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
+from study import zones
 from study.extensions import db
 from study.kinds import AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
 from study.models import Assignment, Attempt, Cohort, CohortMember, ExamBlueprint, Item, User
@@ -400,9 +401,8 @@ def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
     )
     _refresh_exams(user, now)
     attempts = attempts_by([a.id for a in assignments], [user.id])
-    extra = dict(
-        db.session.execute(sa.select(CohortMember.cohort_id, CohortMember.extra_time_multiplier).where(CohortMember.user_id == user.id)).all()
-    )
+    memberships = sa.select(CohortMember.cohort_id, CohortMember.extra_time_multiplier).where(CohortMember.user_id == user.id)
+    extra: dict[int, float] = {cohort_id: multiplier for cohort_id, multiplier in db.session.execute(memberships)}
     rows = []
     for assignment in assignments:
         limit = time_limit(assignment)
@@ -455,7 +455,8 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
 
     assignment = _learner_assignment(user, assignment_id)
     if assignment.opens_at > now:
-        raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+        opens, zone = zones.to_local(assignment.opens_at, user.time_zone), zones.abbreviation(assignment.opens_at, user.time_zone)
+        raise Conflict(f"This assignment opens on {opens:%Y-%m-%d %H:%M} {zone}.")
     config = assignment.config
     if assignment.kind == AssignmentKind.CASES:
         if case_key is None or case_key not in config.get("items", []):

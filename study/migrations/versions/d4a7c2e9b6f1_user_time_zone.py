@@ -1,7 +1,7 @@
 """user time zone: the IANA zone a user's dates are shown and entered in (default UTC)
 
 Revision ID: d4a7c2e9b6f1
-Revises: b7d2e4f6a8c1
+Revises: c4e8a2b6d0f1
 Create Date: 2026-12-07 11:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'd4a7c2e9b6f1'
-down_revision = 'b7d2e4f6a8c1'
+down_revision = 'c4e8a2b6d0f1'
 branch_labels = None
 depends_on = None
 
