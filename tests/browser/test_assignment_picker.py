@@ -34,6 +34,11 @@ def _due(page, when: datetime) -> None:
     page.get_by_label("Due (UTC)").fill(when.strftime("%Y-%m-%dT%H:%M"))
 
 
+def _summary_row(page, title: str):
+    """The assignment's row in the cohort page's table of assignments."""
+    return page.get_by_role("table", name="Completion and mean score per assignment").get_by_role("row", name=re.compile(f"^{title}"))
+
+
 def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path):
     from study.extensions import db
     from study.models import Assignment
@@ -82,7 +87,7 @@ def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path
 
     _due(page, datetime.now(timezone.utc) + timedelta(days=3))
     page.get_by_role("button", name="Create assignment").click()
-    summary = page.get_by_role("table", name="Completion and mean score per assignment").get_by_role("row", name=re.compile("^Picked drill"))
+    summary = _summary_row(page, "Picked drill")
     expect(summary).to_contain_text("2 chosen questions", timeout=FAST)
     # the join link next to the code
     expect(page.locator("a.join-link")).to_have_attribute("href", re.compile(r"/cohorts/join\?code=[A-Z0-9]{8}$"))
@@ -110,7 +115,7 @@ def test_a_twenty_item_timed_assignment_with_extra_time_for_one_learner(page, li
     page.get_by_label("Time limit (minutes)").fill("30")
     _due(page, datetime.now(timezone.utc) + timedelta(days=3))
     page.get_by_role("button", name="Create assignment").click()
-    summary = page.get_by_role("table", name="Completion and mean score per assignment").get_by_role("row", name=re.compile("^Timed twenty"))
+    summary = _summary_row(page, "Timed twenty")
     expect(summary).to_contain_text("20 questions", timeout=FAST)
     expect(summary).to_contain_text("timed, 30 minutes")
     page.get_by_role("button", name="Sign out").click()

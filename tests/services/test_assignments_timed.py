@@ -11,9 +11,8 @@ import sqlalchemy as sa
 
 from study.extensions import db
 from study.kinds import AttemptStatus
-from study.models import Attempt, Item, ReviewLog
+from study.models import Attempt, Item
 from study.services import Conflict, assignments, cohorts, practice, progress
-from study.services import attempts as attempt_service
 from study.services import exams as exam_service
 from tests.factories import make_mcqs, make_user
 from tests.services.test_learning import _answer_everything, _concurrently, _graded_once, _learner, _right_letters
@@ -168,7 +167,8 @@ def test_avoiding_what_the_learner_answered_lately_is_applied_per_learner(teache
     assert assignments.describe(assignment).endswith("not answered in the last 30 days when enough others")
     # the learner answers 14 of the 19 questions: 9 forty days ago (long enough), 5 ten days ago
     pool = db.session.scalars(sa.select(Item).where(Item.type == "mcq", Item.topic == "icd-10-cm").order_by(Item.key)).all()
-    old = practice.start_practice(learner, practice.PracticeChoice(None, [], None, 9, "all", item_ids=tuple(i.id for i in pool[:9])), T0 - 40 * DAY)
+    old_ids = tuple(i.id for i in pool[:9])
+    old = practice.start_practice(learner, practice.PracticeChoice(None, [], None, 9, "all", item_ids=old_ids), T0 - 40 * DAY)
     recent_ids = tuple(i.id for i in pool[9:14])
     recent = practice.start_practice(learner, practice.PracticeChoice(None, [], None, 5, "all", item_ids=recent_ids), T0 - 10 * DAY)
     for attempt, when in ((old, T0 - 40 * DAY), (recent, T0 - 10 * DAY)):
