@@ -15,7 +15,7 @@ from study.models import Attempt, Item
 from study.services import Conflict, assignments, cohorts, practice, progress
 from study.services import exams as exam_service
 from tests.factories import make_mcqs, make_user
-from tests.services.test_learning import _answer_everything, _concurrently, _graded_once, _learner, _right_letters
+from tests.services.test_learning import _answer_everything, _concurrently, _graded_once, _learner, _right_letters, deadline_jobs
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -204,13 +204,9 @@ def test_submit_refresh_and_cron_racing_at_a_timed_sets_deadline_grade_it_once(a
     attempt = _timed_attempt(teacher, learner)
     _answer_everything(learner, attempt, T0 + timedelta(minutes=5))
     user_id, attempt_id, late = learner.id, attempt.id, attempt.deadline_at + timedelta(minutes=1)
-    jobs = [
-        lambda: exam_service.submit(_learner(user_id), attempt_id, late),
-        lambda: exam_service.open_exam(_learner(user_id), attempt_id, late),
-        lambda: exam_service.close_expired(late),
-        lambda: assignments.assignments_for(_learner(user_id), late),
-    ] * 2
-    outcomes = _concurrently(app, jobs)
+    # and the learner's list of assignments, which submits their timed attempts whose time is up
+    jobs = [*deadline_jobs(user_id, attempt_id, late), lambda: assignments.assignments_for(_learner(user_id), late)]
+    outcomes = _concurrently(app, jobs * 2)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     done = db.session.get(Attempt, attempt_id)
     assert done.auto_submitted and done.submitted_at == done.deadline_at and done.score_pct == 100.0
