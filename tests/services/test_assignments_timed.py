@@ -237,3 +237,22 @@ def test_answers_racing_the_submission_are_graded_or_refused_and_none_after_the_
     assert {ai.position for ai in done.items if ai.response is not None} == saved  # acknowledged = graded
     assert done.score_pct == 20.0 * len(saved)
     _graded_once(done)
+
+
+def test_simultaneous_starts_of_a_timed_set_open_one_attempt_and_one_clock(app, teacher, learning_bank):
+    from study.models import User
+    from tests.services.test_cohorts import race
+
+    learner = make_user()
+    assignment = _assign(teacher, learner, multiplier=1.5, topics=["icd-10-cm"], size=5, minutes=10)
+    learner_id, assignment_id = learner.id, assignment.id
+
+    def start():
+        return assignments.start_assignment(db.session.get(User, learner_id), assignment_id, T0).id
+
+    results, errors = race(app, 6, start)
+    assert errors == []
+    db.session.expire_all()
+    [attempt] = db.session.scalars(sa.select(Attempt).where(Attempt.user_id == learner_id)).all()
+    assert set(results) == {attempt.id} and len(attempt.items) == 5
+    assert attempt.deadline_at - attempt.started_at == timedelta(minutes=15)

@@ -189,3 +189,8 @@ def test_the_learner_sees_their_own_time_limit(client, login_as, learning_bank):
     assert started.status_code == 302 and "/exams/attempts/" in started.headers["Location"]
     question = client.get(started.headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-seconds-left="(2700|269\d)"', question) and "Timed drill: question 1 of 2" in question
+    assert "SECRET-RATIONALE" not in question  # no key while the clock runs
+    attempt_id = int(re.search(r"/exams/attempts/(\d+)/", started.headers["Location"]).group(1))
+    assert client.post(f"/exams/attempts/{attempt_id}/submit").status_code == 302
+    result = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "Timed drill score report" in result and "of 45.0 minutes" in result and "SECRET-RATIONALE" in result
