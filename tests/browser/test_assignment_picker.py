@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -30,8 +31,8 @@ def _setup(live_app, tmp_path, *learners):
         return cohort.id
 
 
-def _due(page, when: datetime) -> None:
-    page.get_by_label("Due (UTC)").fill(when.strftime("%Y-%m-%dT%H:%M"))
+def _due(page, when: datetime, zone: str = "UTC") -> None:
+    page.get_by_label(f"Due ({zone})").fill(when.strftime("%Y-%m-%dT%H:%M"))
 
 
 def _summary_row(page, title: str):
@@ -45,13 +46,22 @@ def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path
 
     cohort_id = _setup(live_app, tmp_path)
     sign_in_page(page, "tess@example.org")
+    # the instructor's time zone: dates are entered and shown in it
     page.goto(f"/teach/cohorts/{cohort_id}")
+    page.get_by_role("link", name="change your time zone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Time zone", timeout=FAST)
+    axe_check(page)
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_role("button", name="Save time zone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evening CPC", timeout=FAST)  # back where it was changed
     page.get_by_role("link", name="New assignment").click()
     expect(page.get_by_text("No items chosen yet.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Title", exact=True).fill("Picked drill")
-    # opens defaults to now
-    assert page.get_by_label("Opens (UTC)").input_value()[:10] == datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    # opens defaults to now, on the instructor's clock
+    local_now = datetime.now(ZoneInfo("America/New_York"))
+    opens = datetime.strptime(page.get_by_label("Opens (America/New_York)").input_value(), "%Y-%m-%dT%H:%M")
+    assert abs(opens - local_now.replace(tzinfo=None)) < timedelta(minutes=2)
 
     page.get_by_label("Search the bank").fill("hypertension")
     page.get_by_role("button", name="Search", exact=True).click()
@@ -85,16 +95,23 @@ def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path
     page.set_viewport_size({"width": 1280, "height": 800})
     assert no_horizontal_overflow(page)
 
-    _due(page, datetime.now(timezone.utc) + timedelta(days=3))
+    due = (datetime.now(timezone.utc) + timedelta(days=3)).replace(second=0, microsecond=0)
+    _due(page, due.astimezone(ZoneInfo("America/New_York")), "America/New_York")
     page.get_by_role("button", name="Create assignment").click()
     summary = _summary_row(page, "Picked drill")
     expect(summary).to_contain_text("2 chosen questions", timeout=FAST)
+    expect(summary.locator(f'time[datetime="{due:%Y-%m-%dT%H:%M:00Z}"]')).to_have_text(
+        re.compile(rf"^{due.astimezone(ZoneInfo('America/New_York')):%Y-%m-%d %H:%M} E[SD]T$")
+    )
     # the join link next to the code
     expect(page.locator("a.join-link")).to_have_attribute("href", re.compile(r"/cohorts/join\?code=[A-Z0-9]{8}$"))
     axe_check(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_horizontal_overflow(page)
     with live_app.app_context():
         assignment = db.session.scalar(sa.select(Assignment).where(Assignment.title == "Picked drill"))
         assert assignment.config == {"items": ["learn-icd-006", "learn-icd-004"]}
+        assert assignment.due_at == due
 
 
 def test_a_twenty_item_timed_assignment_with_extra_time_for_one_learner(page, live_app, axe_check, tmp_path):
