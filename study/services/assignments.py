@@ -270,14 +270,22 @@ def keys_shown(attempt: Attempt, now: datetime) -> bool:
     return assignment is None or _released(assignment, attempt, now)
 
 
+def in_zone(moment: datetime, zone: str | None) -> str:
+    """A moment as a message says it: "2026-12-07 09:00 EST" in the learner's time zone."""
+    return f"{zones.to_local(moment, zone):%Y-%m-%d %H:%M} {zones.abbreviation(moment, zone)}"
+
+
+def _in_zone_of(attempt: Attempt, moment: datetime) -> str:
+    learner = db.session.get(User, attempt.user_id)
+    return in_zone(moment, learner.time_zone if learner is not None else None)
+
+
 def feedback_note(attempt: Attempt) -> str:
     """What the learner is told when keys are held back."""
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
     if assignment is not None and assignment.feedback == Feedback.DUE:
-        return (
-            "Your answers are recorded. The answers and explanations are shown after the due date "
-            f"({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
-        )
+        due = _in_zone_of(attempt, assignment.due_at)
+        return f"Your answers are recorded. The answers and explanations are shown after the due date ({due})."
     return "Your answers are recorded. The answers and explanations are shown when you finish."
 
 
@@ -455,8 +463,7 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
 
     assignment = _learner_assignment(user, assignment_id)
     if assignment.opens_at > now:
-        opens, zone = zones.to_local(assignment.opens_at, user.time_zone), zones.abbreviation(assignment.opens_at, user.time_zone)
-        raise Conflict(f"This assignment opens on {opens:%Y-%m-%d %H:%M} {zone}.")
+        raise Conflict(f"This assignment opens on {in_zone(assignment.opens_at, user.time_zone)}.")
     config = assignment.config
     if assignment.kind == AssignmentKind.CASES:
         if case_key is None or case_key not in config.get("items", []):

@@ -256,3 +256,14 @@ def test_simultaneous_starts_of_a_timed_set_open_one_attempt_and_one_clock(app, 
     [attempt] = db.session.scalars(sa.select(Attempt).where(Attempt.user_id == learner_id)).all()
     assert set(results) == {attempt.id} and len(attempt.items) == 5
     assert attempt.deadline_at - attempt.started_at == timedelta(minutes=15)
+
+
+def test_messages_give_dates_in_the_learners_time_zone(teacher, learning_bank):
+    learner = make_user()
+    learner.time_zone = "Europe/Paris"
+    db.session.commit()
+    later = _assign(teacher, learner, items=["learn-icd-001"], opens_at=T0 + DAY, due_at=T0 + 2 * DAY, feedback="due")
+    with pytest.raises(Conflict, match="opens on 2026-11-28 10:00 CET"):  # 09:00 UTC
+        assignments.start_assignment(learner, later.id, T0)
+    attempt = assignments.start_assignment(learner, later.id, T0 + DAY)
+    assert "after the due date (2026-11-29 10:00 CET)" in assignments.feedback_note(attempt)
