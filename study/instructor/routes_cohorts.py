@@ -133,7 +133,7 @@ def cohort_assignment_new(cohort_id: int):
     picking = request.method == "POST" and "pick" in request.form
     if not picking and form.validate_on_submit():
         exam, section = form.exam.data or None, None
-        if form.section.data:
+        if form.section.data and form.kind.data == "exam":  # "CPC:icd-10-cm": that exam's section
             exam, _, section = form.section.data.partition(":")
         zone = current_user.time_zone
         spec = assignment_service.AssignmentSpec(

@@ -194,3 +194,27 @@ def test_the_learner_sees_their_own_time_limit(client, login_as, learning_bank):
     assert client.post(f"/exams/attempts/{attempt_id}/submit").status_code == 302
     result = client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "Timed drill score report" in result and "of 45.0 minutes" in result and "SECRET-RATIONALE" in result
+
+
+def test_the_form_sets_rules_time_limits_and_sections(client, login_as, learning_bank):
+    teacher = login_as("instructor")
+    cohort = cohorts.create_cohort(teacher, "CPC", None)
+    url = f"/teach/cohorts/{cohort.id}/assignments/new"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="CPC:icd-10-cm"' in page and "CPC: ICD-10-CM" in page and 'name="minutes"' in page
+    refused = client.post(url, data=_form(items="learn-icd-001", minutes="30", feedback="each"))
+    assert refused.status_code == 400 and "A timed set shows the answers when it ends" in refused.get_data(as_text=True)
+    refused = client.post(url, data=_form(topics="icd-10-cm", avoid_recent_days="999"))
+    assert refused.status_code == 400 and "Give between 1 and 365 days" in refused.get_data(as_text=True)
+    assert _count() == 0
+    rule = _form(title="Rule", topics="icd-10-cm", difficulties=["easy", "hard"], size="5", avoid_recent_days="30", minutes="20")
+    assert client.post(url, data=rule).status_code == 302
+    section = _form(title="Section", kind="exam", section="CPC:icd-10-cm", minutes="")
+    assert client.post(url, data=section).status_code == 302
+    configs = {a.title: a.config for a in db.session.scalars(sa.select(Assignment))}
+    assert configs == {
+        "Rule": {"exam": None, "topics": ["icd-10-cm"], "difficulties": ["easy", "hard"], "size": 5, "avoid_recent_days": 30, "minutes": 20},
+        "Section": {"exam": "CPC", "section": "icd-10-cm"},
+    }
+    board = client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "CPC section: ICD-10-CM, timed" in board and "5 questions, topics: icd-10-cm, easy or hard" in board
