@@ -63,6 +63,7 @@ def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path
     opens = datetime.strptime(page.get_by_label("Opens (America/New_York)").input_value(), "%Y-%m-%dT%H:%M")
     assert abs(opens - local_now.replace(tzinfo=None)) < timedelta(minutes=2)
 
+    page.evaluate("window.samePage = true")  # the picker's script updates the page in place
     page.get_by_label("Search the bank").fill("hypertension")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="1 published item found")).to_be_visible(timeout=FAST)
@@ -89,6 +90,8 @@ def test_an_assignment_built_with_the_picker(page, live_app, axe_check, tmp_path
     page.get_by_role("button", name="Remove learn-icd-001").click()
     expect(chosen.locator("li strong")).to_have_text(["learn-icd-006", "learn-icd-004"], timeout=FAST)
     expect(page.get_by_role("heading", name="Chosen: 2 items")).to_be_visible()
+    expect(page.get_by_role("heading", name="Chosen: 2 items")).to_be_focused()
+    assert page.evaluate("window.samePage") is True and page.js_errors == []
     axe_check(page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_horizontal_overflow(page)
@@ -161,3 +164,31 @@ def test_a_twenty_item_timed_assignment_with_extra_time_for_one_learner(page, li
     expect(row).to_contain_text("Your time limit: 30 minutes")
     row.get_by_role("button", name="Start: Timed twenty").click()
     expect(page.locator("[data-time-display]")).to_have_text(re.compile(r"^0:(29|30):\d\d$"), timeout=FAST)
+
+
+def test_the_picker_works_without_javascript(browser, live_server, live_app, tmp_path):
+    from study.extensions import db
+    from study.models import Assignment
+
+    cohort_id = _setup(live_app, tmp_path)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in_page(page, "tess@example.org")
+        page.goto(f"/teach/cohorts/{cohort_id}/assignments/new")
+        page.get_by_label("Title", exact=True).fill("No script")
+        page.get_by_label("Search the bank").fill("diabetes")
+        page.get_by_label("Search the bank").press("Enter")  # Enter searches: the form's first button
+        expect(page.get_by_role("heading", name=re.compile(r"^\d+ published items? found$"))).to_be_visible(timeout=FAST)
+        assert page.url.endswith("#picker-results")
+        page.get_by_role("button", name="Add learn-icd-002").click()
+        expect(page.get_by_role("heading", name="Chosen: 1 item")).to_be_visible(timeout=FAST)
+        assert page.url.endswith("#chosen") and no_horizontal_overflow(page)
+        expect(page.get_by_label("Title", exact=True)).to_have_value("No script")
+        _due(page, datetime.now(timezone.utc) + timedelta(days=1))
+        page.get_by_role("button", name="Create assignment").click()
+        expect(_summary_row(page, "No script")).to_contain_text("1 chosen question", timeout=FAST)
+    finally:
+        context.close()
+    with live_app.app_context():
+        assert db.session.scalar(sa.select(Assignment.config_json).where(Assignment.title == "No script")) == '{"items": ["learn-icd-002"]}'
