@@ -399,18 +399,17 @@ class LearnerAssignment:
 
 def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
     """Every assignment of the learner's cohorts with its state (upcoming, open or done), soonest due first."""
-    assignments = list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
-            .where(CohortMember.user_id == user.id)
-            .order_by(Assignment.due_at, Assignment.id)
-        )
-    )
+    # with the learner's extra time in each assignment's cohort (its time limit for them)
+    found = db.session.execute(
+        sa.select(Assignment, CohortMember.extra_time_multiplier)
+        .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Assignment.due_at, Assignment.id)
+    ).all()
+    assignments = [assignment for assignment, _ in found]
+    extra: dict[int, float] = {assignment.id: multiplier for assignment, multiplier in found}
     _refresh_exams(user, now)
     attempts = attempts_by([a.id for a in assignments], [user.id])
-    memberships = sa.select(CohortMember.cohort_id, CohortMember.extra_time_multiplier).where(CohortMember.user_id == user.id)
-    extra: dict[int, float] = {cohort_id: multiplier for cohort_id, multiplier in db.session.execute(memberships)}
     rows = []
     for assignment in assignments:
         limit = time_limit(assignment)
@@ -421,7 +420,7 @@ def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
             state = "upcoming"
         else:
             state = "open"
-        minutes = round(limit * extra.get(assignment.cohort_id, 1.0), 1) if limit else None
+        minutes = round(limit * extra[assignment.id], 1) if limit else None
         rows.append(LearnerAssignment(assignment, result, state, overdue=not result.done and now > assignment.due_at, minutes=minutes))
     return rows
 
