@@ -504,7 +504,8 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
             )
         choice = _choice(config)
         if config.get("minutes"):  # a timed set: the exam's clock, answers graded when it ends
-            items = practice_service.draw(user, choice, now, avoid=avoid, assignment_id=assignment.id, with_cases=True)
+            chosen = bool(config.get("items"))  # a chosen set may hold cases; a rule draws questions
+            items = practice_service.draw(user, choice, now, avoid=avoid, assignment_id=assignment.id, with_cases=chosen)
             timing = exam_service.Timing(int(config["minutes"]), extra_time(assignment.cohort_id, user.id))
             return exam_service.start_set(user, assignment.title, items, timing, now, assignment_id=assignment.id, open_key=open_key)
         defer = assignment.feedback != Feedback.EACH

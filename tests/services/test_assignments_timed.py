@@ -267,3 +267,14 @@ def test_messages_give_dates_in_the_learners_time_zone(teacher, learning_bank):
         assignments.start_assignment(learner, later.id, T0)
     attempt = assignments.start_assignment(learner, later.id, T0 + DAY)
     assert "after the due date (2026-11-29 10:00 CET)" in assignments.feedback_note(attempt)
+
+
+def test_a_timed_rule_draws_questions_only_as_it_says(teacher, learning_bank):
+    """A timed rule served the cases of its topics too (the chosen sets' switch was on for rules)."""
+    for item in make_mcqs(3):
+        item.topic = "surgery-musculoskeletal"  # the topic of the case case-pro-0003
+    db.session.commit()
+    learner = make_user()
+    assignment = _assign(teacher, learner, topics=["surgery-musculoskeletal"], size=10, minutes=10)
+    attempt = assignments.start_assignment(learner, assignment.id, T0)
+    assert sorted(db.session.get(Item, ai.item_id).type for ai in attempt.items) == ["mcq"] * 3
