@@ -8,7 +8,15 @@ Each assignment has the instructor's policy: how many attempts are allowed (per 
 set), when keys, rationales and per-answer correctness are shown (after each answer, when the
 attempt ends, or after the due date: `keys_shown`), whether a retake draws fresh items (rule-based
 practice sets and exams), and which submitted attempt counts (first, last or best). A learner has
-at most one open attempt per assignment (per case): its `open_key` is unique per learner."""
+at most one open attempt per assignment (per case): its `open_key` is unique per learner.
+
+What is assigned: chosen items (in the instructor's order; the form's item picker,
+study/services/item_picker.py, builds the list), a rule (exam, topics, several difficulties, a
+size, and optionally the questions each learner answered in the last N days drawn only when too
+few others are left), a set of cases, or an exam (whole, or one section of its blueprint). A time
+limit in minutes makes a practice set a timed set; an exam has its blueprint's time (a section its
+share) unless given one. Every timed assignment runs as an exam attempt on the server's clock
+(study/services/exams.py), its limit multiplied by the learner's extra time in the cohort."""
 
 from __future__ import annotations
 
@@ -220,7 +228,7 @@ def describe(assignment: Assignment) -> str:
         if config.get("section"):
             blueprint = db.session.get(ExamBlueprint, config["exam"])
             title = next((s["title"] for s in blueprint.sections if s["key"] == config["section"]), config["section"]) if blueprint else ""
-            return f"{config['exam']} section: {title}, timed{limit}"
+            return f"{config['exam']} section: {title}, timed, {time_limit(assignment)} minutes"
         return f"{config['exam']} exam simulation{limit}"
     timed = ", timed" + limit if limit else ""
     if config.get("items"):

@@ -100,7 +100,7 @@ def test_a_section_of_an_exam_is_timed_by_its_share_and_is_no_simulation(teacher
     learner = make_user()
     assignment = _assign(teacher, learner, multiplier=2.0, kind="exam", section="icd-10-cm")
     assert assignment.config == {"exam": "CPC", "section": "icd-10-cm"}
-    assert assignments.describe(assignment) == "CPC section: ICD-10-CM, timed"
+    assert assignments.describe(assignment) == "CPC section: ICD-10-CM, timed, 34 minutes"
     assert assignments.time_limit(assignment) == 34  # 60 minutes x 4 of the blueprint's 7 items
     attempt = assignments.start_assignment(learner, assignment.id, T0)
     assert attempt.exam is None and attempt.config["title"] == "CPC: ICD-10-CM"
