@@ -14,8 +14,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from study.services import audit
 
+#: what a date-time input shows and sends (datetime-local), then what a person may type instead: the
+#: date and time separated by a space (as DATE_MESSAGE asks), with or without seconds
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
-DATE_MESSAGE = "Enter a date and time (YYYY-MM-DD HH:MM)."
+DATE_FORMATS = [DATE_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+DATE_MESSAGE = "Enter a date and time as YYYY-MM-DD HH:MM, for example 2026-12-07 14:30."
 
 #: the last page a list serves: beyond it the rows' offset would not fit the database's integers
 #: (a hand-typed ?page=99999999999999999999 is an empty page, not an error)
@@ -37,9 +40,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class DateTimeField(DateTimeLocalField):
-    """A datetime-local input (read as UTC by the view), whose parse error says what to type."""
+    """A datetime-local input (a wall-clock time: the view reads it in the user's time zone) that
+    also takes the date and time typed with a space, and whose parse error says that format."""
 
-    def __init__(self, label=None, validators=None, format=DATE_FORMAT, **kwargs):
+    def __init__(self, label=None, validators=None, format=None, **kwargs):
+        format = format or DATE_FORMATS
         super().__init__(label, validators, format=format, **kwargs)
 
     def process_formdata(self, valuelist):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask import Flask
 from markupsafe import Markup
 
+from study import zones
 from study.auth.forms import SignOutForm
 from study.codes.normalize import procedure_fields
 from study.models import Role
@@ -32,12 +33,19 @@ def heat_badge(accuracy: float | None) -> str:
     return _HEAT_BADGES.get(heat_band(accuracy), "")
 
 
-def utc_time(value: datetime | None) -> Markup:
-    """A moment as a <time> element: "2026-11-27 09:00 UTC", its machine-readable value in UTC."""
+def local_time(value: datetime | None, zone: str | None = None) -> Markup:
+    """A moment as a <time> element in the time zone `zone` (a user's; UTC when None): "2026-11-27
+    04:00 EST", its machine-readable value in UTC."""
     if value is None:
         return Markup("")
-    value = value.astimezone(timezone.utc)
-    return Markup('<time datetime="{}">{} UTC</time>').format(value.strftime("%Y-%m-%dT%H:%M:%SZ"), value.strftime("%Y-%m-%d %H:%M"))
+    value = value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    shown = zones.to_local(value, zone).strftime("%Y-%m-%d %H:%M")
+    return Markup('<time datetime="{}">{} {}</time>').format(value.strftime("%Y-%m-%dT%H:%M:%SZ"), shown, zones.abbreviation(value, zone))
+
+
+def utc_time(value: datetime | None) -> Markup:
+    """A moment as a <time> element: "2026-11-27 09:00 UTC", its machine-readable value in UTC."""
+    return local_time(value, zones.DEFAULT)
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(heat_band)
     app.add_template_filter(heat_badge)
     app.add_template_filter(utc_time)
+    app.add_template_filter(local_time)
     app.add_template_global(procedure_fields)  # a procedure's text back into the entry form's row
 
     @app.context_processor

@@ -39,6 +39,7 @@ PURE_MODULES = [
     "study.deidentify",
     "study.careers.recommend",
     "study.careers.content",
+    "study.zones",
 ]
 
 # third-party packages by their top-level name, and the application's own web and database layers

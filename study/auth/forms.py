@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from study import zones
 from study.services.users import MIN_PASSWORD_LENGTH, password_problem
 
 
@@ -40,3 +41,18 @@ class ChangePasswordForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out")
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = SelectField(
+        "Time zone",
+        choices=[],  # zones.names(), set on construction (no work at import time)
+        description="Dates you set and see (assignments opening and due) are in this zone.",
+        validate_choice=False,  # the service checks the name and says what to choose
+        validators=[DataRequired("Choose a time zone.")],
+    )
+    submit = SubmitField("Save time zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = list(zones.names())

@@ -2,7 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from study.auth import bp
-from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm
+from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm, TimeZoneForm
 from study.errors import show_on_form
 from study.extensions import limiter
 from study.security import public, safe_next
@@ -110,6 +110,21 @@ def change_password():
             flash("Your password has been changed. Other sessions are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/time-zone", methods=["GET", "POST"])
+@login_required
+def time_zone():
+    form = TimeZoneForm(time_zone=current_user.time_zone)
+    if form.validate_on_submit():
+        try:
+            user_service.set_time_zone(current_user, form.time_zone.data)
+        except ServiceError as exc:
+            show_on_form(form, exc, "time_zone")
+        else:
+            flash(f"Your time zone is now {current_user.time_zone}.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.time_zone"))
+    return render_template("auth/time_zone.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/sessions")

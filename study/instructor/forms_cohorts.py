@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from study.forms import DATE_MESSAGE, DIFFICULTY_CHOICES, DateTimeField, MultiCheckboxField
 from study.services import assignments as assignment_service
 from study.services import cohorts as cohort_service
+
+MAX_DAYS, MAX_MINUTES = assignment_service.MAX_AVOID_DAYS, assignment_service.MAX_MINUTES
 
 
 class CreateCohortForm(FlaskForm):
@@ -26,17 +40,54 @@ class CreateAssignmentForm(FlaskForm):
         default="practice",
         validators=[DataRequired("Choose what to assign.")],
     )
+    # the item picker: the chosen items (hidden fields, in order), what to search, the results' page
+    picked = SelectMultipleField("Chosen items", choices=[], validate_choice=False)
+    pick_q = SearchField(
+        "Search the bank", description="Words of the question or case, or a bank id.", validators=[Optional(), Length(max=200)]
+    )
+    pick_exam = SelectField("Exam", choices=[], validators=[Optional()], validate_choice=False)
+    pick_topic = SelectField("Topic", choices=[], validators=[Optional()], validate_choice=False)
+    pick_type = SelectField(
+        "Type", choices=[SelectChoice("", "Any"), SelectChoice("mcq", "Questions"), SelectChoice("case", "Cases")], validate_choice=False
+    )
+    pick_difficulty = SelectField("Difficulty", choices=DIFFICULTY_CHOICES, validate_choice=False)
+    pick_page = HiddenField(default="1")
     items = TextAreaField(
-        "Chosen item ids (practice questions or cases)",
-        description="Bank ids separated by spaces, commas or new lines. For a practice set, leave empty to use the rule below.",
+        "Add items by id",
+        description="Bank ids separated by spaces, commas or new lines, added after the chosen items.",
         validators=[Optional(), Length(max=5000)],
     )
     exam = SelectField("Exam", choices=[], validators=[Optional()])
+    section = SelectField(
+        "One section only", choices=[], validators=[Optional()], description="An exam simulation of this section of the blueprint."
+    )
     topics = MultiCheckboxField("Topics (none ticked means all)", choices=[], validators=[Optional()])
-    difficulty = SelectField("Difficulty", choices=DIFFICULTY_CHOICES, validators=[Optional()])
+    difficulties = MultiCheckboxField("Difficulties (none ticked means any)", choices=DIFFICULTY_CHOICES[1:], validators=[Optional()])
     size = IntegerField("Number of questions", default=10, validators=[Optional(), NumberRange(1, assignment_service.MAX_PRACTICE_SIZE)])
-    opens_at = DateTimeField("Opens (UTC)", validators=[InputRequired(DATE_MESSAGE)])
-    due_at = DateTimeField("Due (UTC)", validators=[InputRequired(DATE_MESSAGE)])
+    avoid_recent_days = IntegerField(
+        "Avoid questions the learner answered in the last N days",
+        description=(
+            "Applied to each learner when they start. Such questions are drawn only when the rule has too few others, "
+            "so every learner gets the full number. Leave empty to draw from all."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_DAYS, f"Give between 1 and {MAX_DAYS} days, or leave it empty."),
+        ],
+    )
+    minutes = IntegerField(
+        "Time limit (minutes)",
+        description=(
+            "Each learner's extra time in this cohort multiplies it (1.5 x 30 minutes = 45). Leave empty for an untimed practice set, "
+            "or for an exam's own time."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_MINUTES, f"Give a time limit between 1 and {MAX_MINUTES} minutes, or leave it empty."),
+        ],
+    )
+    opens_at = DateTimeField("Opens", validators=[InputRequired(DATE_MESSAGE)])
+    due_at = DateTimeField("Due", validators=[InputRequired(DATE_MESSAGE)])
     max_attempts = IntegerField(
         "Attempts allowed",
         default=1,

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from study.errors import show_on_form
+from study import zones
+from study.errors import flash_refusal, show_on_form
+from study.forms import MAX_PAGE
 from study.instructor import bp
 from study.instructor.forms_cohorts import CreateAssignmentForm, CreateCohortForm, SetExtraTimeForm
 from study.models import Role
 from study.security import role_required
-from study.services import ServiceError, catalog, cohort_results
+from study.services import ServiceError, catalog, cohort_results, item_picker
 from study.services import assignments as assignment_service
 from study.services import cohorts as cohort_service
+from study.services.bank_search import BankFilters
 
 
 def now() -> datetime:
@@ -26,10 +29,6 @@ def now() -> datetime:
 
 def _exam_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(e, e) for e in catalog.exam_names()]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
@@ -79,24 +78,77 @@ def cohort_extra_time(cohort_id: int, user_id: int):
     return _render_cohort(cohort_id, {user_id: form}, 400)
 
 
+def _assignment_form(cohort) -> CreateAssignmentForm:
+    """The form, its choices, and its dates in the instructor's time zone ("opens" defaults to now)."""
+    zone = current_user.time_zone
+    form = CreateAssignmentForm(opens_at=zones.to_local(now(), zone).replace(second=0, microsecond=0))
+    form.exam.choices = _exam_choices(f"The cohort's exam ({cohort.exam})" if cohort.exam else "Any exam")
+    form.pick_exam.choices = _exam_choices("Any exam")
+    topics = [(t.key, t.title) for t in catalog.topics()]
+    form.topics.choices = topics
+    form.pick_topic.choices = [("", "Any topic"), *topics]
+    form.section.choices = [SelectChoice("", "The whole exam")] + [
+        SelectChoice(f"{b.exam}:{s['key']}", f"{b.exam}: {s['title']}") for b in catalog.blueprints() for s in b.sections
+    ]
+    form.opens_at.label.text = f"Opens ({zone})"
+    form.due_at.label.text = f"Due ({zone})"
+    return form
+
+
+def _picker(form) -> tuple[list[str], item_picker.PickerPage, tuple | None]:
+    """The picker's state after the button pressed (`pick` in the form): the chosen keys (the
+    form's, then any typed ids), the search page, and the item to preview."""
+    keys = [*(form.picked.data or []), *assignment_service.parse_keys(form.items.data or "")]
+    action = request.form.get("pick", "") if request.method == "POST" else ""
+    keys, preview_key = item_picker.apply(keys, action)
+    form.picked.data, form.items.data = keys, ""
+    page = int(action[5:]) if action.startswith("page:") and action[5:].isdigit() else 1 if action == "search" else form.pick_page.data
+    filters = BankFilters(
+        q=form.pick_q.data or "",
+        exam=form.pick_exam.data or None,
+        topic=form.pick_topic.data or None,
+        type=form.pick_type.data or None,
+        difficulty=form.pick_difficulty.data or None,
+        page=max(1, min(int(page) if str(page).isdigit() else 1, MAX_PAGE)),
+    )
+    results = item_picker.search(current_user, filters)
+    form.pick_page.data = str(results.page.page)
+    preview = None
+    if preview_key:
+        try:
+            preview = item_picker.preview(current_user, preview_key)
+        except ServiceError as exc:
+            flash_refusal(exc)
+    return keys, results, preview
+
+
 @bp.route("/cohorts/<int:cohort_id>/assignments/new", methods=["GET", "POST"])
 @role_required(Role.INSTRUCTOR)
 def cohort_assignment_new(cohort_id: int):
+    """The assignment form. Its item picker's buttons (`pick`: search, a page, add, remove, move,
+    preview) only show the form again with the new state, in the form itself (works without
+    JavaScript); "Create assignment" creates it."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)
-    form = CreateAssignmentForm()
-    form.exam.choices = _exam_choices(f"The cohort's exam ({cohort.exam})" if cohort.exam else "Any exam")
-    form.topics.choices = [(t.key, t.title) for t in catalog.topics()]
-    if form.validate_on_submit():
+    form = _assignment_form(cohort)
+    picking = request.method == "POST" and "pick" in request.form
+    if not picking and form.validate_on_submit():
+        exam, section = form.exam.data or None, None
+        if form.section.data and form.kind.data == "exam":  # "CPC:icd-10-cm": that exam's section
+            exam, _, section = form.section.data.partition(":")
+        zone = current_user.time_zone
         spec = assignment_service.AssignmentSpec(
             kind=form.kind.data,
             title=form.title.data,
-            opens_at=_utc(form.opens_at.data),
-            due_at=_utc(form.due_at.data),
-            items=assignment_service.parse_keys(form.items.data or ""),
-            exam=form.exam.data or None,
+            opens_at=zones.to_utc(form.opens_at.data, zone),
+            due_at=zones.to_utc(form.due_at.data, zone),
+            items=list(dict.fromkeys([*(form.picked.data or []), *assignment_service.parse_keys(form.items.data or "")])),
+            exam=exam,
             topics=form.topics.data or [],
-            difficulty=form.difficulty.data or None,
+            difficulties=form.difficulties.data or [],
             size=form.size.data,
+            avoid_recent_days=form.avoid_recent_days.data,
+            minutes=form.minutes.data,
+            section=section,
             max_attempts=form.max_attempts.data,
             feedback=form.feedback.data,
             retake_fresh=bool(form.retake_fresh.data),
@@ -109,8 +161,16 @@ def cohort_assignment_new(cohort_id: int):
         else:
             flash("Assignment created.", "success")
             return redirect(url_for("instructor.cohort", cohort_id=cohort.id, _anchor="assignments"))
+    keys, results, preview = _picker(form)
     status = 400 if form.errors else 200
-    return render_template("instructor/cohorts/assignment_new.html", form=form, cohort=cohort), status
+    return render_template(
+        "instructor/cohorts/assignment_new.html",
+        form=form,
+        cohort=cohort,
+        chosen=item_picker.chosen(keys),
+        results=results,
+        preview=preview,
+    ), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/results.csv")

@@ -28,7 +28,13 @@ def attempt_url(attempt: Attempt) -> str:
 @bp.route("/cohorts/join", methods=["GET", "POST"])
 @login_required
 def cohort_join():
+    """Join with a code: typed, or from the instructor's join link (``?code=...``), which fills the
+    form in and names the cohort; joining still takes the learner's click."""
     form = JoinCohortForm()
+    linked = None
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args.get("code", "")[:32]
+        linked = cohort_service.find_by_code(form.code.data)
     if form.validate_on_submit():
         try:
             cohort = cohort_service.join_cohort(current_user, form.code.data)
@@ -38,7 +44,8 @@ def cohort_join():
             flash(f"You joined {cohort.name}.", "success")
             return redirect(url_for("learner.assignments"))
     status = 400 if form.errors else 200
-    return render_template("learner/cohorts/join.html", form=form, cohorts=cohort_service.learner_cohorts(current_user)), status
+    mine = cohort_service.learner_cohorts(current_user)
+    return render_template("learner/cohorts/join.html", form=form, cohorts=mine, linked=linked), status
 
 
 @bp.route("/assignments")

@@ -32,6 +32,8 @@ class User(UserMixin, Model):
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.LEARNER.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the IANA time zone the user's dates are shown and entered in (the database keeps UTC)
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
 
     __table_args__ = (
         sa.CheckConstraint("role in ('learner', 'instructor', 'admin')", name="role_known"),

@@ -8,22 +8,31 @@ Each assignment has the instructor's policy: how many attempts are allowed (per 
 set), when keys, rationales and per-answer correctness are shown (after each answer, when the
 attempt ends, or after the due date: `keys_shown`), whether a retake draws fresh items (rule-based
 practice sets and exams), and which submitted attempt counts (first, last or best). A learner has
-at most one open attempt per assignment (per case): its `open_key` is unique per learner."""
+at most one open attempt per assignment (per case): its `open_key` is unique per learner.
+
+What is assigned: chosen items (in the instructor's order; the form's item picker,
+study/services/item_picker.py, builds the list), a rule (exam, topics, several difficulties, a
+size, and optionally the questions each learner answered in the last N days drawn only when too
+few others are left), a set of cases, or an exam (whole, or one section of its blueprint). A time
+limit in minutes makes a practice set a timed set; an exam has its blueprint's time (a section its
+share) unless given one. Every timed assignment runs as an exam attempt on the server's clock
+(study/services/exams.py), its limit multiplied by the learner's extra time in the cohort."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
 
+from study import zones
 from study.extensions import db
 from study.kinds import AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
-from study.models import Assignment, Attempt, Cohort, CohortMember, Item, User
+from study.models import Assignment, Attempt, Cohort, CohortMember, ExamBlueprint, Item, User
 from study.services import Conflict, NotFound, audit
-from study.services.attempts import in_pool, published_items
+from study.services.attempts import answered_since, in_pool, published_items
 from study.services.cohorts import FieldError, check_exam, extra_time, get_cohort
 from study.services.transactions import transaction
 
@@ -36,6 +45,9 @@ FEEDBACK = {
 }
 COUNTS = {"first": "The first attempt", "last": "The last attempt", "best": "The best attempt"}
 MAX_ATTEMPTS = 20
+MAX_MINUTES = 600  # a timed assignment's limit before extra time
+MAX_AVOID_DAYS = 365
+DIFFICULTIES = ("easy", "medium", "hard")
 
 
 @dataclass
@@ -47,8 +59,15 @@ class AssignmentSpec:
     items: list[str] = field(default_factory=list)  # item keys (practice: MCQs; cases: cases)
     exam: str | None = None
     topics: list[str] = field(default_factory=list)
-    difficulty: str | None = None
+    difficulty: str | None = None  # one difficulty; `difficulties` for several
     size: int | None = None
+    difficulties: list[str] = field(default_factory=list)
+    # a rule's questions the learner answered in the last N days are drawn only when too few others are left
+    avoid_recent_days: int | None = None
+    # timed: the time limit in minutes (x the learner's extra time in the cohort); an exam's default
+    # is its blueprint's, a section's its share of it. A timed practice set may hold cases too.
+    minutes: int | None = None
+    section: str | None = None  # an exam assignment of one section of the blueprint
     # the policy; a new assignment's defaults: one attempt, keys when it ends, the first one counts
     max_attempts: int | None = 1  # None: no limit
     feedback: str = "attempt"
@@ -61,40 +80,76 @@ def parse_keys(text: str) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
-def _published_keys(keys: list[str], kind: str, field_name: str) -> list[str]:
+def _published_keys(keys: list[str], kinds: tuple[str, ...], field_name: str) -> list[str]:
+    if len(keys) > MAX_PRACTICE_SIZE:
+        raise FieldError(field_name, f"Choose at most {MAX_PRACTICE_SIZE} items.")
     found = set(
         db.session.scalars(
-            sa.select(Item.key).where(Item.key.in_(keys), Item.type == kind, Item.status == ItemStatus.PUBLISHED, in_pool("open"))
+            sa.select(Item.key).where(Item.key.in_(keys), Item.type.in_(kinds), Item.status == ItemStatus.PUBLISHED, in_pool("open"))
         )
     )
     missing = [k for k in keys if k not in found]
     if missing:
-        what = "question" if kind == "mcq" else "case"
+        what = {"mcq": "question", "case": "case"}.get(kinds[0], "") if len(kinds) == 1 else "question or case"
         raise FieldError(field_name, f"No published {what} with id: {', '.join(missing[:10])}.")
     return keys
 
 
+def _levels(spec: AssignmentSpec) -> list[str]:
+    levels = list(dict.fromkeys([*([spec.difficulty] if spec.difficulty else []), *spec.difficulties]))
+    if set(levels) - set(DIFFICULTIES):
+        raise FieldError("difficulties", "Choose easy, medium or hard.")
+    return levels
+
+
+def _rule(spec: AssignmentSpec, cohort: Cohort) -> dict:
+    """A practice rule: exam, topics, difficulties, size, and how long answered questions are avoided."""
+    exam = check_exam(spec.exam or cohort.exam)
+    size = 10 if spec.size is None else spec.size
+    if not 1 <= size <= MAX_PRACTICE_SIZE:
+        raise FieldError("size", f"Size must be between 1 and {MAX_PRACTICE_SIZE}.")
+    levels = _levels(spec)
+    days = spec.avoid_recent_days or None
+    if days is not None and not 1 <= days <= MAX_AVOID_DAYS:
+        raise FieldError("avoid_recent_days", f"Give between 1 and {MAX_AVOID_DAYS} days, or leave it empty.")
+    stmt = published_items("mcq", exam, spec.topics or None, levels or None)
+    if db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) == 0:
+        raise FieldError("topics", "No published questions match this rule.")
+    return {"exam": exam, "topics": list(spec.topics), "difficulties": levels, "size": size} | (
+        {"avoid_recent_days": days} if days else {}
+    )
+
+
+def _timing(spec: AssignmentSpec) -> dict:
+    if spec.minutes is None:
+        return {}
+    if not 1 <= spec.minutes <= MAX_MINUTES:
+        raise FieldError("minutes", f"Give a time limit between 1 and {MAX_MINUTES} minutes, or leave it empty.")
+    if spec.kind == AssignmentKind.CASES:
+        raise FieldError("minutes", "A case set is not timed: to time cases, choose a practice set of chosen items with a time limit.")
+    return {"minutes": spec.minutes}
+
+
 def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
+    timing = _timing(spec)
     if spec.kind == AssignmentKind.PRACTICE:
-        if spec.items:
-            return {"items": _published_keys(spec.items, "mcq", "items")}
-        exam = check_exam(spec.exam or cohort.exam)
-        size = 10 if spec.size is None else spec.size
-        if not 1 <= size <= MAX_PRACTICE_SIZE:
-            raise FieldError("size", f"Size must be between 1 and {MAX_PRACTICE_SIZE}.")
-        stmt = published_items("mcq", exam, spec.topics or None, spec.difficulty or None)
-        if db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) == 0:
-            raise FieldError("topics", "No published questions match this rule.")
-        return {"exam": exam, "topics": list(spec.topics), "difficulty": spec.difficulty or None, "size": size}
+        if spec.items:  # a timed set may hold cases too (it runs on the exam's clock and pages)
+            return {"items": _published_keys(spec.items, ("mcq", "case") if timing else ("mcq",), "items")} | timing
+        return _rule(spec, cohort) | timing
     if spec.kind == AssignmentKind.CASES:
         if not spec.items:
             raise FieldError("items", "List at least one case id.")
-        return {"items": _published_keys(spec.items, "case", "items")}
+        return {"items": _published_keys(spec.items, ("case",), "items")}
     if spec.kind == AssignmentKind.EXAM:
         exam = check_exam(spec.exam or cohort.exam)
         if not exam:
             raise FieldError("exam", "Choose the exam to simulate.")
-        return {"exam": exam}
+        section = (spec.section or "").strip() or None
+        if section is not None:
+            blueprint = db.session.get(ExamBlueprint, exam)
+            if blueprint is None or section not in {s["key"] for s in blueprint.sections}:
+                raise FieldError("section", f"{exam} has no such section.")
+        return {"exam": exam} | ({"section": section} if section else {}) | timing
     raise FieldError("kind", "Choose what to assign.")
 
 
@@ -107,6 +162,8 @@ def _check_policy(spec: AssignmentSpec) -> None:
         raise FieldError("counts", "Choose which attempt counts.")
     if spec.retake_fresh and (spec.kind == AssignmentKind.CASES or spec.items):
         raise FieldError("retake_fresh", "Fresh questions on a retake need a practice rule or an exam: a chosen set has no others.")
+    if spec.feedback == Feedback.EACH and spec.kind == AssignmentKind.PRACTICE and spec.minutes is not None:
+        raise FieldError("feedback", "A timed set shows the answers when it ends or after the due date: choose one of those.")
 
 
 def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assignment:
@@ -143,22 +200,52 @@ def create_assignment(actor: User, cohort_id: int, spec: AssignmentSpec) -> Assi
     return assignment
 
 
+def difficulties(config: dict) -> list[str]:
+    """A rule's difficulties (an assignment created before several could be chosen has one)."""
+    return list(config.get("difficulties") or ([config["difficulty"]] if config.get("difficulty") else []))
+
+
+def time_limit(assignment: Assignment) -> int | None:
+    """The assignment's time limit in minutes before extra time (None: not timed): its own, else
+    an exam's blueprint time, or a section's share of it."""
+    from study.services import exams as exam_service
+
+    config = assignment.config
+    if config.get("minutes"):
+        return int(config["minutes"])
+    if assignment.kind != AssignmentKind.EXAM:
+        return None
+    blueprint = db.session.get(ExamBlueprint, config["exam"])
+    if blueprint is None:
+        return None
+    return exam_service.section_minutes(blueprint, config["section"]) if config.get("section") else blueprint.minutes
+
+
 def describe(assignment: Assignment) -> str:
     config = assignment.config
+    limit = f", {config['minutes']} minutes" if config.get("minutes") else ""
     if assignment.kind == AssignmentKind.EXAM:
-        return f"{config['exam']} exam simulation"
+        if config.get("section"):
+            blueprint = db.session.get(ExamBlueprint, config["exam"])
+            title = next((s["title"] for s in blueprint.sections if s["key"] == config["section"]), config["section"]) if blueprint else ""
+            return f"{config['exam']} section: {title}, timed, {time_limit(assignment)} minutes"
+        return f"{config['exam']} exam simulation{limit}"
+    timed = ", timed" + limit if limit else ""
     if config.get("items"):
         n = len(config["items"])
         noun = "question" if assignment.kind == AssignmentKind.PRACTICE else "case"
-        return f"{n} chosen {noun}{'' if n == 1 else 's'}"
+        noun = "item" if timed else noun
+        return f"{n} chosen {noun}{'' if n == 1 else 's'}{timed}"
     parts = [f"{config.get('size')} questions"]
     if config.get("exam"):
         parts.append(config["exam"])
     if config.get("topics"):
         parts.append("topics: " + ", ".join(config["topics"]))
-    if config.get("difficulty"):
-        parts.append(config["difficulty"])
-    return ", ".join(parts)
+    if difficulties(config):
+        parts.append(" or ".join(difficulties(config)))
+    if config.get("avoid_recent_days"):
+        parts.append(f"not answered in the last {config['avoid_recent_days']} days when enough others")
+    return ", ".join(parts) + timed
 
 
 def describe_policy(assignment: Assignment) -> str:
@@ -191,14 +278,22 @@ def keys_shown(attempt: Attempt, now: datetime) -> bool:
     return assignment is None or _released(assignment, attempt, now)
 
 
+def in_zone(moment: datetime, zone: str | None) -> str:
+    """A moment as a message says it: "2026-12-07 09:00 EST" in the learner's time zone."""
+    return f"{zones.to_local(moment, zone):%Y-%m-%d %H:%M} {zones.abbreviation(moment, zone)}"
+
+
+def _in_zone_of(attempt: Attempt, moment: datetime) -> str:
+    learner = db.session.get(User, attempt.user_id)
+    return in_zone(moment, learner.time_zone if learner is not None else None)
+
+
 def feedback_note(attempt: Attempt) -> str:
     """What the learner is told when keys are held back."""
     assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id is not None else None
     if assignment is not None and assignment.feedback == Feedback.DUE:
-        return (
-            "Your answers are recorded. The answers and explanations are shown after the due date "
-            f"({assignment.due_at:%Y-%m-%d %H:%M} UTC)."
-        )
+        due = _in_zone_of(attempt, assignment.due_at)
+        return f"Your answers are recorded. The answers and explanations are shown after the due date ({due})."
     return "Your answers are recorded. The answers and explanations are shown when you finish."
 
 
@@ -280,6 +375,7 @@ class LearnerAssignment:
     result: Result
     state: str  # upcoming | open | done
     overdue: bool
+    minutes: float | None = None  # the learner's time limit: the assignment's x their extra time (None: untimed)
 
     @property
     def description(self) -> str:
@@ -311,18 +407,20 @@ class LearnerAssignment:
 
 def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
     """Every assignment of the learner's cohorts with its state (upcoming, open or done), soonest due first."""
-    assignments = list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
-            .where(CohortMember.user_id == user.id)
-            .order_by(Assignment.due_at, Assignment.id)
-        )
-    )
+    # with the learner's extra time in each assignment's cohort (its time limit for them)
+    found = db.session.execute(
+        sa.select(Assignment, CohortMember.extra_time_multiplier)
+        .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Assignment.due_at, Assignment.id)
+    ).all()
+    assignments = [assignment for assignment, _ in found]
+    extra: dict[int, float] = {assignment.id: multiplier for assignment, multiplier in found}
     _refresh_exams(user, now)
     attempts = attempts_by([a.id for a in assignments], [user.id])
     rows = []
     for assignment in assignments:
+        limit = time_limit(assignment)
         result = result_of(assignment, attempts.get((assignment.id, user.id), []))
         if result.done:
             state = "done"
@@ -330,7 +428,8 @@ def assignments_for(user: User, now: datetime) -> list[LearnerAssignment]:
             state = "upcoming"
         else:
             state = "open"
-        rows.append(LearnerAssignment(assignment, result, state, overdue=not result.done and now > assignment.due_at))
+        minutes = round(limit * extra[assignment.id], 1) if limit else None
+        rows.append(LearnerAssignment(assignment, result, state, overdue=not result.done and now > assignment.due_at, minutes=minutes))
     return rows
 
 
@@ -371,7 +470,7 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
 
     assignment = _learner_assignment(user, assignment_id)
     if assignment.opens_at > now:
-        raise Conflict(f"This assignment opens on {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+        raise Conflict(f"This assignment opens on {in_zone(assignment.opens_at, user.time_zone)}.")
     config = assignment.config
     if assignment.kind == AssignmentKind.CASES:
         if case_key is None or case_key not in config.get("items", []):
@@ -395,19 +494,42 @@ def start_assignment(user: User, assignment_id: int, now: datetime, case_key: st
         if case_key is not None:
             return case_service.start_case(user, case_key, now, assignment_id=assignment.id, open_key=open_key)
         avoid = frozenset(ai.item_id for a in earlier for ai in a.items) if assignment.retake_fresh else frozenset()
+        if config.get("avoid_recent_days"):
+            since = now - timedelta(days=int(config["avoid_recent_days"]))
+            avoid |= frozenset(db.session.scalars(answered_since(user, since)))
         if assignment.kind == AssignmentKind.EXAM:
             multiplier = extra_time(assignment.cohort_id, user.id)
             return exam_service.start_exam(
-                user, config["exam"], now, multiplier=multiplier, avoid=avoid, assignment_id=assignment.id, open_key=open_key
+                user,
+                config["exam"],
+                now,
+                multiplier=multiplier,
+                avoid=avoid,
+                assignment_id=assignment.id,
+                open_key=open_key,
+                minutes=config.get("minutes"),
+                section=config.get("section"),
             )
+        choice = _choice(config)
+        if config.get("minutes"):  # a timed set: the exam's clock, answers graded when it ends
+            chosen = bool(config.get("items"))  # a chosen set may hold cases; a rule draws questions
+            items = practice_service.draw(user, choice, now, avoid=avoid, assignment_id=assignment.id, with_cases=chosen)
+            timing = exam_service.Timing(int(config["minutes"]), extra_time(assignment.cohort_id, user.id))
+            return exam_service.start_set(user, assignment.title, items, timing, now, assignment_id=assignment.id, open_key=open_key)
         defer = assignment.feedback != Feedback.EACH
-        if config.get("items"):
-            ids = tuple(db.session.scalars(sa.select(Item.id).where(Item.key.in_(config["items"]))))
-            choice = practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
-        else:
-            choice = practice_service.PracticeChoice(
-                config.get("exam"), config.get("topics") or [], config.get("difficulty"), int(config.get("size") or 10), "all"
-            )
         return practice_service.start_practice(
             user, choice, now, avoid=avoid, defer_feedback=defer, assignment_id=assignment.id, open_key=open_key
         )
+
+
+def _choice(config: dict):
+    """The practice choice of an assignment's set: its chosen items (in their order), or its rule."""
+    from study.services import practice as practice_service
+
+    if config.get("items"):
+        by_key: dict[str, int] = {k: i for k, i in db.session.execute(sa.select(Item.key, Item.id).where(Item.key.in_(config["items"])))}
+        ids = tuple(by_key[k] for k in config["items"] if k in by_key)
+        return practice_service.PracticeChoice(None, [], None, len(ids) or 1, "all", item_ids=ids)
+    return practice_service.PracticeChoice(
+        config.get("exam"), config.get("topics") or [], None, int(config.get("size") or 10), "all", difficulties=tuple(difficulties(config))
+    )

@@ -287,8 +287,10 @@ def in_pool(pool: str = "open"):
 
 
 def published_items(
-    kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | None = None, pool: str = "open"
+    kind: str, exam: str | None = None, topics: list[str] | None = None, difficulty: str | list[str] | None = None, pool: str = "open"
 ):
+    """SQL: the published items of `kind` in `pool`, of `exam`, `topics` and `difficulty` (one, or
+    a list of several) when given, by key."""
     stmt = sa.select(Item).where(
         Item.type == kind, Item.status == ItemStatus.PUBLISHED, Item.current_version_id.is_not(None), in_pool(pool)
     )
@@ -297,8 +299,14 @@ def published_items(
     if topics:
         stmt = stmt.where(Item.topic.in_(topics))
     if difficulty:
-        stmt = stmt.where(Item.difficulty == difficulty)
+        stmt = stmt.where(Item.difficulty.in_([difficulty] if isinstance(difficulty, str) else difficulty))
     return stmt.order_by(Item.key)
+
+
+def answered_since(user: User, since: datetime):
+    """SQL: the ids of the items `user` answered at or after `since` (anywhere: practice, cases,
+    exams, assignments)."""
+    return sa.select(Response.item_id).where(Response.user_id == user.id, Response.answered_at >= since)
 
 
 REPORT_KINDS = {

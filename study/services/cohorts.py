@@ -83,9 +83,14 @@ def members(cohort: Cohort) -> list[User]:
     return sorted(users, key=lambda u: (u.name.lower(), u.id))
 
 
-def join_cohort(user: User, code: str) -> Cohort:
+def find_by_code(code: str) -> Cohort | None:
+    """The cohort a join code (typed or from a join link, in any case and spacing) names, if any."""
     code = normalize_code(code)
-    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.join_code == code)) if code else None
+    return db.session.scalar(sa.select(Cohort).where(Cohort.join_code == code)) if code else None
+
+
+def join_cohort(user: User, code: str) -> Cohort:
+    cohort = find_by_code(code)
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
     if db.session.get(CohortMember, (cohort.id, user.id)) is None:

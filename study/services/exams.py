@@ -89,14 +89,34 @@ def _recent_item_ids(user: User) -> set[int]:
     return set(db.session.scalars(sa.select(AttemptItem.item_id).where(AttemptItem.attempt_id.in_(recent))))
 
 
-def plan_exam(user: User, exam: str, seed: str = "", avoid: frozenset[int] = frozenset()) -> list[SectionPlan]:
-    """Draw every section (fewest candidates first, no item twice), unseen items before recent ones
-    and `avoid` (a retake's earlier items) last. Sections the bank cannot fill say how many are missing."""
+def section_of(blueprint: ExamBlueprint, key: str) -> dict:
+    """The blueprint's section `key` (NotFound when it has none)."""
+    for section in blueprint.sections:
+        if section["key"] == key:
+            return section
+    raise NotFound(f"{blueprint.exam} has no section {key}.")
+
+
+def section_minutes(blueprint: ExamBlueprint, key: str) -> int:
+    """A section's share of the exam's time, by its count of questions and cases (at least a minute)."""
+    def count(section: dict) -> int:
+        return (section.get("questions") or 0) + (section.get("cases") or 0)
+
+    total = sum(count(s) for s in blueprint.sections) or 1
+    return max(1, round(blueprint.minutes * count(section_of(blueprint, key)) / total))
+
+
+def plan_exam(
+    user: User, exam: str, seed: str = "", avoid: frozenset[int] = frozenset(), *, only: str | None = None
+) -> list[SectionPlan]:
+    """Draw every section (only the section `only`, when given; fewest candidates first, no item twice),
+    unseen items before recent ones and `avoid` (a retake's earlier items) last. Sections the bank
+    cannot fill say how many are missing."""
     blueprint = get_blueprint(exam)
     recent = _recent_item_ids(user)
     rng = random.Random(seed or f"{user.id}:{exam}")
     plans: list[tuple[SectionPlan, list[Item]]] = []
-    for section in blueprint.sections:
+    for section in [section_of(blueprint, only)] if only else blueprint.sections:
         for kind, count in (("mcq", section.get("questions") or 0), ("case", section.get("cases") or 0)):
             if count:
                 # the draw needs the items' own columns only: not their exam links (selectin by default)
@@ -127,47 +147,110 @@ def start_exam(
     avoid: frozenset[int] = frozenset(),
     assignment_id: int | None = None,
     open_key: str | None = None,
+    minutes: int | None = None,
+    section: str | None = None,
 ) -> Attempt:
     """Start a timed exam; `multiplier` is the accommodation of the cohort that assigned it, `avoid`
     the items to draw last (a retake's fresh draw), `assignment_id`/`open_key` the assignment it
     belongs to (set in the same transaction; a simultaneous start gets the one open attempt). A
     learner's own exam holds the open key of its blueprint (own_open_key): while one is open,
-    starting that blueprint again returns it (callers check `open_own_exam` first to offer it)."""
+    starting that blueprint again returns it (callers check `open_own_exam` first to offer it).
+    An assignment may set the time (`minutes`, else the blueprint's) and draw one `section` of
+    the blueprint only (timed by its share of the exam unless `minutes` says otherwise); such a
+    part of an exam is no simulation of the whole: it is stored without the exam's name (the
+    progress dashboard's readiness and the exam's item analysis count whole simulations only)."""
     blueprint = get_blueprint(exam)
     if assignment_id is None:
         open_key = own_open_key(exam)
-    plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}", avoid)
+    plans = plan_exam(user, exam, seed or f"{user.id}:{exam}:{now.isoformat()}", avoid, only=section)
     items: list[tuple[Item, str | None]] = [(item, plan.key) for plan in plans for item in plan.drawn]
     if not items:
         raise ServiceError(f"The bank holds no published items for {exam} yet.")
-    attempt = Attempt(
+    title = f"{exam}: {section_of(blueprint, section)['title']}" if section else blueprint.title
+    minutes = minutes or (section_minutes(blueprint, section) if section else blueprint.minutes)
+    sections = [
+        {"key": p.key, "title": p.title, "kind": p.kind, "needed": p.needed, "drawn": len(p.drawn), "confirmed": p.confirmed} for p in plans
+    ]
+    timing = Timing(minutes, multiplier, blueprint.pass_percent, blueprint.warn_at_minutes_left, blueprint.pace_minutes_per_question)
+    attempt = _timed_attempt(user, None if section else exam, title, timing, sections, now, assignment_id, open_key)
+    return _insert_timed(attempt, items, user)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What the clock and the score report of a timed attempt need."""
+
+    minutes: int
+    multiplier: float = 1.0
+    pass_percent: float = 70.0
+    warn_at_minutes_left: int | None = None  # None: a sixth of the time, 1 to 10 minutes
+    pace_minutes_per_question: float | None = None
+
+    @property
+    def warn(self) -> int:
+        return self.warn_at_minutes_left or max(1, min(10, round(self.minutes / 6)))
+
+
+def _timed_attempt(
+    user: User,
+    exam: str | None,
+    title: str,
+    timing: Timing,
+    sections: list[dict],
+    now: datetime,
+    assignment_id: int | None,
+    open_key: str | None,
+) -> Attempt:
+    """A new timed attempt (not added yet): deadline = start + minutes x multiplier."""
+    return Attempt(
         user_id=user.id,
         kind="exam",
         exam=exam,
         started_at=now,
-        deadline_at=now + timedelta(minutes=blueprint.minutes * multiplier),
-        extra_time_multiplier=multiplier,
+        deadline_at=now + timedelta(minutes=timing.minutes * timing.multiplier),
+        extra_time_multiplier=timing.multiplier,
         config_json=json.dumps(
             {
-                "title": blueprint.title,
-                "minutes": blueprint.minutes,
-                "pass_percent": blueprint.pass_percent,
-                "warn_at_minutes_left": blueprint.warn_at_minutes_left,
-                "pace_minutes_per_question": blueprint.pace_minutes_per_question,
-                "sections": [
-                    {"key": p.key, "title": p.title, "kind": p.kind, "needed": p.needed, "drawn": len(p.drawn), "confirmed": p.confirmed}
-                    for p in plans
-                ],
+                "title": title,
+                "minutes": timing.minutes,
+                "pass_percent": timing.pass_percent,
+                "warn_at_minutes_left": timing.warn,
+                "pace_minutes_per_question": timing.pace_minutes_per_question,
+                "sections": sections,
             }
         ),
         assignment_id=assignment_id,
         open_key=open_key,
     )
+
+
+def _insert_timed(attempt: Attempt, items: list[tuple[Item, str | None]], user: User) -> Attempt:
     started = insert_attempt(attempt)
     if started is not attempt:  # a simultaneous start of the same assignment or blueprint won: that attempt
         return started
     add_items(attempt, items, user)
     return attempt
+
+
+SET_SECTIONS = {"mcq": ("questions", "Questions"), "case": ("cases", "Coding cases")}
+
+
+@transaction()
+def start_set(
+    user: User, title: str, items: list[Item], timing: Timing, now: datetime, *, assignment_id: int, open_key: str
+) -> Attempt:
+    """Start a timed set of chosen or drawn items (an assignment's): served in this order and run
+    by the exam's clock (saved answers, refused after the deadline, submitted and graded once),
+    with one section per kind of item for the score report. No exam's name: it is no simulation."""
+    if not items:
+        raise ServiceError("No questions can be served for this assignment now.")
+    sections = [
+        {"key": key, "title": label, "kind": kind, "needed": n, "drawn": n, "confirmed": True}
+        for kind, (key, label) in SET_SECTIONS.items()
+        if (n := sum(1 for i in items if i.type == kind))
+    ]
+    attempt = _timed_attempt(user, None, title, timing, sections, now, assignment_id, open_key)
+    return _insert_timed(attempt, [(item, SET_SECTIONS[item.type][0]) for item in items], user)
 
 
 def _deadline(attempt: Attempt) -> datetime:

@@ -59,14 +59,24 @@ class PracticeChoice:
     difficulty: str | None
     size: int
     mode: str
-    item_ids: tuple[int, ...] = ()  # a chosen set (cohort assignments): only these items
+    item_ids: tuple[int, ...] = ()  # a chosen set (cohort assignments): only these items, in this order
+    difficulties: tuple[str, ...] = ()  # several difficulties (an assignment's rule), with or instead of `difficulty`
+
+    @property
+    def levels(self) -> list[str]:
+        """Every difficulty asked for (none: any)."""
+        return list(dict.fromkeys([*([self.difficulty] if self.difficulty else []), *self.difficulties]))
 
 
-def _servable(user: User, now: datetime, choice: PracticeChoice | None = None, *, assignment_id: int | None = None):
+def _servable(
+    user: User, now: datetime, choice: PracticeChoice | None = None, *, assignment_id: int | None = None, with_cases: bool = False
+):
     """SQL: the items practice may serve this learner: published, with a version, in the open pool
     (never reserved for exams or the diagnostic), not locked by another attempt (a running exam,
-    an assignment whose keys wait), and within the choice's filters. MCQs; review due also cases."""
-    kinds = (ItemType.MCQ, ItemType.CASE) if choice is None or choice.mode == "due" else (ItemType.MCQ,)
+    an assignment whose keys wait), and within the choice's filters. MCQs; review due (and a timed
+    assignment's set: `with_cases`) also cases."""
+    with_cases = with_cases or choice is None or choice.mode == "due"
+    kinds = (ItemType.MCQ, ItemType.CASE) if with_cases else (ItemType.MCQ,)
     stmt = sa.select(Item).where(
         Item.type.in_(kinds),
         Item.status == ItemStatus.PUBLISHED,
@@ -79,8 +89,8 @@ def _servable(user: User, now: datetime, choice: PracticeChoice | None = None, *
             stmt = stmt.where(Item.exam_links.any(ItemExam.exam == choice.exam))
         if choice.topics:
             stmt = stmt.where(Item.topic.in_(choice.topics))
-        if choice.difficulty:
-            stmt = stmt.where(Item.difficulty == choice.difficulty)
+        if choice.levels:
+            stmt = stmt.where(Item.difficulty.in_(choice.levels))
         if choice.item_ids:
             stmt = stmt.where(Item.id.in_(choice.item_ids))
     return stmt.order_by(Item.key)
@@ -121,6 +131,36 @@ def _missed_item_ids(user: User) -> list[int]:
     )
 
 
+def draw(
+    user: User,
+    choice: PracticeChoice,
+    now: datetime,
+    *,
+    avoid: frozenset[int] = frozenset(),
+    assignment_id: int | None = None,
+    with_cases: bool = False,
+) -> list[Item]:
+    """The items of a new set (modes "all" and "missed"): a chosen set's items in the chosen order
+    (those the learner may be served), or `choice.size` drawn at random from the servable ones,
+    items in `avoid` (a retake's earlier items, ones answered lately) only when too few others are
+    left. `with_cases`: a timed assignment's set, which may hold cases too."""
+    size = max(1, min(choice.size, MAX_SIZE))
+    pool = list(db.session.scalars(_servable(user, now, choice, assignment_id=assignment_id, with_cases=with_cases)))
+    if choice.mode == "missed":
+        missed = set(_missed_item_ids(user))
+        pool = [i for i in pool if i.id in missed]
+    if choice.item_ids:  # the instructor's order
+        order = {item_id: n for n, item_id in enumerate(choice.item_ids)}
+        return sorted(pool, key=lambda i: order[i.id])[:size]
+    rng = random.Random(f"{user.id}:{now.isoformat()}")
+    fresh = [i for i in pool if i.id not in avoid]
+    items = rng.sample(fresh, min(size, len(fresh)))
+    if len(items) < size:
+        seen = [i for i in pool if i.id in avoid]
+        items += rng.sample(seen, min(size - len(items), len(seen)))
+    return items
+
+
 @transaction()
 def start_practice(
     user: User,
@@ -144,16 +184,7 @@ def start_practice(
         by_id = {i.id: i for i in db.session.scalars(sa.select(Item).where(Item.id.in_(ids)))}
         items = [by_id[i] for i in ids]
     else:
-        pool = list(db.session.scalars(_servable(user, now, choice, assignment_id=assignment_id)))
-        if choice.mode == "missed":
-            missed = set(_missed_item_ids(user))
-            pool = [i for i in pool if i.id in missed]
-        rng = random.Random(f"{user.id}:{now.isoformat()}")
-        fresh = [i for i in pool if i.id not in avoid]
-        items = rng.sample(fresh, min(size, len(fresh)))
-        if len(items) < size:
-            seen = [i for i in pool if i.id in avoid]
-            items += rng.sample(seen, min(size - len(items), len(seen)))
+        items = draw(user, choice, now, avoid=avoid, assignment_id=assignment_id)
     if not items:
         messages = {
             "due": "Nothing is due for review yet. Answer some questions first; missed ones come back here.",

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from study import mail
+from study import mail, zones
 from study.extensions import db
 from study.models import Cohort, Role, User
 from study.models.base import utcnow
@@ -107,6 +107,17 @@ def change_password(user: User, current: str, new: str) -> None:
         # every other browser signed in to this account is signed out; this one gets a new session
         user_sessions.close_all(user)
         user_sessions.open_session(user)
+
+
+def set_time_zone(user: User, name: str) -> User:
+    """The IANA time zone `user`'s dates are shown and entered in (ServiceError for an unknown one)."""
+    name = (name or "").strip()
+    if not zones.is_zone(name):
+        raise ServiceError("Choose a time zone from the list, for example America/New_York or UTC.")
+    if user.time_zone != name:
+        with transaction():
+            user.time_zone = name
+    return user
 
 
 def set_role(actor: User | None, user_id: int, role: Role | str) -> User:

@@ -41,7 +41,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     axe_check(page)
     page.get_by_role("link", name="New assignment").click()
     page.get_by_label("Title").fill("Week 1 drill")
-    page.get_by_label("Chosen item ids (practice questions or cases)").fill("learn-icd-001 learn-icd-002")
+    page.get_by_label("Add items by id").fill("learn-icd-001 learn-icd-002")
     page.get_by_label("Opens (UTC)").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Due (UTC)").fill((now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Create assignment").click()

@@ -103,7 +103,7 @@ def test_assignment_validation(teacher, learning_bank):
         assert bad.value.field == field, spec
     assert cohort.assignments == []
     ok = assignments.create_assignment(teacher, cohort.id, _spec(topics=["icd-10-cm"], size=3, difficulty="easy"))
-    assert ok.config == {"exam": "CPC", "topics": ["icd-10-cm"], "difficulty": "easy", "size": 3}
+    assert ok.config == {"exam": "CPC", "topics": ["icd-10-cm"], "difficulties": ["easy"], "size": 3}
 
 
 def test_practice_assignment_with_chosen_items_from_start_to_score(teacher, learning_bank):

@@ -332,17 +332,22 @@ def test_simultaneous_submits_grade_the_exam_once(app, learning_bank):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard)) == 5
 
 
+def deadline_jobs(user_id: int, attempt_id: int, late):
+    """What may close a timed attempt after its deadline, at once: the learner's submit, the
+    learner opening it (refresh), and the cron job."""
+    return [
+        lambda: exam_service.submit(_learner(user_id), attempt_id, late),
+        lambda: exam_service.open_exam(_learner(user_id), attempt_id, late),
+        lambda: exam_service.close_expired(late),
+    ]
+
+
 def test_submit_refresh_and_cron_racing_at_the_deadline_grade_once(app, learning_bank):
     user = make_user()
     attempt = exam_service.start_exam(user, "CPC", T0)
     _answer_everything(user, attempt, T0 + timedelta(minutes=5))
     user_id, attempt_id, late = user.id, attempt.id, attempt.deadline_at + timedelta(minutes=1)
-    jobs = [
-        lambda: exam_service.submit(_learner(user_id), attempt_id, late),
-        lambda: exam_service.open_exam(_learner(user_id), attempt_id, late),
-        lambda: exam_service.close_expired(late),
-    ] * 2
-    outcomes = _concurrently(app, jobs)
+    outcomes = _concurrently(app, deadline_jobs(user_id, attempt_id, late) * 2)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sum(o for o in outcomes if isinstance(o, int)) <= 1  # the cron job closed it at most once
     attempt = db.session.get(Attempt, attempt_id)
