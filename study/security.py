@@ -26,18 +26,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def role_required(*roles: Role | str):
-    """Allow signed-in users holding one of `roles` (admins always pass); others get 403."""
+def role_required(*roles: Role | str, refusal: int = 403):
+    """Allow signed-in users holding one of `roles` (admins always pass); others get `refusal`
+    (403; 404 on a page about a person, whose existence a refusal must not tell)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if not current_user.has_role(*roles):
-                abort(403)
+                abort(refusal)
             return view(*args, **kwargs)
 
         wrapped.required_roles = tuple(Role(r).value for r in roles)
+        wrapped.refusal = refusal
         return wrapped
 
     return decorator

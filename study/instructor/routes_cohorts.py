@@ -17,7 +17,7 @@ from study.instructor import bp
 from study.instructor.forms_cohorts import CreateAssignmentForm, CreateCohortForm, SetExtraTimeForm
 from study.models import Role
 from study.security import role_required
-from study.services import ServiceError, catalog, cohort_results, item_picker
+from study.services import ServiceError, catalog, cohort_results, item_picker, learner_work, progress
 from study.services import assignments as assignment_service
 from study.services import cohorts as cohort_service
 from study.services.bank_search import BankFilters
@@ -60,6 +60,25 @@ def _render_cohort(cohort_id: int, extra_forms: dict | None = None, status: int 
 @role_required(Role.INSTRUCTOR)
 def cohort(cohort_id: int):
     return _render_cohort(cohort_id)
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
+@role_required(Role.INSTRUCTOR, refusal=404)
+def cohort_learner(cohort_id: int, user_id: int):
+    """One learner's work within the cohort's scope (study/services/learner_work.py); 404 outside it."""
+    work = learner_work.learner_work(current_user, cohort_id, user_id, request.args.get("exam"), now())
+    return render_template(
+        "instructor/cohorts/learner.html", work=work, cohort=work.cohort, learner=work.learner, board=work.board,
+        error_kinds=progress.ERROR_KINDS,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/<int:attempt_id>")
+@role_required(Role.INSTRUCTOR, refusal=404)
+def cohort_learner_attempt(cohort_id: int, user_id: int, attempt_id: int):
+    """One attempt of the learner, read-only, the keys as the learner's own review shows them now."""
+    work = learner_work.attempt_work(current_user, cohort_id, user_id, attempt_id, now())
+    return render_template("instructor/cohorts/learner_attempt.html", work=work, cohort=work.cohort, learner=work.learner)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/extra-time", methods=["POST"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -49,6 +49,7 @@ class JoinCohortForm(FlaskForm):
         description="The code your instructor gave you, for example K7M2-PQ9X.",
         validators=[DataRequired("Enter the join code."), Length(max=32)],
     )
+    share_progress = BooleanField("Also let this cohort's instructor see my general progress", default=False)
     submit = SubmitField("Join")
 
 

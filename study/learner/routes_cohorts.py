@@ -37,15 +37,32 @@ def cohort_join():
         linked = cohort_service.find_by_code(form.code.data)
     if form.validate_on_submit():
         try:
-            cohort = cohort_service.join_cohort(current_user, form.code.data)
+            cohort = cohort_service.join_cohort(current_user, form.code.data, share_progress=bool(form.share_progress.data))
         except ServiceError as exc:
             show_on_form(form, exc, "code")
         else:
             flash(f"You joined {cohort.name}.", "success")
             return redirect(url_for("learner.assignments"))
     status = 400 if form.errors else 200
-    mine = cohort_service.learner_cohorts(current_user)
-    return render_template("learner/cohorts/join.html", form=form, cohorts=mine, linked=linked), status
+    memberships = cohort_service.learner_memberships(current_user)
+    return render_template(
+        "learner/cohorts/join.html", form=form, memberships=memberships, csrf_form=CsrfForm(), linked=linked
+    ), status
+
+
+@bp.route("/cohorts/<int:cohort_id>/sharing", methods=["POST"])
+@login_required
+def cohort_sharing(cohort_id: int):
+    """The learner changes what the cohort's instructor may see (404 for a cohort they are not in)."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    share = request.form.get("share") == "1"
+    member = cohort_service.set_sharing(current_user, cohort_id, share)
+    if member.share_progress:
+        flash("Your instructor in this cohort may now see your general progress and all your attempts.", "success")
+    else:
+        flash("Your instructor in this cohort now sees only your attempts at the cohort's assignments.", "success")
+    return redirect(url_for("learner.cohort_join", _anchor="your-cohorts"))
 
 
 @bp.route("/assignments")

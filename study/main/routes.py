@@ -18,7 +18,9 @@ def home():
 
         panel = learner_home.home_panel(current_user, datetime.now(timezone.utc))
         assignments = [a for a in assignment_service.assignments_for(current_user, datetime.now(timezone.utc)) if a.state == "open"]
-    return render_template("main/home.html", panel=panel, assignments=assignments)
+    from study.forms import CsrfForm
+
+    return render_template("main/home.html", panel=panel, assignments=assignments, csrf_form=CsrfForm())
 
 
 @bp.route("/healthz")

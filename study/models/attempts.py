@@ -171,6 +171,9 @@ class ItemReport(Model):
     resolved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # when the learner read the answer (dismissed the home page's notice or opened the item);
+    # a resolved report with none is "your report was answered" on their home page
+    learner_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AnswerRollup(Model):

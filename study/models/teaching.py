@@ -34,6 +34,9 @@ class CohortMember(Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # accommodation in this cohort: its exam assignments' time is multiplied by this
     extra_time_multiplier: Mapped[float] = mapped_column(sa.Float, default=1.0, server_default="1.0")
+    # the learner's consent (asked when joining, changeable later): the cohort's instructor may see
+    # their general progress and every attempt, not only their attempts at this cohort's assignments
+    share_progress: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
 

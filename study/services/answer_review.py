@@ -244,3 +244,15 @@ def exam_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict]
             entry["report"] = ai.response.report if ai.response else None
         review.append(entry)
     return review, True
+
+
+def attempt_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict], bool]:
+    """Any attempt of `user` as their own review pages show it now, as exam_review's rows (for a
+    read-only view by the cohort's instructor: never more than the learner is shown). An exam:
+    exam_review. A practice set or case attempt: only the answered questions (a learner never sees
+    the key of one they did not answer), each once the attempt's policy releases the keys and no
+    other running attempt of theirs holds the item."""
+    review, shown = exam_review(user, attempt, now)
+    if attempt.kind != "exam":
+        review = [row for row in review if row["ai"].response is not None]
+    return review, shown

@@ -29,6 +29,7 @@ class HeatRow:
     cells: list[HeatCell]
     verdict: str
     predicted: float | None
+    shared: bool = True  # False: the learner keeps their general progress to themselves (no cells)
 
 
 @dataclass
@@ -68,16 +69,27 @@ def results(cohort: Cohort, learners: list[User]) -> dict[tuple[int, int], Resul
     return {(a.id, u.id): result_of(a, grouped.get((a.id, u.id), [])) for a in cohort.assignments for u in learners}
 
 
+NOT_SHARED = "not shared"
+
+
 def cohort_dashboard(actor: User, cohort_id: int, now: datetime) -> CohortDashboard:
+    """The mastery heatmap and the readiness counts are general progress: only the learners who
+    agreed to share it (CohortMember.share_progress) have cells and a verdict; the others' row
+    says "not shared" and they are left out of the readiness counts."""
     cohort = get_cohort(actor, cohort_id)
     learners = members(cohort)
+    sharing = {m.user_id for m in cohort.members if m.share_progress}
     sections: list[str] = []
     heat: list[HeatRow] = []
     readiness = {v: 0 for v in VERDICTS}
-    if cohort.exam and db.session.get(ExamBlueprint, cohort.exam) is not None:
+    blueprint = db.session.get(ExamBlueprint, cohort.exam) if cohort.exam else None
+    if blueprint is not None:
+        sections = [section["title"] for section in blueprint.sections]
         for learner in learners:
-            board = progress.dashboard(learner, cohort.exam, now)
-            sections = [s.title for s in board.sections]
+            if learner.id not in sharing:
+                heat.append(HeatRow(learner, [], NOT_SHARED, None, shared=False))
+                continue
+            board = progress.dashboard(learner, blueprint.exam, now)
             cells = [
                 HeatCell(s.title, None if s.accuracy is None else round(100 * s.accuracy, 1), s.evidence.answers)
                 for s in board.sections

@@ -89,7 +89,10 @@ def find_by_code(code: str) -> Cohort | None:
     return db.session.scalar(sa.select(Cohort).where(Cohort.join_code == code)) if code else None
 
 
-def join_cohort(user: User, code: str) -> Cohort:
+def join_cohort(user: User, code: str, share_progress: bool = False) -> Cohort:
+    """Join the cohort with this code. `share_progress` is the learner's answer to the join form's
+    question (may the instructor also see their general progress?); joining again changes nothing,
+    the consent included (it is changed with `set_sharing`)."""
     cohort = find_by_code(code)
     if cohort is None:
         raise FieldError("code", "No cohort has this join code. Check it with your instructor.")
@@ -97,10 +100,39 @@ def join_cohort(user: User, code: str) -> Cohort:
         with transaction():
             try:
                 with db.session.begin_nested():
-                    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+                    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, share_progress=bool(share_progress)))
             except IntegrityError:
                 pass  # a simultaneous request of the same learner joined first: one membership either way
     return cohort
+
+
+def learner_memberships(user: User) -> list[tuple[Cohort, CohortMember]]:
+    """The learner's cohorts with their membership (the consent to share), by cohort name."""
+    rows = db.session.execute(
+        sa.select(Cohort, CohortMember)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Cohort.name, Cohort.id)
+    ).all()
+    return [(cohort, member) for cohort, member in rows]
+
+
+def set_sharing(user: User, cohort_id: int, share: bool) -> CohortMember:
+    """The learner changes their consent: may this cohort's instructor see their general progress
+    and every attempt (True), or only their attempts at this cohort's assignments (False)? A cohort
+    the learner is not in is NotFound (its existence is not told)."""
+    member = db.session.get(CohortMember, (cohort_id, user.id))
+    if member is None:
+        raise NotFound("You are not in this cohort.")
+    with transaction():
+        db.session.execute(
+            sa.update(CohortMember)
+            .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id)
+            .values(share_progress=bool(share))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(member)
+    return member
 
 
 def learner_cohorts(user: User) -> list[Cohort]:

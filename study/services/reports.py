@@ -9,7 +9,8 @@ Who sees what (the rule, enforced here and nowhere else):
   regrade;
 * reports on another instructor's browser-authored items are refused (403), unknown ids are 404;
   browser items without an author (``flask bank import-gift`` from the command line) are admins' only;
-* a learner sees only their own reports and the replies to them (``learner_reports``).
+* a learner sees only their own reports and the replies to them (``learner_reports``); a resolved
+  report is a notice on their home page until they read it (``unread_answers``, ``read_answer``).
 
 A report moves once from ``open`` to ``fixed``, ``replied`` or ``dismissed``; the instructor's text
 (shown to the learner), who resolved it and when are kept.
@@ -28,7 +29,7 @@ import sqlalchemy as sa
 from study.bank.model import CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ReportStatus
-from study.models import AttemptItem, Item, ItemReport, ItemVersion, User
+from study.models import Attempt, AttemptItem, Item, ItemReport, ItemVersion, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError, audit, bank_search
 from study.services.attempts import REPORT_KINDS, shown_options
 from study.services.authoring import can_edit
@@ -260,3 +261,64 @@ def learner_reports(user: User) -> list[LearnerReport]:
         .order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
     ).all()
     return [LearnerReport(r, key) for r, key in rows]
+
+
+# ------------------------------------------------------------------ the learner's notices
+@dataclass(frozen=True)
+class AnsweredReport:
+    """A resolved report of the learner's, with where its item was answered (the attempt's kind and
+    id and the question's position; None when the answer is gone or the report came from no attempt)."""
+
+    report: ItemReport
+    item_key: str
+    attempt_kind: str | None
+    attempt_id: int | None
+    position: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return REPORT_KINDS.get(self.report.kind, self.report.kind)
+
+    @property
+    def status_label(self) -> str:
+        return RESOLUTIONS.get(self.report.status, self.report.status).split(":")[0]
+
+
+def _answered_select():
+    return (
+        sa.select(ItemReport, Item.key, Attempt.kind, Attempt.id, AttemptItem.position)
+        .join(Item, Item.id == ItemReport.item_id)
+        .outerjoin(AttemptItem, AttemptItem.id == ItemReport.attempt_item_id)
+        .outerjoin(Attempt, Attempt.id == AttemptItem.attempt_id)
+    )
+
+
+def unread_answers(user: User) -> list[AnsweredReport]:
+    """The learner's reports an instructor resolved that the learner has not read yet (dismissed
+    or opened), newest answer first: the home page's "your report was answered" (one query)."""
+    rows = db.session.execute(
+        _answered_select()
+        .where(ItemReport.user_id == user.id, ItemReport.status != ReportStatus.OPEN, ItemReport.learner_read_at.is_(None))
+        .order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
+    ).all()
+    return [AnsweredReport(*row) for row in rows]
+
+
+def read_answer(user: User, report_id: int, now: datetime) -> AnsweredReport:
+    """The learner read the answer to their report (dismissed the notice, or opened the item):
+    stamped once (a second read, or two at once, keep the first time). Only one's own report
+    (another's is NotFound, its existence not told); an open report has no answer to read and is
+    left as it is."""
+    row = db.session.execute(_answered_select().where(ItemReport.id == report_id, ItemReport.user_id == user.id)).first()
+    if row is None:
+        raise NotFound("No such report.")
+    answered = AnsweredReport(*row)
+    if answered.report.status != ReportStatus.OPEN and answered.report.learner_read_at is None:
+        with transaction():
+            db.session.execute(
+                sa.update(ItemReport)
+                .where(ItemReport.id == report_id, ItemReport.status != ReportStatus.OPEN, ItemReport.learner_read_at.is_(None))
+                .values(learner_read_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return answered

@@ -63,6 +63,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
     expect(page.locator("#code-error")).to_contain_text("No cohort has this join code", timeout=FAST)
     axe_check(page)
     page.get_by_label("Join code").fill(code.lower())
+    page.get_by_label("Also let this cohort's instructor see my general progress").check()  # the heatmap shows Lee
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Assignments", timeout=FAST)
     axe_check(page)
@@ -89,7 +90,7 @@ def test_cohort_from_creation_to_a_learners_result(page, live_app, axe_check, tm
         from study.services import attempts, cohorts, practice
 
         max_ = make_user(email="max@example.org", display_name="Max")
-        cohorts.join_cohort(max_, code)
+        cohorts.join_cohort(max_, code, share_progress=True)
         attempt = practice.start_practice(max_, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 8, "all"), now)
         for ai in attempt.items:
             item = attempts.version_item(ai)

@@ -224,26 +224,30 @@ def test_case_set_is_done_when_every_case_is_submitted(teacher, learning_bank):
 def test_dashboard_heatmap_readiness_completion_and_csv(teacher, learning_bank):
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
     assignment = assignments.create_assignment(teacher, cohort.id, _spec(title="=cmd|' /C calc'!A0", topics=["icd-10-cm"], size=8))
-    strong, idle = make_user(display_name="Ann"), make_user(display_name="Bob")
+    strong, idle, private = make_user(display_name="Ann"), make_user(display_name="Bob"), make_user(display_name="Cy")
     for u in (strong, idle):
-        cohorts.join_cohort(u, cohort.join_code)
+        cohorts.join_cohort(u, cohort.join_code, share_progress=True)
+    cohorts.join_cohort(private, cohort.join_code)  # keeps their general progress to themselves
     attempt = assignments.start_assignment(strong, assignment.id, T0)
     _answer_all(strong, attempt)
     board = cohort_results.cohort_dashboard(teacher, cohort.id, T0)
-    assert [u.name for u in board.learners] == ["Ann", "Bob"]
+    assert [u.name for u in board.learners] == ["Ann", "Bob", "Cy"]
     assert board.sections == ["ICD-10-CM", "Modifiers", "Coding cases"]
-    ann, bob = board.heat
+    ann, bob, cy = board.heat
     assert ann.cells[0].accuracy == 100.0 and ann.cells[0].answers == 8
     assert bob.cells[0].accuracy is None
+    # general progress only of those who agreed: no cells, no verdict counted
+    assert (cy.shared, cy.cells, cy.verdict, cy.predicted) == (False, [], cohort_results.NOT_SHARED, None)
     assert sum(board.readiness.values()) == 2 and board.readiness["not enough evidence"] >= 1
     [summary] = board.summaries
-    assert (summary.done, summary.learners, summary.mean_score, summary.late) == (1, 2, 100.0, 0)
+    assert (summary.done, summary.learners, summary.mean_score, summary.late) == (1, 3, 100.0, 0)
     rows = list(csv.reader(io.StringIO(cohort_results.results_csv(teacher, cohort.id, T0 + 2 * DAY))))
     assert rows[0] == cohort_results.CSV_HEADER
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Ann"][2].startswith("'=")  # no formula injection in spreadsheets
     assert by_name["Ann"][4:] == ["", "1", "submitted", "100.0", T0.isoformat(), "no", "yes"]
     assert by_name["Bob"][4:] == ["", "", "not started (overdue)", "", "", "no", "no"]
+    assert by_name["Cy"][4:] == ["", "", "not started (overdue)", "", "", "no", "no"]  # assignments: always seen
 
 
 def test_attempt_row_keeps_assignment_after_practice_service_returns(teacher, learning_bank):

@@ -147,7 +147,7 @@ def test_abandoned_exams_leave_averages_trend_readiness_and_the_cohort_dashboard
     one of the exam they submitted alone."""
     teacher, user = make_user("instructor"), make_user()
     cohort = cohorts.create_cohort(teacher, "CPC", "CPC")
-    cohorts.join_cohort(user, cohort.join_code)
+    cohorts.join_cohort(user, cohort.join_code, share_progress=True)  # the heatmap shows their general progress
     day = T0 - timedelta(days=2)
     kept = exam_service.start_exam(user, "CPC", day)
     _answer_everything(user, kept, day + timedelta(minutes=5))

@@ -179,10 +179,12 @@ def test_dashboard_and_csv(client, login_as, learning_bank):
     spec = assignments.AssignmentSpec("practice", "Drill", NOW - timedelta(hours=1), NOW + timedelta(days=1), items=["learn-icd-001"])
     assignments.create_assignment(teacher, cohort.id, spec)
     learner = make_user(display_name="Dee")
-    cohorts.join_cohort(learner, cohort.join_code)
+    cohorts.join_cohort(learner, cohort.join_code, share_progress=True)
+    cohorts.join_cohort(make_user(display_name="Eve"), cohort.join_code)  # does not share
     page = client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
     assert "Mastery by section" in page and 'class="heat heat-none"' in page and "Dee" in page
-    assert "not enough evidence" in page and "0 of 1" in page
+    assert page.count("Not shared: this learner keeps their general progress to themselves") == 1
+    assert "not enough evidence" in page and "0 of 2" in page
     csv_response = client.get(f"/teach/cohorts/{cohort.id}/results.csv")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     text = csv_response.get_data(as_text=True)
@@ -262,7 +264,9 @@ def test_dashboard_lists_every_attempt_and_which_counts(client, login_as, learni
         practice.end_early(learner, attempt.id, NOW + n * timedelta(minutes=1))
     page = client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
     cell = re.search(r'<ul class="plain attempts">.*?</ul>', page, re.S).group(0)
-    assert "attempt 1: 0.0%" in cell and "attempt 2: 0.0%" in cell
-    assert cell.count("counts</span>") == 1 and cell.index("attempt 2") < cell.index("counts</span>")
+    shown = re.sub(r"<(?!/span)[^>]+>", "", cell)  # the text read, each attempt a link to its review
+    assert "attempt 1: 0.0%" in shown and "attempt 2: 0.0%" in shown
+    assert shown.count("counts</span>") == 1 and shown.index("attempt 2:") < shown.index("counts</span>")
+    assert cell.count(f"/teach/cohorts/{cohort.id}/learners/{learner.id}/attempts/") == 2
     text = client.get(f"/teach/cohorts/{cohort.id}/results.csv").get_data(as_text=True)
     assert len(text.splitlines()) == 3  # the header and one row per attempt

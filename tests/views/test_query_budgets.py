@@ -34,7 +34,7 @@ BUDGETS = {
     "practice summary": 6,  # + regrades, the versions
     "case page": 9,  # the case and its exams, whether it is held, the open attempt, its item and version, the history
     "case attempt report": 8,
-    "home": 7,  # the open attempts, the due count, the assignments, their open exams, their attempts
+    "home": 8,  # the open attempts, the due count, the answered reports not read, the assignments, their open exams, their attempts
     "progress dashboard": 9,  # the blueprint, rollups, exams, case rollups, due count, history, blueprint names
 }
 

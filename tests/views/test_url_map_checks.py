@@ -32,6 +32,11 @@ NOT_FOUND_FOR_OTHERS = {
     "careers.saved",  # another user's saved result
     "auth.revoke_session",  # another user's session
     "learner.assignment_start",  # an assignment of a cohort the learner is not in
+    "learner.cohort_sharing",  # a cohort the learner is not in
+    "learner.report_answer_dismiss",  # another learner's report
+    "learner.report_answer_open",
+    "instructor.cohort_learner",  # a learner of another instructor's cohort (study/services/learner_work.py)
+    "instructor.cohort_learner_attempt",
 }
 
 
@@ -55,7 +60,7 @@ def world(app, tmp_path):
     case_key = db.session.scalar(sa.select(Item.key).where(Item.type == "case", Item.id.not_in(in_exam)).order_by(Item.key))
     c = cases.start_case(owner, case_key, NOW)
     cohort = cohorts.create_cohort(teacher, "Mine", "CPC")
-    cohorts.join_cohort(owner, cohort.join_code)
+    cohorts.join_cohort(owner, cohort.join_code, share_progress=True)  # the teacher may open all their attempts
     assignment = assignments.create_assignment(
         teacher, cohort.id, assignments.AssignmentSpec("exam", "Mock", NOW - timedelta(hours=1), NOW + timedelta(days=1), exam="CPC")
     )
