@@ -38,7 +38,7 @@ def report_problem(key: str):
 @bp.route("/my/reports")
 @login_required
 def my_reports():
-    rows = report_service.learner_reports(current_user)
+    rows = report_service.learner_reports(current_user, now())
     return render_template("learner/my_reports.html", rows=rows)
 
 

@@ -39,5 +39,5 @@ def home_panel(user: User, now: datetime) -> HomePanel:
     still_open = [a for a in attempts if a.is_open]
     time_left = {a.id: exam_service.time_left_text(exam_service.seconds_left(a, now)) for a in still_open if a.kind == AttemptKind.EXAM}
     return HomePanel(
-        due=due_count(user, now), open_attempts=still_open, exam_time_left=time_left, answered_reports=reports.unread_answers(user)
+        due=due_count(user, now), open_attempts=still_open, exam_time_left=time_left, answered_reports=reports.unread_answers(user, now)
     )

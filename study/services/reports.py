@@ -31,7 +31,7 @@ from study.extensions import db
 from study.kinds import ReportStatus
 from study.models import Attempt, AttemptItem, Item, ItemReport, ItemVersion, User
 from study.services import Conflict, Forbidden, NotFound, ServiceError, audit, bank_search
-from study.services.attempts import REPORT_KINDS, shown_options
+from study.services.attempts import REPORT_KINDS, locked_item_ids, shown_options
 from study.services.authoring import can_edit
 from study.services.grading import parsed_version
 from study.services.transactions import changed_rows, transaction
@@ -246,21 +246,30 @@ def notices(user: User) -> Notices:
 class LearnerReport:
     report: ItemReport
     item_key: str
+    held: bool = False  # the reply waits: the item's key is still held from the learner (see below)
 
     @property
     def kind_label(self) -> str:
         return REPORT_KINDS.get(self.report.kind, self.report.kind)
 
 
-def learner_reports(user: User) -> list[LearnerReport]:
-    """A learner's own reports, newest first, with the instructors' replies."""
+def _reply_held(user: User, now: datetime):
+    """SQL: is a report's reply held back? An instructor's reply may name the key, so it waits, like
+    the key itself, while the item's key is held from the learner: in a running exam or an
+    assignment attempt whose policy has not released its answers (attempts.locked_item_ids)."""
+    return ItemReport.item_id.in_(locked_item_ids(user, now))
+
+
+def learner_reports(user: User, now: datetime) -> list[LearnerReport]:
+    """A learner's own reports, newest first, with the instructors' replies (a reply is held back
+    while the item's key is: `held`)."""
     rows = db.session.execute(
-        sa.select(ItemReport, Item.key)
+        sa.select(ItemReport, Item.key, _reply_held(user, now))
         .join(Item, Item.id == ItemReport.item_id)
         .where(ItemReport.user_id == user.id)
         .order_by(ItemReport.created_at.desc(), ItemReport.id.desc())
     ).all()
-    return [LearnerReport(r, key) for r, key in rows]
+    return [LearnerReport(r, key, bool(held)) for r, key, held in rows]
 
 
 # ------------------------------------------------------------------ the learner's notices
@@ -293,12 +302,18 @@ def _answered_select():
     )
 
 
-def unread_answers(user: User) -> list[AnsweredReport]:
+def unread_answers(user: User, now: datetime) -> list[AnsweredReport]:
     """The learner's reports an instructor resolved that the learner has not read yet (dismissed
-    or opened), newest answer first: the home page's "your report was answered" (one query)."""
+    or opened), newest answer first: the home page's "your report was answered" (one query). A
+    reply whose item's key is still held from the learner waits until it is released."""
     rows = db.session.execute(
         _answered_select()
-        .where(ItemReport.user_id == user.id, ItemReport.status != ReportStatus.OPEN, ItemReport.learner_read_at.is_(None))
+        .where(
+            ItemReport.user_id == user.id,
+            ItemReport.status != ReportStatus.OPEN,
+            ItemReport.learner_read_at.is_(None),
+            sa.not_(_reply_held(user, now)),
+        )
         .order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
     ).all()
     return [AnsweredReport(*row) for row in rows]
@@ -309,9 +324,11 @@ def read_answer(user: User, report_id: int, now: datetime) -> AnsweredReport:
     stamped once (a second read, or two at once, keep the first time). Only one's own report
     (another's is NotFound, its existence not told); an open report has no answer to read and is
     left as it is."""
-    row = db.session.execute(_answered_select().where(ItemReport.id == report_id, ItemReport.user_id == user.id)).first()
+    row = db.session.execute(
+        _answered_select().where(ItemReport.id == report_id, ItemReport.user_id == user.id, sa.not_(_reply_held(user, now)))
+    ).first()
     if row is None:
-        raise NotFound("No such report.")
+        raise NotFound("No such report.")  # or its reply is held: nothing to read yet
     answered = AnsweredReport(*row)
     if answered.report.status != ReportStatus.OPEN and answered.report.learner_read_at is None:
         with transaction():

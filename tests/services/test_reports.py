@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
+from study.models.base import utcnow
 from study.models import AnswerRollup, Attempt, CaseRollup, ItemReport, RegradeLog, Response
 from study.services import Conflict, Forbidden, NotFound, ServiceError, bank, practice, progress, regrades, reports
 from study.services import attempts as attempt_service
@@ -136,9 +137,9 @@ def test_resolving_sets_status_text_who_and_when_once(learning_bank):
         reports.resolve_report(inst, report.id, "dismissed", "again", NOW)
     assert [v.report.id for v in reports.list_reports(inst, "resolved")] == [report.id]
     assert reports.list_reports(inst, "open") == []
-    mine = reports.learner_reports(learner)
+    mine = reports.learner_reports(learner, utcnow())
     assert [(m.item_key, m.report.resolution) for m in mine] == [("learn-icd-001", "Thanks, the stem is fine as written.")]
-    assert reports.learner_reports(make_user()) == []
+    assert reports.learner_reports(make_user(), utcnow()) == []
 
 
 # ------------------------------------------------------------------ regrading MCQs

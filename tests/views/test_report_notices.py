@@ -84,3 +84,25 @@ def test_only_the_reporter_reads_or_dismisses(app, client, login_as, learning_ba
     owner = app.test_client()
     sign_in(owner, lee)
     assert NOTICE in owner.get("/").get_data(as_text=True)
+
+
+def test_a_reply_waits_while_the_items_key_is_held_by_a_running_exam(app, client, login_as, learning_bank):
+    """An instructor's reply may name the key: while the learner's exam holding the item runs, the
+    reply is neither on their home page nor in their list, and cannot be read; after the exam it is."""
+    from study.services import exams as exam_service
+
+    lee = login_as("learner")
+    exam = exam_service.start_exam(lee, "CPC", NOW)
+    ai = exam.items[0]
+    key = attempt_service.version_item(ai).id
+    report = attempt_service.report_problem(lee, key, "wrong-key", "Is B really right?", ai.id)
+    reports.resolve_report(make_user("instructor"), report.id, "fixed", "The key is now C, see the note.", NOW)
+    assert NOTICE not in client.get("/").get_data(as_text=True)
+    listed = client.get("/my/reports").get_data(as_text=True)
+    assert "The key is now C" not in listed and "The reply is shown when this question" in listed
+    assert client.get(f"/my/reports/{report.id}/item").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ItemReport, report.id).learner_read_at is None
+    exam_service.submit(lee, exam.id, NOW + timedelta(minutes=5))
+    assert "The key is now C" in client.get("/").get_data(as_text=True)
+    assert "The key is now C" in client.get("/my/reports").get_data(as_text=True)
