@@ -59,6 +59,7 @@ from study.codes.normalize import (
     normalize_pcs,
 )
 from study.codes.types import CodeCheck, ProcedureEntry, Submission
+from study.grading.explain import explain_icd10cm, explain_pcs
 from study.grading.results import GradeLine, GradeReport
 
 ZERO = Fraction(0)
@@ -248,7 +249,22 @@ class _CaseGrader:
                     continue
                 taken[j] = sub
                 _mark_partial(kind, sub, line, j, partial_weight)
+                matched = next(c for c in line.codes if c[:width] == sub.code[:width])
+                detail = self._difference(kind, sub, matched)
+                if detail:
+                    sub.message = f"{sub.message} {detail}"
                 break
+
+    def _difference(self, kind: str, sub: _Sub, key_code: str) -> str:
+        """What exactly differs from the key's code, from the two codes' descriptions (shown with
+        the key, never during the attempt)."""
+        system = "icd10cm" if kind == "diagnosis" else "pcs"
+        key_description = self.checker.check(system, key_code).description or ""
+        ours = sub.check.description or ""
+        if not (ours and key_description):
+            return ""
+        explain = explain_icd10cm if kind == "diagnosis" else explain_pcs
+        return explain(sub.code, key_code, ours, key_description)
 
     def _conflict_notes(self, subs: list[_Sub]) -> str:
         """Excludes1 notes on the diagnoses concerned (the ones not credited, else the last);

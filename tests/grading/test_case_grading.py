@@ -106,7 +106,10 @@ def test_05_partial_diagnosis_same_category(checker: CodeChecker) -> None:
         ("diagnosis", "S52.509A", "partial"),
         ("sequencing", "S52.509A", "correct"),
     ]
-    assert report.lines[0].message == "S52.509A is in the right category (S52) but the key has S52.501A: partial credit."
+    assert report.lines[0].message == (
+        "S52.509A is in the right category (S52) but the key has S52.501A: partial credit."
+        " Laterality (character 6): 9 is “unspecified”; the key's 1 is “right”."
+    )
     assert report.lines[0].message_during == ("S52.509A is in the right category (S52) but is not the most accurate code: partial credit.")
 
 
