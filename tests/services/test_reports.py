@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from study.extensions import db
-from study.models.base import utcnow
 from study.models import AnswerRollup, Attempt, CaseRollup, ItemReport, RegradeLog, Response
+from study.models.base import utcnow
 from study.services import Conflict, Forbidden, NotFound, ServiceError, bank, practice, progress, regrades, reports
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
