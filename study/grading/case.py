@@ -44,6 +44,7 @@ beyond the rules above.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,6 +126,10 @@ class _Lines:
             self.earned += points
         elif points < 0:
             self.penalties += -points
+
+
+# the measure one unit of a drug or supply code stands for, as its descriptor writes it
+_DOSE = re.compile(r"\b(?:per\s+)?(\d[\d.,]*\s?(?:mg|mcg|g|ml|cc|units?|iu|sq cm|cm))\b", re.IGNORECASE)
 
 
 def _describe(checker: CodeChecker, system: str, code: str) -> str:
@@ -496,6 +501,35 @@ class _CaseGrader:
             )
             self._modifiers_and_units(line, None)
 
+    def _named(self, modifiers: Sequence[str]) -> str:
+        """ "RT (Right side), 59 (Distinct procedural service)": each with its meaning from the
+        project's modifier list where it has one."""
+        named = []
+        for m in modifiers:
+            meaning = self.checker.check("modifier", m).description
+            named.append(f"{m} ({meaning})" if meaning else m)
+        return ", ".join(named)
+
+    def _modifier_difference(self, submitted: Sequence[str], expected: Sequence[str]) -> str:
+        """Which modifiers are missing and which are extra, each with its meaning."""
+        missing = [m for m in expected if m not in submitted]
+        extra = [m for m in submitted if m not in expected]
+        parts = []
+        if missing:
+            parts.append(f"missing: {self._named(missing)}")
+        if extra:
+            parts.append(f"not supported here: {self._named(extra)}")
+        said = "; ".join(parts)
+        return f" {said[:1].upper()}{said[1:]}." if said else ""
+
+    def _unit_basis(self, sub: _Sub) -> str:
+        """What one unit of the code is, where its descriptor says ("5mg", "per 1 mg")."""
+        description = sub.check.description or ""
+        dose = _DOSE.search(description)
+        if dose is None:
+            return ""
+        return f" One unit of {sub.code} is {dose.group(1)} ({description}): count the units from the dose given."
+
     @staticmethod
     def _mods(entry: ProcedureEntry) -> set[str]:
         return {normalize_modifier(m) for m in entry.modifiers if normalize_modifier(m)}
@@ -541,7 +575,7 @@ class _CaseGrader:
                         expected,
                         "missing",
                         0.0,
-                        f"{sub.code} needs modifier {expected}.",
+                        f"{sub.code} needs modifier {self._named(line.modifiers)}.",
                         f"{sub.code} needs a modifier.",
                     ),
                     ZERO,
@@ -555,7 +589,8 @@ class _CaseGrader:
                         expected,
                         "wrong",
                         0.0,
-                        f"{sub.code}: modifiers {'-'.join(submitted_mods)} were reported; the key has {wanted}.",
+                        f"{sub.code}: modifiers {'-'.join(submitted_mods)} were reported; the key has {wanted}."
+                        + self._modifier_difference(submitted_mods, line.modifiers),
                         f"{sub.code}: the modifiers {'-'.join(submitted_mods)} are not right for this case.",
                     ),
                     ZERO,
@@ -597,7 +632,8 @@ class _CaseGrader:
                         str(line.units),
                         "wrong",
                         0.0,
-                        f"{sub.code}: {entry.units} unit(s) reported; the key has {line.units}.",
+                        f"{sub.code}: {entry.units} unit(s) reported; the key has {line.units}."
+                        + self._unit_basis(sub),
                         f"{sub.code}: the number of units is not right (write units as {sub.code}xN).",
                     ),
                     ZERO,

@@ -74,7 +74,7 @@ def test_01_spec_example_json_exactly(checker: CodeChecker) -> None:
         {"kind": "procedure", "submitted": "25600", "expected": "25600", "verdict": "correct", "points": 1.0},
         {"kind": "modifiers", "submitted": "", "expected": "RT", "verdict": "missing", "points": 0.0},
     ]
-    assert data["lines"][3]["message"] == "25600 needs modifier RT."
+    assert data["lines"][3]["message"] == "25600 needs modifier RT (Right side)."  # its meaning, from the modifier list
 
 
 def test_02_exact_key_scores_100(checker: CodeChecker) -> None:
@@ -287,7 +287,9 @@ def test_23_modifiers_wrong(checker: CodeChecker) -> None:
     report = grade(KNEE, checker, "M17.11", "20610-LT")
     modifiers = report.lines_of("modifiers")[0]
     assert (modifiers.submitted, modifiers.expected, modifiers.verdict) == ("LT", "RT", "wrong")
-    assert modifiers.message == "20610: modifiers LT were reported; the key has RT."
+    assert modifiers.message == (
+        "20610: modifiers LT were reported; the key has RT. Missing: RT (Right side); not supported here: LT (Left side)."
+    )
     assert modifiers.message_during == "20610: the modifiers LT are not right for this case."
     assert summary(report) == (80.0, 2.0, 0.0, 2.5)
 
@@ -330,7 +332,10 @@ def test_27_units_right(checker: CodeChecker) -> None:
 def test_28_units_wrong_or_not_written(checker: CodeChecker) -> None:
     wrong = grade(DRUG, checker, "M17.11", "J1100 x 2")
     assert verdicts(wrong)[-1] == ("units", "2", "wrong") and wrong.score_pct == 80.0
-    assert wrong.lines[-1].message == "J1100: 2 unit(s) reported; the key has 4."
+    assert wrong.lines[-1].message == (
+        "J1100: 2 unit(s) reported; the key has 4."
+        " One unit of J1100 is 1 mg (Dexamethasone injection, per 1 mg): count the units from the dose given."
+    )
     unwritten = grade(DRUG, checker, "M17.11", "J1100")
     assert verdicts(unwritten)[-1] == ("units", "1", "wrong") and unwritten.score_pct == 80.0
 
