@@ -444,6 +444,14 @@ def _multiple_answer(
     return {str(v) for v in values}
 
 
+# a text shown on its own (a not_reportable line's why, one option's "why not") that leans on another
+BACK_REFERENCE = re.compile(r"^\W*(same reason|for the same reason|same as (above|before|[a-e])\b|as above|see above|likewise|ditto)", re.I)
+BACK_REFERENCE_WARNING = (
+    "this text is shown to the learner on its own, so it must not lean on another line"
+    " ('Same reason: ...'): give the reason in full"
+)
+
+
 def _mcq_explanations(
     item: McqItem, source: SourceInfo, letters: list[str], correct: set[str], report: _Report
 ) -> None:
@@ -459,6 +467,10 @@ def _mcq_explanations(
             report.error(line, f"'Why not the others' explains {letter}, which is not an option")
         elif letter in correct:
             report.error(line, f"'Why not the others' explains {letter}, which is a correct answer")
+    for letter, text in item.why_not:
+        if BACK_REFERENCE.match(text or ""):
+            line = source.why_not_lines.get(letter, heading.get("why not the others", source.end_line))
+            report.warning(line, f"{letter}: {BACK_REFERENCE_WARNING}")
 
 
 def _option_codes(
@@ -659,6 +671,8 @@ def _key_line(
                     report.line(*at, "why"),
                     "why must say why the code is not reported (it is shown to the learner)",
                 )
+            elif BACK_REFERENCE.match(why):
+                report.warning(report.line(*at, "why"), f"why: {BACK_REFERENCE_WARNING}")
         optional = value.get("optional") is True
     elif kind == "not_reportable":
         report.error(line, 'a not_reportable line is a mapping: {code: R52, why: "..."}')

@@ -470,6 +470,24 @@ def test_duplicate_codes_in_a_key_are_a_warning(problems: Run) -> None:
     ]
 
 
+def test_a_why_that_leans_on_another_line_is_a_warning(problems: Run) -> None:
+    """A not_reportable why and an option's "why not" are each shown on their own (issue 18: no
+    feedback text points at nothing)."""
+    text = MCQ.replace("C. Hyperglycemia is not documented.", "C. Same reason: nothing supports it.")
+    assert problems(text) == [
+        "cpc-test-001.md:21: warning: C: this text is shown to the learner on its own, so it must not lean on"
+        " another line ('Same reason: ...'): give the reason in full"
+    ]
+    assert problems(MCQ.replace("C. Hyperglycemia is not documented.", "C. The same reason does not apply: no hyperglycemia.")) == []
+
+
+def test_the_shipped_bank_has_no_text_that_leans_on_another_line() -> None:
+    root = Path(__file__).resolve().parents[2] / "question_bank"
+    bank, found = load_bank(root)
+    leaning = [f"{p.path}:{p.line}" for p in validate_bank(bank, None) if "must not lean on another line" in p.message]
+    assert leaning == []
+
+
 # --- a whole bank ----------------------------------------------------------------------------
 
 
