@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Form, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -223,3 +223,22 @@ def case_draft_from_json(mimetype: str, body: bytes) -> dict[str, list[str]]:
             raise BadAnswer(f"{name} must be text.")
     fields = [(k, v) for k in _DRAFT_ROWS for v in data.get(k, [])] + [(k, data.get(k, "")) for k in _DRAFT_PASTES]
     return case_rows_from_form(MultiDict(fields))
+
+
+class CaseFilterForm(Form):
+    """The case list's filters, from the query string (a GET form that changes nothing: no CSRF
+    token). A value that is not among the choices filters nothing."""
+
+    exam = SelectField("Exam", choices=[], default="", validate_choice=False)
+    setting = SelectField("Setting", choices=[], default="", validate_choice=False)
+    topic = SelectField("Topic", choices=[], default="", validate_choice=False)
+    status = SelectField("Your status", choices=[], default="", validate_choice=False)
+    submit = SubmitField("Show cases")
+
+    def set_choices(
+        self, exams: list[str], settings: tuple[str, ...], topics: list[tuple[str, str]], statuses: dict[str, str]
+    ) -> None:
+        self.exam.choices = [SelectChoice("", "Any exam")] + [SelectChoice(e, e) for e in exams]
+        self.setting.choices = [SelectChoice("", "Any setting")] + [SelectChoice(s, s.replace("-", " ").capitalize()) for s in settings]
+        self.topic.choices = [SelectChoice("", "Any topic")] + [SelectChoice(k, t) for k, t in topics]
+        self.status.choices = [SelectChoice("", "Any")] + [SelectChoice(k, v) for k, v in statuses.items()]

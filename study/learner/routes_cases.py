@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from study.errors import flash_refusal, render_error
 from study.forms import CsrfForm
 from study.learner import bp, now
-from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, case_draft_from_json, case_rows_from_form, seconds_taken
-from study.services import ServiceError, answer_review
+from study.learner.forms import MAX_ANSWER_BYTES, BadAnswer, CaseFilterForm, case_draft_from_json, case_rows_from_form, seconds_taken
+from study.services import ServiceError, answer_review, catalog
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
 from study.services import cases as case_service
@@ -23,11 +23,19 @@ from study.services import drg as drg_service
 @bp.route("/cases")
 @login_required
 def cases():
-    setting = request.args.get("setting")
-    items = case_service.list_cases(setting=setting)
-    return render_template(
-        "learner/cases.html", items=items, setting=setting, settings=case_service.SETTINGS, drafts=case_service.open_drafts(current_user)
+    """The case list: each case with the learner's status, filtered by exam, setting, topic and
+    status (a GET form that works without JavaScript)."""
+    form = CaseFilterForm(request.args)
+    rows, topics = case_service.case_rows(
+        current_user,
+        setting=form.setting.data or None,
+        exam=form.exam.data or None,
+        topic=form.topic.data or None,
+        status=form.status.data or None,
     )
+    form.set_choices(catalog.exam_names(), case_service.SETTINGS, topics, case_service.CASE_STATUSES)
+    filtered = any(request.args.get(name) for name in ("exam", "setting", "topic", "status"))
+    return render_template("learner/cases.html", rows=rows, form=form, filtered=filtered, statuses=case_service.CASE_STATUSES)
 
 
 def _entry(case, attempt, draft, form, action_url: str, draft_url: str):

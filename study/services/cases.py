@@ -20,7 +20,7 @@ from study.extensions import db
 from study.grading.answers import CASE_LISTS, MAX_CODE_CHARS, MAX_CODES, as_case, clean_case_answer
 from study.grading.results import GradeReport
 from study.kinds import AttemptKind, AttemptStatus
-from study.models import Attempt, AttemptItem, Item, User
+from study.models import Attempt, AttemptItem, Item, Topic, User
 from study.services import Conflict, NotFound, codes, rollups
 from study.services.attempts import (
     add_items,
@@ -55,6 +55,58 @@ def list_cases(setting: str | None = None, exam: str | None = None) -> list[Item
     if setting in SETTINGS:
         stmt = stmt.where(Item.setting == setting)
     return list(db.session.scalars(stmt))
+
+
+CASE_STATUSES = {"new": "Not started", "draft": "Draft saved", "graded": "Graded"}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case in the learner's list: its status for them (not started, a draft to resume, graded
+    with their best score) and the open attempt's id when there is a draft."""
+
+    item: Item
+    status: str
+    best: float | None = None
+    attempts: int = 0
+
+
+def best_case_scores(user: User) -> dict[int, tuple[float | None, int]]:
+    """Item id -> (best score, number of graded attempts) of the learner's graded case attempts
+    (their own and assignments'; one query)."""
+    rows = db.session.execute(
+        sa.select(AttemptItem.item_id, sa.func.max(Attempt.score_pct), sa.func.count(Attempt.id))
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.kind == AttemptKind.CASE, Attempt.status == AttemptStatus.SUBMITTED)
+        .group_by(AttemptItem.item_id)
+    )
+    return {item_id: (best, count) for item_id, best, count in rows}
+
+
+def case_rows(
+    user: User, *, setting: str | None = None, exam: str | None = None, topic: str | None = None, status: str | None = None
+) -> tuple[list[CaseRow], list[tuple[str, str]]]:
+    """The published cases with the learner's status, filtered; and the topics that have cases, as
+    (key, title), for the filter. A fixed number of queries whatever the numbers of cases and attempts."""
+    items = list_cases()
+    drafts = open_drafts(user)
+    scores = best_case_scores(user)
+    rows = []
+    for item in items:
+        best, count = scores.get(item.id, (None, 0))
+        state = "draft" if item.key in drafts else ("graded" if count else "new")
+        rows.append(CaseRow(item, state, best, count))
+    titles = {key: title for key, title in db.session.execute(sa.select(Topic.key, Topic.title))}
+    topics = sorted(((key, titles.get(key, key)) for key in {row.item.topic for row in rows}), key=lambda kv: kv[1])
+    chosen = [
+        row
+        for row in rows
+        if (setting not in SETTINGS or row.item.setting == setting)
+        and (not exam or exam in row.item.exams)
+        and (not topic or row.item.topic == topic)
+        and (status not in CASE_STATUSES or row.status == status)
+    ]
+    return chosen, topics
 
 
 def get_case(key: str) -> Item:
