@@ -97,6 +97,7 @@ def practice_question(attempt_id: int, position: int):
         answered=answered,
         next_position=practice_service.current_position(attempt),
         report_form=ReportProblemForm(attempt_item=str(ai.id)),
+        place=catalog.question_place(attempt.exam, question.item.topic),
     )
 
 

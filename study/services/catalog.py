@@ -1,6 +1,8 @@
 """What the bank offers, for forms and lists: its topics and its exam blueprints (read-only)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from study.extensions import db
@@ -20,3 +22,24 @@ def blueprints() -> list[ExamBlueprint]:
 def exam_names() -> list[str]:
     """The exams that have a blueprint, by name."""
     return list(db.session.scalars(sa.select(ExamBlueprint.exam).order_by(ExamBlueprint.exam)))
+
+
+@dataclass(frozen=True)
+class QuestionPlace:
+    """Where a question sits: its exam, the blueprint section its topic belongs to (None when the
+    exam has no blueprint or no section lists the topic) and the topic's title."""
+
+    exam: str | None
+    section: str | None
+    topic: str
+
+
+def question_place(exam: str | None, topic: str) -> QuestionPlace:
+    """The exam section and topic title a question page shows (two primary-key reads at most)."""
+    record = db.session.get(Topic, topic)
+    section = None
+    if exam:
+        blueprint = db.session.get(ExamBlueprint, exam)
+        if blueprint is not None:
+            section = next((s.get("title") for s in blueprint.sections if topic in s.get("topics", [])), None)
+    return QuestionPlace(exam, section, record.title if record is not None else topic)
