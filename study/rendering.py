@@ -57,3 +57,11 @@ def _render(text: str, demote_headings: int) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)
+
+
+def markdown_text(text: str | None) -> str:
+    """The plain text a reader sees of a Markdown text (rendered, then its tags stripped and its
+    entities and spaces resolved): for snippets in lists ("**Which** code" -> "Which code")."""
+    if not text:
+        return ""
+    return _render(str(text), 0).striptags()

@@ -49,9 +49,10 @@ def utc_time(value: datetime | None) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    from study.rendering import render_markdown
+    from study.rendering import markdown_text, render_markdown
 
     app.add_template_filter(render_markdown, "md")
+    app.add_template_filter(markdown_text, "md_text")
     app.add_template_filter(heat_band)
     app.add_template_filter(heat_badge)
     app.add_template_filter(utc_time)

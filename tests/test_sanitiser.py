@@ -161,3 +161,13 @@ def test_a_text_is_rendered_once_and_conversions_share_nothing():
     hits = rendering._render.cache_info().hits
     assert render_markdown(linked) is render_markdown(linked)
     assert rendering._render.cache_info().hits == hits + 2
+
+
+def test_markdown_text_is_what_a_reader_sees_without_markup():
+    """Snippets in lists (the practice summary, the report queue) show rendered text, not raw
+    Markdown (issue 18)."""
+    from study.rendering import markdown_text
+
+    assert markdown_text("Which code is **first-listed** for *this* visit?\n\n- a list") == "Which code is first-listed for this visit? a list"
+    assert markdown_text("A &amp; B <script>x()</script>") == "A & B"
+    assert markdown_text(None) == ""
