@@ -168,6 +168,7 @@ def test_markdown_text_is_what_a_reader_sees_without_markup():
     Markdown (issue 18)."""
     from study.rendering import markdown_text
 
-    assert markdown_text("Which code is **first-listed** for *this* visit?\n\n- a list") == "Which code is first-listed for this visit? a list"
+    text = "Which code is **first-listed** for *this* visit?\n\n- a list"
+    assert markdown_text(text) == "Which code is first-listed for this visit? a list"
     assert markdown_text("A &amp; B <script>x()</script>") == "A & B"
     assert markdown_text(None) == ""
