@@ -61,3 +61,20 @@ def test_weakest_section_starts_a_practice_set_in_one_click(client, login_as, tm
     assert "Practise 10 now" in page
     start = client.post("/practice", data={"exam": "CPC", "size": "10", "mode": "all", "topics": ["icd-10-cm"]})
     assert start.status_code == 302 and "/practice/" in start.headers["Location"]
+
+
+def test_pace_reads_as_minutes_per_question_beside_the_exam_pace(client, login_as, learning_bank):
+    """Issue 18: "1.8 min/question (exam pace 2.4)"."""
+    from datetime import datetime, timezone
+
+    from study.services import attempts as attempt_service
+    from study.services import practice
+
+    lee = login_as("learner")
+    now = datetime.now(timezone.utc)
+    attempt = practice.start_practice(lee, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 2, "all"), now)
+    for ai in attempt.items:
+        item = attempt_service.version_item(ai)
+        practice.answer(lee, attempt.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 108, now)
+    body = client.get("/progress?exam=CPC").get_data(as_text=True)
+    assert "Pace: 1.8 min/question (exam pace 2.4)." in body
