@@ -51,6 +51,7 @@ def signup():
         else:
             _start_session(user)
             flash("Welcome to CodePrep. Your account is ready.", "success")
+            session["new_account"] = True  # the home page greets a new account, never "welcome back"
             return _after_sign_in()
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
 

@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import render_template, session
 
 from study.main import bp
 from study.security import public
@@ -20,7 +20,8 @@ def home():
         assignments = [a for a in assignment_service.assignments_for(current_user, datetime.now(timezone.utc)) if a.state == "open"]
     from study.forms import CsrfForm
 
-    return render_template("main/home.html", panel=panel, assignments=assignments, csrf_form=CsrfForm())
+    new_account = bool(session.pop("new_account", False)) if current_user.is_authenticated else False
+    return render_template("main/home.html", panel=panel, assignments=assignments, csrf_form=CsrfForm(), new_account=new_account)
 
 
 @bp.route("/healthz")

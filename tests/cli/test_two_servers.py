@@ -194,7 +194,7 @@ def _sign_up_exam_and_sign_out(browser: Browser, a: int, b: int, email: str) -> 
     signup = {"email": email, "display_name": "Two Servers", "password": PASSWORD, "confirm": PASSWORD, "csrf_token": form.csrf_token()}
     assert browser.request(a, "/account/signup", form=signup).status == 302
     home = browser.request(b, "/")
-    assert home.status == 200 and "Welcome back, Two Servers." in home.text  # the session A opened, B knows
+    assert home.status == 200 and "Hello, Two Servers" in home.text  # the session A opened, B knows (a new account's greeting)
 
     # an exam started on B from A's page
     started = browser.request(b, "/exams/CPC", form={"csrf_token": browser.request(a, "/exams/CPC").csrf_token()})

@@ -22,8 +22,12 @@ def test_signup_creates_learner_and_signs_in(client):
     assert user.role == "learner"
     assert user.password_hash.startswith("scrypt:")
     assert "a good long password" not in user.password_hash
-    home = client.get("/")
-    assert "Welcome back" in home.get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    # the new account is greeted once, and never as "welcome back" beside "your account is ready"
+    assert "Your account is ready" in home and "Hello, " in home and "Welcome back" not in home
+    assert "Create a free account" not in home  # the signed-in home is the learner's page, not the marketing page
+    again = client.get("/").get_data(as_text=True)
+    assert "Welcome back" in again and "Your account is ready" not in again
 
 
 @pytest.mark.parametrize(
