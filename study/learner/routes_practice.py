@@ -115,6 +115,7 @@ def practice_end(attempt_id: int):
 def practice_summary(attempt_id: int):
     attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
     right, answered = practice_service.running_score(attempt)
+    keys_shown = assignment_service.keys_shown(attempt, now())
     return render_template(
         "learner/practice_summary.html",
         attempt=attempt,
@@ -122,6 +123,22 @@ def practice_summary(attempt_id: int):
         right=right,
         answered=answered,
         form=CsrfForm(),
-        keys_shown=assignment_service.keys_shown(attempt, now()),
+        keys_shown=keys_shown,
         feedback_note=assignment_service.feedback_note(attempt),
+        review=practice_service.set_review(attempt) if keys_shown and not attempt.is_open else None,
+        topic_titles={t.key: t.title for t in catalog.topics()},
     )
+
+
+@bp.route("/practice/<int:attempt_id>/retry-missed", methods=["POST"])
+@login_required
+def practice_retry_missed(attempt_id: int):
+    """A new set of the questions missed in this one."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = practice_service.retry_missed(current_user, attempt_id, now())
+    except ServiceError as exc:
+        flash_refusal(exc)
+        return redirect(url_for("learner.practice_summary", attempt_id=attempt_id))
+    return redirect(url_for("learner.practice", attempt_id=attempt.id))

@@ -353,3 +353,64 @@ def end_early(user: User, attempt_id: int, now: datetime) -> Attempt:
 def running_score(attempt: Attempt) -> tuple[int, int]:
     answered = [ai.response for ai in attempt.items if ai.response is not None]
     return sum(1 for r in answered if r.correct), len(answered)
+
+
+# ---------------------------------------------------------------- after a set: what next
+@dataclass(frozen=True)
+class TopicResult:
+    topic: str
+    right: int
+    answered: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class SetReview:
+    """A finished set's result by topic (weakest first), the learner's time per answered question,
+    the MCQs they missed, and the topic to practise next (the weakest with a miss)."""
+
+    topics: list[TopicResult]
+    seconds_per_question: float | None
+    missed_ids: list[int]
+    next_topic: str | None
+
+
+def set_review(attempt: Attempt) -> SetReview:
+    """From the attempt's items and responses already loaded (no query per item)."""
+    served = version_items(attempt.items)
+    by_topic: dict[str, list[int]] = {}
+    seconds = []
+    missed = []
+    for ai in attempt.items:
+        item = served[ai.id]
+        response = ai.response
+        if response is None:
+            continue
+        tally = by_topic.setdefault(item.topic, [0, 0])
+        tally[1] += 1
+        if response.correct:
+            tally[0] += 1
+        elif isinstance(item, McqItem):
+            missed.append(ai.item_id)
+        if response.seconds:
+            seconds.append(response.seconds)
+    topics = sorted((TopicResult(t, r, n) for t, (r, n) in by_topic.items()), key=lambda t: (t.accuracy, t.topic))
+    weak = next((t.topic for t in topics if t.right < t.answered), None)
+    return SetReview(topics, sum(seconds) / len(seconds) if seconds else None, missed, weak)
+
+
+def retry_missed(user: User, attempt_id: int, now: datetime) -> Attempt:
+    """A new practice set of exactly the MCQs the learner missed in this one, in their order. Only
+    once the set's answers are shown to the learner (which ones were missed tells the keys)."""
+    from study.services.assignments import keys_shown  # assignments builds on this module
+
+    attempt = get_attempt(user, attempt_id, "practice")
+    if not keys_shown(attempt, now):
+        raise Conflict("Which questions you missed is shown when this set's answers are.")
+    missed = set_review(attempt).missed_ids
+    if not missed:
+        raise ServiceError("You missed no question in this set.")
+    return start_practice(user, PracticeChoice(attempt.exam, [], None, len(missed), "all", item_ids=tuple(missed)), now)
