@@ -109,6 +109,17 @@ def case_rows(
     return chosen, topics
 
 
+def similar_cases(key: str, limit: int = 3) -> list[Item]:
+    """Other published cases like this one: the same setting and topic first, then the same
+    setting (two queries)."""
+    item = db.session.scalar(sa.select(Item).where(Item.key == key))
+    if item is None:
+        return []
+    same_setting = published_items("case").where(Item.setting == item.setting, Item.key != key)
+    ranked = same_setting.order_by(None).order_by(sa.case((Item.topic == item.topic, 0), else_=1), Item.key).limit(limit)
+    return list(db.session.scalars(ranked))
+
+
 def get_case(key: str) -> Item:
     item = db.session.scalar(published_items("case").where(Item.key == key))
     if item is None:

@@ -67,3 +67,26 @@ def test_the_list_runs_the_same_statements_with_more_attempts(app, client, login
     with count_statements() as many:
         assert "Best score" in client.get("/cases").get_data(as_text=True)
     assert len(many) == len(few)
+
+
+def test_a_graded_case_offers_similar_cases_same_setting_and_topic_first(app, client, login_as, tmp_path):
+    """The case report's next step (issue 18): "try this case again" and similar cases."""
+    import shutil
+    from pathlib import Path
+
+    from study.services import bank
+
+    source, root = Path(app.config["QUESTION_BANK"]), tmp_path / "bank"
+    shutil.copytree(source / "cases" / "inpatient", root / "cases" / "inpatient")
+    shutil.copytree(source / "blueprints", root / "blueprints")
+    shutil.copy(source / "topics.yaml", root / "topics.yaml")
+    bank.import_bank(root)
+    similar = case_service.similar_cases("case-ip-020")
+    assert len(similar) == 3 and all(i.setting == "inpatient" and i.key != "case-ip-020" for i in similar)
+    assert all(i.topic == "icd-10-pcs" for i in similar)  # the same topic first
+    lee = login_as("learner")
+    attempt = case_service.start_case(lee, "case-ip-020", NOW)
+    case_service.submit_case(lee, attempt.id, {"diagnoses": ["I10"]}, NOW)
+    html = client.get(f"/cases/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Try this case again" in html and "Similar cases" in html
+    assert all(f'href="/cases/{i.key}"' in html for i in similar)
