@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from study import zones
 from study.services.users import MIN_PASSWORD_LENGTH, password_problem
@@ -21,6 +21,8 @@ class SignUpForm(FlaskForm):
         description=f"At least {MIN_PASSWORD_LENGTH} characters.",
     )
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
+    # filled by static/js/time-zone.js from the browser (Intl); empty without JavaScript: UTC, changeable later
+    time_zone = HiddenField(validators=[Optional(), Length(max=64)])
     submit = SubmitField("Create account")
 
 

@@ -1,6 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from study import zones
 from study.auth import bp
 from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm, TimeZoneForm
 from study.errors import show_on_form
@@ -49,6 +50,8 @@ def signup():
         except ServiceError as exc:
             show_on_form(form, exc, "email")
         else:
+            if zones.is_zone(form.time_zone.data) and form.time_zone.data != zones.DEFAULT:
+                user_service.set_time_zone(user, form.time_zone.data)  # the browser's zone (JavaScript); else UTC
             _start_session(user)
             flash("Welcome to CodePrep. Your account is ready.", "success")
             session["new_account"] = True  # the home page greets a new account, never "welcome back"

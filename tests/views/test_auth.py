@@ -132,3 +132,26 @@ def test_session_cookie_flags(client):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert re.search(r"SameSite=Lax", cookie)
+
+
+@pytest.mark.parametrize(
+    "sent, stored",
+    [("America/Chicago", "America/Chicago"), ("", "UTC"), ("Mars/Olympus_Mons", "UTC"), ("UTC", "UTC")],
+)
+def test_signup_stores_the_time_zone_the_browser_detected(client, sent, stored):
+    """The sign-up form's hidden field (filled by static/js/time-zone.js) sets the account's zone;
+    without JavaScript, or with a zone that does not exist, the account stays on UTC (issue 18)."""
+    assert signup(client, time_zone=sent).status_code == 302
+    user = db.session.scalar(db.select(User))
+    assert user.time_zone == stored
+
+
+def test_the_home_page_shows_times_in_the_learners_zone(client, login_as, learning_bank):
+    from datetime import datetime, timezone
+
+    from study.services import practice
+
+    lee = login_as("learner", time_zone="America/Chicago")
+    practice.start_practice(lee, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 2, "all"), datetime(2026, 7, 1, 15, 0, tzinfo=timezone.utc))
+    home = client.get("/").get_data(as_text=True)
+    assert "2026-07-01 10:00 CDT" in home and "15:00 UTC" not in home
