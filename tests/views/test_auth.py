@@ -152,6 +152,7 @@ def test_the_home_page_shows_times_in_the_learners_zone(client, login_as, learni
     from study.services import practice
 
     lee = login_as("learner", time_zone="America/Chicago")
-    practice.start_practice(lee, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 2, "all"), datetime(2026, 7, 1, 15, 0, tzinfo=timezone.utc))
+    started = datetime(2026, 7, 1, 15, 0, tzinfo=timezone.utc)
+    practice.start_practice(lee, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 2, "all"), started)
     home = client.get("/").get_data(as_text=True)
     assert "2026-07-01 10:00 CDT" in home and "15:00 UTC" not in home
