@@ -40,6 +40,7 @@ PURE_MODULES = [
     "study.careers.recommend",
     "study.careers.content",
     "study.zones",
+    "study.planning",
 ]
 
 # third-party packages by their top-level name, and the application's own web and database layers

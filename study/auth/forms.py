@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from study import zones
@@ -58,3 +58,16 @@ class TimeZoneForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = list(zones.names())
+
+
+class GoalForm(FlaskForm):
+    exam = SelectField("The exam you are preparing for (optional)", choices=[], validate_choice=False)
+    exam_date = DateField(
+        "Exam date (optional)",
+        validators=[Optional()],
+        description="As YYYY-MM-DD. Your weekly plan runs to this date; without one it covers eight weeks.",
+    )
+    submit = SubmitField("Save")
+
+    def set_exams(self, exams: list[str]) -> None:
+        self.exam.choices = [("", "Not decided yet")] + [(e, e) for e in exams]

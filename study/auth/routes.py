@@ -1,13 +1,15 @@
+from datetime import datetime, timezone
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from study import zones
 from study.auth import bp
-from study.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, SignUpForm, TimeZoneForm
+from study.auth.forms import ChangePasswordForm, GoalForm, SignInForm, SignOutForm, SignUpForm, TimeZoneForm
 from study.errors import show_on_form
 from study.extensions import limiter
 from study.security import public, safe_next
-from study.services import ServiceError, signin_guard, user_sessions
+from study.services import ServiceError, catalog, signin_guard, user_sessions
 from study.services import users as user_service
 
 
@@ -55,6 +57,8 @@ def signup():
             _start_session(user)
             flash("Welcome to CodePrep. Your account is ready.", "success")
             session["new_account"] = True  # the home page greets a new account, never "welcome back"
+            if not request.args.get("next"):  # a sign-up to save something goes back to it; else the goal
+                return redirect(url_for("auth.goal", next=url_for("main.home")))
             return _after_sign_in()
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
 
@@ -129,6 +133,26 @@ def time_zone():
             flash(f"Your time zone is now {current_user.time_zone}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("auth.time_zone"))
     return render_template("auth/time_zone.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/goal", methods=["GET", "POST"])
+@login_required
+def goal():
+    """The exam the learner prepares for and its date: asked right after sign-up, changeable here."""
+    form = GoalForm(exam=current_user.target_exam or "", exam_date=current_user.exam_date)
+    form.set_exams(catalog.exam_names())
+    if form.validate_on_submit():
+        try:
+            today = zones.to_local(datetime.now(timezone.utc), current_user.time_zone).date()
+            user_service.set_goal(current_user, form.exam.data or None, form.exam_date.data, today, catalog.exam_names())
+        except ServiceError as exc:
+            show_on_form(form, exc, "exam")
+        else:
+            flash("Saved. Your plan follows your exam and date.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("learner.plan"))
+    elif form.exam_date.errors:
+        form.exam_date.errors = ["Give the date as YYYY-MM-DD, or leave it empty."]
+    return render_template("auth/goal.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/sessions")

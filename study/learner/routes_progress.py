@@ -35,7 +35,17 @@ def learner_progress(user_id: int):
 
 
 def _render_dashboard(learner):
-    board = progress_service.dashboard(learner, request.args.get("exam", "CPC"), now())
+    board = progress_service.dashboard(learner, request.args.get("exam", learner.target_exam or "CPC"), now())
     return render_template(
         "learner/progress.html", board=board, learner=learner, error_kinds=progress_service.ERROR_KINDS, csrf_form=CsrfForm()
     )
+
+
+@bp.route("/plan")
+@login_required
+def plan():
+    """The learner's weekly plan to their exam date; without a goal, the goal form first."""
+    study_plan = progress_service.study_plan(current_user, now())
+    if study_plan is None:
+        return redirect(url_for("auth.goal", next=url_for("learner.plan")))
+    return render_template("learner/plan.html", plan=study_plan)

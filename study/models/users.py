@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -34,6 +34,9 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the IANA time zone the user's dates are shown and entered in (the database keeps UTC)
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    # the learner's goal, asked after sign-up and changeable in the account (both optional)
+    target_exam: Mapped[str | None] = mapped_column(sa.String(10))
+    exam_date: Mapped[date | None] = mapped_column(sa.Date)
 
     __table_args__ = (
         sa.CheckConstraint("role in ('learner', 'instructor', 'admin')", name="role_known"),

@@ -106,6 +106,8 @@ def case_rows(
         and (not topic or row.item.topic == topic)
         and (status not in CASE_STATUSES or row.status == status)
     ]
+    if user.target_exam:  # the learner's own exam first, in key order within each group
+        chosen.sort(key=lambda row: user.target_exam not in row.item.exams)
     return chosen, topics
 
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
+from study import zones
 from study.extensions import db
 from study.kinds import AttemptKind, AttemptStatus
 from study.models import AnswerRollup, Attempt, AttemptItem, CaseRollup, ExamBlueprint, Item, Response, User
+from study.planning import DIAGNOSTIC_SIZE, PlanSection, PlanWeek, weekly_plan
 from study.readiness import Readiness, SectionEvidence, predict, recency_weight
 from study.services import NotFound
 from study.services.practice import due_count
@@ -278,3 +280,26 @@ def export_answers_csv(user: User, now: datetime | None = None) -> str:
     for answer in export_data(user, now)["answers"]:
         writer.writerow([json.dumps(answer[c]) if c == "answer" else answer[c] for c in EXPORT_ANSWER_COLUMNS])
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the weekly plan
+@dataclass(frozen=True)
+class StudyPlan:
+    exam: str
+    exam_date: date | None
+    today: date
+    weeks: list[PlanWeek]
+    diagnostic_size: int = DIAGNOSTIC_SIZE
+
+
+def study_plan(user: User, now: datetime) -> StudyPlan | None:
+    """The learner's weekly plan to their exam date (study/planning.py) from their mastery of the
+    exam's blueprint sections; None without a target exam."""
+    if not user.target_exam:
+        return None
+    board = dashboard(user, user.target_exam, now)
+    sections = [
+        PlanSection(s.key, s.title, s.topics, s.blueprint_count, s.evidence.estimate, s.evidence.enough) for s in board.sections
+    ]
+    today = zones.to_local(now, user.time_zone).date()
+    return StudyPlan(user.target_exam, user.exam_date, today, weekly_plan(sections, today, user.exam_date))

@@ -1,6 +1,9 @@
 """Accounts: sign-up, authentication, password and role changes."""
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,6 +13,7 @@ from study.extensions import db
 from study.models import Cohort, Role, User
 from study.models.base import utcnow
 from study.services import Conflict, NotFound, ServiceError, audit, user_sessions
+from study.services.cohorts import FieldError
 from study.services.transactions import changed_rows, transaction
 
 MIN_PASSWORD_LENGTH = 10
@@ -117,6 +121,23 @@ def set_time_zone(user: User, name: str) -> User:
     if user.time_zone != name:
         with transaction():
             user.time_zone = name
+    return user
+
+
+GOAL_HORIZON_DAYS = 730  # an exam date at most two years ahead
+
+
+def set_goal(user: User, exam: str | None, exam_date: date | None, today: date, exams: Collection[str]) -> User:
+    """The exam the learner prepares for and its date, both optional (FieldError naming the field:
+    an exam without a blueprint, a date in the past or more than two years ahead)."""
+    exam = exam or None
+    if exam is not None and exam not in exams:
+        raise FieldError("exam", "Choose one of the exams in the list.")
+    if exam_date is not None and not today <= exam_date <= today + timedelta(days=GOAL_HORIZON_DAYS):
+        latest = today + timedelta(days=GOAL_HORIZON_DAYS)
+        raise FieldError("exam_date", f"Give a date from today to {latest:%Y-%m-%d}, as YYYY-MM-DD.")
+    with transaction():
+        user.target_exam, user.exam_date = exam, exam_date
     return user
 
 
