@@ -58,7 +58,7 @@ def signup():
             flash("Welcome to CodePrep. Your account is ready.", "success")
             session["new_account"] = True  # the home page greets a new account, never "welcome back"
             if not request.args.get("next"):  # a sign-up to save something goes back to it; else the goal
-                return redirect(url_for("auth.goal", next=url_for("main.home")))
+                return redirect(url_for("auth.goal", next=url_for("learner.plan")))
             return _after_sign_in()
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
 
@@ -148,6 +148,9 @@ def goal():
         except ServiceError as exc:
             show_on_form(form, exc, "exam")
         else:
+            if current_user.target_exam is None:  # no exam, no plan: home
+                flash("Saved. Choose an exam here whenever you like, and a weekly plan follows.", "success")
+                return redirect(url_for("main.home"))
             flash("Saved. Your plan follows your exam and date.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("learner.plan"))
     elif form.exam_date.errors:
