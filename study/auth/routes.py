@@ -32,6 +32,7 @@ def _start_session(user) -> None:
     the anonymous visit is dropped, so a token planted before sign-in is worthless after it."""
     user_sessions.sign_in(user, request.user_agent.string or "")
     session.pop("csrf_token", None)
+    session.pop("new_account", None)  # only the sign-up that follows sets it again
     login_user(user)
 
 

@@ -156,3 +156,12 @@ def test_the_home_page_shows_times_in_the_learners_zone(client, login_as, learni
     practice.start_practice(lee, practice.PracticeChoice("CPC", ["icd-10-cm"], None, 2, "all"), started)
     home = client.get("/").get_data(as_text=True)
     assert "2026-07-01 10:00 CDT" in home and "15:00 UTC" not in home
+
+
+def test_a_new_account_signed_out_before_seeing_home_is_welcomed_back_next_time(client):
+    """The new account's greeting is for the sign-up only: signing in again says "welcome back"."""
+    assert signup(client, email="fay@example.org").status_code == 302  # to the exam-and-date page
+    client.post("/account/signout")
+    client.post("/account/signin", data={"email": "fay@example.org", "password": "a good long password"})
+    home = client.get("/").get_data(as_text=True)
+    assert "Welcome back" in home and "Hello, " not in home
