@@ -78,3 +78,12 @@ def test_pace_reads_as_minutes_per_question_beside_the_exam_pace(client, login_a
         practice.answer(lee, attempt.id, ai.position, attempt_service.to_shown(ai, item, list(item.answer)), 108, now)
     body = client.get("/progress?exam=CPC").get_data(as_text=True)
     assert "Pace: 1.8 min/question (exam pace 2.4)." in body
+
+
+def test_the_dashboard_opens_with_one_next_step(client, login_as, learning_bank):
+    """Issue 18: one primary recommendation at the top: the diagnostic without evidence, else the
+    section that moves readiness most."""
+    login_as("learner")
+    body = client.get("/progress?exam=CPC").get_data(as_text=True)
+    assert body.index("Your next step") < body.index("Readiness")
+    assert "Take a 20-question diagnostic" in body and body.count('class="card next-step"') == 1
