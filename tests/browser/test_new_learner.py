@@ -76,6 +76,11 @@ def test_sign_up_goal_plan_practice_retry_and_a_seventh_character(page, axe_chec
     expect(report).to_contain_text("the key's A is “initial encounter for closed fracture”")
     expect(page.get_by_role("link", name="Try this case again")).to_be_visible()
     axe_check(page)
+    assert report.bounding_box()["width"] > 1000  # full width below the documentation at 1280 px
     page.set_viewport_size({"width": 390, "height": 800})
     assert no_horizontal_overflow(page)
+    # on a phone each line of the report is a block: its cells stack, one labelled field per line
+    cells = report.locator("tbody tr").first.locator("td")
+    assert cells.nth(0).bounding_box()["y"] < cells.nth(1).bounding_box()["y"]
+    axe_check(page)
     assert page.js_errors == []
