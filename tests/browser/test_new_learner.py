@@ -84,3 +84,22 @@ def test_sign_up_goal_plan_practice_retry_and_a_seventh_character(page, axe_chec
     assert cells.nth(0).bounding_box()["y"] < cells.nth(1).bounding_box()["y"]
     axe_check(page)
     assert page.js_errors == []
+
+
+def test_code_entry_inputs_use_the_sites_form_styles(page, learner):  # noqa: F811
+    """Issue 18: the case page's code inputs look like every other text input (border, padding,
+    a 44 px touch target), and a code the checker refuses gets the error border."""
+    from tests.support import sign_in_page
+
+    learner("kai@example.org")
+    sign_in_page(page, "kai@example.org")
+    page.goto("/cases")
+    page.get_by_role("link", name="Code this case").first.click()
+    code = page.get_by_label("Diagnosis 1", exact=True)
+    style = code.evaluate("e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.minHeight, s.paddingLeft]; }")
+    assert style[0] == "2px" and style[1] == "44px" and float(style[2].rstrip("px")) > 5
+    other = page.get_by_label("Diagnosis 2", exact=True)
+    code.fill("S7221A")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    colour = "e => getComputedStyle(e).borderTopColor"
+    assert code.evaluate(colour) != other.evaluate(colour)  # the refused code's border is the error colour
