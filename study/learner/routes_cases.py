@@ -138,7 +138,7 @@ def case_attempt(attempt_id: int):
         form=form,
         item_key=case.id,  # the bank id, which never changes from version to version
         history=case_service.history(current_user, case.id),
-        similar=case_service.similar_cases(case.id) if keys_shown and not attempt.assignment_id else [],
+        similar=case_service.similar_cases(case) if keys_shown and not attempt.assignment_id else [],
     )
 
 

@@ -19,7 +19,7 @@ from study.codes.normalize import parse_procedure
 from study.extensions import db
 from study.grading.answers import CASE_LISTS, MAX_CODE_CHARS, MAX_CODES, as_case, clean_case_answer
 from study.grading.results import GradeReport
-from study.kinds import AttemptKind, AttemptStatus
+from study.kinds import AttemptKind, AttemptStatus, ItemStatus
 from study.models import Attempt, AttemptItem, Item, Topic, User
 from study.services import Conflict, NotFound, codes, rollups
 from study.services.attempts import (
@@ -28,6 +28,7 @@ from study.services.attempts import (
     get_attempt,
     hold_open,
     insert_attempt,
+    in_pool,
     published_items,
     refuse_locked,
     schedule_review,
@@ -111,15 +112,32 @@ def case_rows(
     return chosen, topics
 
 
-def similar_cases(key: str, limit: int = 3) -> list[Item]:
+@dataclass(frozen=True)
+class SimilarCase:
+    key: str
+    title: str | None
+    setting: str | None
+    topic: str
+    difficulty: str
+
+
+def similar_cases(case: CaseItem, limit: int = 3) -> list[SimilarCase]:
     """Other published cases like this one: the same setting and topic first, then the same
-    setting (two queries)."""
-    item = db.session.scalar(sa.select(Item).where(Item.key == key))
-    if item is None:
-        return []
-    same_setting = published_items("case").where(Item.setting == item.setting, Item.key != key)
-    ranked = same_setting.order_by(None).order_by(sa.case((Item.topic == item.topic, 0), else_=1), Item.key).limit(limit)
-    return list(db.session.scalars(ranked))
+    setting (one query, of the columns a link shows)."""
+    stmt = (
+        sa.select(Item.key, Item.title, Item.setting, Item.topic, Item.difficulty)
+        .where(
+            Item.type == "case",
+            Item.status == ItemStatus.PUBLISHED,
+            Item.current_version_id.is_not(None),
+            in_pool("open"),
+            Item.setting == case.setting,
+            Item.key != case.id,
+        )
+        .order_by(sa.case((Item.topic == case.topic, 0), else_=1), Item.key)
+        .limit(limit)
+    )
+    return [SimilarCase(*row) for row in db.session.execute(stmt)]
 
 
 def get_case(key: str) -> Item:

@@ -1,6 +1,7 @@
 """What the bank offers, for forms and lists: its topics and its exam blueprints (read-only)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -35,11 +36,11 @@ class QuestionPlace:
 
 
 def question_place(exam: str | None, topic: str) -> QuestionPlace:
-    """The exam section and topic title a question page shows (two primary-key reads at most)."""
-    record = db.session.get(Topic, topic)
+    """The exam section and topic title a question page shows (one query)."""
+    sections = sa.select(ExamBlueprint.sections_json).where(ExamBlueprint.exam == (exam or "")).scalar_subquery()
+    row = db.session.execute(sa.select(sa.select(Topic.title).where(Topic.key == topic).scalar_subquery(), sections)).one()
+    title, sections_json = row
     section = None
-    if exam:
-        blueprint = db.session.get(ExamBlueprint, exam)
-        if blueprint is not None:
-            section = next((s.get("title") for s in blueprint.sections if topic in s.get("topics", [])), None)
-    return QuestionPlace(exam, section, record.title if record is not None else topic)
+    if sections_json:
+        section = next((s.get("title") for s in json.loads(sections_json) if topic in s.get("topics", [])), None)
+    return QuestionPlace(exam, section, title or topic)

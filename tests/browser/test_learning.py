@@ -270,11 +270,13 @@ def test_practice_set_with_feedback_summary_and_problem_report(page, axe_check, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice summary")
     expect(page.locator(".score-line")).to_contain_text("2 of 3")
     axe_check(page)
-    links = page.locator("table a")
+    questions = page.get_by_role("table", name="Every question of this set")
+    links = questions.locator("a")
     expect(links).to_have_count(3)
     for i, q in enumerate(outcomes):
         expect(links.nth(i)).to_have_text(re.compile(re.escape(q["stem"][:40])))
-    expect(page.locator("tbody tr").nth(1)).to_contain_text("Missed")
+    expect(questions.locator("tbody tr").nth(1)).to_contain_text("Missed")
+    expect(page.get_by_role("button", name="Retry the 1 question I missed")).to_be_visible()
 
     # back to the missed item, and report a problem with it
     links.nth(1).click()

@@ -81,7 +81,7 @@ def test_a_graded_case_offers_similar_cases_same_setting_and_topic_first(app, cl
     shutil.copytree(source / "blueprints", root / "blueprints")
     shutil.copy(source / "topics.yaml", root / "topics.yaml")
     bank.import_bank(root)
-    similar = case_service.similar_cases("case-ip-020")
+    similar = case_service.similar_cases(bank.parsed_item(bank.get_item("case-ip-020")))
     assert len(similar) == 3 and all(i.setting == "inpatient" and i.key != "case-ip-020" for i in similar)
     assert all(i.topic == "icd-10-pcs" for i in similar)  # the same topic first
     lee = login_as("learner")

@@ -29,11 +29,11 @@ BUDGETS = {
     "exam clock": 3,
     "exam review": 4,
     "exam result": 8,  # + the items held by running exams, regrades, the versions, the item types
-    "practice question (answered)": 7,  # + whether the item is held, the version, regrades
-    "practice question (unanswered)": 6,
-    "practice summary": 6,  # + regrades, the versions
+    "practice question (answered)": 8,  # + whether the item is held, the version, regrades, its exam section and topic
+    "practice question (unanswered)": 7,
+    "practice summary": 7,  # + regrades, the versions, the topic titles of the result by topic
     "case page": 9,  # the case and its exams, whether it is held, the open attempt, its item and version, the history
-    "case attempt report": 8,
+    "case attempt report": 9,  # + similar cases (one query of their link columns)
     "home": 8,  # the open attempts, the due count, the answered reports not read, the assignments, their open exams, their attempts
     "progress dashboard": 9,  # the blueprint, rollups, exams, case rollups, due count, history, blueprint names
 }
