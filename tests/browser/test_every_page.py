@@ -44,7 +44,8 @@ def site(live_app, tmp_path):
         report = attempt_service.report_problem(lee, attempt_service.version_item(first).id, "unclear", "Which first?", first.id)
         reports.resolve_report(ian, report.id, "replied", "Sequence the etiology first.", now)
         cohort = make_cohort(ian, [lee], name="Evening class")
-        assignment = make_assignment(cohort, "practice", "Week 1", {"exam": "CPC", "topics": ["icd-10-cm"], "size": 2}, opens_at=now - timedelta(days=1))
+        rule = {"exam": "CPC", "topics": ["icd-10-cm"], "size": 2}
+        assignment = make_assignment(cohort, "practice", "Week 1", rule, opens_at=now - timedelta(days=1))
         urls = {
             "learner": (
                 "lee@example.org",
