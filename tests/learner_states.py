@@ -89,7 +89,7 @@ def open_exam(size: int):
     return learner, {
         "exam question (MCQ)": ("GET", f"{base}/q/{mcq_at}", {}),
         "exam question (case)": ("GET", f"{base}/q/{case_at}", {}),
-        "exam question form": ("POST", f"{base}/q/{mcq_at}", {"data": {"answer": "C", "flag": ["0", "1"], "action": "next"}}),
+        "exam question form": ("POST", f"{base}/q/{mcq_at}", {"data": {"answer": "C", "action": "flag"}}),
         "exam autosave": ("POST", f"/api/exams/{attempt_id}/answers", {"json": {"position": mcq_at, "letters": ["B"], "flag": False}}),
         "exam clock": ("GET", f"/api/exams/{attempt_id}/clock", {}),
         "exam review": ("GET", f"{base}/review", {}),

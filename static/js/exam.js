@@ -1,7 +1,7 @@
 // Exam page: a countdown that displays the server's clock (the server is the authority), announced
 // to screen readers only at 30, 10, 5 and 1 minutes; autosave of every answer and flag (a case's
-// code rows as they are typed, debounced, and when the page is left); keyboard shortcuts. Without
-// JavaScript every button still saves through the form.
+// code rows as they are typed, debounced, and when the page is left); the flag toggle in place;
+// keyboard shortcuts. Without JavaScript every button still saves through the form.
 (function () {
   "use strict";
   var bar = document.querySelector("[data-exam-timer]");
@@ -78,15 +78,37 @@
     var label = pal.getAttribute("aria-label") || "";
     pal.setAttribute("aria-label", label.replace(/, (un)?answered/, answered ? ", answered" : ", unanswered"));
   }
+  // what a save did, in the words the page uses without JavaScript: a flag alone is no answer saved
+  function done(payload) {
+    var said = [];
+    if (payload.letters) said.push("Answer saved.");
+    if (payload.case) said.push(hasCodes(payload.case) ? "Answer saved." : "Answer cleared.");
+    if ("flag" in payload) said.push(payload.flag ? "Flagged for review." : "Flag removed.");
+    return said.join(" ");
+  }
+  // the flag toggle and the palette follow the flag the server stored
+  var flagButton = form.querySelector("[data-flag]");
+  function showFlag(on) {
+    var pal = document.querySelector(".pal.current");
+    if (pal) {
+      pal.classList.toggle("flagged", on);
+      var label = (pal.getAttribute("aria-label") || "").replace(/, flagged$/, "");
+      pal.setAttribute("aria-label", on ? label + ", flagged" : label);
+    }
+    if (!flagButton) return;
+    flagButton.setAttribute("aria-pressed", on ? "true" : "false");
+    flagButton.value = on ? "unflag" : "flag";  // what a post of the form would set next
+    flagButton.querySelector("[data-flag-text]").textContent = on ? "Flagged: remove flag" : "Flag for review";
+  }
   function save(payload) {
     state.textContent = "Saving…";
     return post(payload).then(function (r) {
       return r.json().then(function (d) {
         if (!r.ok) { state.textContent = d.error || "Not saved."; if (r.status === 409) window.location.assign(bar.getAttribute("data-result-url")); return false; }
-        state.textContent = payload.case && !hasCodes(payload.case) ? "Answer cleared." : "Answer saved.";
+        state.textContent = done(payload);
         if (payload.letters) markPalette(payload.letters.length > 0);
         if (payload.case) markPalette(hasCodes(payload.case));
-        if ("flag" in payload) { var pal = document.querySelector(".pal.current"); if (pal) pal.classList.toggle("flagged", payload.flag); }
+        if ("flag" in payload) showFlag(payload.flag);
         return true;
       });
     }).catch(function () { state.textContent = "Not saved: no connection. It will be sent when you move on."; return false; });
@@ -156,12 +178,17 @@
       var letters = Array.prototype.filter.call(form.querySelectorAll("[data-answer]"), function (i) { return i.checked; })
         .map(function (i) { return i.value; });
       if (letters.length) save({ letters: letters });
-    } else if (e.target.matches("[data-flag]")) {
-      save({ flag: e.target.checked });
     } else if (caseRows) {
       saveCase();  // a field left (or changed by the row controls): save now rather than later
     }
   });
+  // the toggle saves the flag in place (without JavaScript it posts the form and comes back)
+  if (flagButton) {
+    flagButton.addEventListener("click", function (e) {
+      e.preventDefault();
+      save({ flag: flagButton.getAttribute("aria-pressed") !== "true" });
+    });
+  }
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox" || t.tagName === "TEXTAREA"))) return;

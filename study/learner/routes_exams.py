@@ -63,20 +63,33 @@ def exam_start(exam: str):
     return render_template("learner/exam_start.html", blueprint=blueprint, plans=plans, form=form, running=running)
 
 
-def _save_from_form(attempt, ai, position: int) -> None:
+FLAG_ACTIONS = {"flag": True, "unflag": False}
+
+
+def _save_from_form(attempt, ai, position: int, action: str) -> str:
     """Save what the question page's form holds, in one transaction: the answer (letters, or a
-    case's code lists) and the flag. BadAnswer for a case answer too large to take."""
+    case's code lists) and, for the flag toggle's own button, the flag it sets. What was done, as
+    the page says it ("Answer saved. Flagged for review."), or "" when nothing was sent to save.
+    BadAnswer for a case answer too large to take."""
     item = attempt_service.version_item(ai)
     letters, case = None, None
     if item.type == ItemType.CASE:
         case = case_lists_from_form(request.form)  # every row cleared clears the saved answer (save_answer)
     elif request.form.getlist("answer"):
         letters = request.form.getlist("answer")
-    # a hidden "0" then the checkbox's "1": any "1" means flagged
-    flag = "1" in request.form.getlist("flag") if "flag" in request.form else None
+    flag = FLAG_ACTIONS.get(action)
+    had_answer = ai.response is not None  # read before the save's commit expires it
     if letters is None and case is None and flag is None:
-        return
+        return ""
     exam_service.save(current_user, attempt.id, position, now(), letters=letters, case=case, flag=flag, tolerance=_tolerance())
+    done = []
+    if letters or (case is not None and any(case.values())):
+        done.append("Answer saved.")
+    elif case is not None and had_answer:
+        done.append("Answer cleared.")
+    if flag is not None:
+        done.append("Flagged for review." if flag else "Flag removed.")
+    return " ".join(done)
 
 
 def _next_position(action: str, position: int, count: int) -> int:
@@ -101,7 +114,7 @@ def exam_question(attempt_id: int, position: int):
         action = request.form.get("action", "save")
         target = _next_position(action, position, len(attempt.items))  # read before the save's commit expires the attempt
         try:
-            _save_from_form(attempt, ai, position)
+            done = _save_from_form(attempt, ai, position, action)
         except BadAnswer as exc:
             return render_error(exc.status, str(exc))
         except ServiceError as exc:
@@ -110,6 +123,10 @@ def exam_question(attempt_id: int, position: int):
         # attempt_id, not attempt.id: the save's commit expired the attempt (no reload for a redirect)
         if action == "review":
             return redirect(url_for("learner.exam_review", attempt_id=attempt_id))
+        if action == "submit":  # the exam header's submit: to the review page's confirmation, never straight in
+            return redirect(url_for("learner.exam_review", attempt_id=attempt_id, _anchor="submit-exam"))
+        if action in FLAG_ACTIONS:  # the toggle without JavaScript: back to the question, saying what was done
+            flash(done, "success")
         return redirect(url_for("learner.exam_question", attempt_id=attempt_id, position=target))
     item = attempt_service.version_item(ai)
     options = attempt_service.shown_options(ai, item) if isinstance(item, McqItem) else []

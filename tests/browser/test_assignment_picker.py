@@ -155,6 +155,10 @@ def test_a_twenty_item_timed_assignment_with_extra_time_for_one_learner(page, li
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_horizontal_overflow(page)
     page.set_viewport_size({"width": 1200, "height": 900})
+    # exam mode: the set's title in the exam header, and no site navigation or sign-out to leave by accident
+    expect(page.get_by_role("banner")).to_contain_text("Timed twenty")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    page.goto("/")
     page.get_by_role("button", name="Sign out").click()
 
     # Max, without extra time: 30 minutes

@@ -413,10 +413,11 @@ def test_shortened_exam_flag_palette_review_reload_and_submit(page, axe_check, l
     assert set(saved.value.json()) == {"saved", "seconds_left", "answered"}
     expect(page.locator("#opt-B")).to_be_checked()
     expect(page.locator("[data-save-state]")).to_have_text("Answer saved.")
-    # G flags it (saved too)
+    # G flags it (saved too): the toggle shows its state, and the page says what was saved
     with page.expect_response(re.compile(r"/api/exams/\d+/answers$")):
         page.keyboard.press("g")
-    expect(page.get_by_label("Flag this question for review")).to_be_checked()
+    expect(page.get_by_role("button", name="Flagged: remove flag")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-save-state]")).to_have_text("Flagged for review.")
     palette = page.get_by_role("navigation", name="Questions")
     expect(palette.locator(".pal").first).to_have_class(re.compile(r"\banswered\b.*\bflagged\b"))
     clock = page.request.get(page.locator("[data-exam-timer]").get_attribute("data-clock-url"))
