@@ -19,6 +19,7 @@ from study.services import ServiceError, answer_review, catalog
 from study.services import assignments as assignment_service
 from study.services import attempts as attempt_service
 from study.services import exams as exam_service
+from study.services import practice as practice_service
 
 
 def _tolerance() -> timedelta:
@@ -210,13 +211,36 @@ def exam_result(attempt_id: int):
     if attempt.status == AttemptStatus.ABANDONED:
         return render_template("learner/exam_abandoned.html", attempt=attempt)
     review, shown = answer_review.exam_review(current_user, attempt, now())
+    counts = answer_review.review_counts(review)
+    show = request.args.get("show")
+    if show not in answer_review.REVIEW_FILTERS:
+        show = "missed" if counts["missed"] else "all"
     return render_template(
         "learner/exam_result.html",
         report=exam_service.result(attempt),
-        review=review,
+        review=answer_review.filter_review(review, show),
+        counts=counts,
+        show=show,
+        filters=answer_review.REVIEW_FILTERS,
         keys_shown=shown,
         feedback_note=assignment_service.feedback_note(attempt),
+        earlier=exam_service.earlier_results(current_user, attempt),
+        form=CsrfForm(),
     )
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/retry-missed", methods=["POST"])
+@login_required
+def exam_retry_missed(attempt_id: int):
+    """A practice set of the questions missed in this exam."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = practice_service.retry_missed(current_user, attempt_id, now(), kind="exam")
+    except ServiceError as exc:
+        flash_refusal(exc)
+        return redirect(url_for("learner.exam_result", attempt_id=attempt_id))
+    return redirect(url_for("learner.practice", attempt_id=attempt.id))
 
 
 # ------------------------------------------------------------------ JSON for the exam page's script

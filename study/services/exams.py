@@ -71,6 +71,7 @@ class SectionPlan:
     available: int
     confirmed: bool
     drawn: list[Item] = field(default_factory=list)
+    topics: tuple[str, ...] = ()
 
     @property
     def short(self) -> int:
@@ -123,7 +124,8 @@ def plan_exam(
                 candidates = published_items(kind, exam, section["topics"], pool="exam").options(lazyload(Item.exam_links))
                 pool = list(db.session.scalars(candidates))
                 rng.shuffle(pool)
-                plan = SectionPlan(section["key"], section["title"], kind, count, len(pool), bool(section.get("confirmed")))
+                confirmed = bool(section.get("confirmed"))
+                plan = SectionPlan(section["key"], section["title"], kind, count, len(pool), confirmed, topics=tuple(section["topics"]))
                 plans.append((plan, pool))
     used: set[int] = set()
     for plan, pool in sorted(plans, key=lambda pp: len(pp[1]) / pp[0].needed):
@@ -169,7 +171,16 @@ def start_exam(
     title = f"{exam}: {section_of(blueprint, section)['title']}" if section else blueprint.title
     minutes = minutes or (section_minutes(blueprint, section) if section else blueprint.minutes)
     sections = [
-        {"key": p.key, "title": p.title, "kind": p.kind, "needed": p.needed, "drawn": len(p.drawn), "confirmed": p.confirmed} for p in plans
+        {
+            "key": p.key,
+            "title": p.title,
+            "kind": p.kind,
+            "needed": p.needed,
+            "drawn": len(p.drawn),
+            "confirmed": p.confirmed,
+            "topics": list(p.topics),
+        }
+        for p in plans
     ]
     timing = Timing(minutes, multiplier, blueprint.pass_percent, blueprint.warn_at_minutes_left, blueprint.pace_minutes_per_question)
     attempt = _timed_attempt(user, None if section else exam, title, timing, sections, now, assignment_id, open_key)
@@ -519,6 +530,7 @@ class SectionScore:
     score: float
     percent: float
     confirmed: bool
+    topics: tuple[str, ...] = ()  # the blueprint section's topics: "practise this section"
 
 
 @dataclass(frozen=True)
@@ -534,6 +546,28 @@ class ExamResult:
     exam_pace: float | None
     answered: int
     total: int
+
+
+def earlier_results(user: User, attempt: Attempt, limit: int = 5) -> list[Attempt]:
+    """The learner's submitted attempts at the same exam before this one, newest first (one query):
+    the score report's comparison."""
+    if not attempt.exam:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(
+                Attempt.user_id == user.id,
+                Attempt.kind == AttemptKind.EXAM,
+                Attempt.exam == attempt.exam,
+                Attempt.status == AttemptStatus.SUBMITTED,
+                Attempt.id != attempt.id,
+                Attempt.started_at < attempt.started_at,
+            )
+            .order_by(Attempt.started_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def result(attempt: Attempt) -> ExamResult:
@@ -555,6 +589,7 @@ def result(attempt: Attempt) -> ExamResult:
                 round(score, 2),
                 round(100 * score / served, 1) if served else 0.0,
                 section["confirmed"],
+                tuple(section.get("topics", ())),
             )
         )
     answered = sum(1 for ai in attempt.items if ai.response is not None)

@@ -402,15 +402,21 @@ def set_review(attempt: Attempt) -> SetReview:
     return SetReview(topics, sum(seconds) / len(seconds) if seconds else None, missed, weak)
 
 
-def retry_missed(user: User, attempt_id: int, now: datetime) -> Attempt:
-    """A new practice set of exactly the MCQs the learner missed in this one, in their order. Only
-    once the set's answers are shown to the learner (which ones were missed tells the keys)."""
+def retry_missed(user: User, attempt_id: int, now: datetime, kind: str = "practice") -> Attempt:
+    """A new practice set of exactly the MCQs the learner missed in this practice set or exam
+    (`kind`), in their order; an exam's questions kept for exams only are left out. Only once the
+    attempt's answers are shown to the learner (which ones were missed tells the keys)."""
     from study.services.assignments import keys_shown  # assignments builds on this module
 
-    attempt = get_attempt(user, attempt_id, "practice")
+    attempt = get_attempt(user, attempt_id, kind)
     if not keys_shown(attempt, now):
-        raise Conflict("Which questions you missed is shown when this set's answers are.")
+        raise Conflict("Which questions you missed is shown when the answers are.")
     missed = set_review(attempt).missed_ids
     if not missed:
-        raise ServiceError("You missed no question in this set.")
-    return start_practice(user, PracticeChoice(attempt.exam, [], None, len(missed), "all", item_ids=tuple(missed)), now)
+        raise ServiceError("You missed no question here.")
+    try:
+        return start_practice(user, PracticeChoice(attempt.exam, [], None, len(missed), "all", item_ids=tuple(missed)), now)
+    except ServiceError:
+        raise ServiceError(
+            "The questions you missed are kept for exam simulations, so they cannot be practised; practise their sections instead."
+        ) from None

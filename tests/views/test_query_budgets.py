@@ -28,7 +28,7 @@ BUDGETS = {
     "exam autosave": 9,  # the same, reading only the question saved
     "exam clock": 3,
     "exam review": 4,
-    "exam result": 8,  # + the items held by running exams, regrades, the versions, the item types
+    "exam result": 9,  # + the items held by running exams, regrades, the versions, the item types, earlier attempts
     "practice question (answered)": 8,  # + whether the item is held, the version, regrades, its exam section and topic
     "practice question (unanswered)": 7,
     "practice summary": 7,  # + regrades, the versions, the topic titles of the result by topic
