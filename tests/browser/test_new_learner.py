@@ -62,6 +62,20 @@ def test_sign_up_goal_plan_practice_retry_and_a_seventh_character(page, axe_chec
     expect(page.get_by_role("link", name="Create a free account")).to_have_count(0)
     axe_check(page)
 
+    # an exam in exam mode, submitted unanswered: the score report's missed filter and "practise this section"
+    page.goto("/exams/CPC")
+    page.get_by_role("button", name="Start the exam now").click()
+    expect(page.get_by_role("navigation", name="Exam")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+    page.get_by_role("navigation", name="Exam").get_by_role("button", name="Submit exam…").click()
+    page.get_by_role("button", name="Submit the exam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("CPC score report")
+    filters = page.get_by_role("navigation", name="Which questions to review")
+    expect(filters.get_by_role("link", name=re.compile(r"^Missed \(\d+\)$"))).to_have_attribute("aria-current", "page")
+    axe_check(page)
+    page.get_by_role("link", name=re.compile(r"^Practise this section")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Practice")
+
     # a case with the wrong 7th character: the feedback names the character and both meanings
     page.goto("/cases")
     axe_check(page)
