@@ -117,3 +117,24 @@ def test_code_entry_inputs_use_the_sites_form_styles(page, learner):  # noqa: F8
     expect(code).to_have_attribute("aria-invalid", "true")
     colour = "e => getComputedStyle(e).borderTopColor"
     assert code.evaluate(colour) != other.evaluate(colour)  # the refused code's border is the error colour
+
+
+def test_site_navigation_folds_into_a_menu_on_a_phone(page, axe_check, learner):  # noqa: F811
+    """Issue 18: on a narrow screen the navigation is a menu that opens without JavaScript."""
+    from tests.support import sign_in_page
+
+    learner("sam@example.org")
+    sign_in_page(page, "sam@example.org")
+    page.set_viewport_size({"width": 390, "height": 800})
+    expect(page.get_by_role("navigation", name="Main", exact=True)).to_be_hidden()
+    menu = page.get_by_text("Menu", exact=True)
+    expect(menu).to_be_visible()
+    expect(page.get_by_role("link", name="Cases", exact=True)).to_be_hidden()
+    menu.click()
+    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Cases", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coding cases")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main", exact=True).get_by_role("link", name="Cases", exact=True)).to_be_visible()
