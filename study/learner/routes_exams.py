@@ -199,6 +199,8 @@ def exam_abandon(attempt_id: int):
         refusal=exam_service.ASSIGNMENT_NOT_ABANDONED if attempt.assignment_id is not None else None,
         time_left=exam_service.time_left_text(exam_service.seconds_left(attempt, now())),
         answered=exam_service.answered_count(attempt),
+        seconds_left=exam_service.seconds_left(attempt, now()),  # the exam header: still in the exam
+        config=attempt.config,
     )
 
 

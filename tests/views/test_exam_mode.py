@@ -167,3 +167,15 @@ def test_the_palette_says_each_state_in_text(client, login_as, learning_bank):
     assert 'aria-label="Question 1, unanswered" aria-current="true"' in page
     for state in ("answered (✓)", "flagged (⚑)", "current (outlined, underlined)"):
         assert state in page
+
+
+def test_the_abandon_confirmation_stays_in_exam_mode(client, login_as, learning_bank):
+    """The page that asks whether to abandon the exam keeps the exam header: no site navigation,
+    and its review and submit lead back into the exam."""
+    login_as("learner")
+    attempt_id = _start(client)
+    page = client.get(f"/exams/attempts/{attempt_id}/abandon").get_data(as_text=True)
+    assert 'aria-label="Main"' not in page and 'aria-label="Main menu"' not in page and 'class="brand"' not in page
+    header = _header(page)
+    assert re.search(rf'href="/exams/attempts/{attempt_id}/review"\s*>Review answers</a>', header)
+    assert f'href="/exams/attempts/{attempt_id}/review#submit-exam">Submit exam…</a>' in header
