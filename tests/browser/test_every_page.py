@@ -78,7 +78,7 @@ def site(live_app, tmp_path):
             ),
             "learner in an exam": (
                 "eve@example.org",
-                [f"/exams/attempts/{running.id}/q/1", f"/exams/attempts/{running.id}/review"],
+                [f"/exams/attempts/{running.id}/q/1", f"/exams/attempts/{running.id}/review", f"/exams/attempts/{running.id}/abandon"],
             ),
             "instructor": (
                 "ian@example.org",
