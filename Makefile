@@ -35,12 +35,20 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-## The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+## The whole suite on SQLite and, when TEST_DATABASE_URL is set, again on PostgreSQL at the same
+## time (two processes, two cores; each pass has a database of its own). The PostgreSQL pass's
+## output is printed after the SQLite pass's; either failing fails `make test`.
+PG_LOG ?= .pytest-postgres.log
 test: install lint
-	$(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		CODEPREP_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -m "not browser"; \
+		echo "== on SQLite, and on PostgreSQL ($$TEST_DATABASE_URL) alongside =="; \
+		CODEPREP_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider > $(PG_LOG) 2>&1 & pg=$$!; \
+		$(BIN)/python -m pytest -q; sqlite=$$?; \
+		wait $$pg; postgres=$$?; \
+		echo "== the PostgreSQL pass =="; cat $(PG_LOG); \
+		test $$sqlite -eq 0 -a $$postgres -eq 0; \
+	else \
+		$(BIN)/python -m pytest -q; \
 	fi
 
 ## Mutation testing of the pure core with mutmut (slow; not part of `make test`): docs/testing.md.
