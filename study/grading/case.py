@@ -44,7 +44,6 @@ beyond the rules above.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,7 +59,7 @@ from study.codes.normalize import (
     normalize_pcs,
 )
 from study.codes.types import CodeCheck, ProcedureEntry, Submission
-from study.grading.explain import explain_icd10cm, explain_pcs
+from study.grading.explain import explain_icd10cm, explain_pcs, unit_basis
 from study.grading.results import GradeLine, GradeReport
 
 ZERO = Fraction(0)
@@ -126,10 +125,6 @@ class _Lines:
             self.earned += points
         elif points < 0:
             self.penalties += -points
-
-
-# the measure one unit of a drug or supply code stands for, as its descriptor writes it
-_DOSE = re.compile(r"\b(?:per\s+)?(\d[\d.,]*\s?(?:mg|mcg|g|ml|cc|units?|iu|sq cm|cm))\b", re.IGNORECASE)
 
 
 def _describe(checker: CodeChecker, system: str, code: str) -> str:
@@ -522,14 +517,6 @@ class _CaseGrader:
         said = "; ".join(parts)
         return f" {said[:1].upper()}{said[1:]}." if said else ""
 
-    def _unit_basis(self, sub: _Sub) -> str:
-        """What one unit of the code is, where its descriptor says ("5mg", "per 1 mg")."""
-        description = sub.check.description or ""
-        dose = _DOSE.search(description)
-        if dose is None:
-            return ""
-        return f" One unit of {sub.code} is {dose.group(1)} ({description}): count the units from the dose given."
-
     @staticmethod
     def _mods(entry: ProcedureEntry) -> set[str]:
         return {normalize_modifier(m) for m in entry.modifiers if normalize_modifier(m)}
@@ -633,7 +620,7 @@ class _CaseGrader:
                         "wrong",
                         0.0,
                         f"{sub.code}: {entry.units} unit(s) reported; the key has {line.units}."
-                        + self._unit_basis(sub),
+                        + (" " + unit_basis(sub.code, sub.check.description or "")).rstrip(),
                         f"{sub.code}: the number of units is not right (write units as {sub.code}xN).",
                     ),
                     ZERO,

@@ -10,6 +10,8 @@ characters mean ("D ... subsequent encounter for closed fracture with routine he
 
 from __future__ import annotations
 
+import re
+
 # ICD-10-PCS section 0 (Medical and Surgical) and most other sections: the meaning of each place
 PCS_AXES = ("section", "body system", "root operation", "body part", "approach", "device", "qualifier")
 _SIDES = {"right", "left", "bilateral", "unspecified"}
@@ -33,18 +35,21 @@ def _join(words: list[str]) -> str:
     return " ".join(words).replace(" ,", ",").strip(" ,")
 
 
+def _shared_words(a: list[str], b: list[str]) -> int:
+    """How many words two word lists start with alike (case aside)."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n].lower() == b[n].lower():
+        n += 1
+    return n
+
+
 def description_difference(submitted: str, key: str) -> tuple[str, str]:
     """The part of each description between the words both start with and the words both end with:
     ("left", "right"), ("stage 3 unspecified", "stage 3a"), ("" , "Cemented"). A part that starts
     with a number takes the word before it too ("stage 3a", not "3a")."""
     a, b = _words(submitted), _words(key)
-    la, lb = [w.lower() for w in a], [w.lower() for w in b]
-    p = 0
-    while p < min(len(a), len(b)) and la[p] == lb[p]:
-        p += 1
-    q = 0
-    while q < min(len(a), len(b)) - p and la[len(a) - 1 - q] == lb[len(b) - 1 - q]:
-        q += 1
+    p = _shared_words(a, b)
+    q = min(_shared_words(a[::-1], b[::-1]), min(len(a), len(b)) - p)  # the shared ending, not overlapping
     ours, theirs = a[p : len(a) - q], b[p : len(b) - q]
     if not ours and not theirs:
         return "", ""
@@ -58,12 +63,22 @@ def last_clause_difference(submitted: str, key: str) -> tuple[str, str]:
     """Each description from the start of the clause where they part to the end: what a 7th
     character adds ("subsequent encounter", not "subsequent")."""
     a, b = _words(submitted), _words(key)
-    p = 0
-    while p < min(len(a), len(b)) and a[p].lower() == b[p].lower():
-        p += 1
+    p = _shared_words(a, b)
     while p > 0 and a[p - 1] != ",":
         p -= 1
     return _join(a[p:]), _join(b[p:])
+
+
+# the measure one unit of a drug or supply code stands for, as its descriptor writes it
+_DOSE = re.compile(r"\b(?:per\s+)?(\d[\d.,]*\s?(?:mg|mcg|g|ml|cc|units?|iu|sq cm|cm))\b", re.IGNORECASE)
+
+
+def unit_basis(code: str, description: str) -> str:
+    """What one unit of a code is, where its descriptor says ("5mg", "per 1 mg"); "" otherwise."""
+    dose = _DOSE.search(description or "")
+    if dose is None:
+        return ""
+    return f"One unit of {code} is {dose.group(1)} ({description}): count the units from the dose given."
 
 
 def _quote(words: str) -> str:
@@ -107,4 +122,12 @@ def explain_pcs(submitted: str, key: str, submitted_description: str, key_descri
     return f"Different {axes}."
 
 
-__all__ = ["PCS_AXES", "description_difference", "last_clause_difference", "differing_positions", "explain_icd10cm", "explain_pcs"]
+__all__ = [
+    "PCS_AXES",
+    "description_difference",
+    "differing_positions",
+    "explain_icd10cm",
+    "explain_pcs",
+    "last_clause_difference",
+    "unit_basis",
+]

@@ -253,23 +253,19 @@ def _missed(entry: dict) -> bool:
     return not entry["locked"] and not entry.get("correct")
 
 
-def review_counts(review: list[dict]) -> dict[str, int]:
-    """How many review rows each filter shows (missed: not fully right, unanswered included)."""
-    return {
-        "missed": sum(1 for e in review if _missed(e)),
-        "flagged": sum(1 for e in review if e["ai"].flagged),
-        "all": len(review),
-    }
-
-
 def filter_review(review: list[dict], show: str) -> list[dict]:
-    """The rows one review filter shows: the counts above, plus any question held back (its
-    notice says why its key waits, whatever the filter)."""
+    """The rows one review filter shows (missed: not fully right, unanswered included), plus any
+    question held back (its notice says why its key waits, whatever the filter)."""
     if show == "missed":
         return [e for e in review if _missed(e) or e["locked"]]
     if show == "flagged":
         return [e for e in review if e["ai"].flagged or e["locked"]]
     return review
+
+
+def review_counts(review: list[dict]) -> dict[str, int]:
+    """How many rows each filter's page serves: its list's length, so a count is never contradicted."""
+    return {show: len(filter_review(review, show)) for show in REVIEW_FILTERS}
 
 
 def attempt_review(user: User, attempt: Attempt, now: datetime) -> tuple[list[dict], bool]:
