@@ -58,3 +58,17 @@ def test_retry_missed_and_the_earlier_attempts(client, login_as, learning_bank):
     retry = db.session.get(Attempt, int(response.headers["Location"].rsplit("/", 1)[1]))
     missed_mcqs = {ai.item_id for ai in second.items if ai.position > 3 and ai.section_key != "cases"}
     assert retry.kind == "practice" and {ai.item_id for ai in retry.items} == missed_mcqs
+
+
+def test_each_filters_count_is_what_its_page_lists_with_questions_held_back(client, login_as, learning_bank):
+    """A second exam running draws the same questions again: the first's review holds their keys
+    back, and every filter's count is still the number of questions its page lists."""
+    lee = login_as("learner")
+    first = _sit(lee, T0, right={1}, flagged={2})
+    exams.start_exam(lee, "CPC", datetime.now(timezone.utc))  # running: holds the keys it drew
+    html = client.get(f"/exams/attempts/{first.id}/result?show=all").get_data(as_text=True)
+    assert "Held back" in html
+    for show in ("missed", "flagged", "all"):
+        page = client.get(f"/exams/attempts/{first.id}/result?show={show}").get_data(as_text=True)
+        count = int(re.search(rf'show={show}#review-h"[^>]*>\w+ \((\d+)\)', page).group(1))
+        assert count == len(_listed(page)), show
