@@ -141,11 +141,12 @@ def time_zone():
 def goal():
     """The exam the learner prepares for and its date: asked right after sign-up, changeable here."""
     form = GoalForm(exam=current_user.target_exam or "", exam_date=current_user.exam_date)
-    form.set_exams(catalog.exam_names())
+    exams = catalog.exam_names()
+    form.set_exams(exams)
     if form.validate_on_submit():
         try:
             today = zones.to_local(datetime.now(timezone.utc), current_user.time_zone).date()
-            user_service.set_goal(current_user, form.exam.data or None, form.exam_date.data, today, catalog.exam_names())
+            user_service.set_goal(current_user, form.exam.data or None, form.exam_date.data, today, exams)
         except ServiceError as exc:
             show_on_form(form, exc, "exam")
         else:

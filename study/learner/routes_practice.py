@@ -116,6 +116,7 @@ def practice_summary(attempt_id: int):
     attempt = attempt_service.get_attempt(current_user, attempt_id, "practice")
     right, answered = practice_service.running_score(attempt)
     keys_shown = assignment_service.keys_shown(attempt, now())
+    review = practice_service.set_review(attempt) if keys_shown and not attempt.is_open else None  # by topic, retry missed
     return render_template(
         "learner/practice_summary.html",
         attempt=attempt,
@@ -125,8 +126,8 @@ def practice_summary(attempt_id: int):
         form=CsrfForm(),
         keys_shown=keys_shown,
         feedback_note=assignment_service.feedback_note(attempt),
-        review=practice_service.set_review(attempt) if keys_shown and not attempt.is_open else None,
-        topic_titles={t.key: t.title for t in catalog.topics()},
+        review=review,
+        topic_titles={t.key: t.title for t in catalog.topics()} if review else {},
     )
 
 

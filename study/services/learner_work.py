@@ -23,11 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from study.extensions import db
-from study.models import Assignment, Attempt, Cohort, CohortMember, ExamBlueprint, User
-from study.services import NotFound, answer_review, progress
+from study.models import Assignment, Attempt, Cohort, CohortMember, User
+from study.services import NotFound, answer_review, catalog, progress
 from study.services.assignments import Result, describe_policy
 from study.services.cohort_results import AttemptRow, attempt_rows, results
 
@@ -87,7 +85,7 @@ def learner_work(actor: User, cohort_id: int, user_id: int, exam: str | None, no
     work = [AssignmentWork(a, table[(a.id, learner.id)], attempt_rows(a, table[(a.id, learner.id)])) for a in cohort.assignments]
     board = None
     if member.share_progress:
-        names = list(db.session.scalars(sa.select(ExamBlueprint.exam).order_by(ExamBlueprint.exam)))
+        names = catalog.exam_names()
         chosen = exam if exam in names else (cohort.exam if cohort.exam in names else (names[0] if names else None))
         board = progress.dashboard(learner, chosen, now) if chosen else None
     return LearnerWork(cohort, learner, SCOPE_ALL if member.share_progress else SCOPE_COHORT, work, board)
