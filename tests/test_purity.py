@@ -39,6 +39,9 @@ PURE_MODULES = [
     "study.deidentify",
     "study.careers.recommend",
     "study.careers.content",
+    "study.careers.beginner",
+    "study.careers.aptitude",
+    "study.careers.facts",
     "study.zones",
     "study.planning",
 ]

@@ -10,6 +10,7 @@ from study.errors import show_on_form
 from study.extensions import limiter
 from study.security import public, safe_next
 from study.services import ServiceError, catalog, signin_guard, user_sessions
+from study.services import careers as career_service
 from study.services import users as user_service
 
 
@@ -29,11 +30,16 @@ def _after_sign_in():
 
 def _start_session(user) -> None:
     """Open a server-side session for `user` and put its token in the cookie. The CSRF token of
-    the anonymous visit is dropped, so a token planted before sign-in is worthless after it."""
+    the anonymous visit is dropped, so a token planted before sign-in is worthless after it.
+    A career self-assessment finished before signing up or in is saved to the account: signing
+    up is how it is saved, with no second button."""
     user_sessions.sign_in(user, request.user_agent.string or "")
     session.pop("csrf_token", None)
     session.pop("new_account", None)  # only the sign-up that follows sets it again
     login_user(user)
+    saved = career_service.save_on_sign_in(user, session.get(career_service.SESSION_KEY), datetime.now(timezone.utc).date())
+    if saved is not None:
+        flash("Your career result is saved to your account. It is on your home page as “your saved result”.", "success")
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -1,12 +1,15 @@
 """Career facts for people considering billing and coding: roles, certifications, pay, training.
 
-Plain, typed data (no Flask, no database). The figures (salary ranges, programme lengths, the
-ladders, the settings) come from one article, named in ``SOURCE``; every sentence here is our own.
+Plain, typed data (no Flask, no database). The ladders and settings come from one article,
+named in ``SOURCE``; every figure (pay, costs, lengths) is a fact of ``data/facts.yaml`` (see
+``study.careers.facts``); every sentence here is our own.
 The exam formats are not kept here: they come from the question bank's blueprints.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from study.careers import facts
 
 
 @dataclass(frozen=True)
@@ -32,54 +35,29 @@ SOURCE = Source(
 
 # ------------------------------------------------------------------ pay
 @dataclass(frozen=True)
-class SalaryRange:
-    """A yearly range in US dollars; ``open_ended`` when the source says some earn more ("+")."""
-
-    low: int
-    high: int
-    open_ended: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"${self.low:,}–${self.high:,}{'+' if self.open_ended else ''}"
-
-    @property
-    def short(self) -> str:
-        return f"${self.low // 1000}k–${self.high // 1000}k{'+' if self.open_ended else ''}"
-
-
-@dataclass(frozen=True)
 class RoleSalary:
-    """One row of the pay table: a role at entry level and at mid-career or advanced level."""
+    """One row of the seed article's pay table: a role at entry level and at mid-career or
+    advanced level, each a fact of ``data/facts.yaml``."""
 
     key: str
     role: str
-    entry: SalaryRange
-    mid: SalaryRange
+    entry_key: str
+    mid_key: str
 
+    @property
+    def entry(self) -> facts.Fact:
+        return facts.fact(self.entry_key)
 
-@dataclass(frozen=True)
-class StageSalary:
-    """Pay at one stage of a career."""
-
-    stage: str
-    range: SalaryRange
+    @property
+    def mid(self) -> facts.Fact:
+        return facts.fact(self.mid_key)
 
 
 SALARY_BY_ROLE: tuple[RoleSalary, ...] = (
-    RoleSalary("biller", "Medical biller", SalaryRange(38_000, 48_000), SalaryRange(48_000, 60_000)),
-    RoleSalary("coder", "Medical coder (CPC or CCS)", SalaryRange(45_000, 60_000), SalaryRange(60_000, 85_000)),
-    RoleSalary("denials", "Denials specialist", SalaryRange(42_000, 58_000), SalaryRange(58_000, 80_000)),
-    RoleSalary(
-        "analyst", "Revenue cycle analyst or auditor", SalaryRange(50_000, 70_000), SalaryRange(70_000, 95_000)
-    ),
-)
-
-SALARY_BY_STAGE: tuple[StageSalary, ...] = (
-    StageSalary("Medical biller, entry level", SalaryRange(38_000, 48_000)),
-    StageSalary("Medical coder at CPC or CCS level", SalaryRange(45_000, 65_000)),
-    StageSalary("Senior coder or auditor", SalaryRange(60_000, 85_000, open_ended=True)),
-    StageSalary("Billing supervisor or revenue cycle analyst", SalaryRange(60_000, 90_000, open_ended=True)),
+    RoleSalary("biller", "Medical biller", "article.biller.entry", "article.biller.mid"),
+    RoleSalary("coder", "Medical coder (CPC or CCS)", "article.coder.entry", "article.coder.mid"),
+    RoleSalary("denials", "Denials specialist", "article.denials.entry", "article.denials.mid"),
+    RoleSalary("analyst", "Revenue cycle analyst or auditor", "article.analyst.entry", "article.analyst.mid"),
 )
 
 
@@ -286,9 +264,8 @@ ROLES: tuple[Role, ...] = (
         ),
         salary_key="analyst",
         salary_note=(
-            "Our source has no separate figure for compliance specialists; the closest rows are "
-            "auditors: senior coder or auditor at $60,000–$85,000+, and revenue cycle analyst or "
-            "auditor at the figures shown."
+            "Our source has no separate figure for compliance specialists; the closest row is the "
+            "revenue cycle analyst or auditor, shown here."
         ),
         certifications=("CPC", "CCS", "CIC", "RHIA/RHIT"),
     ),
@@ -315,6 +292,7 @@ class Certification:
     suits: str  # the settings it fits
     blueprint: str | None  # the exam whose blueprint describes its format, if we have one
     notes: tuple[str, ...] = ()
+    fact_keys: tuple[str, ...] = ()  # sourced figures and rules shown with it (data/facts.yaml)
 
     @property
     def offered_by(self) -> str:
@@ -340,6 +318,7 @@ CERTIFICATIONS: tuple[Certification, ...] = (
             "Open book: the AMA CPT Professional book, an ICD-10-CM book and a HCPCS Level II book, "
             "with handwritten notes and tabs.",
         ),
+        fact_keys=('cost.aapc.cpc_exam', 'cost.aapc.cpc_exam_single_attempt', 'ceu.aapc.single_credential'),
     ),
     Certification(
         code="CPC-A",
@@ -352,9 +331,9 @@ CERTIFICATIONS: tuple[Certification, ...] = (
         suits="Newcomers to the field who pass the CPC exam before they have work experience.",
         blueprint="CPC",
         notes=(
-            "The “A” is removed in one of three ways: two years of verified coding experience; "
-            "one year of experience plus 80 hours of practice cases; or a coding course plus practice cases.",
+            "Many job postings ask for experience, so a CPC-A's first job is often an entry role: see Your first job.",
         ),
+        fact_keys=("first_job.cpca_removal",),
     ),
     Certification(
         code="CCS",
@@ -370,6 +349,7 @@ CERTIFICATIONS: tuple[Certification, ...] = (
             "Items are single-answer, multiple-response (the item says how many to choose) and "
             "case scenarios. AHIMA reports a scaled score.",
         ),
+        fact_keys=('cost.ahima.ccs_exam_member', 'cost.ahima.ccs_exam_nonmember', 'first_job.ccs_experience', 'ceu.ahima.ccs'),
     ),
     Certification(
         code="CCS-P",
@@ -378,6 +358,7 @@ CERTIFICATIONS: tuple[Certification, ...] = (
         covers="Coding for physician services: E/M, surgery and the other CPT sections, ICD-10-CM and HCPCS.",
         suits="Physician practices and outpatient settings: AHIMA's counterpart to the CPC.",
         blueprint="CCS-P",
+        fact_keys=(),
     ),
     Certification(
         code="CPB",
@@ -390,6 +371,7 @@ CERTIFICATIONS: tuple[Certification, ...] = (
         ),
         suits="Billing companies and the billing offices of practices and hospitals.",
         blueprint="CPB",
+        fact_keys=('cost.aapc.cpb_exam', 'ceu.aapc.single_credential'),
     ),
     Certification(
         code="CIC",
@@ -426,23 +408,19 @@ def certification(code: str) -> Certification | None:
 class EducationPath:
     key: str
     name: str
-    months_min: int | None
-    months_max: int | None
+    length_key: str | None  # a fact of data/facts.yaml; None: it varies
     description: str
 
     @property
-    def length(self) -> str:
-        if self.months_min is None or self.months_max is None:
-            return "Varies"
-        return f"{self.months_min}–{self.months_max} months"
+    def length(self) -> facts.Fact | None:
+        return facts.fact(self.length_key) if self.length_key else None
 
 
 EDUCATION_PATHS: tuple[EducationPath, ...] = (
     EducationPath(
         key="certificate",
         name="Certificate programme",
-        months_min=6,
-        months_max=12,
+        length_key="time.programme.certificate_months",
         description=(
             "The shortest route into an entry-level job. Good programmes mix coding and billing "
             "coursework with hands-on practice in an electronic health record and in practice "
@@ -452,8 +430,7 @@ EDUCATION_PATHS: tuple[EducationPath, ...] = (
     EducationPath(
         key="associate",
         name="Associate degree",
-        months_min=14,
-        months_max=24,
+        length_key="time.programme.associate_months",
         description=(
             "A longer, broader programme. Employers hiring for advanced coding or auditor posts "
             "often prefer a college degree together with professional certification."
@@ -462,8 +439,7 @@ EDUCATION_PATHS: tuple[EducationPath, ...] = (
     EducationPath(
         key="on-the-job",
         name="On-the-job training with a certification course",
-        months_min=None,
-        months_max=None,
+        length_key=None,
         description=(
             "Some employers train new staff at work while they follow a certification programme. "
             "How long it takes depends on the employer and the course."

@@ -6,9 +6,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from study.careers.recommend import (
+    BUDGET_CHOICES,
+    CUSTOMER_SERVICE_CHOICES,
+    HEALTHCARE_CHOICES,
+    INCOME_CHOICES,
     INTEREST_CHOICES,
     MAX_WEEKLY_HOURS,
     MIN_WEEKLY_HOURS,
+    SCHOOLING_CHOICES,
+    SCREEN_CHOICES,
     SETTING_CHOICES,
     WORK_STYLE_CHOICES,
 )
@@ -21,7 +27,31 @@ def _choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def _radio(label: str, choices, error: str) -> RadioField:
+    return RadioField(label, choices=_choices(choices), validators=[InputRequired(error)])
+
+
 class StartAssessmentForm(FlaskForm):
+    """Step 1: background, preferences and the time available."""
+
+    healthcare = _radio(
+        "Have you worked in healthcare?", HEALTHCARE_CHOICES, "Say whether you have worked in healthcare."
+    )
+    customer_service = _radio(
+        "Have you worked with customers?", CUSTOMER_SERVICE_CHOICES, "Say whether you have worked with customers."
+    )
+    schooling = _radio("Your schooling so far", SCHOOLING_CHOICES, "Choose the schooling you have so far.")
+    budget = _radio(
+        "What could you spend on training?", BUDGET_CHOICES, "Choose what you could spend on training."
+    )
+    income = _radio(
+        "How soon do you need an income from this work?", INCOME_CHOICES, "Say how soon you need an income from this work."
+    )
+    screen = _radio(
+        "How would you feel about reading and typing at a screen for most of the working day?",
+        SCREEN_CHOICES,
+        "Say how you would feel about a day at a screen.",
+    )
     setting = RadioField(
         "Where would you most like to work?",
         choices=_choices(SETTING_CHOICES),
@@ -54,7 +84,7 @@ class StartAssessmentForm(FlaskForm):
         validators=[InputRequired("Give the date you are aiming for.")],
         description="A date at least a week from today and within three years.",
     )
-    submit = SubmitField("Continue to the diagnostic")
+    submit = SubmitField("Continue to the sample tasks")
 
     def validate_target_date(self, field):
         if field.data is None:  # not a date: the field already says so
@@ -66,11 +96,14 @@ class StartAssessmentForm(FlaskForm):
             raise ValidationError("Choose a date within the next three years.")
 
 
+# the form's fields that make up recommend.Preferences
+PREFERENCE_FIELDS: tuple[str, ...] = (
+    "setting", "work_style", "interest", "weekly_hours", "target_date",
+    "screen", "healthcare", "customer_service", "schooling", "budget", "income",
+)
+
+
 class SubmitDiagnosticForm(FlaskForm):
     """The answers are radio groups built in the template; this form carries the CSRF token."""
 
-    submit = SubmitField("See my result")
-
-
-class SaveResultForm(FlaskForm):
-    submit = SubmitField("Save my result")
+    submit = SubmitField("See my updated result")

@@ -1,70 +1,89 @@
-"""Which path and first certification fit someone, from their answers; and a study plan. PURE.
+"""Which path and first certification fit someone, and whether the field suits them at all. PURE.
 
-No Flask, no database, no clock: today's date comes in as an argument.
+No Flask, no database, no clock.
 
-The recommendation
-==================
+What goes in
+============
+
+- **Preferences** (``Preferences``): where they would like to work, the kind of work, the task
+  that interests them, how they feel about a day at a screen, and their background (healthcare
+  exposure, customer-service work, schooling, budget, how soon they need income), plus the hours
+  a week and the target date for the plan.
+- **Aptitude** (skill -> fraction correct): the sample tasks of the self-assessment, which need no
+  prior knowledge: reading a clinical note, applying a written rule, spotting a mismatch between
+  two records, and the arithmetic of a bill (``study.careers.aptitude``). A skill is *strong* at
+  75% or more, *fair* from 50%, *weak* below.
+- **Knowledge** (area -> fraction correct, optional): the "already studying?" knowledge check,
+  drawn from bank items reserved for it.
+
+The path
+========
 
 Three paths, each with a first certification: ``billing`` → CPB, ``outpatient`` (physician and
 outpatient coding) → CPC, ``inpatient`` (hospital inpatient coding) → CCS.
 
-Every answer of the questionnaire is looked up in ``RULES``, a plain table of
+Every answer and every aptitude level is looked up in ``RULES``, a plain table of
 ``(question, answer, path, points, reason)``. A matching rule adds its points to its path and
-its reason (written from the answer) to that path's list of reasons. Weights:
+its reason to that path's reasons; a rule with no path adds a note. The table, in short:
 
-==========================  ==============================================  ======
-question                    answer → path                                   points
-==========================  ==============================================  ======
-setting                     physician practice → outpatient                 2
-setting                     hospital → inpatient                            2
-setting                     billing company → billing                       2
-setting                     remote → no path (every path has remote jobs)   0
-work style                  detail (documents and rules) → outpatient,      1 each
-                            inpatient
-work style                  people (patients, payers) → billing             1
-interest                    clinical reading → outpatient, inpatient        2 each
-interest                    payer follow-up → billing                       2
-diagnostic                  the best of the three path areas, when it is    1
-                            at least 50% and 15 points ahead of the others
-                            (at least two of them must have a score)
-==========================  ==============================================  ======
+===========================  =================================================  =========
+question                     answer → path                                      points
+===========================  =================================================  =========
+setting                      physician practice → outpatient; hospital →        2
+                             inpatient; billing company → billing; remote →
+                             none (a note)
+work style                   documents and rules → outpatient, inpatient;       1 each
+                             people → billing
+interest                     clinical reading → outpatient, inpatient;          2 each
+                             payer follow-up → billing
+healthcare exposure          patient care → inpatient 2, outpatient 1;          as shown
+                             office (front desk, billing) → billing 2,
+                             outpatient 1; none → a note
+customer service             yes → billing                                      1
+schooling                    a degree → inpatient                               1
+income needed                within three months → billing (its entry jobs      1
+                             are the quickest door)
+aptitude: reading            strong → outpatient, inpatient                     1 each
+aptitude: rules              strong → outpatient, inpatient                     1 each
+aptitude: detail             strong → outpatient, billing                       1 each
+aptitude: numbers            strong → billing                                   2
+knowledge check              the best of the three path areas, when it is at    1
+                             least 50% and 15 points ahead of the others
+===========================  =================================================  =========
 
-The path with the most points is recommended.
+The path with the most points is suggested.
 
-**Ties.** When paths share the top score: the one whose own diagnostic area scored higher wins;
+**Ties.** When paths share the top score: the one whose knowledge-check area scored higher wins;
 if the scores are equal or unknown, a fixed order decides: outpatient (CPC), then billing (CPB),
 then inpatient (CCS). CPC comes first because outpatient coding overlaps most with the other two
 (billers code for claims; inpatient coders also code ICD-10-CM diagnoses); CCS comes last because
 its inpatient content (ICD-10-PCS, MS-DRGs) is the least shared. The result says that a tie was
 broken and how.
 
-**Contradictory answers.** Two answers contradict each other when each favours some path but
-they favour no path in common (a hospital setting with an interest in payer follow-up; a
-preference for people work with an interest in clinical reading). Nothing is discarded: every
-answer keeps its weight and the points decide as usual (the work style and the diagnostic
-usually settle it, else the tie rule). The result lists each contradiction in words, so the
-learner can see why the recommendation is less clear-cut, and the path the other answer pointed
-to appears among the alternatives with its reasons.
+**Contradictory preferences** (a hospital setting with an interest in payer follow-up) are listed
+in words; every answer keeps its weight.
 
-**Alternatives.** The other two paths, best first (same ordering as above), each with the
-reasons from the answers that favoured it, or a sentence on when it could still suit.
+The fit
+=======
 
-The study plan
-==============
+``assess_fit`` says plainly whether the evidence suggests the field suits the person, from
+``FIT_RULES`` (checked in order; every rule that matches adds its reason):
 
-``study_plan`` spreads the hours available (whole weeks to the target date × hours a week) over
-the sections of the recommended exam's blueprint, in proportion to each section's size
-(questions + cases) times its need, ``2 - score`` (a section in an area scored 0% gets twice the
-time of one scored 100%). Hours are whole numbers (largest-remainder rounding, so they add up
-exactly). Sections are ordered weakest first, larger sections first among equals; the first
-three are where to start. A section's score is the mean score of the diagnostic areas its topics
-belong to; a section with no scored area takes the mean of all scored areas (0.5 without any).
+- *unlikely* when they would dislike a day at a screen (the work is reading and typing at one),
+  or when fewer than half of the sample tasks were right: the field may not suit them, and we say
+  so, with what might suit them better;
+- *good* when at least 75% of the sample tasks were right, no skill was weak, and screen work
+  suits them;
+- *possible* otherwise, naming the weak skills to work on;
+- *unknown* for results saved before the sample tasks existed.
+
+Knowledge is never required: a newcomer who knows no coding but shows a strong aptitude is
+told to start, with a plan that begins at the foundations.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 # ------------------------------------------------------------------ the questionnaire's answers
@@ -82,6 +101,35 @@ INTEREST_CHOICES: tuple[tuple[str, str], ...] = (
     ("clinical", "Reading clinical notes and working out what was done and why"),
     ("payer", "Following up with insurance payers until a claim is paid"),
 )
+SCREEN_CHOICES: tuple[tuple[str, str], ...] = (
+    ("enjoy", "I would enjoy it: long stretches of focused reading and typing suit me"),
+    ("fine", "Fine, with short breaks"),
+    ("dislike", "I would dislike it: I need to be on my feet or with people for much of the day"),
+)
+HEALTHCARE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("clinical", "Yes, in patient care (for example nursing assistant, medical assistant, EMT or pharmacy technician)"),
+    ("office", "Yes, in a healthcare office (front desk, scheduling, billing or insurance)"),
+    ("none", "No, none yet"),
+)
+CUSTOMER_SERVICE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("yes", "Yes (for example retail, hospitality or a call centre)"),
+    ("no", "No"),
+)
+SCHOOLING_CHOICES: tuple[tuple[str, str], ...] = (
+    ("high_school", "A high school diploma or equivalent"),
+    ("some_college", "Some college, or a certificate"),
+    ("degree", "An associate degree or higher"),
+)
+BUDGET_CHOICES: tuple[tuple[str, str], ...] = (
+    ("low", "Only the essentials: the exam and the code books (self-study)"),
+    ("medium", "A self-paced online course as well"),
+    ("high", "A college certificate programme"),
+)
+INCOME_CHOICES: tuple[tuple[str, str], ...] = (
+    ("soon", "Within three months"),
+    ("year", "Within a year"),
+    ("later", "I am not in a hurry"),
+)
 QUESTIONS: dict[str, str] = {
     "setting": "where you would like to work",
     "work_style": "the kind of work that suits you",
@@ -91,6 +139,12 @@ ANSWER_LABELS: dict[str, dict[str, str]] = {
     "setting": dict(SETTING_CHOICES),
     "work_style": dict(WORK_STYLE_CHOICES),
     "interest": dict(INTEREST_CHOICES),
+    "screen": dict(SCREEN_CHOICES),
+    "healthcare": dict(HEALTHCARE_CHOICES),
+    "customer_service": dict(CUSTOMER_SERVICE_CHOICES),
+    "schooling": dict(SCHOOLING_CHOICES),
+    "budget": dict(BUDGET_CHOICES),
+    "income": dict(INCOME_CHOICES),
 }
 
 MIN_WEEKLY_HOURS = 1
@@ -99,30 +153,34 @@ MAX_WEEKLY_HOURS = 60
 
 @dataclass(frozen=True)
 class Preferences:
+    """The questionnaire: preferences, work style and background. Fields added later default to
+    "" so that results saved before them still load (their rules simply do not match)."""
+
     setting: str
     work_style: str
     interest: str
     weekly_hours: int
     target_date: date | None = None
+    screen: str = ""
+    healthcare: str = ""
+    customer_service: str = ""
+    schooling: str = ""
+    budget: str = ""
+    income: str = ""
 
     def to_dict(self) -> dict:
-        return {
-            "setting": self.setting,
-            "work_style": self.work_style,
-            "interest": self.interest,
-            "weekly_hours": self.weekly_hours,
-            "target_date": self.target_date.isoformat() if self.target_date else None,
-        }
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["target_date"] = self.target_date.isoformat() if self.target_date else None
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Preferences:
         target = data.get("target_date")
+        text = {f.name: str(data.get(f.name) or "") for f in fields(cls) if f.name not in ("weekly_hours", "target_date")}
         return cls(
-            setting=str(data.get("setting", "")),
-            work_style=str(data.get("work_style", "")),
-            interest=str(data.get("interest", "")),
             weekly_hours=int(data.get("weekly_hours") or 0),
             target_date=date.fromisoformat(target) if target else None,
+            **text,
         )
 
     def label(self, question: str) -> str:
@@ -130,12 +188,72 @@ class Preferences:
         return ANSWER_LABELS.get(question, {}).get(value, str(value))
 
 
-# ------------------------------------------------------------------ diagnostic areas
+# ------------------------------------------------------------------ aptitude
+SKILLS: tuple[tuple[str, str], ...] = (
+    ("reading", "Reading a clinical note"),
+    ("rules", "Applying a written rule"),
+    ("detail", "Attention to detail"),
+    ("numbers", "Numbers for billing"),
+)
+SKILL_TITLES: dict[str, str] = dict(SKILLS)
+STRONG = 0.75  # a skill at or above this is strong
+FAIR = 0.5  # ...at or above this fair, below it weak
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Right answers out of a total; no fraction when nothing was asked."""
+
+    correct: int
+    total: int
+
+    @property
+    def fraction(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+    @property
+    def percent(self) -> int | None:
+        fraction = self.fraction
+        return None if fraction is None else round(fraction * 100)
+
+
+@dataclass(frozen=True)
+class SkillScore(Tally):
+    skill: str = ""
+
+    def __init__(self, skill: str, correct: int, total: int) -> None:
+        object.__setattr__(self, "skill", skill)
+        object.__setattr__(self, "correct", correct)
+        object.__setattr__(self, "total", total)
+
+    @property
+    def title(self) -> str:
+        return SKILL_TITLES.get(self.skill, self.skill)
+
+    @property
+    def level(self) -> str:
+        return level(self.fraction)
+
+
+def level(fraction: float | None) -> str:
+    """"strong", "fair", "weak", or "" when the skill was not measured."""
+    if fraction is None:
+        return ""
+    return "strong" if fraction >= STRONG else "fair" if fraction >= FAIR else "weak"
+
+
+def overall(aptitude: Iterable[SkillScore]) -> float | None:
+    scores = [s for s in aptitude if s.total]
+    total = sum(s.total for s in scores)
+    return sum(s.correct for s in scores) / total if total else None
+
+
+# ------------------------------------------------------------------ knowledge-check areas
 @dataclass(frozen=True)
 class Area:
     key: str
     title: str
-    topics: tuple[str, ...]  # topics drawn for the diagnostic (icd-10-cm is split by exam, see area_for)
+    topics: tuple[str, ...]  # topics drawn for the knowledge check (icd-10-cm is split by exam, see area_for)
 
 
 SURGERY_TOPICS = (
@@ -164,7 +282,6 @@ AREAS: tuple[Area, ...] = (
 AREA_TITLES: dict[str, str] = {a.key: a.title for a in AREAS}
 # topics that belong to one area whatever the exam (icd-10-cm depends on the exam: see area_for)
 _TOPIC_AREA: dict[str, str] = {t: a.key for a in AREAS for t in a.topics if t != "icd-10-cm"}
-# topics not drawn for the diagnostic, placed in their nearest area for the study plan only
 _PLAN_TOPIC_AREA: dict[str, str] = {
     "anesthesia": "outpatient",
     "outpatient-reimbursement": "outpatient",
@@ -174,9 +291,9 @@ _EXAM_DEPENDENT = ("icd-10-cm", "coding-guidelines")
 
 
 def area_for(topic: str, exams: Iterable[str]) -> str | None:
-    """The diagnostic area of a bank item: ICD-10-CM items linked to the CPC count as outpatient
-    coding, other ICD-10-CM items linked to the CCS as inpatient coding; topics outside the
-    five areas (anesthesia, coding guidelines, outpatient reimbursement) are not drawn."""
+    """The knowledge-check area of a bank item: ICD-10-CM items linked to the CPC count as
+    outpatient coding, other ICD-10-CM items linked to the CCS as inpatient coding; topics outside
+    the five areas (anesthesia, coding guidelines, outpatient reimbursement) are not drawn."""
     if topic == "icd-10-cm":
         exams = set(exams)
         if "CPC" in exams:
@@ -195,27 +312,21 @@ def plan_area_for(topic: str, exam: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class AreaScore:
-    area: str
-    correct: int
-    total: int
+class AreaScore(Tally):
+    area: str = ""
+
+    def __init__(self, area: str, correct: int, total: int) -> None:
+        object.__setattr__(self, "area", area)
+        object.__setattr__(self, "correct", correct)
+        object.__setattr__(self, "total", total)
 
     @property
     def title(self) -> str:
         return AREA_TITLES.get(self.area, self.area)
 
-    @property
-    def fraction(self) -> float | None:
-        return self.correct / self.total if self.total else None
 
-    @property
-    def percent(self) -> int | None:
-        fraction = self.fraction
-        return None if fraction is None else round(fraction * 100)
-
-
-def fractions(scores: Iterable[AreaScore]) -> dict[str, float | None]:
-    return {s.area: s.fraction for s in scores}
+def fractions(scores: Iterable[AreaScore | SkillScore]) -> dict[str, float | None]:
+    return {(s.area if isinstance(s, AreaScore) else s.skill): s.fraction for s in scores}
 
 
 # ------------------------------------------------------------------ the rules
@@ -233,62 +344,81 @@ DIAGNOSTIC_POINTS = 1
 
 @dataclass(frozen=True)
 class Rule:
-    question: str
+    question: str  # a Preferences field, or "aptitude:<skill>" (answer: a level)
     answer: str
-    path: str | None  # None: the answer favours no path (the reason is still shown)
+    path: str | None  # None: the answer favours no path (the reason is shown as a note)
     points: int
     reason: str
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "setting", "physician_practice", "outpatient", 2,
-        "You would most like to work in a physician practice or clinic. Coders there turn office "
-        "visits and procedures into CPT and ICD-10-CM codes: the outpatient coding the CPC tests.",
-    ),
-    Rule(
-        "setting", "hospital", "inpatient", 2,
-        "You would most like to work in a hospital. Coding inpatient stays (principal diagnosis, "
-        "ICD-10-PCS procedures, MS-DRGs) is hospital work, and it is what the CCS tests.",
-    ),
-    Rule(
-        "setting", "billing_company", "billing", 2,
-        "You would most like to work for a billing company, where the day is spent on claims, payers "
-        "and accounts: the ground the CPB covers.",
-    ),
-    Rule(
-        "setting", "remote", None, 0,
-        "You would like to work from home. Billers and coders alike can work remotely, so this answer "
-        "does not favour one path; expect to need some experience and a secure workspace first.",
-    ),
-    Rule(
-        "work_style", "detail", "outpatient", 1,
-        "You prefer quiet, focused work with documents and rules, which is most of a coder's day.",
-    ),
-    Rule(
-        "work_style", "detail", "inpatient", 1,
-        "You prefer quiet, focused work with documents and rules; inpatient records are long and "
-        "reward that patience.",
-    ),
-    Rule(
-        "work_style", "people", "billing", 1,
-        "You prefer working with people. Billers talk with patients, payers and colleagues every day.",
-    ),
-    Rule(
-        "interest", "clinical", "outpatient", 2,
-        "Reading clinical notes interests you more than chasing payers: coding is reading the "
-        "documentation and translating it into codes.",
-    ),
-    Rule(
-        "interest", "clinical", "inpatient", 2,
-        "Reading clinical notes interests you more than chasing payers: inpatient coders read whole "
-        "hospital stays, from admission to discharge summary.",
-    ),
-    Rule(
-        "interest", "payer", "billing", 2,
-        "Following up with payers interests you more than reading clinical notes: getting claims "
-        "paid, fixing denials and posting payments is billing work.",
-    ),
+    # where, how and what
+    Rule("setting", "physician_practice", "outpatient", 2,
+         "You would most like to work in a physician practice or clinic. Coders there turn office "
+         "visits and procedures into CPT and ICD-10-CM codes: the outpatient coding the CPC tests."),
+    Rule("setting", "hospital", "inpatient", 2,
+         "You would most like to work in a hospital. Coding inpatient stays (principal diagnosis, "
+         "ICD-10-PCS procedures, MS-DRGs) is hospital work, and it is what the CCS tests."),
+    Rule("setting", "billing_company", "billing", 2,
+         "You would most like to work for a billing company, where the day is spent on claims, payers "
+         "and accounts: the ground the CPB covers."),
+    Rule("setting", "remote", None, 0,
+         "You would like to work from home. Billers and coders alike can work remotely, so this answer "
+         "does not favour one path; expect to need some experience and a secure workspace first."),
+    Rule("work_style", "detail", "outpatient", 1,
+         "You prefer quiet, focused work with documents and rules, which is most of a coder's day."),
+    Rule("work_style", "detail", "inpatient", 1,
+         "You prefer quiet, focused work with documents and rules; inpatient records are long and "
+         "reward that patience."),
+    Rule("work_style", "people", "billing", 1,
+         "You prefer working with people. Billers talk with patients, payers and colleagues every day."),
+    Rule("interest", "clinical", "outpatient", 2,
+         "Reading clinical notes interests you more than chasing payers: coding is reading the "
+         "documentation and translating it into codes."),
+    Rule("interest", "clinical", "inpatient", 2,
+         "Reading clinical notes interests you more than chasing payers: inpatient coders read whole "
+         "hospital stays, from admission to discharge summary."),
+    Rule("interest", "payer", "billing", 2,
+         "Following up with payers interests you more than reading clinical notes: getting claims "
+         "paid, fixing denials and posting payments is billing work."),
+    # background
+    Rule("healthcare", "clinical", "inpatient", 2,
+         "You have worked in patient care, so hospital words and routines are familiar: a real head "
+         "start for reading whole inpatient stays."),
+    Rule("healthcare", "clinical", "outpatient", 1,
+         "Your patient-care experience helps you follow office notes and procedures."),
+    Rule("healthcare", "office", "billing", 2,
+         "You have worked in a healthcare office, so registration, insurance and accounts are "
+         "familiar: billing builds straight on that."),
+    Rule("healthcare", "office", "outpatient", 1,
+         "Your healthcare office experience is a common first step towards outpatient coding."),
+    Rule("healthcare", "none", None, 0,
+         "You have no healthcare background yet, as most newcomers do. That is why your plan starts "
+         "with medical terminology and anatomy."),
+    Rule("customer_service", "yes", "billing", 1,
+         "You have worked with customers. Billers explain bills to patients and talk with payers, "
+         "so that experience counts."),
+    Rule("schooling", "degree", "inpatient", 1,
+         "You have a degree. Hospital coding is the most demanding path, and further college study "
+         "(towards the RHIT or RHIA) builds on it."),
+    Rule("income", "soon", "billing", 1,
+         "You need an income soon. Billing's entry jobs (charge entry, payment posting, registration) "
+         "are usually the quickest way into the field, and you can study for a coding credential while you work."),
+    # aptitude (the sample tasks)
+    Rule("aptitude:reading", "strong", "outpatient", 1,
+         "You read the sample clinical notes accurately: coders read notes all day."),
+    Rule("aptitude:reading", "strong", "inpatient", 1,
+         "You read the sample clinical notes accurately, which long hospital records demand."),
+    Rule("aptitude:rules", "strong", "outpatient", 1,
+         "You applied the written rules correctly. Coding is applying the official guidelines to each record."),
+    Rule("aptitude:rules", "strong", "inpatient", 1,
+         "You applied the written rules correctly. Inpatient coding has the most guidelines to apply."),
+    Rule("aptitude:detail", "strong", "outpatient", 1,
+         "You spotted the mismatches between records: one wrong character changes a code."),
+    Rule("aptitude:detail", "strong", "billing", 1,
+         "You spotted the mismatches between records: a wrong member ID or date is a denied claim."),
+    Rule("aptitude:numbers", "strong", "billing", 2,
+         "You worked out the balances and percentages correctly: billers do that arithmetic on every account."),
 )
 
 WHEN_IT_SUITS: dict[str, str] = {
@@ -298,6 +428,95 @@ WHEN_IT_SUITS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------------------------ the fit
+FIT_GOOD, FIT_POSSIBLE, FIT_UNLIKELY, FIT_UNKNOWN = "good", "possible", "unlikely", "unknown"
+FIT_MIN = 0.5  # below half of the sample tasks right: the field may not suit
+FIT_GOOD_MIN = 0.75
+FIT_HEADLINES: dict[str, str] = {
+    FIT_GOOD: "The evidence suggests this field suits you.",
+    FIT_POSSIBLE: "This field could suit you, with work on the skills below.",
+    FIT_UNLIKELY: "The evidence suggests this field may not suit you.",
+    FIT_UNKNOWN: "This result was saved before the sample tasks existed, so it says nothing about fit.",
+}
+ELSEWHERE = (
+    "If you like healthcare but not a day at a desk, roles that work with patients face to face "
+    "(such as front-desk registration) use some of the same knowledge and involve less screen time. "
+    "If you still want to try, the plan below starts gently; take the sample tasks again after the foundations."
+)
+
+
+@dataclass(frozen=True)
+class Fit:
+    verdict: str
+    reasons: tuple[str, ...]
+    overall: float | None  # the share of sample tasks right
+
+    @property
+    def headline(self) -> str:
+        return FIT_HEADLINES[self.verdict]
+
+    @property
+    def may_not_suit(self) -> bool:
+        return self.verdict == FIT_UNLIKELY
+
+
+def assess_fit(preferences: Preferences, aptitude: Sequence[SkillScore]) -> Fit:
+    share = overall(aptitude)
+    weak = [s for s in aptitude if s.level == "weak"]
+    against = []
+    if preferences.screen == "dislike":
+        against.append(
+            "You told us you would dislike a day at a screen. Billing and coding are reading and typing "
+            "at a computer for most of the working day, at home or in an office."
+        )
+    if share is not None and share < FIT_MIN:
+        right = sum(s.correct for s in aptitude)
+        total = sum(s.total for s in aptitude)
+        against.append(
+            f"You got {right} of {total} sample tasks right. They use the everyday skills of the job "
+            "(reading notes closely, applying rules, checking details, working out balances), and "
+            "newcomers who enjoy this work usually get most of them."
+        )
+    if against:
+        return Fit(FIT_UNLIKELY, (*against, ELSEWHERE), share)
+    if share is None:
+        return Fit(FIT_UNKNOWN, (), None)
+    if share >= FIT_GOOD_MIN and not weak:
+        strong = [s.title.lower() for s in aptitude if s.level == "strong"]
+        return Fit(
+            FIT_GOOD,
+            (f"You got {round(share * 100)}% of the sample tasks right"
+             + (f", with strong results in {_join(strong)}." if strong else "."),
+             "Knowing no coding yet is normal: everyone starts with the foundations."),
+            share,
+        )
+    reasons = [f"You got {round(share * 100)}% of the sample tasks right."]
+    if weak:
+        reasons.append(
+            f"Work on {_join([s.title.lower() for s in weak])}: the plan's first weeks help, and you can take the sample tasks again."
+        )
+    if preferences.screen == "fine":
+        reasons.append("You said a day at a screen is fine with breaks; most billers and coders work that way.")
+    return Fit(FIT_POSSIBLE, tuple(reasons), share)
+
+
+def cautions(preferences: Preferences) -> tuple[str, ...]:
+    """What to know before starting, from the background answers (no figures here: the page
+    links to the sourced costs and first-job pages)."""
+    found = []
+    if preferences.income == "soon":
+        found.append(
+            "Training takes months, and many coding job postings ask for experience even after you pass. "
+            "Plan on an entry job (charge entry, payment posting, front-desk registration) first."
+        )
+    if preferences.budget == "low":
+        found.append("On a tight budget, self-study works: the exam fee and the current year's code books are the essentials.")
+    if preferences.healthcare == "none" and preferences.schooling == "high_school":
+        found.append("Many employers prefer a certificate programme or some college; a course also helps you pass.")
+    return tuple(found)
+
+
+# ------------------------------------------------------------------ the recommendation
 @dataclass(frozen=True)
 class Alternative:
     path: str
@@ -313,7 +532,9 @@ class Recommendation:
     points: Mapping[str, int]
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
+    fit: Fit
     notes: tuple[str, ...] = ()  # answers that favoured no path (e.g. remote work)
+    cautions: tuple[str, ...] = ()
     tied: tuple[str, ...] = ()  # the paths that shared the top score, when there was a tie
     tie_break: str = ""
     contradictions: tuple[str, ...] = ()
@@ -323,11 +544,21 @@ class Recommendation:
         return PATH_TITLES[self.path]
 
 
+def answers(preferences: Preferences, aptitude: Sequence[SkillScore]) -> dict[str, str]:
+    """Every question the rules look at, with its answer: the questionnaire's fields and one
+    "aptitude:<skill>" per measured skill, answered by its level."""
+    found = {f.name: str(getattr(preferences, f.name)) for f in fields(preferences)}
+    for score in aptitude:
+        if score.total:
+            found[f"aptitude:{score.skill}"] = score.level
+    return found
+
+
 def _answer_paths(preferences: Preferences) -> dict[str, set[str]]:
-    """question -> the paths that question's answer favours."""
+    """question -> the paths that question's answer favours (preferences only)."""
     favoured: dict[str, set[str]] = {}
     for rule in RULES:
-        if getattr(preferences, rule.question, None) == rule.answer and rule.path and rule.points > 0:
+        if rule.question in QUESTIONS and getattr(preferences, rule.question, None) == rule.answer and rule.path and rule.points > 0:
             favoured.setdefault(rule.question, set()).add(rule.path)
     return favoured
 
@@ -362,14 +593,14 @@ def _diagnostic_point(area_scores: Mapping[str, float | None]) -> tuple[str | No
     if not others or known[best] < DIAGNOSTIC_MIN or known[best] - max(others) < DIAGNOSTIC_LEAD:
         return None, ""
     return best, (
-        f"In the diagnostic you did best in {AREA_TITLES[best].lower()} ({round(known[best] * 100)}%), "
+        f"In the knowledge check you did best in {AREA_TITLES[best].lower()} ({round(known[best] * 100)}%), "
         f"clearly ahead of the other coding and billing areas."
     )
 
 
 def _rank(points: Mapping[str, int], area_scores: Mapping[str, float | None]) -> list[str]:
-    """Paths best first: by points; among equal points by diagnostic score when every one of them
-    has a score, else (and among equal scores) by TIE_ORDER."""
+    """Paths best first: by points; among equal points by knowledge-check score when every one of
+    them has a score, else (and among equal scores) by TIE_ORDER."""
     ranked: list[str] = []
     for value in sorted(set(points.values()), reverse=True):
         group = [p for p in TIE_ORDER if points[p] == value]
@@ -384,14 +615,20 @@ def _join(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def recommend(preferences: Preferences, area_scores: Mapping[str, float | None]) -> Recommendation:
-    """The recommended path and first certification, with reasons, alternatives, ties and
-    contradictions spelled out. `area_scores` maps diagnostic areas to 0..1 (None: not scored)."""
+def recommend(
+    preferences: Preferences,
+    area_scores: Mapping[str, float | None],
+    aptitude: Sequence[SkillScore] = (),
+) -> Recommendation:
+    """The suggested path and first certification, with reasons, alternatives, ties,
+    contradictions, the fit and the cautions spelled out. `area_scores` maps knowledge-check
+    areas to 0..1 (None or absent: not taken); `aptitude` holds the sample tasks' scores."""
+    given = answers(preferences, aptitude)
     points = {p: 0 for p in TIE_ORDER}
     reasons: dict[str, list[str]] = {p: [] for p in TIE_ORDER}
     notes: list[str] = []
     for rule in RULES:
-        if getattr(preferences, rule.question, None) != rule.answer:
+        if given.get(rule.question) != rule.answer:
             continue
         if rule.path is None:
             notes.append(rule.reason)
@@ -426,7 +663,9 @@ def recommend(preferences: Preferences, area_scores: Mapping[str, float | None])
             "None of your answers pointed clearly to one path, so we suggest the most common starting point.",
         ),
         alternatives=alternatives,
+        fit=assess_fit(preferences, aptitude),
         notes=tuple(notes),
+        cautions=cautions(preferences),
         tied=tied,
         tie_break=tie_break,
         contradictions=_contradictions(preferences),
@@ -439,154 +678,10 @@ def _explain_tie(chosen: str, tied: tuple[str, ...], top: int, area_scores: Mapp
     scores = [s for p in tied if (s := area_scores.get(p)) is not None]
     if len(scores) == len(tied) and scores[0] > scores[1]:
         return start + (
-            f"We chose {PATH_TITLES[chosen]} because your diagnostic score there was higher "
+            f"We chose {PATH_TITLES[chosen]} because your knowledge-check score there was higher "
             f"({round(scores[0] * 100)}% against {round(scores[1] * 100)}% in {PATH_TITLES[tied[1]]})."
         )
     return start + (
-        "Your diagnostic did not separate them, so we followed our fixed order: outpatient coding "
+        "Nothing else separated them, so we followed our fixed order: outpatient coding "
         f"(CPC) first, then billing (CPB), then inpatient coding (CCS). We chose {PATH_TITLES[chosen]}."
-    )
-
-
-# ------------------------------------------------------------------ study plan
-START_COUNT = 3
-SHORT_TIMELINE_WEEKS = 26  # certificate programmes take 6-12 months
-
-
-@dataclass(frozen=True)
-class PlanSection:
-    key: str
-    title: str
-    size: int  # questions + cases in the blueprint
-    topics: tuple[str, ...]
-    areas: tuple[str, ...]
-    score: float  # 0..1, the estimate used for the plan
-    scored: bool  # False when no diagnostic area covered this section
-    hours: int
-    first_week: int | None
-    last_week: int | None
-    start_here: bool
-
-    @property
-    def percent(self) -> int:
-        return round(self.score * 100)
-
-
-@dataclass(frozen=True)
-class StudyPlan:
-    exam: str
-    today: date
-    target_date: date | None
-    days: int
-    weeks: int
-    weekly_hours: int
-    total_hours: int
-    sections: tuple[PlanSection, ...]
-    notes: tuple[str, ...]
-
-    @property
-    def start_with(self) -> tuple[PlanSection, ...]:
-        return tuple(s for s in self.sections if s.start_here)
-
-
-def weeks_until(today: date, target: date | None) -> tuple[int, int]:
-    """(days, whole weeks) from today to the target date; zero when it has passed or is unknown."""
-    if target is None:
-        return 0, 0
-    days = max(0, (target - today).days)
-    return days, days // 7
-
-
-def allocate(total: int, weights: Sequence[float]) -> list[int]:
-    """Split `total` whole units in proportion to `weights`, summing exactly to `total`
-    (largest remainder; equal remainders go to the earlier weight)."""
-    weight_sum = sum(weights)
-    if total <= 0 or weight_sum <= 0:
-        return [0 for _ in weights]
-    exact = [total * w / weight_sum for w in weights]
-    shares = [math.floor(x) for x in exact]
-    left = total - sum(shares)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
-    for i in by_remainder[:left]:
-        shares[i] += 1
-    return shares
-
-
-def study_plan(
-    exam: str,
-    sections: Sequence[Mapping],
-    area_scores: Mapping[str, float | None],
-    weekly_hours: int,
-    target_date: date | None,
-    today: date,
-) -> StudyPlan:
-    """Hours to the target date spread over the blueprint's sections, weakest areas first.
-
-    `sections` are blueprint sections as stored (dicts with key, title, questions, cases, topics).
-    """
-    days, weeks = weeks_until(today, target_date)
-    weekly_hours = max(0, int(weekly_hours or 0))
-    total = weeks * weekly_hours
-    known = [v for v in area_scores.values() if v is not None]
-    fallback = sum(known) / len(known) if known else 0.5
-
-    rows = []
-    for order, section in enumerate(sections):
-        size = int(section.get("questions") or 0) + int(section.get("cases") or 0)
-        if size <= 0:
-            continue
-        topics = tuple(section.get("topics") or ())
-        areas = tuple(dict.fromkeys(a for a in (plan_area_for(t, exam) for t in topics) if a))
-        scores = [s for a in areas if (s := area_scores.get(a)) is not None]
-        score = sum(scores) / len(scores) if scores else fallback
-        rows.append((order, section, size, topics, areas, score, bool(scores)))
-    rows.sort(key=lambda r: (r[5], -r[2], r[0]))
-    hours = allocate(total, [r[2] * (2 - r[5]) for r in rows])
-
-    out = []
-    elapsed = 0
-    for index, ((_, section, size, topics, areas, score, scored), h) in enumerate(zip(rows, hours, strict=True)):
-        first = last = None
-        if h and weekly_hours:
-            first = elapsed // weekly_hours + 1
-            last = math.ceil((elapsed + h) / weekly_hours)
-        elapsed += h
-        out.append(
-            PlanSection(
-                key=str(section.get("key", "")),
-                title=str(section.get("title", "")),
-                size=size,
-                topics=topics,
-                areas=areas,
-                score=score,
-                scored=scored,
-                hours=h,
-                first_week=first,
-                last_week=last,
-                start_here=index < START_COUNT,
-            )
-        )
-
-    notes = []
-    if target_date is None:
-        notes.append("You did not give a target date, so the plan shows the order to study in but no hours.")
-    elif weeks == 0:
-        notes.append("Your target date is less than a week away: there is no time for a plan. Pick a later date.")
-    elif weeks < SHORT_TIMELINE_WEEKS:
-        notes.append(
-            f"{weeks} weeks is a short run-up. Certificate programmes usually take 6 to 12 months, so "
-            "a date under six months away is ambitious unless you already work in healthcare."
-        )
-    if not known:
-        notes.append("We have no diagnostic scores, so every section counts as average.")
-    return StudyPlan(
-        exam=exam,
-        today=today,
-        target_date=target_date,
-        days=days,
-        weeks=weeks,
-        weekly_hours=weekly_hours,
-        total_hours=total,
-        sections=tuple(out),
-        notes=tuple(notes),
     )

@@ -1,4 +1,4 @@
-"""The career explorer (public pages) and the self-assessment (anonymous; saved by signing up).
+"""The career explorer (public pages) and the self-assessment (anonymous; saved by signing up or in).
 
 Thin views: validate the form, call one service function, render or redirect. The self-assessment
 lives on the server (`CareerRun`); the session cookie holds only its token."""
@@ -12,10 +12,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from study.careers import content
-from study.careers.forms import SaveResultForm, StartAssessmentForm, SubmitDiagnosticForm
-from study.careers.recommend import Preferences
+from study.careers.forms import PREFERENCE_FIELDS, StartAssessmentForm, SubmitDiagnosticForm
+from study.careers.recommend import SKILL_TITLES, Preferences
 from study.errors import flash_refusal, render_error
 from study.extensions import limiter
+from study.forms import CsrfForm
 from study.security import public
 from study.services import Conflict, NotFound, ServiceError
 from study.services import careers as career_service
@@ -54,7 +55,7 @@ def current_run():
 
 @bp.context_processor
 def careers_globals():
-    return {"careers": content, "practice_href": practice_href}
+    return {"careers": content, "practice_href": practice_href, "careers_skill_titles": SKILL_TITLES}
 
 
 # ------------------------------------------------------------------ the explorer
@@ -92,7 +93,39 @@ def education():
     return render_template("careers/education.html")
 
 
+@bp.route("/costs")
+@public
+def costs():
+    return render_template("careers/costs.html")
+
+
+@bp.route("/first-job")
+@public
+def first_job():
+    return render_template("careers/first_job.html")
+
+
 # ------------------------------------------------------------------ the self-assessment
+def _finished(run):
+    """After a step that changes the result: a signed-in user's result is theirs as soon as it
+    exists (saved, or its saved copy brought up to date); then the result page."""
+    if current_user.is_authenticated and career_service.has_result(run):
+        try:
+            career_service.save_result(current_user, run, today())
+        except ServiceError as exc:
+            flash_refusal(exc)
+    return redirect(url_for("careers.result"))
+
+
+def _already_final(message: str):
+    """A step already submitted is final: a second submission (a replayed page or cookie) is 409
+    and changes nothing; a visit goes to the result."""
+    if request.method == "POST":
+        return render_error(409, message)
+    flash(message, "info")
+    return redirect(url_for("careers.result"))
+
+
 @bp.route("/assessment", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config.get("CAREERS_START_LIMIT_PER_IP", START_LIMIT_PER_IP), methods=["POST"])
 @public
@@ -103,35 +136,87 @@ def assessment():
         if earlier is not None:
             form = StartAssessmentForm(data=earlier.to_dict() | {"target_date": earlier.target_date})
     if form.validate_on_submit():
-        preferences = Preferences(
-            setting=form.setting.data,
-            work_style=form.work_style.data,
-            interest=form.interest.data,
-            weekly_hours=form.weekly_hours.data,
-            target_date=form.target_date.data,
-        )
+        preferences = Preferences(**{name: getattr(form, name).data for name in PREFERENCE_FIELDS})
         session[career_service.SESSION_KEY] = career_service.start_run(preferences, user=_user())
-        return redirect(url_for("careers.diagnostic"))
+        return redirect(url_for("careers.tasks"))
     return render_template("careers/assessment.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/assessment/tasks", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("CAREERS_SUBMIT_LIMIT_PER_IP", SUBMIT_LIMIT_PER_IP), methods=["POST"])
+@public
+def tasks():
+    form = CsrfForm()
+    run = current_run()
+    try:
+        items = career_service.sample_tasks(run)
+    except NotFound:
+        flash("Answer a few questions about yourself first.", "info")
+        return redirect(url_for("careers.assessment"))
+    already = "You have already done the sample tasks. Take the self-assessment again for a fresh start."
+    if run is not None and run.aptitude_at is not None:
+        return _already_final(already)
+    given: dict[str, str] = {}
+    missing: list = []
+    if form.validate_on_submit():
+        given = {t.key: request.form.get(t.field_name, "") for t in items}
+        try:
+            missing = career_service.submit_tasks(run, given)
+        except Conflict:  # submitted by another request at the same moment
+            return render_error(409, already)
+        if not missing:
+            return _finished(run)
+    return (
+        render_template(
+            "careers/tasks.html",
+            form=form,
+            items=items,
+            skill_groups=[(skill, list(group)) for skill, group in groupby(items, key=lambda t: t.skill)],
+            given=given,
+            missing={t.key for t in missing},
+            missing_items=missing,
+        ),
+        400 if missing else 200,
+    )
+
+
+@bp.route("/assessment/knowledge", methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("CAREERS_START_LIMIT_PER_IP", START_LIMIT_PER_IP))
+@public
+def knowledge():
+    """Start the optional knowledge check (once per run)."""
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        return render_error(400, "The form has expired. Go back, reload the page and try again.")
+    try:
+        career_service.start_knowledge_check(current_run())
+    except NotFound:
+        flash("Answer a few questions about yourself first.", "info")
+        return redirect(url_for("careers.assessment"))
+    except Conflict as exc:
+        flash_refusal(exc)
+        return redirect(url_for("careers.tasks"))
+    return redirect(url_for("careers.diagnostic"))
 
 
 @bp.route("/assessment/diagnostic", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config.get("CAREERS_SUBMIT_LIMIT_PER_IP", SUBMIT_LIMIT_PER_IP), methods=["POST"])
 @public
 def diagnostic():
+    """The optional knowledge check, for those already studying."""
     form = SubmitDiagnosticForm()
     run = current_run()
     try:
         questions = career_service.diagnostic_questions(run)
     except NotFound:
+        if career_service.has_result(run):
+            flash("Start the knowledge check from your result.", "info")
+            return redirect(url_for("careers.result"))
         flash("Answer a few questions about yourself first.", "info")
         return redirect(url_for("careers.assessment"))
-    already = "You have already answered this diagnostic. Take the self-assessment again for new questions."
-    if career_service.has_result(run):
-        if request.method == "POST":  # final: a second submission (a replayed page or cookie) changes nothing
-            return render_error(409, already)
-        flash(already, "info")
-        return redirect(url_for("careers.result"))
+    already = "You have already answered this knowledge check. Take the self-assessment again for new questions."
+    if career_service.knowledge_done(run):
+        return _already_final(already)
     given: dict[str, str] = {}
     missing: list = []
     if form.validate_on_submit():
@@ -141,7 +226,7 @@ def diagnostic():
         except Conflict:  # submitted by another request at the same moment
             return render_error(409, already)
         if not missing:
-            return redirect(url_for("careers.result"))
+            return _finished(run)
     status = 400 if missing else 200
     return (
         render_template(
@@ -161,34 +246,20 @@ def diagnostic():
 @bp.route("/assessment/result")
 @public
 def result():
-    found = career_service.current_result(current_run(), today())
-    if found is None:
-        flash("Take the self-assessment to see a result.", "info")
-        return redirect(url_for("careers.assessment"))
-    return render_template("careers/result.html", result=found, save_form=SaveResultForm())
-
-
-# ------------------------------------------------------------------ saved results (signed in)
-@bp.route("/results/save", methods=["GET", "POST"])
-@login_required
-def save():
-    form = SaveResultForm()
     run = current_run()
     found = career_service.current_result(run, today())
     if found is None:
-        flash("There is no finished self-assessment to save. Take the self-assessment first.", "info")
+        flash("Take the self-assessment to see a result.", "info")
         return redirect(url_for("careers.assessment"))
-    if form.validate_on_submit():
-        try:
-            saved = career_service.save_result(current_user, run, today())
-        except ServiceError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("careers.assessment"))
-        flash("Your result is saved. You will find it under Careers, My saved results.", "success")
-        return redirect(url_for("careers.saved", assessment_id=saved.id))
-    return render_template("careers/save.html", result=found, form=form)
+    return render_template(
+        "careers/result.html",
+        result=found,
+        form=CsrfForm(),
+        knowledge_started=career_service.knowledge_started(run),
+    )
 
 
+# ------------------------------------------------------------------ saved results (signed in)
 @bp.route("/results")
 @login_required
 def results():

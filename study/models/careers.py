@@ -21,10 +21,12 @@ class CareerAssessment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # JSON object: setting, work_style, interest, weekly_hours, target_date (ISO date or null)
+    # JSON object: the questionnaire (recommend.Preferences.to_dict: preferences, background, hours, target date)
     preferences_json: Mapped[str] = mapped_column(sa.Text, default="{}")
-    # JSON object: area key -> {"correct": int, "total": int}
+    # JSON object: area key -> {"correct": int, "total": int} (the optional knowledge check)
     area_scores_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # JSON object: skill -> {"correct": int, "total": int} (the sample tasks); {} before they existed
+    aptitude_json: Mapped[str] = mapped_column(sa.Text, default="{}", server_default="{}")
     recommended_path: Mapped[str] = mapped_column(sa.String(20))
     recommended_certification: Mapped[str] = mapped_column(sa.String(10))
     target_date: Mapped[date | None] = mapped_column(sa.Date)
@@ -42,6 +44,10 @@ class CareerAssessment(Model):
     def area_scores(self) -> dict:
         return json.loads(self.area_scores_json or "{}")
 
+    @property
+    def aptitude(self) -> dict:
+        return json.loads(self.aptitude_json or "{}")
+
     def __repr__(self) -> str:
         return f"<CareerAssessment {self.id} user={self.user_id} {self.recommended_certification}>"
 
@@ -57,6 +63,10 @@ class CareerRun(Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     preferences_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    # the sample tasks: task key -> letter chosen; final once aptitude_at is set
+    aptitude_json: Mapped[str | None] = mapped_column(sa.Text)
+    aptitude_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the optional knowledge check: the bank items drawn, the letters chosen, final once submitted_at is set
     item_keys_json: Mapped[str] = mapped_column(sa.Text, default="[]")
     answers_json: Mapped[str | None] = mapped_column(sa.Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,24 +26,26 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from study.bank.model import McqItem
-from study.careers import content
+from study.careers import aptitude, content
+from study.careers.beginner import BeginnerPlan, beginner_plan
 from study.careers.recommend import (
     AREAS,
+    SKILLS,
     AreaScore,
     Preferences,
     Recommendation,
-    StudyPlan,
+    SkillScore,
     area_for,
     fractions,
     recommend,
-    study_plan,
 )
 from study.extensions import db
-from study.models import ExamBlueprint, Item, User
+from study.kinds import ItemStatus
+from study.models import ExamBlueprint, Item, ItemExam, User
 from study.models.base import utcnow
 from study.models.careers import CareerAssessment, CareerRun
 from study.services import Conflict, NotFound, ServiceError
-from study.services.attempts import published_items
+from study.services.attempts import in_pool, published_items
 from study.services.bank import parsed_item
 from study.services.grading import grade_response
 from study.services.transactions import changed_rows, transaction
@@ -97,18 +99,29 @@ class ReviewedQuestion:
 @dataclass(frozen=True)
 class CareerResult:
     preferences: Preferences
-    scores: tuple[AreaScore, ...]
+    skills: tuple[SkillScore, ...]  # the sample tasks; () for results saved before they existed
+    scores: tuple[AreaScore, ...]  # the optional knowledge check (every total 0 when not taken)
     recommendation: Recommendation
-    plan: StudyPlan
+    plan: BeginnerPlan
     path: content.CareerPath
     salary: content.RoleSalary
+    tasks: tuple[aptitude.ReviewedTask, ...] = ()
     review: tuple[ReviewedQuestion, ...] = ()
     saved_id: int | None = None
     created_at: datetime | None = None
 
     @property
     def answered(self) -> int:
+        """Questions answered in the knowledge check (0: not taken)."""
         return sum(s.total for s in self.scores)
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(s.total for s in self.skills)
+
+    @property
+    def tasks_right(self) -> int:
+        return sum(s.correct for s in self.skills)
 
 
 @dataclass(frozen=True)
@@ -210,11 +223,10 @@ def _answers(run: CareerRun) -> dict[str, str] | None:
     return json.loads(run.answers_json) if run.answers_json else None
 
 
-def start_run(
-    preferences: Preferences, *, user: User | None = None, now: datetime | None = None, rng: random.Random | None = None
-) -> str:
-    """Record the questionnaire and draw a new diagnostic; the token for the visitor's cookie.
-    Runs older than RUN_KEEP are deleted on the way (nobody can reach them any more)."""
+def start_run(preferences: Preferences, *, user: User | None = None, now: datetime | None = None) -> str:
+    """Record the questionnaire; the token for the visitor's cookie. The sample tasks come next;
+    the knowledge check is drawn only if they ask for it. Runs older than RUN_KEEP are deleted on
+    the way (nobody can reach them any more)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction():
@@ -225,7 +237,7 @@ def start_run(
                 user_id=user.id if user is not None else None,
                 created_at=now,
                 preferences_json=json.dumps(preferences.to_dict()),
-                item_keys_json=json.dumps(draw_diagnostic(rng=rng)),
+                item_keys_json="[]",
             )
         )
     return token
@@ -242,6 +254,80 @@ def get_run(token: object, user: User | None = None, now: datetime | None = None
     if run.user_id is not None and (user is None or run.user_id != user.id):
         return None
     return run
+
+
+# ------------------------------------------------------------------ the sample tasks
+def sample_tasks(run: CareerRun | None) -> tuple[aptitude.Task, ...]:
+    """The sample tasks, without answers for the page to show. NotFound when there is no run."""
+    if run is None:
+        raise NotFound("Start with the questions about you.")
+    return aptitude.tasks()
+
+
+def submit_tasks(run: CareerRun | None, answers: Mapping[str, str], now: datetime | None = None) -> list[aptitude.Task]:
+    """Keep the letters chosen when every task has one; otherwise change nothing and return the
+    tasks still unanswered. Submitted tasks are final (Conflict): the result shows their keys.
+    One conditional update, so two submissions at once cannot both count."""
+    if run is None:
+        raise NotFound("Start with the questions about you.")
+    if run.aptitude_at is not None:
+        raise Conflict("You have already done the sample tasks. Take the self-assessment again for a fresh start.")
+    cleaned = {k: v.strip() for k, v in answers.items() if isinstance(v, str)}
+    missing = aptitude.missing(cleaned)
+    if missing:
+        return missing
+    chosen = {t.key: cleaned[t.key] for t in aptitude.tasks()}
+    _close(
+        run,
+        CareerRun.aptitude_at,
+        {"aptitude_json": json.dumps(chosen), "aptitude_at": now or utcnow()},
+        "You have already done the sample tasks. Take the self-assessment again for a fresh start.",
+    )
+    return []
+
+
+def _close(run: CareerRun, closed_at, values: Mapping, already: str) -> None:
+    """Record a final submission in one conditional update (`closed_at` still empty), so that of
+    two submissions at once only one counts; the other gets Conflict(`already`)."""
+    with transaction():
+        closed = changed_rows(sa.update(CareerRun).where(CareerRun.id == run.id, closed_at.is_(None)).values(**values))
+        if closed != 1:
+            raise Conflict(already)
+    db.session.refresh(run)
+
+
+def _aptitude(run: CareerRun) -> tuple[tuple[SkillScore, ...], tuple[aptitude.ReviewedTask, ...]]:
+    if run.aptitude_at is None or not run.aptitude_json:
+        return (), ()
+    return aptitude.grade(json.loads(run.aptitude_json))
+
+
+# ------------------------------------------------------------------ the optional knowledge check
+def start_knowledge_check(run: CareerRun | None, rng: random.Random | None = None) -> None:
+    """Draw the knowledge check for a run whose sample tasks are done (once: a second call keeps
+    the first draw). NotFound without a run; Conflict before the tasks or after a submission."""
+    if run is None:
+        raise NotFound("Start with the questions about you.")
+    if run.aptitude_at is None:
+        raise Conflict("Do the sample tasks first; the knowledge check is an optional extra after them.")
+    if run.submitted_at is not None or _keys(run):
+        return
+    keys = draw_diagnostic(rng=rng)
+    with transaction():
+        changed_rows(
+            sa.update(CareerRun)
+            .where(CareerRun.id == run.id, CareerRun.submitted_at.is_(None), CareerRun.item_keys_json == "[]")
+            .values(item_keys_json=json.dumps(keys))
+        )
+    db.session.refresh(run)
+
+
+def knowledge_started(run: CareerRun | None) -> bool:
+    return run is not None and bool(_keys(run))
+
+
+def knowledge_done(run: CareerRun | None) -> bool:
+    return run is not None and run.submitted_at is not None
 
 
 def _preferences(run: CareerRun) -> Preferences:
@@ -275,9 +361,10 @@ def _questions(keys: Sequence[str]) -> list[tuple[DiagnosticQuestion, McqItem]]:
 
 
 def diagnostic_questions(run: CareerRun | None) -> list[DiagnosticQuestion]:
-    """The questions of the run, without answers. NotFound when there is no run."""
-    if run is None:
-        raise NotFound("Start with the questionnaire.")
+    """The knowledge check's questions, without answers. NotFound when there is no run or the
+    check was not started."""
+    if run is None or not knowledge_started(run):
+        raise NotFound("Start with the questions about you.")
     return [q for q, _ in _questions(_keys(run))]
 
 
@@ -286,10 +373,10 @@ def submit_diagnostic(run: CareerRun | None, answers: Mapping[str, str], now: da
     change nothing and return the questions still unanswered. A submitted run is final
     (Conflict): its result page has shown the key. Closing the run is one conditional update, so
     two submissions at once cannot both count."""
-    if run is None:
-        raise NotFound("Start with the questionnaire.")
+    if run is None or not knowledge_started(run):
+        raise NotFound("Start with the questions about you.")
     if run.submitted_at is not None:
-        raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
+        raise Conflict("This knowledge check is already submitted. Take the self-assessment again for new questions.")
     chosen: dict[str, str] = {}
     missing = []
     for question, parsed in _questions(_keys(run)):
@@ -301,20 +388,18 @@ def submit_diagnostic(run: CareerRun | None, answers: Mapping[str, str], now: da
             missing.append(question)
     if missing:
         return missing
-    with transaction():
-        closed = changed_rows(
-            sa.update(CareerRun)
-            .where(CareerRun.id == run.id, CareerRun.submitted_at.is_(None))
-            .values(answers_json=json.dumps(chosen), submitted_at=now or utcnow())
-        )
-        if closed != 1:
-            raise Conflict("This diagnostic is already submitted. Take the self-assessment again for new questions.")
-    db.session.refresh(run)
+    _close(
+        run,
+        CareerRun.submitted_at,
+        {"answers_json": json.dumps(chosen), "submitted_at": now or utcnow()},
+        "This knowledge check is already submitted. Take the self-assessment again for new questions.",
+    )
     return []
 
 
 def has_result(run: CareerRun | None) -> bool:
-    return run is not None and run.submitted_at is not None
+    """The sample tasks are done (or, for a run started before they existed, the diagnostic)."""
+    return run is not None and (run.aptitude_at is not None or run.submitted_at is not None)
 
 
 def _grade(keys: Sequence[str], answers: Mapping[str, str]) -> tuple[tuple[AreaScore, ...], tuple[ReviewedQuestion, ...]]:
@@ -344,33 +429,58 @@ def _grade(keys: Sequence[str], answers: Mapping[str, str]) -> tuple[tuple[AreaS
     return scores, tuple(review)
 
 
+def practice_topics() -> dict[str, frozenset[str]]:
+    """exam -> the topics with published practice questions (one query): the plan links only to
+    practice sets that exist."""
+    rows = db.session.execute(
+        sa.select(ItemExam.exam, Item.topic)
+        .join(Item, Item.id == ItemExam.item_id)
+        .where(Item.type == "mcq", Item.status == ItemStatus.PUBLISHED, Item.current_version_id.is_not(None), in_pool("open"))
+        .distinct()
+    )
+    found: dict[str, set[str]] = {}
+    for exam, topic in rows:
+        found.setdefault(exam, set()).add(topic)
+    return {exam: frozenset(topics) for exam, topics in found.items()}
+
+
+def _section_titles(exam: str) -> list[str]:
+    return [str(s.get("title") or s.get("key")) for s in _blueprint_sections(exam)]
+
+
 def build_result(
     preferences: Preferences,
     scores: Sequence[AreaScore],
     today: date,
     *,
+    skills: Sequence[SkillScore] = (),
+    tasks: Sequence[aptitude.ReviewedTask] = (),
     review: Sequence[ReviewedQuestion] = (),
     saved_id: int | None = None,
     created_at: datetime | None = None,
 ) -> CareerResult:
     area_scores = fractions(scores)
-    recommendation = recommend(preferences, area_scores)
-    plan = study_plan(
-        recommendation.certification,
-        _blueprint_sections(recommendation.certification),
-        area_scores,
-        preferences.weekly_hours,
-        preferences.target_date,
-        today,
+    recommendation = recommend(preferences, area_scores, skills)
+    plan = beginner_plan(
+        recommendation.path,
+        today=today,
+        target_date=preferences.target_date,
+        weekly_hours=preferences.weekly_hours,
+        budget=preferences.budget,
+        knowledge=area_scores,
+        practice=practice_topics(),
+        exam_sections=_section_titles(recommendation.certification),
     )
     path = content.PATHS[recommendation.path]
     return CareerResult(
         preferences=preferences,
+        skills=tuple(skills),
         scores=tuple(scores),
         recommendation=recommendation,
         plan=plan,
         path=path,
         salary=content.salary_row(path.salary_key),
+        tasks=tuple(tasks),
         review=tuple(review),
         saved_id=saved_id,
         created_at=created_at,
@@ -378,34 +488,45 @@ def build_result(
 
 
 def current_result(run: CareerRun | None, today: date) -> CareerResult | None:
-    """The submitted run, graded now; None before submission."""
+    """The run's result, graded now; None before the sample tasks are done."""
     if run is None or not has_result(run):
         return None
-    scores, review = _grade(_keys(run), _answers(run) or {})
-    return build_result(_preferences(run), scores, today, review=review, saved_id=run.saved_assessment_id)
+    skills, tasks = _aptitude(run)
+    scores, review = _grade(_keys(run), _answers(run) or {}) if knowledge_done(run) else (_no_scores(), ())
+    return build_result(_preferences(run), scores, today, skills=skills, tasks=tasks, review=review, saved_id=run.saved_assessment_id)
+
+
+def _no_scores() -> tuple[AreaScore, ...]:
+    return tuple(AreaScore(a.key, 0, 0) for a in AREAS)
 
 
 # ------------------------------------------------------------------ saved results
+def _fill(assessment: CareerAssessment, result: CareerResult) -> CareerAssessment:
+    prefs = result.preferences
+    assessment.preferences_json = json.dumps(prefs.to_dict())
+    assessment.area_scores_json = json.dumps({s.area: {"correct": s.correct, "total": s.total} for s in result.scores if s.total})
+    assessment.aptitude_json = json.dumps({s.skill: {"correct": s.correct, "total": s.total} for s in result.skills})
+    assessment.recommended_path = result.recommendation.path
+    assessment.recommended_certification = result.recommendation.certification
+    assessment.target_date = prefs.target_date
+    assessment.weekly_hours = prefs.weekly_hours
+    return assessment
+
+
 def save_result(user: User, run: CareerRun | None, today: date) -> CareerAssessment:
     """Keep the run's result for `user`, read from the server-side run; the run becomes theirs.
-    Saving the same run twice returns the first save."""
+    Saving the same run again updates the first save (one saved result per run)."""
     result = current_result(run, today)
     if run is None or result is None or run.user_id not in (None, user.id):
         raise ServiceError("There is no finished self-assessment to save. Take the self-assessment first.")
     if run.saved_assessment_id is not None:
         earlier = db.session.get(CareerAssessment, run.saved_assessment_id)
         if earlier is not None and earlier.user_id == user.id:
+            # the same run saved again (after its knowledge check, say): the saved copy follows it
+            with transaction():
+                _fill(earlier, result)
             return earlier
-    prefs = result.preferences
-    assessment = CareerAssessment(
-        user_id=user.id,
-        preferences_json=json.dumps(prefs.to_dict()),
-        area_scores_json=json.dumps({s.area: {"correct": s.correct, "total": s.total} for s in result.scores}),
-        recommended_path=result.recommendation.path,
-        recommended_certification=result.recommendation.certification,
-        target_date=prefs.target_date,
-        weekly_hours=prefs.weekly_hours,
-    )
+    assessment = _fill(CareerAssessment(user_id=user.id), result)
     try:
         with transaction():
             db.session.add(assessment)
@@ -433,6 +554,33 @@ def save_result(user: User, run: CareerRun | None, today: date) -> CareerAssessm
     return assessment
 
 
+def save_on_sign_in(user: User, token: object, today: date) -> CareerAssessment | None:
+    """Signing up or in with a finished self-assessment in the session saves it: there is no
+    second button. None when there is nothing (new) to save; a run that another account saved
+    stays theirs."""
+    run = get_run(token, user)
+    if run is None or not has_result(run):
+        return None
+    if run.saved_assessment_id is not None:
+        earlier = db.session.get(CareerAssessment, run.saved_assessment_id)
+        if earlier is not None and earlier.user_id == user.id:
+            return earlier
+    try:
+        return save_result(user, run, today)
+    except ServiceError:
+        return None
+
+
+def latest_saved(user: User) -> CareerAssessment | None:
+    """The user's most recent saved result (for their home page), or None."""
+    return db.session.scalar(
+        sa.select(CareerAssessment)
+        .where(CareerAssessment.user_id == user.id)
+        .order_by(CareerAssessment.created_at.desc(), CareerAssessment.id.desc())
+        .limit(1)
+    )
+
+
 def saved_results(user: User) -> list[CareerAssessment]:
     return list(
         db.session.scalars(
@@ -451,17 +599,19 @@ def get_saved(user: User, assessment_id: int) -> CareerAssessment:
     return assessment
 
 
+def _tallies(raw: Mapping, keys: Sequence[str]) -> list[tuple[str, int, int]]:
+    return [(key, int((raw.get(key) or {}).get("correct", 0)), int((raw.get(key) or {}).get("total", 0))) for key in keys]
+
+
 def saved_result(assessment: CareerAssessment) -> CareerResult:
     """A saved assessment as a result page (the plan counted from the day it was saved)."""
-    scores = tuple(
-        AreaScore(a.key, int(raw.get("correct", 0)), int(raw.get("total", 0)))
-        for a in AREAS
-        for raw in [assessment.area_scores.get(a.key) or {}]
-    )
+    scores = tuple(AreaScore(*row) for row in _tallies(assessment.area_scores, [a.key for a in AREAS]))
+    skills = tuple(SkillScore(*row) for row in _tallies(assessment.aptitude, [k for k, _ in SKILLS]) if row[2])
     return build_result(
         Preferences.from_dict(assessment.preferences),
         scores,
         assessment.created_at.date(),
+        skills=skills,
         saved_id=assessment.id,
         created_at=assessment.created_at,
     )

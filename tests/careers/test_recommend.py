@@ -1,4 +1,4 @@
-"""The recommendation rules and the study plan: pure functions, tested without Flask or a database."""
+"""The recommendation rules and the fit: pure functions, tested without Flask or a database."""
 
 from __future__ import annotations
 
@@ -6,19 +6,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from study.careers import content
 from study.careers.recommend import (
+    ANSWER_LABELS,
     RULES,
+    SKILLS,
     AreaScore,
     Preferences,
-    allocate,
+    SkillScore,
     area_for,
+    assess_fit,
     fractions,
     plan_area_for,
     recommend,
-    study_plan,
-    weeks_until,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,15 +80,13 @@ def test_remote_favours_no_path_but_is_explained():
 
 
 def test_rules_table_is_plain_data_covering_every_answer():
-    from study.careers.recommend import ANSWER_LABELS
-
-    for question, labels in ANSWER_LABELS.items():
-        for answer in labels:
+    for question in ("setting", "work_style", "interest", "healthcare"):
+        for answer in ANSWER_LABELS[question]:
             assert any(r.question == question and r.answer == answer for r in RULES), (question, answer)
 
 
-# ------------------------------------------------------------------ the diagnostic
-def test_a_clearly_best_diagnostic_area_earns_a_point():
+# ------------------------------------------------------------------ the knowledge check
+def test_a_clearly_best_knowledge_area_earns_a_point():
     scores = {"outpatient": 0.3, "inpatient": 0.8, "billing": 0.4}
     rec = recommend(prefs("remote", "detail", "clinical"), scores)
     assert rec.path == "inpatient"
@@ -101,7 +102,7 @@ def test_a_clearly_best_diagnostic_area_earns_a_point():
         {"outpatient": 0.6, "inpatient": 0.7, "billing": 0.1},  # lead under 15 points
     ],
 )
-def test_a_weak_or_narrow_diagnostic_lead_earns_nothing(scores):
+def test_a_weak_or_narrow_knowledge_lead_earns_nothing(scores):
     rec = recommend(prefs("remote", "detail", "clinical"), scores)
     assert rec.points["inpatient"] == rec.points["outpatient"] == 3
 
@@ -114,7 +115,7 @@ def test_tie_without_scores_follows_the_fixed_order():
     assert "fixed order" in rec.tie_break and "3 points each" in rec.tie_break
 
 
-def test_tie_is_broken_by_the_higher_diagnostic_score():
+def test_tie_is_broken_by_the_higher_knowledge_score():
     rec = recommend(prefs("remote", "detail", "clinical"), {"outpatient": 0.6, "inpatient": 0.7, "billing": 0.1})
     assert rec.path == "inpatient"
     assert rec.tied == ("inpatient", "outpatient")
@@ -185,9 +186,17 @@ def test_consistent_answers_have_no_contradiction():
 
 # ------------------------------------------------------------------ preferences and areas
 def test_preferences_round_trip_through_a_dict():
-    p = prefs("hospital", "people", "payer", 12, date(2027, 3, 1))
+    p = person(setting="hospital", work_style="people", interest="payer", weekly_hours=12, target_date=date(2027, 3, 1))
     assert Preferences.from_dict(p.to_dict()) == p
     assert Preferences.from_dict(prefs(target_date=None).to_dict()).target_date is None
+
+
+def test_a_result_saved_before_the_background_questions_still_loads():
+    old = {"setting": "hospital", "work_style": "detail", "interest": "clinical", "weekly_hours": 5, "target_date": "2027-01-04"}
+    p = Preferences.from_dict(old)
+    assert (p.setting, p.screen, p.budget) == ("hospital", "", "")
+    rec = recommend(p, {})
+    assert rec.path == "inpatient" and rec.fit.verdict == "unknown" and rec.cautions == ()
 
 
 def test_area_of_items():
@@ -211,89 +220,136 @@ def test_area_scores():
     assert fractions([s]) == {"billing": pytest.approx(2 / 3)}
 
 
-# ------------------------------------------------------------------ study plan maths
-SECTIONS = [
-    {"key": "a", "title": "Terminology", "questions": 10, "topics": ["medical-terminology"]},
-    {"key": "b", "title": "E/M", "questions": 20, "topics": ["em"]},
-    {"key": "c", "title": "Claims", "questions": 10, "topics": ["claims"]},
-    {"key": "d", "title": "Anything", "questions": 10, "topics": ["no-such-topic"]},
-    {"key": "e", "title": "Cases only", "cases": 0, "topics": ["em"]},  # empty: left out
-]
-SCORES = {"terminology": 1.0, "outpatient": 0.5, "billing": 0.0, "inpatient": None, "compliance": None}
-
-
-def test_weeks_until():
-    assert weeks_until(TODAY, date(2026, 4, 6)) == (91, 13)
-    assert weeks_until(TODAY, date(2026, 1, 11)) == (6, 0)
-    assert weeks_until(TODAY, date(2025, 12, 1)) == (0, 0)
-    assert weeks_until(TODAY, None) == (0, 0)
-
-
-def test_allocate_is_exact_and_proportional():
-    assert allocate(10, [1, 1, 1]) == [4, 3, 3]
-    assert allocate(12, [1, 2, 3]) == [2, 4, 6]
-    assert allocate(7, [0.5, 0.25, 0.25]) == [3, 2, 2]  # 3.5, 1.75, 1.75: the larger remainders win
-    assert allocate(0, [1, 2]) == [0, 0]
-    assert allocate(5, [0, 0]) == [0, 0]
-    assert sum(allocate(97, [3.3, 1.7, 8.9, 0.1])) == 97
-
-
-def test_plan_hours_weeks_and_order():
-    plan = study_plan("CPC", SECTIONS, SCORES, weekly_hours=5, target_date=date(2026, 4, 6), today=TODAY)
-    assert (plan.days, plan.weeks, plan.weekly_hours, plan.total_hours) == (91, 13, 5, 65)
-    # weakest first: claims 0%, then E/M 50% and the unscored section (the mean, 0.5; the larger first), terminology 100%
-    assert [s.key for s in plan.sections] == ["c", "b", "d", "a"]
-    # weights: size x (2 - score) = 20, 30, 15, 10 (of 75) -> 65 hours
-    assert [s.hours for s in plan.sections] == [17, 26, 13, 9]
-    assert sum(s.hours for s in plan.sections) == plan.total_hours
-    assert [s.key for s in plan.start_with] == ["c", "b", "d"]
-    assert plan.sections[2].scored is False and plan.sections[2].score == pytest.approx(0.5)
-    # weeks run on in order: 17 h = weeks 1-4, then 26 h = weeks 4-9, 13 h = weeks 9-12, 9 h = weeks 12-13
-    assert [(s.first_week, s.last_week) for s in plan.sections] == [(1, 4), (4, 9), (9, 12), (12, 13)]
-    assert any("6 to 12 months" in n for n in plan.notes)  # 13 weeks is short
-
-
-def test_plan_for_a_long_run_up_has_no_warning():
-    plan = study_plan("CPC", SECTIONS, SCORES, weekly_hours=10, target_date=date(2027, 1, 4), today=TODAY)
-    assert plan.weeks == 52 and plan.total_hours == 520 and plan.notes == ()
-
-
-def test_plan_when_the_date_has_passed_or_is_missing():
-    passed = study_plan("CPC", SECTIONS, SCORES, weekly_hours=10, target_date=date(2026, 1, 8), today=TODAY)
-    assert passed.total_hours == 0 and all(s.hours == 0 and s.first_week is None for s in passed.sections)
-    assert "less than a week" in passed.notes[0]
-    missing = study_plan("CPC", SECTIONS, SCORES, weekly_hours=10, target_date=None, today=TODAY)
-    assert missing.total_hours == 0 and "no hours" in missing.notes[0]
-    assert [s.key for s in missing.sections] == ["c", "b", "d", "a"]  # the order still helps
-
-
-def test_plan_without_scores_uses_blueprint_size():
-    plan = study_plan("CPC", SECTIONS, {}, weekly_hours=4, target_date=date(2026, 7, 6), today=TODAY)
-    assert [s.key for s in plan.sections] == ["b", "a", "c", "d"]
-    assert any("no diagnostic scores" in n for n in plan.notes)
-
-
-def test_plan_on_the_real_cpb_sections_maps_coding_for_billers_to_outpatient():
-    import yaml
-
-    sections = yaml.safe_load((ROOT / "question_bank" / "blueprints" / "CPB.yaml").read_text())["sections"]
-    plan = study_plan("CPB", sections, {"billing": 0.9, "outpatient": 0.2, "compliance": 0.6}, 6, date(2026, 10, 5), TODAY)
-    assert plan.sections[0].key == "coding-for-billers"
-    assert plan.total_hours == 39 * 6 == sum(s.hours for s in plan.sections)
-
-
 # ------------------------------------------------------------------ content
 def test_content_figures_match_the_source_article():
     biller = content.salary_row("biller")
     assert (biller.entry.low, biller.entry.high, biller.mid.high) == (38_000, 48_000, 60_000)
-    assert content.salary_row("analyst").mid.label == "$70,000–$95,000"
-    assert content.SALARY_BY_STAGE[2].range.label == "$60,000–$85,000+"
-    lengths = {p.key: p.length for p in content.EDUCATION_PATHS}
-    assert lengths["certificate"] == "6–12 months" and lengths["associate"] == "14–24 months"
+    assert content.salary_row("analyst").mid.text == "$70,000–$95,000 a year"
+    lengths = {p.key: (p.length.text if p.length else None) for p in content.EDUCATION_PATHS}
+    assert lengths == {"certificate": "6–12 months", "associate": "14–24 months", "on-the-job": None}
     assert {p.certification for p in content.PATHS.values()} == {"CPB", "CPC", "CCS"}
     for role in content.ROLES:
         assert content.role(role.slug) is role
         assert all(content.certification(code) for code in role.certifications)
         assert all(key in content.SETTINGS for key in role.settings)
     cpc_a = content.certification("CPC-A")
-    assert "80 hours" in cpc_a.notes[0] and "two years" in cpc_a.notes[0]
+    assert cpc_a.fact_keys == ("first_job.cpca_removal",)
+
+
+# ------------------------------------------------------------------ the whole person: background, aptitude, fit
+def person(**fields) -> Preferences:
+    base = dict(
+        setting="remote", work_style="detail", interest="clinical", weekly_hours=8, target_date=date(2026, 7, 6),
+        screen="enjoy", healthcare="none", customer_service="no", schooling="high_school", budget="medium", income="later",
+    )
+    base.update(fields)
+    return Preferences(**base)
+
+
+def skills(reading=4, rules=4, detail=4, numbers=4, total=4) -> tuple[SkillScore, ...]:
+    right = {"reading": reading, "rules": rules, "detail": detail, "numbers": numbers}
+    return tuple(SkillScore(key, right[key], total) for key, _ in SKILLS)
+
+
+def test_a_newcomer_with_no_knowledge_but_strong_aptitude_is_told_to_start():
+    rec = recommend(person(), {}, skills())
+    assert rec.fit.verdict == "good" and not rec.fit.may_not_suit
+    assert rec.fit.headline == "The evidence suggests this field suits you."
+    assert any("everyone starts with the foundations" in r for r in rec.fit.reasons)
+    assert any("no healthcare background" in n for n in rec.notes)  # said, not held against them
+    assert rec.path in ("outpatient", "inpatient")  # strong reading, rules and detail
+
+
+def test_a_poor_fit_is_told_plainly_and_given_somewhere_else_to_look():
+    rec = recommend(person(screen="dislike"), {}, skills(1, 1, 2, 1))
+    assert rec.fit.verdict == "unlikely" and rec.fit.may_not_suit
+    assert rec.fit.headline == "The evidence suggests this field may not suit you."
+    assert any("dislike a day at a screen" in r for r in rec.fit.reasons)
+    assert any("5 of 16 sample tasks" in r for r in rec.fit.reasons)
+    assert any("front-desk registration" in r for r in rec.fit.reasons)
+    # a path is still suggested for someone who wants to try anyway
+    assert rec.path in ("outpatient", "billing", "inpatient") and len(rec.alternatives) == 2
+
+
+@pytest.mark.parametrize("screen, right, verdict", [
+    ("dislike", (4, 4, 4, 4), "unlikely"),  # strong tasks, but a day at a screen would not suit
+    ("enjoy", (2, 1, 2, 2), "unlikely"),  # 7 of 16
+    ("enjoy", (2, 2, 2, 2), "possible"),  # 8 of 16: the boundary is not below half
+    ("fine", (4, 4, 4, 1), "possible"),  # 13 of 16 with one weak skill
+    ("enjoy", (3, 3, 3, 3), "good"),  # 75%, no weak skill
+    ("", (3, 3, 3, 3), "good"),
+])
+def test_fit_verdicts(screen, right, verdict):
+    assert assess_fit(person(screen=screen), skills(*right)).verdict == verdict
+
+
+def test_fit_is_unknown_without_sample_tasks_unless_screen_work_would_not_suit():
+    assert assess_fit(person(), ()).verdict == "unknown"
+    assert assess_fit(person(screen="dislike"), ()).verdict == "unlikely"
+
+
+def test_billing_path_from_background_and_number_sense():
+    rec = recommend(
+        person(healthcare="office", customer_service="yes", income="soon", work_style="people", interest="payer"),
+        {},
+        skills(reading=2, rules=3, detail=3, numbers=4),
+    )
+    assert (rec.path, rec.certification) == ("billing", "CPB")
+    assert any("balances and percentages" in r for r in rec.reasons)
+    assert any("healthcare office" in r for r in rec.reasons)
+    assert any("entry job" in c for c in rec.cautions)
+
+
+def test_inpatient_path_from_patient_care_and_a_degree():
+    rec = recommend(person(healthcare="clinical", schooling="degree", setting="hospital"), {}, skills(numbers=2))
+    assert (rec.path, rec.certification) == ("inpatient", "CCS")
+    assert any("patient care" in r for r in rec.reasons) and any("degree" in r for r in rec.reasons)
+
+
+def test_outpatient_path_from_a_practice_and_strong_reading():
+    rec = recommend(person(setting="physician_practice"), {}, skills(numbers=1))
+    assert (rec.path, rec.certification) == ("outpatient", "CPC")
+
+
+def test_tie_between_coding_paths_with_aptitude_follows_the_fixed_order():
+    rec = recommend(person(), {}, skills(detail=2, numbers=2))  # reading and rules add to both coding paths equally
+    assert rec.points["outpatient"] == rec.points["inpatient"]
+    assert rec.path == "outpatient" and "fixed order" in rec.tie_break
+
+
+def test_tie_broken_by_the_knowledge_check():
+    rec = recommend(person(), {"outpatient": 0.6, "inpatient": 0.7, "billing": 0.1}, skills(detail=2, numbers=2))
+    assert rec.path == "inpatient" and "70%" in rec.tie_break
+
+
+def test_cautions_follow_the_background():
+    assert recommend(person(budget="low"), {}, skills()).cautions[0].startswith("On a tight budget")
+    assert any("certificate programme" in c for c in recommend(person(), {}, skills()).cautions)
+    assert recommend(person(schooling="degree"), {}, skills()).cautions == ()
+
+
+answers_strategy = st.builds(
+    person,
+    setting=st.sampled_from([k for k in ANSWER_LABELS["setting"]] + [""]),
+    work_style=st.sampled_from(list(ANSWER_LABELS["work_style"])),
+    interest=st.sampled_from(list(ANSWER_LABELS["interest"])),
+    screen=st.sampled_from(list(ANSWER_LABELS["screen"]) + [""]),
+    healthcare=st.sampled_from(list(ANSWER_LABELS["healthcare"])),
+    customer_service=st.sampled_from(list(ANSWER_LABELS["customer_service"])),
+    schooling=st.sampled_from(list(ANSWER_LABELS["schooling"])),
+    income=st.sampled_from(list(ANSWER_LABELS["income"])),
+)
+skills_strategy = st.tuples(*[st.integers(0, 4)] * 4).map(lambda r: skills(*r))
+knowledge_strategy = st.dictionaries(st.sampled_from(["outpatient", "inpatient", "billing"]), st.one_of(st.none(), st.floats(0, 1)))
+
+
+@given(answers_strategy, skills_strategy, knowledge_strategy)
+def test_every_recommendation_is_complete_and_consistent(p, aptitude, knowledge):
+    rec = recommend(p, knowledge, aptitude)
+    assert sorted([rec.path] + [a.path for a in rec.alternatives]) == ["billing", "inpatient", "outpatient"]
+    assert rec.points[rec.path] == max(rec.points.values())
+    assert [a.points for a in rec.alternatives] == sorted((a.points for a in rec.alternatives), reverse=True)
+    assert bool(rec.tied) == (sum(v == rec.points[rec.path] for v in rec.points.values()) > 1)
+    share = sum(s.correct for s in aptitude) / 16
+    assert (rec.fit.verdict == "unlikely") == (p.screen == "dislike" or share < 0.5)
+    assert rec.reasons and all(a.reasons for a in rec.alternatives)

@@ -1,5 +1,6 @@
-"""The career service: drawing the diagnostic from its own pool, the run kept on the server (the
-cookie holds a token only), grading, a final submission, saving."""
+"""The career service: the run kept on the server (the cookie holds a token only), the sample
+tasks and the optional knowledge check (drawn from its own pool), grading, final submissions,
+the beginner's plan linked to practice sets that exist, saving (also on signing up or in)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from study.careers import aptitude
 from study.careers.recommend import Preferences
 from study.extensions import db
 from study.models import CareerAssessment, CareerRun, Item
@@ -25,10 +27,43 @@ PREFS = Preferences("physician_practice", "detail", "clinical", 6, date(2026, 7,
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
 
-def start(seed=None, user=None, now=None):
-    """A new run: (token, run)."""
-    token = career_service.start_run(PREFS, user=user, now=now, rng=random.Random(seed) if seed is not None else None)
-    return token, career_service.get_run(token, user, now=now)
+ALL_RIGHT = {t.key: t.answer for t in aptitude.tasks()}
+
+
+def start(seed=None, user=None, now=None, knowledge=True):
+    """A new run with its sample tasks done and (unless `knowledge` is False) its knowledge check
+    drawn: (token, run)."""
+    token = career_service.start_run(PREFS, user=user, now=now)
+    run = career_service.get_run(token, user, now=now)
+    assert career_service.submit_tasks(run, ALL_RIGHT, now=now) == []
+    if knowledge:
+        career_service.start_knowledge_check(run, rng=random.Random(seed) if seed is not None else None)
+    return token, run
+
+
+def race(app, token, submit, choices) -> list[object]:
+    """Each of `choices` submitted by its own request, all loading the run before any submits:
+    the outcome of each (a return value or the exception)."""
+    barrier = threading.Barrier(len(choices))
+    outcomes: list[object] = []
+
+    def one(answers):
+        with app.app_context():
+            loaded = career_service.get_run(token)
+            barrier.wait()
+            try:
+                outcomes.append(submit(loaded, answers))
+            except Exception as exc:  # noqa: BLE001 - every outcome is checked by the caller
+                outcomes.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one, args=(a,)) for a in choices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
 
 
 def keys_of(run) -> list[str]:
@@ -88,6 +123,7 @@ def test_the_run_is_kept_on_the_server_and_the_token_is_stored_hashed(small_bank
     stored = db.session.scalar(db.select(CareerRun))
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in stored.token_hash
     assert stored.user_id is None and stored.submitted_at is None and stored.answers_json is None
+    assert json.loads(stored.aptitude_json) == ALL_RIGHT and stored.aptitude_at is not None
     assert json.loads(stored.preferences_json)["setting"] == "physician_practice"
     assert len(keys_of(run)) == 20
     questions = career_service.diagnostic_questions(run)
@@ -126,6 +162,10 @@ def test_no_run_means_not_found(app):
         career_service.diagnostic_questions(None)
     with pytest.raises(NotFound):
         career_service.submit_diagnostic(None, {})
+    with pytest.raises(NotFound):
+        career_service.submit_tasks(None, {})
+    with pytest.raises(NotFound):
+        career_service.start_knowledge_check(None)
     assert career_service.current_result(None, TODAY) is None
     assert career_service.current_preferences(None) is None
 
@@ -140,7 +180,7 @@ def test_an_incomplete_diagnostic_changes_nothing_and_names_the_gaps(small_bank)
     assert [q.number for q in missing] == [1, 2]
     db.session.refresh(run)
     assert run.answers_json is None and run.submitted_at is None
-    assert not career_service.has_result(run)
+    assert not career_service.knowledge_done(run)
 
 
 def test_grading_scores_each_area_and_counts_dont_know_as_wrong(small_bank):
@@ -159,8 +199,7 @@ def test_grading_scores_each_area_and_counts_dont_know_as_wrong(small_bank):
     assert scores == {"terminology": (2, 4), "outpatient": (6, 6), "inpatient": (4, 4), "billing": (4, 4), "compliance": (2, 2)}
     assert result.recommendation.certification == "CPC"
     assert result.plan.exam == "CPC" and result.plan.total_hours == 26 * 6
-    # the weakest area's sections come first in the plan
-    assert result.plan.sections[0].areas == ("terminology",)
+    assert not result.plan.foundations_known  # terminology 50%: the foundations keep their full share
     assert result.path.key == "outpatient" and result.salary.key == "coder"
     review = {q.key: q for q in result.review}
     assert review[terminology[0]].chosen is None and not review[terminology[0]].correct
@@ -188,25 +227,7 @@ def test_simultaneous_submissions_count_once(app, small_bank):
     token, run = start(5)
     keys = keys_of(run)
     choices = [answers_of(keys), {k: career_service.DONT_KNOW for k in keys}] * 2
-    barrier = threading.Barrier(len(choices))
-    outcomes: list[object] = []
-
-    def submit(answers):
-        with app.app_context():
-            loaded = career_service.get_run(token)
-            barrier.wait()
-            try:
-                outcomes.append(career_service.submit_diagnostic(loaded, answers))
-            except Exception as exc:  # noqa: BLE001 - every outcome is checked below
-                outcomes.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=submit, args=(a,)) for a in choices]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(app, token, career_service.submit_diagnostic, choices)
     assert sum(1 for o in outcomes if o == []) == 1, outcomes
     assert sum(1 for o in outcomes if isinstance(o, Conflict)) == len(choices) - 1, outcomes
     db.session.expire_all()
@@ -254,6 +275,8 @@ def test_save_result_reads_the_run_and_keeps_preferences_and_area_scores(app, sm
     assert saved.weekly_hours == 6 and saved.target_date == date(2026, 7, 6)
     assert saved.preferences["interest"] == "clinical"
     assert saved.area_scores["billing"] == {"correct": 4, "total": 4}
+    assert saved.aptitude == {"reading": {"correct": 4, "total": 4}, "rules": {"correct": 4, "total": 4},
+                              "detail": {"correct": 4, "total": 4}, "numbers": {"correct": 4, "total": 4}}
     assert RATIONALE_MARKER not in saved.area_scores_json + saved.preferences_json
     # the run now belongs to the account that saved it, and knows its save
     assert (run.user_id, run.saved_assessment_id) == (user.id, saved.id)
@@ -267,7 +290,8 @@ def test_save_result_reads_the_run_and_keeps_preferences_and_area_scores(app, sm
     shown = career_service.saved_result(career_service.get_saved(user, saved.id))
     assert shown.recommendation.certification == "CPC" and shown.saved_id == saved.id
     assert shown.plan.today == saved.created_at.date()
-    assert shown.review == ()
+    assert shown.review == () and shown.tasks == ()  # only scores are kept, not the items
+    assert shown.recommendation.fit.verdict == "good" and shown.skills[0].correct == 4
 
 
 def test_another_user_cannot_read_or_reuse_a_saved_result(app, small_bank):
@@ -287,22 +311,25 @@ def test_another_user_cannot_read_or_reuse_a_saved_result(app, small_bank):
     assert db.session.scalar(db.select(db.func.count()).select_from(CareerAssessment)) == 1
 
 
-def test_nothing_to_save_before_submission(app, small_bank):
+def test_nothing_to_save_before_the_tasks(app, small_bank):
     user = make_user()
     with pytest.raises(ServiceError):
         career_service.save_result(user, None, TODAY)
-    _, run = start()
+    token = career_service.start_run(PREFS)
+    run = career_service.get_run(token)
     with pytest.raises(ServiceError):
         career_service.save_result(user, run, TODAY)
+    assert career_service.save_on_sign_in(user, token, TODAY) is None
+    with pytest.raises(Conflict):
+        career_service.start_knowledge_check(run)  # the tasks come first
 
 
-def test_an_empty_diagnostic_still_gives_a_result(app):
+def test_an_empty_knowledge_check_still_gives_a_result(app):
     _, run = start()
     assert keys_of(run) == []
-    assert career_service.submit_diagnostic(run, {}) == []
     result = career_service.current_result(run, TODAY)
     assert result.answered == 0 and result.recommendation.certification == "CPC"
-    assert result.plan.sections == ()  # no blueprint in the database either
+    assert [p.key for p in result.plan.phases] == ["foundations", "code-sets", "exam-practice"]
 
 
 def test_exam_formats_come_from_the_blueprints(small_bank):
@@ -332,3 +359,89 @@ def test_the_real_bank_has_a_full_diagnostic_set_of_its_own(app):
     for item in reserved:
         parsed = bank.parsed_item(item)
         assert not parsed.multiple and parsed.rationale and parsed.why_not, item.key
+
+
+# ------------------------------------------------------------------ the sample tasks
+def test_incomplete_tasks_change_nothing_and_name_the_gaps(app):
+    token = career_service.start_run(PREFS)
+    run = career_service.get_run(token)
+    answers = dict(ALL_RIGHT)
+    first, second = list(answers)[:2]
+    answers[first] = ""
+    answers[second] = "Z"  # not an option
+    missing = career_service.submit_tasks(run, answers)
+    assert [t.key for t in missing] == [first, second]
+    db.session.refresh(run)
+    assert run.aptitude_json is None and run.aptitude_at is None and not career_service.has_result(run)
+
+
+def test_tasks_are_graded_per_skill_and_final(app):
+    token = career_service.start_run(PREFS)
+    run = career_service.get_run(token)
+    answers = dict(ALL_RIGHT)
+    numbers = [t for t in aptitude.tasks() if t.skill == "numbers"]
+    for task in numbers[:3]:
+        answers[task.key] = next(letter for letter in task.letters if letter != task.answer)
+    assert career_service.submit_tasks(run, answers, now=NOW) == []
+    result = career_service.current_result(run, TODAY)
+    assert {s.skill: (s.correct, s.total) for s in result.skills} == {
+        "reading": (4, 4), "rules": (4, 4), "detail": (4, 4), "numbers": (1, 4)
+    }
+    assert result.recommendation.fit.verdict == "possible"  # 13 of 16, but one weak skill
+    assert any("numbers for billing" in r for r in result.recommendation.fit.reasons)
+    with pytest.raises(Conflict):
+        career_service.submit_tasks(career_service.get_run(token), ALL_RIGHT)
+    assert career_service.current_result(run, TODAY).skills[3].correct == 1
+
+
+def test_simultaneous_task_submissions_count_once(app):
+    token = career_service.start_run(PREFS)
+    run_id = career_service.get_run(token).id
+    wrong = {t.key: next(x for x in t.letters if x != t.answer) for t in aptitude.tasks()}
+    choices = [ALL_RIGHT, wrong] * 2
+    outcomes = race(app, token, career_service.submit_tasks, choices)
+    assert sum(1 for o in outcomes if o == []) == 1, outcomes
+    assert sum(1 for o in outcomes if isinstance(o, Conflict)) == len(choices) - 1, outcomes
+    db.session.expire_all()
+    assert json.loads(db.session.get(CareerRun, run_id).aptitude_json) in choices
+
+
+# ------------------------------------------------------------------ the plan links to practice that exists
+def test_the_plan_links_only_to_practice_sets_that_exist(app):
+    bank.import_bank(app.config["QUESTION_BANK"])
+    practice = career_service.practice_topics()
+    assert "medical-terminology" in practice["CPC"] and "claims" in practice["CPB"]
+    _, run = start(knowledge=False)
+    plan = career_service.current_result(run, TODAY).plan
+    linked = [s for phase in plan.phases for s in phase.steps if s.linked]
+    assert linked, "the real bank has practice for the CPC"
+    for step in linked:
+        assert set(step.topics) <= practice[step.exam]
+    # the open pool only: a topic whose items are all reserved for the knowledge check links nowhere
+    reserved_only = db.session.scalars(db.select(Item.topic).where(Item.reserved == "diagnostic")).all()
+    assert reserved_only
+
+
+# ------------------------------------------------------------------ saving on signing up or in
+def test_signing_in_saves_a_finished_run_once_and_never_anothers(app):
+    user, other = make_user(), make_user()
+    token, run = start(knowledge=False)
+    saved = career_service.save_on_sign_in(user, token, TODAY)
+    assert saved is not None and saved.user_id == user.id
+    assert career_service.save_on_sign_in(user, token, TODAY).id == saved.id  # signing in again: the same copy
+    assert career_service.save_on_sign_in(other, token, TODAY) is None  # the run is the first account's now
+    assert career_service.latest_saved(user).id == saved.id and career_service.latest_saved(other) is None
+    for bad in (None, "", "nope"):
+        assert career_service.save_on_sign_in(user, bad, TODAY) is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(CareerAssessment)) == 1
+
+
+def test_saving_again_after_the_knowledge_check_updates_the_one_copy(app, small_bank):
+    user = make_user()
+    token, run = start(3, user=user)
+    first = career_service.save_result(user, run, TODAY)
+    assert first.area_scores == {}
+    career_service.submit_diagnostic(run, answers_of(keys_of(run)))
+    again = career_service.save_result(user, run, TODAY)
+    assert again.id == first.id and again.area_scores["terminology"]["total"] > 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(CareerAssessment)) == 1

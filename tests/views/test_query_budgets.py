@@ -34,7 +34,7 @@ BUDGETS = {
     "practice summary": 7,  # + regrades, the versions, the topic titles of the result by topic
     "case page": 9,  # the case and its exams, whether it is held, the open attempt, its item and version, the history
     "case attempt report": 9,  # + similar cases (one query of their link columns)
-    "home": 8,  # the open attempts, the due count, the answered reports not read, the assignments, their open exams, their attempts
+    "home": 9,  # open attempts, due count, unread report answers, saved career result, assignments, their open exams, their attempts
     "progress dashboard": 9,  # the blueprint, rollups, exams, case rollups, due count, history, blueprint names
 }
 
