@@ -28,7 +28,7 @@ def _after_sign_in():
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
 
 
-def _start_session(user) -> None:
+def _start_session(user):
     """Open a server-side session for `user` and put its token in the cookie. The CSRF token of
     the anonymous visit is dropped, so a token planted before sign-in is worthless after it.
     A career self-assessment finished before signing up or in is saved to the account: signing
@@ -40,6 +40,21 @@ def _start_session(user) -> None:
     saved = career_service.save_on_sign_in(user, session.get(career_service.SESSION_KEY), datetime.now(timezone.utc).date())
     if saved is not None:
         flash("Your career result is saved to your account. It is on your home page as “your saved result”.", "success")
+    return saved
+
+
+def _goal_from_career(user, career) -> None:
+    """The suggested certification and the career result's target date become the new account's
+    goal (the date only when the goal form would accept it); /account/goal changes it."""
+    today = datetime.now(timezone.utc).date()
+    exams = catalog.exam_names()
+    try:
+        user_service.set_goal(user, career.recommended_certification, career.target_date, today, exams)
+    except ServiceError:
+        try:
+            user_service.set_goal(user, career.recommended_certification, None, today, exams)
+        except ServiceError:
+            pass  # the exam is not loaded here: no goal, as before
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -61,7 +76,9 @@ def signup():
         else:
             if zones.is_zone(form.time_zone.data) and form.time_zone.data != zones.DEFAULT:
                 user_service.set_time_zone(user, form.time_zone.data)  # the browser's zone (JavaScript); else UTC
-            _start_session(user)
+            career = _start_session(user)
+            if career is not None:  # a new account starts with the exam its saved result suggests
+                _goal_from_career(user, career)
             flash("Welcome to CodePrep. Your account is ready.", "success")
             session["new_account"] = True  # the home page greets a new account, never "welcome back"
             if not request.args.get("next"):  # a sign-up to save something goes back to it; else the goal

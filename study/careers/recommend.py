@@ -434,7 +434,7 @@ FIT_MIN = 0.5  # below half of the sample tasks right: the field may not suit
 FIT_GOOD_MIN = 0.75
 FIT_HEADLINES: dict[str, str] = {
     FIT_GOOD: "The evidence suggests this field suits you.",
-    FIT_POSSIBLE: "This field could suit you, with work on the skills below.",
+    FIT_POSSIBLE: "This field could suit you; the sample tasks show room to grow.",
     FIT_UNLIKELY: "The evidence suggests this field may not suit you.",
     FIT_UNKNOWN: "This result was saved before the sample tasks existed, so it says nothing about fit.",
 }

@@ -1,5 +1,7 @@
-"""The career explorer and the anonymous self-assessment in a real browser, then saving the result
-by signing up; axe on every career page, and no page wider than a 360 px screen."""
+"""The career explorer and the newcomer's self-assessment in a real browser: sourced pay and
+costs, the questions about you, the sample tasks, the result with its fit, path and beginner's
+plan, the optional knowledge check offered, and saving by signing up (no second button), ending
+on the learner's home with "your saved result". Axe and no sideways scroll at 390 and 1280 px."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from study.careers import aptitude
 from study.services import bank
 from tests.support import no_horizontal_overflow
 
@@ -18,131 +21,140 @@ ROLE_TITLES = [
     "Revenue cycle analyst",
     "Compliance and audit specialist",
 ]
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 
 def explorer(page):
     return page.get_by_role("navigation", name="Career explorer")
 
 
-def test_explorer_self_assessment_and_saving_by_signing_up(page, live_app, axe_check):
+def at_both_widths(page, axe_check):
+    """Axe clean and no sideways scroll on a phone and on a desktop; back at desktop width after."""
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        assert no_horizontal_overflow(page), (page.url, size)
+        axe_check(page)
+
+
+def test_a_newcomer_explores_takes_the_self_assessment_and_saves_it_by_signing_up(page, live_app, axe_check):
     with live_app.app_context():
         bank.import_bank(live_app.config["QUESTION_BANK"])
+    page.set_viewport_size(DESKTOP)
 
     # ---- the explorer, reached from the main navigation
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Careers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Careers in medical billing and coding")
-    axe_check(page)
+    at_both_widths(page, axe_check)
     for title in ROLE_TITLES:
         explorer(page).get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
-        expect(page.get_by_role("heading", name="Where it leads")).to_be_visible()
         expect(page.get_by_role("heading", name="Remote work")).to_be_visible()
-        axe_check(page)
-
-    explorer(page).get_by_role("link", name="Certifications").click()
-    expect(page.get_by_role("heading", name="CPC: Certified Professional Coder")).to_be_visible()
-    expect(page.locator("#cpc")).to_contain_text("100 multiple-choice questions")
-    expect(page.locator("#cpc-a")).to_contain_text("80 hours of practice cases")
-    expect(page.locator("#cpb")).to_contain_text("135 multiple-choice questions")
     axe_check(page)
 
     explorer(page).get_by_role("link", name="Pay").click()
+    expect(page.get_by_role("table", name="Pay and outlook from the BLS")).to_contain_text("$50,250 a year")
+    expect(page.get_by_role("table", name="Pay and outlook from the BLS")).to_contain_text("read 7 December 2026")
     expect(page.get_by_role("img", name=re.compile("Yearly pay by role"))).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("Yearly pay by role"))).to_contain_text("$38,000–$48,000")
-    expect(page.get_by_text("who employs you").first).to_be_visible()
+    at_both_widths(page, axe_check)
+
+    explorer(page).get_by_role("link", name="Costs and time").click()
+    expect(page.get_by_role("table", name="Exam fees")).to_contain_text("$499")
+    at_both_widths(page, axe_check)
+
+    explorer(page).get_by_role("link", name="Your first job").click()
+    expect(page.get_by_role("heading", name="Entry roles that get a foot in the door")).to_be_visible()
+    expect(page.get_by_text("Payment posting", exact=True)).to_be_visible()
+    at_both_widths(page, axe_check)
+
+    explorer(page).get_by_role("link", name="Certifications").click()
+    expect(page.locator("#cpc-a")).to_contain_text("How the CPC-A apprentice label is removed")
     axe_check(page)
 
-    explorer(page).get_by_role("link", name="Training").click()
-    expect(page.get_by_role("table", name="Ways into the field")).to_contain_text("6–12 months")
-    axe_check(page)
-
-    # ---- the questionnaire: a bad form first
+    # ---- about you: a bad form first
     explorer(page).get_by_role("link", name="Self-assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Career self-assessment")
-    axe_check(page)
-    page.get_by_role("button", name="Continue to the diagnostic").click()
-    expect(page.get_by_role("alert")).to_contain_text("Choose the setting you would most like to work in.")
+    at_both_widths(page, axe_check)
+    page.get_by_role("button", name="Continue to the sample tasks").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say whether you have worked in healthcare.")
     expect(page.locator("#weekly_hours-error")).to_be_visible()
     axe_check(page)
 
+    page.get_by_label("No, none yet").check()
+    page.get_by_label("Yes (for example retail, hospitality or a call centre)").check()
+    page.get_by_label("A high school diploma or equivalent").check()
+    page.get_by_label("Only the essentials: the exam and the code books (self-study)").check()
+    page.get_by_label("Within a year").check()
+    page.get_by_label("I would enjoy it: long stretches of focused reading and typing suit me").check()
     page.get_by_label("A physician practice or outpatient clinic").check()
     page.get_by_label("Quiet, focused work with documents, codes and rules").check()
     page.get_by_label("Reading clinical notes and working out what was done and why").check()
     page.get_by_label("Hours a week you can study").fill("8")
     page.get_by_label("When would you like to sit the exam?").fill((date.today() + timedelta(weeks=40)).isoformat())
-    page.get_by_role("button", name="Continue to the diagnostic").click()
+    page.get_by_role("button", name="Continue to the sample tasks").click()
 
-    # ---- the diagnostic: about 30 questions, one radio group each
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Diagnostic: \d+ questions"))
-    questions = page.locator("fieldset.question")
-    count = questions.count()
-    assert 25 <= count <= 30
-    axe_check(page)
-    for i in range(1, count):  # leave the first one out
-        questions.nth(i).get_by_role("radio").first.check()
+    # ---- the sample tasks: one left out first, then all answered (one of them wrong)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sample tasks: 16 short tasks")
+    tasks = aptitude.tasks()
+    groups = page.locator("fieldset.question")
+    expect(groups).to_have_count(16)
+    at_both_widths(page, axe_check)
+    for number, task in enumerate(tasks):
+        if number == 0:
+            continue
+        letter = task.answer if number != 15 else next(x for x in task.letters if x != task.answer)
+        page.locator(f"#{task.field_name}-{letter}").check()
     page.get_by_role("button", name="See my result").click()
-    expect(page.get_by_role("alert")).to_contain_text("1 question is still unanswered")
-    expect(page.locator("#question-1-error")).to_be_visible()
-    expect(questions.nth(1).get_by_role("radio").first).to_be_checked()  # the answers given are kept
+    expect(page.get_by_role("alert")).to_contain_text("1 task is still unanswered")
+    expect(page.locator(f"#{tasks[1].field_name}-{tasks[1].answer}")).to_be_checked()  # the answers given are kept
     axe_check(page)
-    page.get_by_role("alert").get_by_role("link", name="Question 1").click()
-    questions.nth(0).get_by_label("I don't know yet").check()
+    page.get_by_role("alert").get_by_role("link").first.click()
+    page.locator(f"#{tasks[0].field_name}-{tasks[0].answer}").check()
     page.get_by_role("button", name="See my result").click()
 
-    # ---- the result
+    # ---- the result: fit, path, plan from the foundations, the optional knowledge check
     expect(page.get_by_role("heading", level=1)).to_have_text("Your career self-assessment result")
-    expect(page.get_by_role("heading", name=re.compile("^Suggested path: "))).to_be_visible()
-    expect(page.get_by_role("img", name="Your diagnostic score by area")).to_be_visible()
-    expect(page.get_by_role("table", name="Diagnostic score by area")).to_contain_text("Terminology and anatomy")
-    expect(page.get_by_role("heading", name=re.compile("^Your study plan for the "))).to_be_visible()
-    practice_links = page.locator(".start-with a")
-    expect(practice_links).to_have_count(3)
-    assert re.search(r"/practice[^?]*\?exam=(CPC|CPB|CCS)&topic=", practice_links.first.get_attribute("href"))
-    expect(page.get_by_role("heading", name="The ladder")).to_be_visible()
-    axe_check(page)
+    expect(page.get_by_text("The evidence suggests this field suits you.")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("The sample tasks by skill"))).to_contain_text("15 of 16 right")
+    expect(page.get_by_role("heading", name=re.compile("^Suggested path: Outpatient and physician coding"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Your beginner's plan for the CPC")).to_be_visible()
+    phases = page.locator("ol.phases > li h3")
+    expect(phases.nth(0)).to_have_text(re.compile(r"^Foundations: weeks 1–\d+"))
+    expect(phases.nth(1)).to_have_text(re.compile(r"^The code sets: weeks"))
+    expect(phases.nth(2)).to_have_text(re.compile(r"^Exam practice: weeks"))
+    terminology = page.get_by_role("link", name=re.compile("^Practise medical terminology"))
+    assert re.search(r"/practice[^?]*\?exam=CPC&topic=medical-terminology", terminology.get_attribute("href"))
+    expect(page.get_by_role("button", name="Take the knowledge check")).to_be_visible()
+    expect(page.get_by_text("On a tight budget, self-study works")).to_be_visible()
+    at_both_widths(page, axe_check)
 
-    page.set_viewport_size({"width": 360, "height": 740})
-    assert no_horizontal_overflow(page)
-    page.set_viewport_size({"width": 1200, "height": 900})
-
-    # ---- saving: sign up, come back to the save page, save
-    page.get_by_role("link", name="Save my result (create an account)").click()
-    expect(page).to_have_url(re.compile(r"/account/signup\?next=/careers/results/save"))
+    # ---- saving: one link to sign up, and the result is saved; no second button
+    page.get_by_role("link", name="Sign up to save your result").click()
+    expect(page).to_have_url(re.compile(r"/account/signup\?next=/careers/assessment/result"))
     page.get_by_label("E-mail address").fill("career.changer@example.org")
     page.get_by_label("Password", exact=True).fill("a sturdy password 42")
     page.get_by_label("Repeat the password").fill("a sturdy password 42")
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/careers/results/save$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Save your career result")
-    axe_check(page)
-    page.get_by_role("button", name="Save my result").click()
-    expect(page).to_have_url(re.compile(r"/careers/results/\d+$"))
-    expect(page.get_by_text("Your result is saved")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Saved result of "))
-    expect(page.get_by_role("heading", name=re.compile("^Suggested path: "))).to_be_visible()
-    axe_check(page)
+    expect(page).to_have_url(re.compile(r"/careers/assessment/result$"))
+    expect(page.get_by_text("Your career result is saved to your account.")).to_be_visible()
+    expect(page.get_by_text("This is your saved result.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Save"))).to_have_count(0)
+    at_both_widths(page, axe_check)
 
-    page.get_by_role("link", name="My saved results").click()
-    expect(page.get_by_role("table", name=re.compile("Your saved self-assessments"))).to_be_visible()
-    axe_check(page)
+    page.get_by_role("link", name="open your saved result").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Your saved result of "))
+    expect(page.get_by_text("The evidence suggests this field suits you.")).to_be_visible()
+    at_both_widths(page, axe_check)
+
+    page.goto("/")
+    saved = page.get_by_role("region", name="Your saved result")
+    expect(saved).to_contain_text("CPC")
+    saved.get_by_role("link", name="Open your saved result and its plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Your saved result of "))
     assert page.js_errors == []
 
 
-def test_explorer_pages_fit_a_narrow_screen(page, axe_check):
-    page.set_viewport_size({"width": 360, "height": 740})
-    for url in [
-        "/careers/",
-        "/careers/roles/medical-coder",
-        "/careers/certifications",
-        "/careers/salaries",
-        "/careers/education",
-        "/careers/assessment",
-    ]:
-        page.goto(url)
-        assert no_horizontal_overflow(page), url
-        axe_check(page)
-    # without a finished assessment the result page sends you to the questionnaire
+def test_without_a_finished_assessment_the_result_sends_you_to_start(page):
     page.goto("/careers/assessment/result")
     expect(page).to_have_url(re.compile(r"/careers/assessment$"))
     expect(page.get_by_text("Take the self-assessment to see a result.")).to_be_visible()

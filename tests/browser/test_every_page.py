@@ -22,8 +22,10 @@ FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 @pytest.fixture
 def site(live_app, tmp_path):
     """Seed the site; returns the URLs per role."""
+    from study.careers import aptitude
+    from study.careers.recommend import Preferences
     from study.services import attempts as attempt_service
-    from study.services import bank, cases, exams, practice, reports
+    from study.services import bank, careers, cases, exams, practice, reports
 
     now = datetime.now(timezone.utc)
     with live_app.app_context():
@@ -46,6 +48,9 @@ def site(live_app, tmp_path):
         cohort = make_cohort(ian, [lee], name="Evening class")
         rule = {"exam": "CPC", "topics": ["icd-10-cm"], "size": 2}
         assignment = make_assignment(cohort, "practice", "Week 1", rule, opens_at=now - timedelta(days=1))
+        career_run = careers.get_run(careers.start_run(Preferences("remote", "detail", "clinical", 6, date.today() + timedelta(weeks=30))))
+        careers.submit_tasks(career_run, {t.key: t.answer for t in aptitude.tasks()})
+        career = careers.save_result(lee, career_run, date.today())
         urls = {
             "learner": (
                 "lee@example.org",
@@ -74,6 +79,7 @@ def site(live_app, tmp_path):
                     "/account/time-zone",
                     "/account/sessions",
                     "/careers/results",
+                    f"/careers/results/{career.id}",
                 ],
             ),
             "learner in an exam": (
@@ -108,6 +114,8 @@ def site(live_app, tmp_path):
                     "/careers/certifications",
                     "/careers/salaries",
                     "/careers/education",
+                    "/careers/costs",
+                    "/careers/first-job",
                     "/careers/assessment",
                     "/account/signup",
                     "/account/signin",

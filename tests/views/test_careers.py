@@ -485,3 +485,17 @@ def test_default_limits_are_set(client):
     from study.careers import routes
 
     assert routes.START_LIMIT_PER_IP == "10 per hour" and routes.SUBMIT_LIMIT_PER_IP == "30 per hour"
+
+
+def test_a_new_account_from_a_career_result_starts_with_its_exam_and_date(client, app):
+    bank.import_bank(app.config["QUESTION_BANK"])  # the exams' blueprints
+    finish(client)
+    client.post(
+        "/account/signup?next=/careers/assessment/result",
+        data={"email": "new@example.org", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    from study.models import User
+
+    user = db.session.scalar(sa.select(User).where(User.email == "new@example.org"))
+    assert user.target_exam == "CPC" and user.exam_date == date.today() + timedelta(weeks=30)
+    assert "Preparing for the <strong>CPC</strong>" in client.get("/").get_data(as_text=True)
