@@ -11,6 +11,12 @@ from enum import StrEnum
 class ItemType(StrEnum):
     MCQ = "mcq"
     CASE = "case"
+    CLAIM = "claim"  # billing exercises (docs/authoring.md, "Billing exercises")
+    REMITTANCE = "remittance"
+    SCRUBBER = "scrubber"
+
+
+BILLING_ITEM_TYPES: tuple[ItemType, ...] = (ItemType.CLAIM, ItemType.REMITTANCE, ItemType.SCRUBBER)
 
 
 class ItemStatus(StrEnum):

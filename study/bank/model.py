@@ -15,7 +15,15 @@ from typing import Any
 
 from study.kinds import ItemStatus
 
-ITEM_TYPES = ("mcq", "case")
+ITEM_TYPES = ("mcq", "case", "claim", "remittance", "scrubber")
+#: The billing exercises (docs/authoring.md, "Billing exercises"): a scenario to work and a key.
+BILLING_TYPES = ("claim", "remittance", "scrubber")
+#: Each billing type's own front matter keys: (required, optional).
+BILLING_KEYS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "claim": (("key",), ("weights", "rules")),
+    "remittance": (("remit", "key"), ("rules",)),
+    "scrubber": (("claim", "key"), ("context",)),
+}
 DIFFICULTIES = ("easy", "medium", "hard")
 ITEM_STATUSES = ("published", "draft", "retired")
 SETTINGS = ("professional", "outpatient-facility", "inpatient")
@@ -346,7 +354,58 @@ class CaseItem:
         )
 
 
-Item = McqItem | CaseItem
+@dataclass(frozen=True)
+class BillingItem:
+    """A billing exercise (``claim``, ``remittance`` or ``scrubber``): a scenario, the type's own
+    front matter (``spec``: the claim key, the remittance and its key, or the claim with its planted
+    errors) and a rationale. The spec is kept as the file gives it (canonical JSON, dates written
+    MM/DD/YYYY); ``study.billing.exercise`` reads it into the billing core's objects."""
+
+    id: str
+    kind: str  # one of BILLING_TYPES
+    exams: tuple[str, ...]
+    topic: str
+    spec_json: str
+    scenario: str
+    rationale: str
+    minutes: int | None = None
+    title: str | None = None
+    difficulty: str = "medium"
+    tags: tuple[str, ...] = ()
+    status: str = "published"
+    reserve: str | None = None
+    extra_sections: tuple[tuple[str, str], ...] = ()
+    path: str = field(default="", compare=False)
+    source: SourceInfo | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def type(self) -> str:
+        return self.kind
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return json.loads(self.spec_json)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.id
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when the scenario, the spec (key, remittance, claim, rules, weights) or the
+        rationale changes; not with metadata."""
+        return _digest(
+            {
+                "type": self.kind,
+                "scenario": _norm_text(self.scenario),
+                "spec": self.spec,
+                "rationale": _norm_text(self.rationale),
+                "extra": [[h, _norm_text(t)] for h, t in self.extra_sections],
+            }
+        )
+
+
+Item = McqItem | CaseItem | BillingItem
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ which reads the raw front matter and line numbers kept in ``SourceInfo``.
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +21,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from study.bank.model import (
+    BILLING_KEYS,
+    BILLING_TYPES,
     DISCHARGE_STATUSES,
     Bank,
+    BillingItem,
     Blueprint,
     BlueprintSection,
     CaseItem,
@@ -363,6 +368,7 @@ def _minutes(raw: Any) -> int | None:
 
 MCQ_SECTIONS = {"options": "Options", "rationale": "Rationale", "why not the others": "Why not the others"}
 CASE_SECTIONS = {"documentation": "Documentation", "task": "Task", "rationale": "Rationale"}
+BILLING_SECTIONS = {"scenario": "Scenario", "rationale": "Rationale"}
 
 
 class _ItemParts(NamedTuple):
@@ -393,7 +399,8 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
     body_line = body[0][0] if body else front_line + front.count("\n") + 2
     preamble, sections = split_sections(body)
     kind = _str(raw.get("type"))
-    headings, texts, extra = _item_sections(sections, CASE_SECTIONS if kind == "case" else MCQ_SECTIONS, path, problems)
+    known = CASE_SECTIONS if kind == "case" else BILLING_SECTIONS if kind in BILLING_TYPES else MCQ_SECTIONS
+    headings, texts, extra = _item_sections(sections, known, path, problems)
     source = SourceInfo(
         path=path,
         front_line=front_line - 1,
@@ -417,6 +424,8 @@ def parse_item(text: str, path: str = "<string>") -> tuple[Item | None, list[Pro
     parts = _ItemParts(raw, preamble, texts, source, common)
     if kind == "case":
         return _case_item(parts, problems), problems
+    if kind in BILLING_TYPES:
+        return _billing_item(kind, parts, problems), problems
     return _mcq_item(parts, problems), problems
 
 
@@ -473,6 +482,43 @@ def _case_item(parts: _ItemParts, problems: list[Problem]) -> CaseItem:
         external_causes=_str(raw.get("external_causes") or "voluntary"),
         patient=_patient(raw.get("patient")),
         drg_note=_str(raw.get("drg_note")) or None,
+        source=source,
+        **common,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A YAML value as JSON can hold it: dates as MM/DD/YYYY (the CMS-1500's way), mappings and
+    lists recursively, keys as text."""
+    if isinstance(value, datetime.date):
+        return value.strftime("%m/%d/%Y")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def billing_spec(kind: str, raw: dict[Any, Any]) -> str:
+    """The type's own front matter keys as canonical JSON (file order kept)."""
+    required, optional = BILLING_KEYS[kind]
+    return json.dumps({k: _plain(raw[k]) for k in (*required, *optional) if k in raw}, ensure_ascii=False)
+
+
+def _billing_item(kind: str, parts: _ItemParts, problems: list[Problem]) -> BillingItem:
+    raw, preamble, texts, source, common = parts
+    if _text(preamble):
+        first = next(n for n, line in preamble if line.strip())
+        problems.append(Problem(source.path, first, "text before the first section: start the body with '## Scenario'"))
+    return BillingItem(
+        kind=kind,
+        spec_json=billing_spec(kind, raw),
+        scenario=_text(texts.get("scenario", [])),
+        rationale=_text(texts.get("rationale", [])),
+        minutes=_minutes(raw.get("minutes")),
+        title=_str(raw.get("title")) or None,
         source=source,
         **common,
     )

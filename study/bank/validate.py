@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from study.bank.model import (
+    BILLING_KEYS,
+    BILLING_TYPES,
     DEFAULT_EXAMS,
     DEFAULT_WEIGHTS,
     DIFFICULTIES,
@@ -31,6 +33,7 @@ from study.bank.model import (
     RESERVES,
     SETTINGS,
     Bank,
+    BillingItem,
     Blueprint,
     CaseItem,
     Item,
@@ -47,6 +50,7 @@ from study.bank.parser import (
     patient_discharge_code,
     read_text,
 )
+from study.billing import exercise
 from study.codes.checking import CodeChecker
 from study.codes.normalize import (
     classify_procedure_code,
@@ -68,6 +72,7 @@ MAX_TITLE = 120
 #: ``external_causes``: may a learner add a valid external cause code (V00-Y99) the key does not list?
 EXTERNAL_CAUSE_POLICIES = ("voluntary", "required")
 CASE_OPTIONAL = ("scoring", "minutes", "title", "external_causes", "patient", "drg_note")
+BILLING_OPTIONAL = ("minutes", "title")
 #: ``patient`` (inpatient cases): the facts an MS-DRG grouper needs (docs/authoring.md)
 PATIENT_KEYS = ("age", "sex", "discharge")
 KEY_LISTS = ("diagnoses", "procedures", "pcs", "not_reportable")
@@ -201,22 +206,40 @@ def validate_item(
         report.keys(raw, COMMON_REQUIRED + MCQ_REQUIRED, COMMON_OPTIONAL + MCQ_OPTIONAL, (), "")
     elif kind == "case":
         report.keys(raw, COMMON_REQUIRED + CASE_REQUIRED, COMMON_OPTIONAL + CASE_OPTIONAL, (), "")
+    elif kind in BILLING_TYPES:
+        required, optional = BILLING_KEYS[kind]
+        report.keys(raw, COMMON_REQUIRED + required, COMMON_OPTIONAL + BILLING_OPTIONAL + optional, (), "")
     else:
         everything = COMMON_OPTIONAL + MCQ_REQUIRED + MCQ_OPTIONAL + CASE_REQUIRED + CASE_OPTIONAL
         report.keys(raw, COMMON_REQUIRED, everything, (), "")
         if "type" in raw and raw["type"] is not None:
             report.error(
                 report.line("type"),
-                f"type must be 'mcq' or 'case', not {raw['type']!r}"
+                f"type must be one of {', '.join(repr(t) for t in ITEM_TYPES)}, not {raw['type']!r}"
                 + did_you_mean(str(raw["type"]), ITEM_TYPES),
             )
     _common(item, raw, report, topics, exams)
     if isinstance(item, McqItem):
         if kind == "mcq":
             _mcq(item, raw, report, checker)
+    elif isinstance(item, BillingItem):
+        _billing(item, report, checker)
     elif kind == "case":
         _case(item, raw, report, checker)
     return report.problems
+
+
+def _billing(item: BillingItem, report: _Report, checker: CodeChecker | None) -> None:
+    """A billing exercise: its sections, then every rule of its type (study.billing.exercise),
+    each problem reported at the line of the front matter key it belongs to."""
+    end = item.source.end_line if item.source else 1
+    if not item.scenario.strip():
+        report.error(end, "missing section '## Scenario' (what the biller has to work from)")
+    if not item.rationale.strip():
+        report.error(end, "missing section '## Rationale' (explain the key)")
+    code_problem = exercise.code_problem_with(checker) if checker is not None else None
+    for at, message, severity in exercise.check(item, code_problem):
+        (report.error if severity == "error" else report.warning)(report.line(*at), message)
 
 
 def _common(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from study.bank.model import CaseItem, Item, KeyLine, McqItem
+from study.bank.model import BillingItem, CaseItem, Item, KeyLine, McqItem
 from study.kinds import ItemStatus
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -109,8 +109,21 @@ def _front_matter(item: Item) -> list[str]:
         lines.append(f"reserve: {scalar(item.reserve)}")
     if isinstance(item, McqItem):
         lines.extend(_mcq_keys(item))
+    elif isinstance(item, BillingItem):
+        lines.extend(_billing_keys(item))
     else:
         lines.extend(_case_keys(item))
+    return lines
+
+
+def _billing_keys(item: BillingItem) -> list[str]:
+    """``title``, ``minutes`` and the type's own keys, as YAML (dates stay MM/DD/YYYY text)."""
+    lines = [f"title: {_quoted(item.title)}"] if item.title else []
+    lines += [f"minutes: {item.minutes}"] if item.minutes is not None else []
+    spec = item.spec
+    if spec:
+        dumped = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
+        lines.extend(dumped.rstrip("\n").split("\n"))
     return lines
 
 
@@ -182,6 +195,10 @@ def write_item(item: Item) -> str:
         if item.why_not:
             out.extend(_section("Why not the others", ""))
             out.extend(_lettered(item.why_not))
+    elif isinstance(item, BillingItem):
+        out.append("## Scenario")
+        out.extend(item.scenario.split("\n") if item.scenario else [])
+        out.extend(_section("Rationale", item.rationale))
     else:
         out.append("## Documentation")
         out.extend(item.documentation.split("\n") if item.documentation else [])
@@ -198,5 +215,7 @@ def item_relative_path(item: Item) -> Path:
     ``<first exam, lower case>/<topic>/<id>.md`` for MCQ items."""
     if isinstance(item, CaseItem):
         return Path("cases") / (item.setting or "unknown") / f"{item.id}.md"
+    if isinstance(item, BillingItem):
+        return Path("billing") / f"{item.kind}s" / f"{item.id}.md"
     exam = (item.exams[0] if item.exams else "mcq").lower()
     return Path(exam) / (item.topic or "unknown") / f"{item.id}.md"

@@ -69,6 +69,24 @@ class CaseGrader:
         return grade_case(item, response, checker)
 
 
+class BillingGrader:
+    """A billing exercise (``claim``, ``remittance``, ``scrubber``). ``response``: the stored
+    answer (``study.billing.exercise.response_from_form``). With a ``checker`` a wrong diagnosis
+    pointer names the diagnoses by their descriptions."""
+
+    def __init__(self, item_type: str) -> None:
+        self.item_type = item_type
+
+    def grade(self, item: Any, response: Any, checker: CodeChecker | None = None) -> Any:
+        from study.bank.model import BillingItem
+        from study.billing import exercise
+
+        if not isinstance(item, BillingItem) or item.kind != self.item_type:
+            raise TypeError(f"the {self.item_type} grader cannot grade {type(item).__name__}")
+        describe = exercise.describe_with(checker) if checker is not None else None
+        return exercise.grade(item, response if isinstance(response, Mapping) else {}, describe)
+
+
 class GraderRegistry:
     def __init__(self) -> None:
         self._graders: dict[str, Grader] = {}
@@ -97,6 +115,8 @@ def default_registry() -> GraderRegistry:
     registry = GraderRegistry()
     registry.register(McqGrader())
     registry.register(CaseGrader())
+    for billing_type in ("claim", "remittance", "scrubber"):
+        registry.register(BillingGrader(billing_type))
     return registry
 
 

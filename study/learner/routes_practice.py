@@ -65,8 +65,16 @@ def practice_question(attempt_id: int, position: int):
         if not form.validate_on_submit():
             abort(400)
         seconds = seconds_taken(request.form.get("seconds"))
+        if practice_service.is_billing(ai) and ai.response is None and request.form.get("action") != "grade-anyway":
+            # the formats (NPI check digit, dates, place of service, pointers, modifiers, codes) first:
+            # a typing slip is shown on its field, and nothing is recorded until the learner grades anyway
+            problems = practice_service.billing_form_problems(ai, request.form)
+            if problems:
+                return _question_page(attempt, ai, form, values=request.form.to_dict(), problems=problems), 400
         try:
-            if practice_service.is_case(ai):  # a due case in the review flow: the code rows
+            if practice_service.is_billing(ai):  # a claim, a remittance or a scrubbed claim: the whole form
+                practice_service.answer_billing(current_user, attempt.id, position, request.form.to_dict(), seconds, now())
+            elif practice_service.is_case(ai):  # a due case in the review flow: the code rows
                 practice_service.answer_case(current_user, attempt.id, position, case_lists_from_form(request.form), seconds, now())
             else:
                 practice_service.answer(current_user, attempt.id, position, request.form.getlist("answer"), seconds, now())
@@ -77,10 +85,17 @@ def practice_question(attempt_id: int, position: int):
         return redirect(url_for("learner.practice_question", attempt_id=attempt.id, position=position))
     if ai.response is None and not attempt.is_open:
         return redirect(url_for("learner.practice_summary", attempt_id=attempt.id))
+    return _question_page(attempt, ai, form)
+
+
+def _question_page(attempt, ai, form, *, values=None, problems=None):
     question = answer_review.practice_question(attempt, ai, now())
     right, answered = practice_service.running_score(attempt)
     return render_template(
         "learner/practice_question.html",
+        billing=practice_service.billing_view(question.item, question.answer) if question.is_billing else None,
+        values=values if values is not None else (question.answer or {}).get("fields", {}),
+        problems=problems or {},
         attempt=attempt,
         ai=ai,
         item=question.item,
@@ -89,6 +104,7 @@ def practice_question(attempt_id: int, position: int):
         recorded=question.recorded,
         keys_shown=question.keys_shown,
         is_case=question.is_case,
+        is_billing=question.is_billing,
         case_answer=question.answer,
         regrade=question.regrade,
         feedback_note=assignment_service.feedback_note(attempt),

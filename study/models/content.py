@@ -85,7 +85,7 @@ class Item(Model):
     exam_links: Mapped[list[ItemExam]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (
-        sa.CheckConstraint("type in ('mcq', 'case')", name="type_known"),
+        sa.CheckConstraint("type in ('mcq', 'case', 'claim', 'remittance', 'scrubber')", name="type_known"),
         sa.CheckConstraint("status in ('published', 'draft', 'retired')", name="status_known"),
         sa.CheckConstraint("reserved is null or reserved in ('exam', 'diagnostic')", name="reserved_known"),
         # the bank list (study/services/bank_search.py) counts and pages through this narrow index in

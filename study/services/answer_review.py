@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_case
 from study.models import Attempt, AttemptItem, ItemVersion, RegradeLog, User
@@ -142,7 +142,7 @@ def _shown(ai: AttemptItem, item: McqItem, original: list[str]) -> list[str]:
 
 @dataclass
 class PracticeQuestion:
-    item: McqItem | CaseItem  # the key's version: the one served, or the one a regrade graded against
+    item: McqItem | CaseItem | BillingItem  # the key's version: the one served, or the one a regrade graded against
     options: list[ShownOption]
     keys_shown: bool
     recorded: list[str] | None = None  # the learner's choice while the keys wait (shown letters)
@@ -154,6 +154,10 @@ class PracticeQuestion:
     def is_case(self) -> bool:
         return isinstance(self.item, CaseItem)
 
+    @property
+    def is_billing(self) -> bool:
+        return isinstance(self.item, BillingItem)
+
 
 def practice_question(attempt: Attempt, ai: AttemptItem, now: datetime) -> PracticeQuestion:
     """One practice question (or due case) as the learner sees it: nothing of the key before it is answered."""
@@ -161,7 +165,7 @@ def practice_question(attempt: Attempt, ai: AttemptItem, now: datetime) -> Pract
     regrade = regrade_notes([ai]).get(ai.id) if keys_shown(attempt, now) else None
     item = regrade.item if regrade else served
     response = ai.response
-    if isinstance(item, CaseItem):
+    if isinstance(item, CaseItem | BillingItem):
         question = PracticeQuestion(item, [], keys_shown(attempt, now), regrade=regrade)
         if response is not None:
             question.answer = response.answer

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
+from study.bank.model import Item as ParsedItem
 from study.bank.parser import parse_item
 from study.codes.checking import CodeChecker
 from study.grading.answers import clean_case_answer, is_case_answer
@@ -29,12 +30,12 @@ PARSED_CACHE_SIZE = 2048
 
 
 @lru_cache(maxsize=PARSED_CACHE_SIZE)
-def _parse(version_id: int, source_text: str) -> tuple[McqItem | CaseItem | None, str]:
+def _parse(version_id: int, source_text: str) -> tuple[ParsedItem | None, str]:
     parsed, problems = parse_item(source_text, f"version {version_id}")
     return parsed, str(problems[:1])
 
 
-def parsed_version(version: ItemVersion) -> McqItem | CaseItem:
+def parsed_version(version: ItemVersion) -> ParsedItem:
     """The item as stored in `version`, parsed once. The cache is keyed by the version's id and its
     text: a version's graded content never changes, but the latest version's metadata is rewritten
     in place, and another database (a test's) may reuse the id."""
@@ -69,13 +70,13 @@ class Graded:
 
 
 def grade_response(
-    item: ItemVersion | McqItem | CaseItem, answer: Mapping[str, Any], checker: CodeChecker | None = None
+    item: ItemVersion | ParsedItem, answer: Mapping[str, Any], checker: CodeChecker | None = None
 ) -> Graded:
     """Grade a stored or submitted answer (``{"selected": [...]}``, the case code lists, or the
     three case text boxes ``dx``/``px``/``pcs``) against an item version or a parsed item. A case
     is graded with `checker`, by default the request's code checker."""
     parsed = parsed_version(item) if isinstance(item, ItemVersion) else item
-    if isinstance(parsed, CaseItem) and checker is None:
+    if isinstance(parsed, CaseItem | BillingItem) and checker is None:
         from study.services import codes as code_service
 
         checker = code_service.checker()
@@ -90,6 +91,8 @@ def grade_response(
             if grouped is not None:
                 report["drg"] = grouped
         return Graded(result, result.score_pct / 100, result.score_pct >= 100, report)
+    if isinstance(parsed, BillingItem):  # a billing exercise: its report is stored like a case's
+        return Graded(result, float(result.score), bool(result.correct), result.to_json(after_attempt=True))
     return Graded(result, float(result.score), bool(result.correct))
 
 

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from study import scheduling
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
+from study.billing import exercise
 from study.extensions import db
 from study.grading.answers import as_case, as_mcq, clean_case_answer
-from study.kinds import ItemStatus, ItemType
+from study.kinds import BILLING_ITEM_TYPES, ItemStatus, ItemType
 from study.models import Attempt, AttemptItem, ExamBlueprint, Item, ItemExam, Response, ReviewCard, User
 from study.services import Conflict, ServiceError, rollups
 from study.services.attempts import (
@@ -45,11 +47,26 @@ from study.services.attempts import (
     version_item,
     version_items,
 )
+from study.services import billing
 from study.services.grading import attempt_score, grade_response
 from study.services.transactions import transaction
 
 MODES = ("all", "missed", "due")
+#: a billing exercise counts as answered rightly in progress and readiness at this score (the CPB's
+#: pass mark, 70%): a claim graded field by field is rarely perfect, and one wrong box of twenty is
+#: not a wrong answer
+BILLING_RIGHT = 0.7
 MAX_SIZE = 100
+
+
+#: what a practice set may be made of (the form's "What to practise"): item types
+PRACTICE_KINDS: dict[str, tuple[str, ...]] = {
+    "mcq": (ItemType.MCQ,),
+    "billing": tuple(BILLING_ITEM_TYPES),
+    "claim": (ItemType.CLAIM,),
+    "remittance": (ItemType.REMITTANCE,),
+    "scrubber": (ItemType.SCRUBBER,),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,7 @@ class PracticeChoice:
     mode: str
     item_ids: tuple[int, ...] = ()  # a chosen set (cohort assignments): only these items, in this order
     difficulties: tuple[str, ...] = ()  # several difficulties (an assignment's rule), with or instead of `difficulty`
+    kind: str = "mcq"  # a key of PRACTICE_KINDS: questions, or billing exercises (all, or one type)
 
     @property
     def levels(self) -> list[str]:
@@ -76,7 +94,12 @@ def _servable(
     an assignment whose keys wait), and within the choice's filters. MCQs; review due (and a timed
     assignment's set: `with_cases`) also cases."""
     with_cases = with_cases or choice is None or choice.mode == "due"
-    kinds = (ItemType.MCQ, ItemType.CASE) if with_cases else (ItemType.MCQ,)
+    if choice is not None and choice.item_ids:  # a chosen set: whatever was chosen
+        kinds: tuple[str, ...] = (ItemType.MCQ, ItemType.CASE, *BILLING_ITEM_TYPES)
+    elif choice is None or choice.mode == "due":  # review: everything the learner has a card for
+        kinds = (ItemType.MCQ, ItemType.CASE, *BILLING_ITEM_TYPES)
+    else:
+        kinds = PRACTICE_KINDS.get(choice.kind, (ItemType.MCQ,)) + ((ItemType.CASE,) if with_cases and choice.kind == "mcq" else ())
     stmt = sa.select(Item).where(
         Item.type.in_(kinds),
         Item.status == ItemStatus.PUBLISHED,
@@ -199,6 +222,7 @@ def start_practice(
         started_at=now,
         config_json=json.dumps(
             {"topics": choice.topics, "difficulty": choice.difficulty, "size": size, "mode": choice.mode}
+            | ({"kind": choice.kind} if choice.kind != "mcq" else {})
             | ({"defer_feedback": True} if defer_feedback else {})
         ),
         assignment_id=assignment_id,
@@ -222,7 +246,7 @@ def current_position(attempt: Attempt) -> int | None:
 @dataclass(frozen=True)
 class Feedback:
     attempt_item: AttemptItem
-    item: McqItem | CaseItem
+    item: McqItem | CaseItem | BillingItem
     selected: list[str]  # original letters (an MCQ)
     correct: bool
     created: bool
@@ -262,6 +286,36 @@ def answer_case(user: User, attempt_id: int, position: int, lists: dict, seconds
     return _record(user, attempt, ai, item, lambda: clean_case_answer(lists), seconds, now)
 
 
+@transaction()
+def answer_billing(
+    user: User, attempt_id: int, position: int, form: Mapping[str, str], seconds: float | None, now: datetime
+) -> Feedback:
+    """Record the form of a billing exercise of a set (a claim, a remittance, a scrubbed claim),
+    once; stored as typed (``exercise.response_from_form``) and graded with its report."""
+    attempt, ai = _answerable(user, attempt_id, position, now, "case")
+    item = version_item(ai)
+    if not isinstance(item, BillingItem):
+        raise ServiceError("This question is not a billing exercise.")
+    if ai.response is not None:
+        return _stored(ai, item)
+    return _record(user, attempt, ai, item, lambda: exercise.response_from_form(item, form), seconds, now)
+
+
+def billing_form_problems(ai: AttemptItem, form: Mapping[str, str]) -> dict[str, str]:
+    """The format problems of a billing exercise's form (none: it may be graded)."""
+    item = version_item(ai)
+    return billing.form_problems(item, form) if isinstance(item, BillingItem) else {}
+
+
+def billing_view(item: BillingItem, answer: Mapping | None) -> billing.BillingView:
+    return billing.view(item, answer)
+
+
+def is_billing(ai: AttemptItem) -> bool:
+    """Is this question of a set a billing exercise (a claim, a remittance, a scrubber)?"""
+    return isinstance(version_item(ai), BillingItem)
+
+
 def is_case(ai: AttemptItem) -> bool:
     """Is this question of a set a coding case (answered with code rows)?"""
     return isinstance(version_item(ai), CaseItem)
@@ -277,12 +331,12 @@ def _answerable(user: User, attempt_id: int, position: int, now: datetime, kind:
 
 
 def _record(
-    user: User, attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem, make_answer, seconds: float | None, now: datetime
+    user: User, attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem | BillingItem, make_answer, seconds: float | None, now: datetime
 ) -> Feedback:
     if not attempt.is_open:
         raise Conflict(FINISHED)
     stored = make_answer()
-    limit = 4 * 3600.0 if isinstance(item, CaseItem) else 3600.0
+    limit = 4 * 3600.0 if isinstance(item, CaseItem | BillingItem) else 3600.0
     seconds = None if seconds is None or not 0 <= seconds < float("inf") else min(seconds, limit)
     try:
         hold_open(attempt, FINISHED)  # the set is still open, and stays so until this answer is stored
@@ -301,7 +355,7 @@ def _record(
     return Feedback(ai, item, response.answer.get("selected", []), bool(response.correct), created)
 
 
-def _stored(ai: AttemptItem, item: McqItem | CaseItem) -> Feedback:
+def _stored(ai: AttemptItem, item: McqItem | CaseItem | BillingItem) -> Feedback:
     response = ai.response
     assert response is not None
     return Feedback(ai, item, response.answer.get("selected", []), bool(response.correct), created=False)
@@ -311,7 +365,7 @@ def feedback_deferred(attempt: Attempt) -> bool:
     return bool(attempt.config.get("defer_feedback"))
 
 
-def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem, response: Response, now: datetime) -> None:
+def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem | BillingItem, response: Response, now: datetime) -> None:
     """Mark one answer through the one grading path and feed the learner's review card and
     progress rollups with it (a case as a case attempt does: its report, its minutes as the pace)."""
     graded = grade_response(item, response.answer)
@@ -320,6 +374,11 @@ def _grade(attempt: Attempt, ai: AttemptItem, item: McqItem | CaseItem, response
         response.report_json = json.dumps(graded.report)
         schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, (item.minutes or 15) * 60)
         rollups.add_case_report(attempt.user_id, item.setting, graded.score, response.report)
+        return
+    if isinstance(item, BillingItem):  # its report kept like a case's; progress counts it by its exam section
+        response.report_json = json.dumps(graded.report)
+        schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, (item.minutes or 15) * 60)
+        rollups.add_mcq_answer(attempt.user_id, ai.item_id, graded.score >= BILLING_RIGHT, response.seconds, response.answered_at)
         return
     schedule_review(attempt.user_id, ai.item_id, graded.score, response.seconds, now, _slow_after(attempt))
     rollups.add_mcq_answer(attempt.user_id, ai.item_id, graded.correct, response.seconds, response.answered_at)

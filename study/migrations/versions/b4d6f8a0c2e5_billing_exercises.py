@@ -1,0 +1,30 @@
+"""billing exercises: items of type claim, remittance and scrubber (docs/authoring.md)
+
+Revision ID: b4d6f8a0c2e5
+Revises: a3c5e7f9b1d4
+Create Date: 2026-12-07 15:10:00
+
+"""
+from alembic import op
+
+
+revision = 'b4d6f8a0c2e5'
+down_revision = 'a3c5e7f9b1d4'
+branch_labels = None
+depends_on = None
+
+
+def _type_check(types: str) -> None:
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_constraint('type_known', type_='check')
+        batch_op.create_check_constraint('type_known', f"type in ({types})")
+
+
+def upgrade():
+    _type_check("'mcq', 'case', 'claim', 'remittance', 'scrubber'")
+
+
+def downgrade():
+    # billing exercises have no place in the old schema: their items (and what hangs off them) go
+    op.execute("DELETE FROM item WHERE type IN ('claim', 'remittance', 'scrubber')")
+    _type_check("'mcq', 'case'")
