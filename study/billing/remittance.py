@@ -323,8 +323,10 @@ def _line(reader: _Reader, raw: object, n: int, modifiers: Mapping[str, str], re
             if text not in modifiers:
                 reader.fail(f"{path}.modifiers", f"{text} is not in CodePrep's modifier list", broken=False)
             mods.append(text)
-    amounts = {name: reader.amount(raw.get(name, 0 if name in ("deductible", "coinsurance", "copay") else None), f"{path}.{name}")
-               for name in AMOUNT_FIELDS}
+    amounts = {
+        name: reader.amount(raw.get(name, 0 if name in ("deductible", "coinsurance", "copay") else None), f"{path}.{name}")
+        for name in AMOUNT_FIELDS
+    }
     adjustments = reader.adjustments(raw.get("adjustments"), f"{path}.adjustments")
     remark_codes: list[str] = []
     remarks_raw = raw.get("remarks") or []
