@@ -1,0 +1,1 @@
+"""Medical billing exercises (CPB): claims, remittances and scrubbers — the pure core."""

@@ -1,0 +1,67 @@
+"""The CARC and RARC lists: the codes the exercises need, in the project's own words, source named."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from study.billing.codes import GROUPS, carc, parse_code_yaml, rarc
+
+NEEDED_CARC = "1 2 3 4 5 11 16 18 22 23 24 26 27 29 31 45 49 50 59 96 97 109 119 129 136 151 167 170 185 197 204 223 242 253 B7 B15".split()
+NEEDED_RARC = "M15 M20 M51 M76 M80 M86 MA04 MA18 MA130 N4 N20 N30 N115 N130 N179 N290 N362 N381 N386 N432 N519".split()
+
+
+def test_the_lists_carry_every_code_the_exercises_use() -> None:
+    assert set(NEEDED_CARC) <= set(carc())
+    assert set(NEEDED_RARC) <= set(rarc())
+
+
+@pytest.mark.parametrize("name", ["carc.yaml", "rarc.yaml"])
+def test_each_file_names_its_source_and_says_it_lists_only_the_codes_used(name: str) -> None:
+    text = resources.files("study.billing").joinpath("data", name).read_text(encoding="utf-8")
+    header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    assert "x12.org" in header and "X12" in header
+    assert "Only the codes" in header and "own" in header
+
+
+def test_descriptions_are_short_plain_lines() -> None:
+    for code, text in {**carc(), **rarc()}.items():
+        assert text and len(text) < 90, code
+        assert "\n" not in text
+
+
+def test_a_few_meanings() -> None:
+    assert "deductible" in carc()["1"].lower()
+    assert "fee schedule" in carc()["45"].lower()
+    assert "sequestration" in carc()["253"].lower()
+    assert "authorization" in carc()["197"].lower()
+    assert "recovery audit" in rarc()["N432"].lower()
+
+
+def test_groups() -> None:
+    assert dict(GROUPS) == {
+        "CO": "contractual obligation",
+        "PR": "patient responsibility",
+        "OA": "other adjustment",
+        "PI": "payer-initiated reduction",
+    }
+
+
+def test_each_call_returns_a_fresh_dict() -> None:
+    first = carc()
+    first["1"] = "changed"
+    assert carc()["1"] != "changed"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("[1, 2]", "mapping"), ('"1": ""', "non-empty"), ('"1-2": x', "not a code"), ("yes: x", "quote"), ("a: [b", "YAML")],
+)
+def test_a_broken_list_is_refused_naming_the_entry(text: str, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        parse_code_yaml(text, "CARC")
+
+
+def test_an_unquoted_number_key_is_read_as_text() -> None:
+    assert parse_code_yaml("45: over the fee schedule\nn4: x", "CARC") == {"45": "over the fee schedule", "N4": "x"}
