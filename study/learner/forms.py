@@ -22,6 +22,18 @@ EXAMS = ["CPC", "CPB", "CCS", "CCS-P"]
 class StartPracticeForm(FlaskForm):
     exam = SelectField("Exam", choices=[SelectChoice("", "Any exam")] + [SelectChoice(e, e) for e in EXAMS], validators=[Optional()])
     topics = MultiCheckboxField("Topics (none ticked means all)", choices=[], validators=[Optional()])
+    kind = SelectField(
+        "What to practise",
+        choices=[
+            SelectChoice("mcq", "Multiple-choice questions"),
+            SelectChoice("billing", "Billing exercises: claims, remittances and scrubbing"),
+            SelectChoice("claim", "Claim forms (CMS-1500)"),
+            SelectChoice("remittance", "Remittances (ERA/EOB)"),
+            SelectChoice("scrubber", "Claim scrubbing"),
+        ],
+        default="mcq",
+        validators=[Optional()],
+    )
     difficulty = SelectField("Difficulty", choices=DIFFICULTY_CHOICES, validators=[Optional()])
     size = IntegerField("Number of questions", default=10, validators=[InputRequired(), NumberRange(1, 100)])
     mode = RadioField(

@@ -30,6 +30,7 @@ def practice_new():
             difficulty=form.difficulty.data or None,
             size=form.size.data,
             mode=form.mode.data,
+            kind=form.kind.data or "mcq",
         )
         try:
             attempt = practice_service.start_practice(current_user, choice, now())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from study.bank.model import BillingItem
+from study.billing import codes
 from study.billing import exercise as exercises
 from study.billing.claim import MAX_LINES, box_of, claim_from_form, display, field_paths, format_problems, label_of, value_at
 from study.billing.remittance import ACTIONS, EVIDENCE, parse_amount_text
@@ -55,13 +56,22 @@ class BillingView:
     actions: Mapping[str, str] = field(default_factory=lambda: ACTION_LABELS)
     evidence: Mapping[str, str] = field(default_factory=lambda: EVIDENCE_LABELS)
     marked: Mapping[str, str] = field(default_factory=dict)  # scrubber, answered: the fields marked
+    groups: list[tuple[str, str]] = field(default_factory=list)  # remittance: the group codes used, explained
+    carc_used: list[tuple[str, str]] = field(default_factory=list)
+    rarc_used: list[tuple[str, str]] = field(default_factory=list)
 
 
 def view(item: BillingItem, answer: Mapping[str, Any] | None) -> BillingView:
     exercise = exercises.exercise_of(item)
     result = BillingView(kind=item.kind, title=KIND_TITLES[item.kind])
     if isinstance(exercise, exercises.RemittanceExercise):
-        result.remit = exercise.remit
+        remit = exercise.remit
+        result.remit = remit
+        adjustments = [a for line in remit.lines for a in line.adjustments] + list(remit.claim_adjustments)
+        groups = dict.fromkeys(a.group for a in adjustments)
+        result.groups = [(g, codes.GROUPS.get(g, "")) for g in groups]
+        result.carc_used = [(c, codes.carc().get(c, "")) for c in dict.fromkeys(a.carc for a in adjustments)]
+        result.rarc_used = [(r, codes.rarc().get(r, "")) for r in dict.fromkeys(r for line in remit.lines for r in line.remarks)]
     elif isinstance(exercise, exercises.ScrubberExercise):
         claim = exercise.claim
         result.scrub_fields = [
