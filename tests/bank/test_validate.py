@@ -111,7 +111,7 @@ def test_case_keys_are_unknown_in_an_mcq(problems: Run) -> None:
 
 def test_bad_type(problems: Run) -> None:
     assert problems(MCQ.replace("type: mcq", "type: mcqs")) == [
-        "cpc-test-001.md:3: type must be 'mcq' or 'case', not 'mcqs' (did you mean 'mcq'?)"
+        "cpc-test-001.md:3: type must be one of 'mcq', 'case', 'claim', 'remittance', 'scrubber', not 'mcqs' (did you mean 'mcq'?)"
     ]
 
 

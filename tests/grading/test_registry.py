@@ -16,8 +16,8 @@ MCQ = McqItem("cpc-x-001", ("CPC",), "em", "Which?", (McqOption("A", "a"), McqOp
 CASE = case(diagnoses=["E11.22"], procedures=["99214"])
 
 
-def test_default_registry_knows_both_types() -> None:
-    assert registry.types() == ("case", "mcq")
+def test_default_registry_knows_every_item_type() -> None:
+    assert registry.types() == ("case", "claim", "mcq", "remittance", "scrubber")
     assert isinstance(get_grader("mcq"), McqGrader) and isinstance(get_grader("case"), CaseGrader)
 
 

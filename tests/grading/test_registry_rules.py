@@ -15,10 +15,10 @@ MULTI = multiple_response("cpc-x-003")
 CASE = case(diagnoses=["M16.11"], procedures=["99214"], pcs=["0SR9019"], setting="inpatient")
 
 
-def test_default_registry_is_new_each_time_and_knows_both_types():
+def test_default_registry_is_new_each_time_and_knows_every_type():
     first, second = default_registry(), default_registry()
     assert first is not second and isinstance(first, GraderRegistry)
-    assert first.types() == second.types() == ("case", "mcq")
+    assert first.types() == second.types() == ("case", "claim", "mcq", "remittance", "scrubber")
     assert isinstance(first.get("mcq"), McqGrader) and isinstance(first.get("case"), CaseGrader)
     assert first.get("mcq").partial_credit is False
 
@@ -26,7 +26,7 @@ def test_default_registry_is_new_each_time_and_knows_both_types():
 def test_an_unknown_type_names_the_known_ones():
     with pytest.raises(KeyError) as caught:
         default_registry().get("essay")
-    assert caught.value.args[0] == "no grader for item type 'essay' (known: case, mcq)"
+    assert caught.value.args[0] == "no grader for item type 'essay' (known: case, claim, mcq, remittance, scrubber)"
     with pytest.raises(KeyError) as caught:
         GraderRegistry().get("mcq")
     assert caught.value.args[0] == "no grader for item type 'mcq' (known: none)"
