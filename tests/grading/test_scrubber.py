@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from study.billing.claim import field_paths
-from study.grading.scrubber import PlantedError, ScrubberReport, grade_scrubber, parse_errors
+from study.grading.scrubber import PlantedError, ScrubberReport, grade_scrubber, parse_errors, unplanted_problems
 from tests.billing.samples import claim, raw
 
 RAW_ERRORS = [
@@ -146,3 +146,17 @@ def test_marking_exactly_the_planted_fields_with_their_corrections_is_full_marks
     report = grade_scrubber(SUBMITTED, errors, planted)
     assert report.score_pct == 100.0 and report.correct
     assert grade_scrubber(SUBMITTED, errors, {}).score_pct == 0.0
+
+
+def test_a_correction_that_changes_nothing_is_a_problem() -> None:
+    errors, problems = parse_errors([{"field": "plan_name", "kind": "other", "correction": "harbor mutual  PPO", "why": "w"}], SUBMITTED)
+    assert errors == [] and problems[0][0] == "errors.1.correction" and "nothing to correct" in problems[0][1]
+
+
+def test_unplanted_problems() -> None:
+    broken = SUBMITTED.with_value("lines.2.pos", "88").with_value("billing_npi", "1234567890")
+    errors, _ = parse_errors([{"field": "lines.2.pos", "kind": "pos", "correction": "11", "why": "office"}], broken)
+    assert list(unplanted_problems(broken, errors, lambda system, code: None)) == ["billing_npi"]
+    bad_dx = SUBMITTED.with_value("diagnoses.B", "S93.40")
+    errors, _ = parse_errors([{"field": "diagnoses", "kind": "code", "correction": ["I10", "S93.402A"], "why": "7th character"}], bad_dx)
+    assert unplanted_problems(bad_dx, errors, lambda system, code: "not billable" if code == "S93.40" else None) == {}
