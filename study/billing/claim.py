@@ -878,4 +878,3 @@ def display(path: str, value: object) -> str:
         return value.strftime("%m/%d/%Y")
     text = _text(value)
     return text if text else "(blank)"
-

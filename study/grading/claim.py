@@ -337,4 +337,3 @@ def grade_claim(
     ankle"); by default pointers are explained by their codes.
     """
     return _Grader(key, answer, weights, rules, describe).grade()
-

@@ -14,12 +14,12 @@ to one decimal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from study.billing.claim import Claim, box_of, display, label_of, normalise, value_at
+from study.billing.claim import Claim, box_of, display, format_problems, label_of, normalise, value_at
 from study.grading.case import round_half_up
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ScrubberReport",
     "grade_scrubber",
     "parse_errors",
+    "unplanted_problems",
 ]
 
 #: The kinds of planted error (bank format).
@@ -107,7 +108,8 @@ def parse_errors(raw: object, claim: Claim) -> tuple[list[PlantedError], list[tu
 
     Problems are ``(path, message)`` with paths ``errors.N`` / ``errors.N.KEY`` (N from 1): not a
     list, unknown keys, a missing ``field``/``kind``/``why``, a field that does not exist in
-    ``claim``, an unknown kind, two errors naming the same field. For a field whose value is a list
+    ``claim``, an unknown kind, two errors naming the same field, a correction that is what the claim
+    already says. For a field whose value is a list
     (``lines.N.modifiers``, ``lines.N.pointers``, ``diagnoses``) a plain list is *one* correction;
     for any other field a list gives the acceptable alternatives.
     """
@@ -144,6 +146,10 @@ def parse_errors(raw: object, claim: Claim) -> tuple[list[PlantedError], list[tu
         value = item["correction"]
         list_field = path.endswith((".modifiers", ".pointers")) or path == "diagnoses"
         corrections = _corrections(value, list_field)
+        current = normalise(path, value_at(claim, path))
+        if any(normalise(path, correction) == current for correction in corrections):
+            problems.append((f"{where}.correction", f"the claim already says {display(path, value_at(claim, path))}: nothing to correct"))
+            continue
         errors.append(PlantedError(path=path, kind=kind, corrections=corrections, why=why))
     return errors, problems
 
@@ -343,3 +349,15 @@ def grade_scrubber(claim: Claim, errors: Sequence[PlantedError], marked: Mapping
         possible=float(possible),
         score_pct=pct,
     )
+
+
+def unplanted_problems(claim: Claim, errors: Sequence[PlantedError], code_problem: Callable[[str, str], str | None]) -> dict[str, str]:
+    """The format problems of ``claim`` (``study.billing.claim.format_problems``) at fields that are
+    not planted errors: a scrubber's claim must have none (only the planted errors are wrong). A
+    problem at ``diagnoses.X`` counts as planted when ``diagnoses`` or ``diagnoses.X`` is."""
+    planted = {error.path for error in errors}
+    return {
+        path: message
+        for path, message in format_problems(claim, code_problem).items()
+        if path not in planted and not (path.startswith("diagnoses.") and "diagnoses" in planted)
+    }
