@@ -618,6 +618,24 @@ def claim_from_form(form: Mapping[str, str], line_count: int = MAX_LINES) -> Cla
     return Claim(**values)  # type: ignore[arg-type]
 
 
+def form_values(claim: Claim) -> dict[str, str]:
+    """The form fields that ``claim_from_form`` reads back as ``claim`` (a key shown in the form,
+    an instructor's try-an-answer filled with the key)."""
+    values: dict[str, str] = {}
+    for key, spec in FIELDS.items():
+        if spec.kind in ("diagnoses", "lines"):
+            continue
+        value = value_at(claim, key)
+        values[key] = "" if _blank(value) else display(key, value)
+    for letter, code in zip(DIAGNOSIS_LETTERS, claim.diagnoses, strict=False):
+        values[f"diagnoses-{letter}"] = code
+    for n, line in enumerate(claim.lines, 1):
+        for name in LINE_FIELDS:
+            value = line.get(name)
+            values[f"lines-{n}-{name}"] = "" if _blank(value) else display(f"lines.{n}.{name}", value)
+    return values
+
+
 # --- format checks --------------------------------------------------------------------------
 
 

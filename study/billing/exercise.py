@@ -93,7 +93,7 @@ def read(kind: str, spec: Mapping[str, Any]) -> tuple[Exercise | None, list[tupl
         problems += [(("claim", *yaml_path(p)), m) for p, m in found]
         if claim is None:
             return None, problems
-        errors, found = parse_errors(_mapping(spec.get("key")), claim)
+        errors, found = parse_errors(_mapping(spec.get("key")).get("errors"), claim)
         problems += [(("key", *yaml_path(p)), m) for p, m in found]
         return ScrubberExercise(claim, tuple(errors), _mapping(spec.get("context"))), problems
     return None, [(("type",), f"not a billing exercise type: {kind!r}")]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ItemStatus, ReportStatus
 from study.models import Item, ItemExam, ItemReport, ItemSearch, ItemStat, User
@@ -300,17 +300,20 @@ def authors() -> list[tuple[int, str]]:
 
 
 # ---------------------------------------------------------------- keeping the search text
-def summary_of(parsed: McqItem | CaseItem) -> str:
-    """One line for the list: the MCQ stem, or the case's title (else the start of its record)."""
+def summary_of(parsed: McqItem | CaseItem | BillingItem) -> str:
+    """One line for the list: the MCQ stem, or the case's (exercise's) title, else the start of its
+    record (scenario)."""
     if isinstance(parsed, McqItem):
         text = parsed.stem
+    elif isinstance(parsed, BillingItem):
+        text = parsed.title or parsed.scenario
     else:
         text = parsed.title or parsed.documentation
     line = " ".join(text.split())
     return line if len(line) <= SUMMARY_CHARS else line[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def index_item(item: Item, parsed: McqItem | CaseItem, text: str) -> None:
+def index_item(item: Item, parsed: McqItem | CaseItem | BillingItem, text: str) -> None:
     """Make `text` (the current version's file text) the item's searched text (called by
     save_item_version in the same transaction). SQLite's FTS5 table is written here; PostgreSQL's
     tsvector column is generated from `item_search.search_text` by the database."""

@@ -1,0 +1,134 @@
+"""Billing exercises in practice, over HTTP: a claim filled in the form and graded field by field,
+format slips shown before anything is recorded, a remittance worked line by line, a claim scrubbed;
+the key never on the page before the answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from study.bank.parser import parse_item_file
+from study.billing import exercise
+from study.billing.claim import form_values
+from study.extensions import db
+from study.models import Attempt, Item, Response
+from study.services import bank
+
+BILLING = "question_bank/billing"
+
+
+@pytest.fixture
+def billing_bank(app, tmp_path):
+    """The real bank's topics and blueprints with its billing exercises only (fast to import)."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(app.config["QUESTION_BANK"])
+    target = tmp_path / "bank"
+    target.mkdir()
+    shutil.copy(root / "topics.yaml", target / "topics.yaml")
+    shutil.copytree(root / "blueprints", target / "blueprints")
+    shutil.copytree(root / "billing", target / "billing")
+    bank.import_bank(target)
+    return root / "billing"
+
+
+def start(client, kind: str, size: int = 1) -> str:
+    response = client.post("/practice", data={"exam": "CPB", "kind": kind, "size": str(size), "mode": "all"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response.headers["Location"]
+
+
+def served_item(attempt_url: str):
+    attempt_id = int(re.search(r"/practice/(\d+)/q/", attempt_url).group(1))
+    attempt = db.session.get(Attempt, attempt_id)
+    key = db.session.get(Item, attempt.items[0].item_id).key
+    path = next((p for p in __import__("pathlib").Path(BILLING).rglob(f"{key}.md")), None)
+    item, _ = parse_item_file(path)
+    return attempt, item
+
+
+def test_a_claim_is_filled_and_graded_field_by_field(client, login_as, billing_bank):
+    login_as("learner")
+    url = start(client, "claim")
+    page = client.get(url).get_data(as_text=True)
+    attempt, item = served_item(url)
+    assert "Claim form (CMS-1500)" in page and 'name="insured_id"' in page and 'name="lines-1-pointers"' in page
+    key = exercise.exercise_of(item).key
+    form = form_values(key)
+    # nothing is filled in or chosen before the answer: the page holds no value of the key
+    filled = re.findall(r'<input(?![^>]*type="hidden")[^>]*\bvalue="([^"]+)"', page)
+    assert filled == [] and " selected" not in page
+    assert "Rationale" not in page and item.rationale.split("\n")[0][:40] not in page
+    # two wrong fields: the first line's pointers reversed or replaced, and box 1
+    wrong = dict(form)
+    wrong["insurance_type"] = "other" if form["insurance_type"] != "other" else "group"
+    wrong["lines-1-units"] = "9"
+    response = client.post(url, data=wrong | {"action": "grade-anyway"})
+    assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    stored = db.session.scalar(sa.select(Response).where(Response.attempt_item_id == attempt.items[0].id))
+    verdicts = {f["path"]: f["verdict"] for f in stored.report["fields"]}
+    assert verdicts["insurance_type"] == "wrong" and verdicts["lines.1.units"] == "wrong"
+    assert sum(v != "correct" for v in verdicts.values()) == 2
+    assert "Score:" in html and "Rationale" in html and "Wrong" in html
+
+
+def test_format_slips_are_shown_and_nothing_is_recorded(client, login_as, billing_bank):
+    login_as("learner")
+    url = start(client, "claim")
+    attempt, item = served_item(url)
+    form = form_values(exercise.exercise_of(item).key)
+    form["billing_npi"] = form["billing_npi"][:-1] + str((int(form["billing_npi"][-1]) + 1) % 10)
+    form["lines-1-pos"] = "77"
+    response = client.post(url, data=form | {"action": "grade"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "check digit" in html and "Grade it as it is" in html
+    assert f'value="{form["billing_npi"]}"' in html  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    # the key's own values grade at 100%
+    good = form_values(exercise.exercise_of(item).key)
+    assert client.post(url, data=good | {"action": "grade"}).status_code == 302
+    assert db.session.scalar(sa.select(Response.score)) == 1.0
+
+
+def test_a_remittance_is_worked_line_by_line(client, login_as, billing_bank):
+    login_as("learner")
+    url = start(client, "remittance")
+    attempt, item = served_item(url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Remittance from" in page and "What the codes on this remittance mean" in page
+    ex = exercise.exercise_of(item)
+    data = {"action": "grade"}
+    for n, key in enumerate(ex.key, 1):
+        data[f"lines-{n}-patient_responsibility"] = f"{key.patient_responsibility:.2f}"
+        data[f"lines-{n}-write_off"] = f"{key.write_off + (1 if n == 1 else 0):.2f}"  # one number wrong
+        data[f"lines-{n}-action"] = key.best_action
+        data[f"lines-{n}-evidence"] = key.evidence or ""
+    assert client.post(url, data=data).status_code == 302
+    stored = db.session.scalar(sa.select(Response))
+    wrong = [f for f in stored.report["fields"] if f["verdict"] != "correct"]
+    assert [(f["line"], f["field"]) for f in wrong] == [(1, "write_off")]
+
+
+def test_a_claim_is_scrubbed_with_a_miss_and_a_false_alarm(client, login_as, billing_bank):
+    login_as("learner")
+    url = start(client, "scrubber")
+    attempt, item = served_item(url)
+    ex = exercise.exercise_of(item)
+    page = client.get(url).get_data(as_text=True)
+    assert "is wrong" in page
+    for error in ex.errors:  # nothing of the key on the page
+        assert error.why.split(".")[0] not in page
+    first = ex.errors[0]
+    data = {"action": "grade", f"mark-{first.path}": "1", f"fix-{first.path}": first.corrections[0] if first.corrections else ""}
+    innocent = next(p for p in ("patient_sex", "relationship", "accept_assignment") if p not in {e.path for e in ex.errors})
+    data[f"mark-{innocent}"] = "1"
+    assert client.post(url, data=data).status_code == 302
+    report = db.session.scalar(sa.select(Response)).report
+    assert len(report["false_alarms"]) == 1 and report["false_alarms"][0]["path"] == innocent
+    verdicts = [e["verdict"] for e in report["errors"]]
+    assert verdicts[0] != "missed" and ("missed" in verdicts[1:] if len(verdicts) > 1 else True)
