@@ -121,7 +121,7 @@ FIELDS: Mapping[str, FieldSpec] = MappingProxyType(
             _spec("plan_name", "11c", "insurance plan name", "text"),
             _spec("other_plan_exists", "11d", "another health benefit plan", "yesno", *_YESNO),
             _spec("referring_qualifier", "17", "referring provider qualifier", "choice", "DN", "DK", "DQ", ""),
-            _spec("referring_name", "17", "referring provider's name", "name"),
+            _spec("referring_name", "17", "referring provider's name", "provider"),
             _spec("referring_npi", "17b", "referring provider's NPI", "npi"),
             _spec("icd_indicator", "21", "ICD indicator", "choice", "0"),
             _spec("diagnoses", "21", "diagnoses (A–L)", "diagnoses"),
@@ -862,6 +862,8 @@ _NORMALISERS: Mapping[str, Callable[[object], object]] = MappingProxyType(
         "amount": _normal_read(_read_amount, Decimal),
         "units": _normal_read(_read_units, int),
         "name": _normal_name,
+        # box 17 is written first name first, with credentials ("JANE Q DOE MD"): punctuation means nothing
+        "provider": lambda value: _squash(re.sub(r"[.,]", " ", _text(value).upper())),
         "id": _normal_id,
         "tax_id": _normal_id,
         "npi": _normal_id,

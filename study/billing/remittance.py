@@ -9,7 +9,8 @@ remittance`` item (docs: billing format) and checks it:
   amounts are not negative (an adjustment may be, e.g. a reversal);
 - dates are ``MM/DD/YYYY`` (or YAML dates);
 - each line adds up: ``billed - sum(adjustments) == paid``; and its ``PR`` adjustments equal
-  ``deductible + coinsurance + copay``.
+  the deductible, coinsurance and copay (PR-1, PR-2 and PR-3 adjustments; other PR reasons, such
+  as 204, are the patient's too but none of the three).
 
 ``problems`` is a list of ``(path, message)``; paths are ``payer``, ``paid_date``,
 ``lines.N.FIELD``, ``lines.N.adjustments.M.carc``, ``claim_adjustments.M.amount`` (N and M from 1).
@@ -20,7 +21,7 @@ be checked against it.
 ``parse_remit_key(raw, remit) -> (key lines, problems)`` reads the key (``{"lines": [...]}`` or the
 list itself): one ``KeyLine`` per remit line, whose ``patient_responsibility`` and ``write_off``
 must equal the line's ``PR`` and ``CO`` sums (a key that disagrees with its own remittance is an
-error), ``action`` one of ``ACTIONS`` (or a list of ``{action, credit}``, 0 < credit <= 1, at least
+error), ``action`` one of ``ACTIONS`` (or a list of ``{action, credit}``, 0 <= credit <= 1, at least
 one with credit 1) and optional ``evidence`` (one of ``EVIDENCE``, only with an ``appeal`` action).
 
 ``answers_from_form(form, line_count)`` reads the HTML form (``lines-N-patient_responsibility``,
@@ -354,13 +355,16 @@ def _line(reader: _Reader, raw: object, n: int, modifiers: Mapping[str, str], re
             f"{money(line.billed - line.adjusted)}, not paid {money(line.paid)}",
             broken=False,
         )
-    shares = line.deductible + line.coinsurance + line.copay
-    if line.patient_responsibility != shares:
-        reader.fail(
-            f"{path}.adjustments",
-            f"PR adjustments total {money(line.patient_responsibility)} but deductible + coinsurance + copay = {money(shares)}",
-            broken=False,
-        )
+    # the patient's shares: PR-1 is the deductible, PR-2 the coinsurance, PR-3 the copay (other PR
+    # reasons, such as 204 "not covered", are the patient's too but none of the three)
+    for carc_code, name in (("1", "deductible"), ("2", "coinsurance"), ("3", "copay")):
+        adjusted = sum((a.amount for a in line.adjustments if a.group == "PR" and a.carc == carc_code), ZERO)
+        if adjusted != getattr(line, name):
+            reader.fail(
+                f"{path}.{name}",
+                f"{name} {money(getattr(line, name))} but the PR-{carc_code} adjustments total {money(adjusted)}",
+                broken=False,
+            )
     return line
 
 
@@ -401,7 +405,7 @@ def _credit(value: object) -> Fraction | None:
         credit = Fraction(Decimal(repr(value) if isinstance(value, float) else str(value).strip()))
     except (InvalidOperation, ValueError):
         return None
-    return credit if 0 < credit <= 1 else None
+    return credit if 0 <= credit <= 1 else None
 
 
 def _actions(reader: _Reader, value: object, path: str) -> tuple[tuple[str, Fraction], ...]:
@@ -426,7 +430,7 @@ def _actions(reader: _Reader, value: object, path: str) -> tuple[tuple[str, Frac
             reader.fail(f"{where}.action", f"{action or 'nothing'}: the action is one of {', '.join(ACTIONS)}")
             continue
         if credit is None:
-            reader.fail(f"{where}.credit", f"{entry.get('credit')!r}: a credit is a number above 0, at most 1")
+            reader.fail(f"{where}.credit", f"{entry.get('credit')!r}: a credit is a number from 0 to 1")
             continue
         if any(action == seen for seen, _ in result):
             reader.fail(f"{where}.action", f"{action} is listed twice")

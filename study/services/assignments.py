@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from study import zones
 from study.extensions import db
-from study.kinds import AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
+from study.kinds import BILLING_ITEM_TYPES, AssignmentKind, AttemptKind, AttemptStatus, Counts, Feedback, ItemStatus
 from study.models import Assignment, Attempt, Cohort, CohortMember, ExamBlueprint, Item, User
 from study.services import Conflict, NotFound, audit
 from study.services.attempts import answered_since, in_pool, published_items
@@ -90,7 +90,9 @@ def _published_keys(keys: list[str], kinds: tuple[str, ...], field_name: str) ->
     )
     missing = [k for k in keys if k not in found]
     if missing:
-        what = {"mcq": "question", "case": "case"}.get(kinds[0], "") if len(kinds) == 1 else "question or case"
+        what = {"mcq": "question", "case": "case"}.get(kinds[0], "") if len(kinds) == 1 else (
+            "question or case" if "case" in kinds else "question or billing exercise"
+        )
         raise FieldError(field_name, f"No published {what} with id: {', '.join(missing[:10])}.")
     return keys
 
@@ -133,8 +135,10 @@ def _timing(spec: AssignmentSpec) -> dict:
 def _config(spec: AssignmentSpec, cohort: Cohort) -> dict:
     timing = _timing(spec)
     if spec.kind == AssignmentKind.PRACTICE:
-        if spec.items:  # a timed set may hold cases too (it runs on the exam's clock and pages)
-            return {"items": _published_keys(spec.items, ("mcq", "case") if timing else ("mcq",), "items")} | timing
+        if spec.items:  # a timed set may hold cases too (it runs on the exam's clock and pages); an untimed
+            # one billing exercises (claims, remittances, scrubbers: worked on the practice pages)
+            kinds = ("mcq", "case") if timing else ("mcq", *BILLING_ITEM_TYPES)
+            return {"items": _published_keys(spec.items, kinds, "items")} | timing
         return _rule(spec, cohort) | timing
     if spec.kind == AssignmentKind.CASES:
         if not spec.items:

@@ -480,8 +480,10 @@ def item_breakdown(viewer: User, scope: Scope, item_id: int, min_responses: int 
     key_lines: list[KeyLineCount] = []
     if item.type == ItemType.MCQ:
         options = _option_counts(None if parsed is None else as_mcq(parsed), [a for a, _ in answered])
-    else:
+    elif item.type == ItemType.CASE:
         key_lines = _key_line_counts(None if parsed is None else as_case(parsed), [r for _, r in answered])
+    else:  # a billing exercise: how often each of its fields was right
+        key_lines = _field_counts([r for _, r in answered])
     return ItemBreakdown(
         scope,
         item,
@@ -513,6 +515,21 @@ def _option_counts(parsed: McqItem | None, answers: list[str]) -> list[OptionCou
         percent = round(100 * counts[letter] / total, 1) if total else 0.0
         options.append(OptionCount(letter, text, counts[letter], letter in answer, percent))
     return options
+
+
+def _field_counts(reports: list[str]) -> list[KeyLineCount]:
+    """A billing exercise's fields (claim boxes, remittance line figures, planted errors), each
+    with how many of the graded answers got it right, in the report's order."""
+    counts: dict[str, Counter[str]] = {}
+    for text in reports:
+        try:
+            report = json.loads(text) if text else {}
+        except ValueError:
+            continue
+        for entry in report.get("fields") or report.get("errors") or []:
+            name = entry.get("path") or f"lines.{entry.get('line')}.{entry.get('field', '')}"
+            counts.setdefault(str(name), Counter())[str(entry.get("verdict", ""))] += 1
+    return [KeyLineCount("field", name, dict(verdicts)) for name, verdicts in counts.items()]
 
 
 def _key_line_counts(parsed: CaseItem | None, reports: list[str]) -> list[KeyLineCount]:

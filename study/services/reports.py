@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ReportStatus
 from study.models import Attempt, AttemptItem, Item, ItemReport, ItemVersion, User
@@ -98,7 +98,7 @@ class ReportView:
         return self.current_number is not None and self.current_number > self.version_number
 
 
-def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem) -> tuple[list[str], float | None]:
+def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem | BillingItem) -> tuple[list[str], float | None]:
     """The learner's answer: MCQ letters mapped to the order they saw (with the bank letter and the
     option text); case code lists as entered."""
     if report.attempt_item_id is None:
@@ -113,6 +113,10 @@ def _answer_lines(report: ItemReport, parsed: McqItem | CaseItem) -> tuple[list[
         by_original = {o.original: o for o in shown_options(ai, parsed)}
         lines = sorted(f"{by_original[o].letter} (bank letter {o}): {by_original[o].text}" for o in original if o in by_original)
         return lines, response.score
+    if isinstance(parsed, BillingItem):  # the fields as typed (a scrubber: the boxes marked and the corrections)
+        if "marked" in answer:
+            return [f"marked {path}: {fix or '(blank)'}" for path, fix in sorted(answer["marked"].items())], response.score
+        return [f"{name}: {value}" for name, value in sorted(answer.get("fields", {}).items()) if value], response.score
     lines = []
     for name in ("diagnoses", "procedures", "pcs"):
         codes = answer.get(name) or []
@@ -136,6 +140,8 @@ def _view(report: ItemReport, versions: dict[int, ItemVersion], viewer: User) ->
     parsed = parsed_version(version)
     if isinstance(parsed, McqItem):
         summary = parsed.stem
+    elif isinstance(parsed, BillingItem):
+        summary = f"Billing exercise {item.key} ({parsed.kind}): {parsed.title or parsed.scenario[:120]}"
     else:
         summary = f"Coding case {item.key} ({parsed.setting})"
     answer, score = _answer_lines(report, parsed)

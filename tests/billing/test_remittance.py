@@ -72,7 +72,7 @@ def test_yaml_dates_and_numbers_are_accepted() -> None:
         ({"remarks": ["N999"]}, "lines.1.remarks", "RARC"),
         ({"modifiers": ["ZZ"]}, "lines.1.modifiers", "modifier"),
         ({"paid": "65.00"}, "lines.1.paid", "does not add up"),
-        ({"coinsurance": "15.00"}, "lines.1.adjustments", "PR adjustments"),
+        ({"coinsurance": "15.00"}, "lines.1.coinsurance", "PR-2 adjustments"),
         ({"line": 3}, "lines.1.line", "line number"),
     ],
 )
@@ -167,7 +167,7 @@ def _key_with(n: int, **changes: Any) -> dict[str, Any]:
         (_key_with(1, write_off="70.001"), "lines.1.write_off"),
         (_key_with(1, action="pay"), "lines.1.action"),
         (_key_with(1, action=[{"action": "accept", "credit": 0.5}]), "lines.1.action"),
-        (_key_with(1, action=[{"action": "accept", "credit": 1}, {"action": "appeal", "credit": 0}]), "lines.1.action.2.credit"),
+        (_key_with(1, action=[{"action": "accept", "credit": 1}, {"action": "appeal", "credit": -0.5}]), "lines.1.action.2.credit"),
         (_key_with(1, action=[{"action": "accept", "credit": 1}, {"action": "appeal", "credit": 1.5}]), "lines.1.action.2.credit"),
         (_key_with(1, action=[{"action": "accept", "credit": 1}, {"action": "accept", "credit": 0.5}]), "lines.1.action.2.action"),
         (_key_with(1, evidence="medical-records"), "lines.1.evidence"),

@@ -1,0 +1,94 @@
+"""Billing exercises in the learner's way through: practice by type and exam section, the review
+queue, assignments of chosen items, progress by section."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from study.billing import exercise
+from study.billing.claim import form_values
+from study.extensions import db
+from study.models import AnswerRollup, Item, ReviewCard
+from study.services import bank
+from study.services.cohorts import FieldError
+from study.services import assignments as assignment_service
+from study.services import practice
+from study.services.attempts import version_item
+from tests.factories import make_cohort, make_user
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def billing_bank(app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    root = Path(app.config["QUESTION_BANK"])
+    target = tmp_path / "bank"
+    target.mkdir()
+    shutil.copy(root / "topics.yaml", target / "topics.yaml")
+    shutil.copytree(root / "blueprints", target / "blueprints")
+    shutil.copytree(root / "billing", target / "billing")
+    for mcq in sorted((root / "cpb" / "claims").glob("*.md"))[:3]:  # a few questions beside them
+        (target / "cpb" / "claims").mkdir(parents=True, exist_ok=True)
+        shutil.copy(mcq, target / "cpb" / "claims" / mcq.name)
+    bank.import_bank(target)
+
+
+def choice(kind: str, size: int = 5, mode: str = "all", topics=()) -> practice.PracticeChoice:
+    return practice.PracticeChoice("CPB", list(topics), None, size, mode, kind=kind)
+
+
+def test_practice_serves_the_kind_asked_for(billing_bank):
+    user = make_user()
+    for kind, types in (("mcq", {"mcq"}), ("claim", {"claim"}), ("remittance", {"remittance"}), ("scrubber", {"scrubber"})):
+        attempt = practice.start_practice(user, choice(kind, 3), NOW)
+        served = {db.session.get(Item, ai.item_id).type for ai in attempt.items}
+        assert served == types, kind
+        practice.end_early(user, attempt.id, NOW)
+    mixed = practice.start_practice(user, choice("billing", 30), NOW)
+    assert {db.session.get(Item, ai.item_id).type for ai in mixed.items} == {"claim", "remittance", "scrubber"}
+
+
+def test_an_answered_claim_is_scheduled_for_review_and_counted_by_section(billing_bank):
+    user = make_user()
+    attempt = practice.start_practice(user, choice("claim", 1), NOW)
+    ai = attempt.items[0]
+    item = version_item(ai)
+    form = form_values(exercise.exercise_of(item).key)
+    form["insurance_type"] = "other" if form["insurance_type"] != "other" else "group"  # one box wrong
+    practice.answer_billing(user, attempt.id, 1, form, 300.0, NOW)
+    db.session.expire_all()
+    response = ai.response
+    assert 0.7 <= response.score < 1 and response.correct is False
+    card = db.session.scalar(sa.select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.item_id == ai.item_id))
+    assert card is not None
+    rollup = db.session.scalar(sa.select(AnswerRollup).where(AnswerRollup.user_id == user.id, AnswerRollup.exam == "CPB"))
+    assert (rollup.topic, rollup.answered, rollup.correct) == (item.topic, 1, 1)  # 70% or more counts as right
+    # a second answer to the same question is the first one
+    again = practice.answer_billing(user, attempt.id, 1, form_values(exercise.exercise_of(item).key), 10.0, NOW)
+    assert again.created is False
+    # when it falls due, "Review due" serves it
+    due = practice.start_practice(user, choice("mcq", 5, "due"), card.due_at + timedelta(minutes=1))
+    assert [a.item_id for a in due.items] == [ai.item_id]
+
+
+def test_an_assignment_may_pick_billing_exercises_untimed_only(billing_bank):
+    instructor = make_user("instructor")
+    cohort = make_cohort(instructor, [], name="CPB evenings", exam="CPB")
+    claim_key = db.session.scalar(sa.select(Item.key).where(Item.type == "claim").order_by(Item.key))
+    remit_key = db.session.scalar(sa.select(Item.key).where(Item.type == "remittance").order_by(Item.key))
+    spec = assignment_service.AssignmentSpec(
+        "practice", "Claims week", NOW, NOW + timedelta(days=7), items=[claim_key, remit_key], feedback="each"
+    )
+    assignment = assignment_service.create_assignment(instructor, cohort.id, spec)
+    assert assignment.config["items"] == [claim_key, remit_key]
+    timed = assignment_service.AssignmentSpec(
+        "practice", "Timed claims", NOW, NOW + timedelta(days=7), items=[claim_key], minutes=30, feedback="attempt"
+    )
+    with pytest.raises(FieldError, match="No published question or case"):
+        assignment_service.create_assignment(instructor, cohort.id, timed)
