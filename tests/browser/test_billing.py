@@ -1,0 +1,122 @@
+"""Billing exercises in a real browser, with and without JavaScript, at 1280 and 390 px, axe clean:
+fill a claim with two wrong boxes and get the two verdicts; work a remittance with one number wrong;
+scrub a claim with one miss and one false alarm."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from study.bank.parser import parse_item_file
+from study.billing import exercise
+from study.billing.claim import form_values
+from study.services import bank
+from tests.factories import make_user
+from tests.support import no_horizontal_overflow, sign_in_page
+
+BILLING = Path(__file__).resolve().parents[2] / "question_bank" / "billing"
+# one exercise of each type, with what the test does wrong
+CLAIM, REMIT, SCRUB = "claim-0001", "remit-0001", "scrub-0001"
+
+
+@pytest.fixture
+def billing_site(live_app, tmp_path):
+    root = Path(live_app.config["QUESTION_BANK"])
+    target = tmp_path / "bank"
+    target.mkdir()
+    shutil.copy(root / "topics.yaml", target / "topics.yaml")
+    shutil.copytree(root / "blueprints", target / "blueprints")
+    for key in (CLAIM, REMIT, SCRUB):
+        source = next(BILLING.rglob(f"{key}.md"))
+        (target / "billing").mkdir(exist_ok=True)
+        shutil.copy(source, target / "billing" / source.name)
+    with live_app.app_context():
+        bank.import_bank(target)
+        make_user("learner", email="bill@example.org")
+    return {key: parse_item_file(next(BILLING.rglob(f"{key}.md")))[0] for key in (CLAIM, REMIT, SCRUB)}
+
+
+def start(page, kind: str) -> None:
+    page.goto(f"/practice?exam=CPB&kind={kind}")
+    page.get_by_label("Number of questions").fill("1")
+    page.get_by_role("button", name="Start practice").click()
+    expect(page).to_have_url(re.compile(r"/practice/\d+/q/1$"))
+
+
+def check(page, axe_check) -> None:
+    assert no_horizontal_overflow(page), page.url
+    axe_check(page)
+
+
+@pytest.mark.parametrize("javascript, width", [(True, 1280), (False, 390)])
+def test_claim_remittance_and_scrubber(browser, live_server, billing_site, axe_check, javascript, width):
+    context = browser.new_context(base_url=live_server, java_script_enabled=javascript, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in_page(page, "bill@example.org")
+
+        # ---- a claim with two wrong boxes: box 1 and line 1's units
+        start(page, "claim")
+        expect(page.get_by_role("heading", name=re.compile("^Claim form"))).to_be_visible()
+        check(page, axe_check)
+        values = form_values(exercise.exercise_of(billing_site[CLAIM]).key)
+        values["insurance_type"] = "group"
+        values["lines-1-units"] = "3"
+        for name, value in values.items():
+            field = page.locator(f"#f-{name}")
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        page.get_by_role("button", name="Submit for grading").click()
+        expect(page.get_by_role("heading", name=re.compile(r"^Score: \d"))).to_be_visible()
+        report = page.get_by_role("table", name="Your answer, field by field")
+        wrong = report.locator("tr.verdict-wrong")
+        expect(wrong).to_have_count(2)
+        expect(wrong.nth(0)).to_contain_text(re.compile("type of insurance", re.I))
+        expect(wrong.nth(1)).to_contain_text(re.compile("units", re.I))
+        check(page, axe_check)
+
+        # ---- a remittance with one number wrong
+        start(page, "remittance")
+        expect(page.get_by_role("table", name=re.compile("Remittance lines"))).to_be_visible()
+        check(page, axe_check)
+        remit = exercise.exercise_of(billing_site[REMIT])
+        for n, key in enumerate(remit.key, 1):
+            page.get_by_label("Patient responsibility ($)").nth(n - 1).fill(f"{key.patient_responsibility:.2f}")
+            page.get_by_label("Contractual write-off ($)").nth(n - 1).fill(f"{key.write_off + (5 if n == 1 else 0):.2f}")
+            page.get_by_label("Next action").nth(n - 1).select_option(key.best_action)
+            if key.evidence:
+                page.get_by_label("Evidence for an appeal").nth(n - 1).select_option(key.evidence)
+        page.get_by_role("button", name="Submit for grading").click()
+        rows = page.get_by_role("table", name="Your answer, field by field").locator("tbody tr")
+        expect(rows.filter(has_not=page.locator("td", has_text="Right"))).to_have_count(1)
+        expect(page.locator("tr.verdict-wrong")).to_contain_text("Line 1: write off")
+        check(page, axe_check)
+
+        # ---- a scrubber: the first planted error found, the others missed, one false alarm
+        start(page, "scrubber")
+        check(page, axe_check)
+        scrub = exercise.exercise_of(billing_site[SCRUB])
+        first = scrub.errors[0]
+        page.locator(f"[id='mark-{first.path}']").check()
+        correction = first.corrections[0] if first.corrections else ""
+        page.locator(f"[id='fix-{first.path}']").fill(" ".join(correction) if isinstance(correction, tuple) else str(correction))
+        innocent = next(p for p in ("patient_sex", "relationship", "accept_assignment") if p not in {e.path for e in scrub.errors})
+        page.locator(f"[id='mark-{innocent}']").check()
+        page.get_by_role("button", name="Submit for grading").click()
+        errors = page.get_by_role("table", name="The planted errors").locator("tbody tr")
+        expect(errors).to_have_count(len(scrub.errors))
+        expect(errors.nth(0)).not_to_contain_text("Missed")
+        if len(scrub.errors) > 1:
+            expect(errors.nth(1)).to_contain_text("Missed")
+        expect(page.get_by_role("heading", name="False alarms")).to_be_visible()
+        expect(page.locator("ul.false-alarms li")).to_have_count(1)
+        check(page, axe_check)
+        assert page.js_errors == [] if hasattr(page, "js_errors") else True
+    finally:
+        context.close()
