@@ -84,7 +84,8 @@ resubmission_code: ""
 original_ref: ""
 prior_auth: ""
 lines:
-  - {from: "03/10/2026", to: "03/10/2026", pos: "11", emg: "", code: "99213", modifiers: [], pointers: [A], charges: "120.00", units: 1, npi: "9273615044"}
+  - {from: "03/10/2026", to: "03/10/2026", pos: "11", emg: "", code: "99213", modifiers: [], pointers: [A],
+     charges: "120.00", units: 1, npi: "9273615044"}
 tax_id: "91-4402718"
 tax_id_type: EIN
 accept_assignment: "yes"

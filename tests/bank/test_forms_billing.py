@@ -42,7 +42,8 @@ def test_the_templates_make_valid_exercises_that_fill_the_form_back(kind, checke
     draft = _validate(kind, billing_data(kind), checker)
     assert draft.ok, (draft.errors, draft.general)
     item = draft.item
-    assert isinstance(item, BillingItem) and (item.kind, item.minutes, item.title, item.tags) == (kind, 10, f"A sample {kind}", ("web", "sample"))
+    assert isinstance(item, BillingItem)
+    assert (item.kind, item.minutes, item.title, item.tags) == (kind, 10, f"A sample {kind}", ("web", "sample"))
     back = forms.form_from_item(item)
     assert set(forms.BILLING_FIELDS) <= set(back)
     assert forms.item_from_form(kind, back).item == item
@@ -81,13 +82,14 @@ def test_minutes_and_headings_are_checked_on_their_fields():
 
 
 def test_validator_problems_go_to_spec_scenario_and_rationale(checker):
-    spec = forms.SPEC_TEMPLATES["claim"].replace('npi: "9273615044"', 'npi: "9273615045"').replace("[A], charges", "[B], charges")
+    spec = forms.SPEC_TEMPLATES["claim"].replace('npi: "9273615044"', 'npi: "9273615045"').replace("pointers: [A],", "pointers: [B],")
     draft = _validate("claim", billing_data(spec=spec, scenario="", rationale="", topic="nowhere"), checker)
     assert not draft.ok
     assert any("lines.1.npi" in m for m in draft.errors["spec"]), draft.errors
     assert any("lines.1.pointers" in m for m in draft.errors["spec"]), draft.errors
     assert "scenario" in draft.errors and "rationale" in draft.errors and "topic" in draft.errors
-    draft = _validate("scrubber", billing_data("scrubber", spec=forms.SPEC_TEMPLATES["scrubber"].replace("field: lines.1.pos", "field: lines.4.pos")), checker)
+    moved = forms.SPEC_TEMPLATES["scrubber"].replace("field: lines.1.pos", "field: lines.4.pos")
+    draft = _validate("scrubber", billing_data("scrubber", spec=moved), checker)
     assert any("lines.4.pos" in m for m in draft.errors["spec"]), draft.errors
     bad_key = forms.SPEC_TEMPLATES["remittance"].replace("patient_responsibility: 25.00", "patient_responsibility: 20.00")
     draft = _validate("remittance", billing_data("remittance", spec=bad_key), checker)
