@@ -368,12 +368,57 @@ def parse_spec(kind: str, text: str | None) -> tuple[dict[str, Any] | None, list
     return (None, problems) if problems else ({str(k): v for k, v in raw.items()}, [])
 
 
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _flat(value: Any) -> bool:
+    """Written on one line: a list of scalars, or a mapping of scalars and such lists inside a list
+    (a service line, an adjustment, a planted error), as the bank files write them."""
+    if isinstance(value, list):
+        return all(_is_scalar(v) for v in value)
+    return all(_is_scalar(v) or (isinstance(v, list) and all(_is_scalar(x) for x in v)) for v in value.values())
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """Block mappings, with the bank files' one-line rows (service lines, adjustments, code lists)."""
+
+    def represent_list(self, data: Any) -> Any:
+        node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], flow_style=_flat(data))
+        for value in data:
+            child = self.represent_data(value)
+            one_line = isinstance(value, dict) and _flat(value) and len(yaml.safe_dump(value, default_flow_style=True, width=10**6)) < 160
+            if one_line and isinstance(child, yaml.MappingNode):
+                child.flow_style = True
+            node.value.append(child)
+        return node
+
+    def represent_dict(self, data: Any) -> Any:
+        node = super().represent_dict(data)
+        node.flow_style = False
+        return node
+
+
+def _represent_amount(dumper: yaml.SafeDumper, value: float) -> Any:
+    """Amounts with their cents (185.00, not 185.0) when that loses nothing."""
+    if value == value and abs(value) < 1e12 and round(value, 2) == value:
+        return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:.2f}")
+    return dumper.represent_float(value)
+
+
+_SpecDumper.add_representer(float, _represent_amount)
+_SpecDumper.add_representer(list, _SpecDumper.represent_list)
+_SpecDumper.add_representer(dict, _SpecDumper.represent_dict)
+_SpecDumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
+
+
 def spec_text(item: BillingItem) -> str:
-    """The ``spec`` field of a billing exercise: its own front matter as YAML (as the bank file has it)."""
+    """The ``spec`` field of a billing exercise: its own front matter as YAML, laid out like a bank
+    file (block mappings; service lines, adjustments and code lists on one line each)."""
     spec = item.spec
     if not spec:
         return ""
-    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
+    return yaml.dump(spec, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _billing_from_form(kind: str, data: dict, common: _CommonFields) -> Draft:
