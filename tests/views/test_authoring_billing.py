@@ -189,3 +189,13 @@ def _form_fields(page: str) -> dict:
         chosen = re.search(r'<option value="([^"]*)" selected[ >]', body) or re.search(r'<option selected value="([^"]*)"', body)
         data[name] = html.unescape(chosen.group(1)) if chosen else ""
     return {k: v for k, v in data.items() if k not in ("csrf_token", "save", "preview")}
+
+
+def test_the_preview_sanitises_markdown_and_escapes_spec_values(billing_bank, client, login_as):
+    login_as("instructor")
+    payload = "**Bold** <script>window.__xss=1</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    spec = forms.SPEC_TEMPLATES["scrubber"].replace('"Northfield Health Plan PPO"', '"<script>window.__xss=2</script>"')
+    data = billing_data("scrubber", scenario=payload, rationale=payload, spec=spec)
+    html = client.post("/teach/items/preview", data=data).get_data(as_text=True)
+    assert "<strong>Bold</strong>" in html and "<script" not in html and "javascript:" not in html and "onerror" not in html
+    assert "&lt;script&gt;window.__xss=2" in html  # the claim as submitted, shown as text
