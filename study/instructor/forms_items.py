@@ -75,7 +75,29 @@ class CaseItemForm(ItemFormBase):
     not_reportable = TextAreaField("Key: not reportable", description=ROW_FORMAT_HELP["not_reportable"], validators=[Length(max=5000)])
 
 
-FORMS = {"mcq": McqItemForm, "case": CaseItemForm}
+class BillingItemForm(ItemFormBase):
+    """A claim, remittance or scrubber exercise: the type's own front matter is one YAML field."""
+
+    title = StringField("Title", description="Shown to learners above the scenario (optional).", validators=[Optional(), Length(max=200)])
+    minutes = StringField("Suggested minutes", description="A whole number, e.g. 10 (optional).", validators=[Optional(), Length(max=4)])
+    scenario = TextAreaField(
+        "Scenario (Markdown)",
+        description="What the biller works from: the note or superbill, the patient, the insurance card(s), the practice. All fictional.",
+        validators=[Length(max=50000)],
+    )
+    spec = TextAreaField("Spec (YAML)", validators=[Length(max=50000)])
+
+
+SPEC_HELP = {
+    "claim": "key: the correct claim (every CMS-1500 field; \"\" for a box left blank); weights: field path -> points "
+    "(optional); rules: field path -> the rule shown with that field's verdict (optional).",
+    "remittance": "remit: the payer's remittance the learner works (payer, claim_number, patient, paid_date, check_number, lines); "
+    "key: lines (patient_responsibility, write_off, action, evidence); rules: lines.N.FIELD -> the rule (optional).",
+    "scrubber": "claim: the completed claim as submitted; context: submitted, filing_limit_days, payers (optional); "
+    "key: errors (field, kind, correction, why), one per planted error.",
+}
+
+FORMS = {"mcq": McqItemForm, "case": CaseItemForm, "claim": BillingItemForm, "remittance": BillingItemForm, "scrubber": BillingItemForm}
 
 
 class TryMcqForm(FlaskForm):

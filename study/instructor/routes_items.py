@@ -9,12 +9,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from study.bank import forms as item_forms
-from study.bank.model import McqItem
+from study.bank.model import BillingItem, McqItem
 from study.forms import CsrfForm
 from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.instructor import bp
-from study.instructor.forms_items import FORMS, TryCaseForm, TryMcqForm
+from study.instructor.forms_items import FORMS, SPEC_HELP, TryCaseForm, TryMcqForm
 from study.instructor.routes_analysis import min_responses
 from study.kinds import ItemStatus
 from study.models import Role
@@ -22,6 +22,14 @@ from study.security import role_required
 from study.services import authoring, item_analysis
 
 STATUSES = ("draft", "published", "retired")
+#: what the editor calls each item type ("New ...")
+KIND_NAMES = {
+    "mcq": "multiple-choice question",
+    "case": "coding case",
+    "claim": "claim exercise (CMS-1500)",
+    "remittance": "remittance exercise (ERA/EOB)",
+    "scrubber": "claim scrubber exercise",
+}
 
 
 def _form_values(form) -> dict:
@@ -61,6 +69,9 @@ def _editor(kind, form, *, item=None, general=None, draft=None, preview=None, st
             general=general or [],
             warnings=(draft.warnings if draft is not None else {}),
             preview=preview,
+            billing=authoring.billing_view(preview),
+            kind_name=KIND_NAMES[kind],
+            spec_help=SPEC_HELP.get(kind, ""),
             status_form=CsrfForm(),
             markdown_fields=item_forms.MARKDOWN_FIELDS[kind],
             letters=item_forms.LETTERS,
@@ -89,6 +100,9 @@ def item_new(kind: str):
     if request.method == "GET":
         if kind == "mcq":
             form.answer.data = []
+        if kind in item_forms.BILLING_KINDS:  # a small valid exercise to start from
+            form.spec.data = item_forms.SPEC_TEMPLATES[kind]
+            form.exams.data = ["CPB"]
         return _editor(kind, form)
     if not form.validate_on_submit():
         return _editor(kind, form, status=400)
@@ -171,6 +185,8 @@ def item_try(item_id: int):
     """Answer the saved item as a learner would and see the grade (nothing is recorded)."""
     item = authoring.get_editable(current_user, item_id)
     parsed = authoring.current(item)
+    if isinstance(parsed, BillingItem):
+        return _try_billing(item, parsed)
     result: McqResult | GradeReport | None = None
     if isinstance(parsed, McqItem):
         form = TryMcqForm()
@@ -195,8 +211,36 @@ def item_preview():
         abort(400)
     values = {
         name: (request.form.getlist(name) if name in ("exams", "answer") else request.form.get(name, ""))
-        for name in (item_forms.MCQ_FIELDS if kind == "mcq" else item_forms.CASE_FIELDS)
+        for name in item_forms.fields_of(kind)
     }
     draft = item_forms.item_from_form(kind, values, item_id=values.get("item_id") or "preview")
     warnings = item_forms.identifier_warnings(draft.item) if kind == "case" else []
-    return render_template("instructor/items/_preview.html", preview=draft.item, kind=kind, warnings=warnings)
+    return render_template(
+        "instructor/items/_preview.html", preview=draft.item, kind=kind, warnings=warnings, billing=authoring.billing_view(draft.item)
+    )
+
+
+def _try_billing(item, parsed: BillingItem):
+    """A billing exercise's work form (a claim starts filled with the key), graded with the
+    exercise's grader and shown with the learner's report; nothing is recorded."""
+    form = CsrfForm()
+    report = None
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        values = {k: v for k, v in request.form.to_dict().items() if k != "csrf_token"}
+        report, problems = authoring.try_billing(parsed, values)
+    else:
+        values = authoring.billing_try_values(parsed)
+    return render_template(
+        "instructor/items/try.html",
+        item=item,
+        parsed=parsed,
+        form=form,
+        result=None,
+        billing=authoring.billing_view(parsed),
+        values=values,
+        problems=problems,
+        report=report,
+    )

@@ -13,26 +13,33 @@ import` leaves it alone until its file says what the site says (docs/authoring.m
 """
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import sqlalchemy as sa
 
 from study.bank import forms
 from study.bank.forms import Draft, item_from_form
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.bank.parser import parse_item
 from study.bank.writer import item_relative_path, write_item
+from study.billing import exercise as billing_exercise
+from study.billing.claim import form_values as claim_form_values
 from study.extensions import db
 from study.grading.mcq import McqResult
 from study.grading.results import GradeReport
 from study.models import ExamBlueprint, Item, ItemVersion, Topic, User
 from study.models.base import utcnow
-from study.services import Forbidden, NotFound, ServiceError, audit
+from study.services import Forbidden, NotFound, ServiceError, audit, billing
 from study.services import codes as code_service
 from study.services.answer_review import case_key_text
 from study.services.bank import apply_metadata, mark_site_changed, parsed_item, save_item_version
 from study.services.grading import grade_response
 from study.services.transactions import transaction
+
+ParsedItem = McqItem | CaseItem | BillingItem
 
 
 class ItemInvalid(ServiceError):
@@ -107,14 +114,14 @@ def check_form(kind: str, data: dict, *, item: Item | None = None) -> Draft:
 
 
 # ---------------------------------------------------------------- saving
-def _valid(draft: Draft) -> McqItem | CaseItem:
+def _valid(draft: Draft) -> ParsedItem:
     """The draft's item, or ItemInvalid with every problem."""
     if draft.item is None or not draft.ok:
         raise ItemInvalid(draft.errors, draft.general)
     return draft.item
 
 
-def _store(item: Item, parsed: McqItem | CaseItem, text: str) -> None:
+def _store(item: Item, parsed: ParsedItem, text: str) -> None:
     before = item.current_version.content_hash if item.current_version is not None else None
     changed = apply_metadata(item, parsed, item.path if item.origin == "file" and item.path else str(item_relative_path(parsed)))
     if save_item_version(item, parsed, text) != "unchanged" or changed:
@@ -172,12 +179,14 @@ def _set_status(user: User, item_id: int, status: str) -> Item:
 _STATUS_ACTIONS = {"published": "item.published", "retired": "item.retired", "draft": "item.drafted"}
 
 
-def _key_text(parsed: McqItem | CaseItem) -> str:
+def _key_text(parsed: ParsedItem) -> str:
     """The answer key as the audit log keeps it: the letters, or the case's required codes."""
+    if isinstance(parsed, BillingItem):  # the whole spec is the key: the audit log keeps its fingerprint
+        return f"{parsed.kind} spec {hashlib.sha256(parsed.spec_json.encode()).hexdigest()[:12]}"
     return ", ".join(parsed.answer) if isinstance(parsed, McqItem) else case_key_text(parsed)
 
 
-def _with_status(parsed: McqItem | CaseItem, status: str) -> McqItem | CaseItem:
+def _with_status(parsed: ParsedItem, status: str) -> ParsedItem:
     return replace(parsed, status=status)
 
 
@@ -199,7 +208,7 @@ def form_data(item: Item) -> dict:
     return forms.form_from_item(parsed_item(item))
 
 
-def current(item: Item) -> McqItem | CaseItem:
+def current(item: Item) -> ParsedItem:
     return parsed_item(item)
 
 
@@ -215,3 +224,31 @@ def try_case(parsed: CaseItem, dx: str = "", px: str = "", pcs: str = "") -> Gra
 
 def version_count(item: Item) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(ItemVersion).where(ItemVersion.item_id == item.id)) or 0
+
+
+# ---------------------------------------------------------------- billing exercises
+def billing_view(parsed: ParsedItem | None) -> billing.BillingView | None:
+    """What the learner partials need to show a billing exercise's work form (the remittance to
+    work, the claim to scrub); None for another type or a spec that does not read yet."""
+    if not isinstance(parsed, BillingItem):
+        return None
+    try:
+        return billing.view(parsed, None)
+    except (ValueError, KeyError, TypeError, AttributeError):  # an unfinished spec: the editor shows its problems
+        return None
+
+
+def billing_try_values(parsed: BillingItem) -> dict[str, str]:
+    """The try-an-answer form's first values: a claim's key (change one box to see its verdict);
+    an empty remittance or scrubber."""
+    work = billing_exercise.exercise_of(parsed)
+    return claim_form_values(work.key) if isinstance(work, billing_exercise.ClaimExercise) else {}
+
+
+def try_billing(parsed: BillingItem, form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Grade a submitted work form (through the one grading path, with the code checker: a wrong
+    pointer names its diagnoses): the report as learners see it after the attempt, and the form's
+    format problems (shown, not blocking). Nothing is recorded."""
+    answer = billing_exercise.response_from_form(parsed, form)
+    graded = grade_response(parsed, answer)
+    return graded.report or {}, billing.form_problems(parsed, form)
