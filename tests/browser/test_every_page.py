@@ -7,7 +7,9 @@ answered report."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +31,15 @@ def site(live_app, tmp_path):
 
     now = datetime.now(timezone.utc)
     with live_app.app_context():
-        bank.import_bank(write_learning_bank(tmp_path / "bank"))
+        root = write_learning_bank(tmp_path / "bank")
+        real = Path(live_app.config["QUESTION_BANK"])
+        billing_root = real / "billing"
+        shutil.copy(real / "topics.yaml", root / "topics.yaml")  # the billing topics, and the CPB
+        shutil.copy(real / "blueprints" / "CPB.yaml", root / "blueprints" / "CPB.yaml")
+        for key in ("claim-0001", "remit-0001", "scrub-0001"):  # one billing exercise of each type
+            (root / "billing").mkdir(exist_ok=True)
+            shutil.copy(next(billing_root.rglob(f"{key}.md")), root / "billing" / f"{key}.md")
+        bank.import_bank(root)
         lee = make_user("learner", email="lee@example.org", target_exam="CPC", exam_date=date.today() + timedelta(days=45))
         eve = make_user("learner", email="eve@example.org")
         ian = make_user("instructor", email="ian@example.org")
@@ -51,6 +61,7 @@ def site(live_app, tmp_path):
         career_run = careers.get_run(careers.start_run(Preferences("remote", "detail", "clinical", 6, date.today() + timedelta(weeks=30))))
         careers.submit_tasks(career_run, {t.key: t.answer for t in aptitude.tasks()})
         career = careers.save_result(lee, career_run, date.today())
+        billing_set = practice.start_practice(lee, practice.PracticeChoice("CPB", [], None, 3, "all", kind="billing"), now)
         urls = {
             "learner": (
                 "lee@example.org",
@@ -80,6 +91,9 @@ def site(live_app, tmp_path):
                     "/account/sessions",
                     "/careers/results",
                     f"/careers/results/{career.id}",
+                    f"/practice/{billing_set.id}/q/1",
+                    f"/practice/{billing_set.id}/q/2",
+                    f"/practice/{billing_set.id}/q/3",
                 ],
             ),
             "learner in an exam": (
@@ -95,6 +109,9 @@ def site(live_app, tmp_path):
                     "/teach/items",
                     "/teach/items/new/mcq",
                     "/teach/items/new/case",
+                    "/teach/items/new/claim",
+                    "/teach/items/new/remittance",
+                    "/teach/items/new/scrubber",
                     "/teach/reports",
                     f"/teach/reports/{report.id}",
                     "/teach/cohorts",
