@@ -146,9 +146,8 @@ def check(item: BillingItem, code_problem: CodeProblem | None) -> list[tuple[tup
             if (leaf in NPI_FIELDS or leaf == "npi") and value and path not in planted:
                 text = str(value)
                 if npi_rules.is_valid(text) and not npi_rules.is_fictional(text):
-                    found.append(
-                        ((block, *yaml_path(path)), f"{path}: NPIs in bank files are fictional: start them with 9 (no real NPI does)", "error")
-                    )
+                    message = f"{path}: NPIs in bank files are fictional: start them with 9 (no real NPI does)"
+                    found.append(((block, *yaml_path(path)), message, "error"))
     return found
 
 

@@ -44,7 +44,7 @@ class RegradeNote:
     """An answer was regraded: `item` is the version it was regraded against (its key is the one
     to show); the keys are as the learner reads them (shown letters and option texts, or codes)."""
 
-    item: McqItem | CaseItem
+    item: McqItem | CaseItem | BillingItem
     old_version: int
     new_version: int
     when: datetime
@@ -104,8 +104,11 @@ def regrade_notes(items: Iterable[AttemptItem]) -> dict[int, RegradeNote]:
     return notes
 
 
-def key_text(ai: AttemptItem, item: McqItem | CaseItem) -> str:
-    """A key as the learner reads it: "A. I10" (letters as this attempt showed them) or the codes."""
+def key_text(ai: AttemptItem, item: McqItem | CaseItem | BillingItem) -> str:
+    """A key as the learner reads it: "A. I10" (letters as this attempt showed them), the codes, or
+    (a billing exercise) the version's content fingerprint: its key is a whole form."""
+    if isinstance(item, BillingItem):
+        return f"the exercise's key (version fingerprint {item.content_hash[:8]})"
     if isinstance(item, McqItem):
         options = {o.original: o for o in options_for(ai, item)}
         return "; ".join(f"{options[a].letter}. {options[a].text}" for a in sorted(item.answer, key=lambda a: options[a].letter))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from study import scheduling
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_mcq
 from study.kinds import AttemptKind, AttemptStatus, Feedback, ItemStatus, ItemType
@@ -135,7 +135,7 @@ def refuse_locked(
         raise Conflict(LOCKED_MESSAGE[kind])
 
 
-def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
+def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem | BillingItem:
     """The item exactly as this attempt served it (its version, not today's)."""
     version = attempt_item.version
     if version is None:
@@ -143,7 +143,7 @@ def version_item(attempt_item: AttemptItem) -> McqItem | CaseItem:
     return parsed_version(version)
 
 
-def version_items(attempt_items: Iterable[AttemptItem]) -> dict[int, McqItem | CaseItem]:
+def version_items(attempt_items: Iterable[AttemptItem]) -> dict[int, McqItem | CaseItem | BillingItem]:
     """``version_item`` of many attempt items, by attempt item id: the versions not read yet are
     read in one query (a page listing every question of an attempt reads them all at once)."""
     attempt_items = list(attempt_items)

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from study.bank.model import Bank, CaseItem, McqItem, Problem
+from study.bank.model import Bank, BillingItem, CaseItem, McqItem, Problem
 from study.bank.parser import item_files, parse_item
 from study.bank.validate import check_bank, has_errors, validate_path
 from study.bank.writer import item_relative_path, write_item
@@ -162,7 +162,7 @@ def _import_blueprints(bank: Bank, root: Path, summary: ImportSummary) -> None:
         summary.blueprints += 1
 
 
-def _metadata(parsed: McqItem | CaseItem) -> dict:
+def _metadata(parsed: McqItem | CaseItem | BillingItem) -> dict:
     """The item's columns that may change without a new version (exams aside), from a bank item."""
     return {
         "type": parsed.type,
@@ -177,7 +177,7 @@ def _metadata(parsed: McqItem | CaseItem) -> dict:
     }
 
 
-def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> bool:
+def apply_metadata(item: Item, parsed: McqItem | CaseItem | BillingItem, rel_path: str) -> bool:
     """Copy what may change without a new version; True when anything changed."""
     values = {**_metadata(parsed), "path": rel_path}
     changed = False
@@ -194,7 +194,7 @@ def apply_metadata(item: Item, parsed: McqItem | CaseItem, rel_path: str) -> boo
     return changed
 
 
-def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
+def save_item_version(item: Item, parsed: McqItem | CaseItem | BillingItem, text: str) -> str:
     """Make `text` the item's current content: "created", "new_version", "updated" or "unchanged".
 
     Versions are keyed by the content hash (what a learner sees and how it is graded); a change of
@@ -228,7 +228,7 @@ def save_item_version(item: Item, parsed: McqItem | CaseItem, text: str) -> str:
     return "created" if latest == 0 else "new_version"
 
 
-def same_as_site(item: Item, parsed: McqItem | CaseItem) -> bool:
+def same_as_site(item: Item, parsed: McqItem | CaseItem | BillingItem) -> bool:
     """The divergence rule's test: a file says what the site's current version says (the same
     content hash: what a learner sees and how it is graded; the same exams, topic, difficulty,
     status, reserve, tags, title, minutes)."""
@@ -294,7 +294,7 @@ def _import_items(bank: Bank, root: Path, summary: ImportSummary, force: bool = 
 
 
 # ---------------------------------------------------------------- reading items back
-def parsed_item(item: Item) -> McqItem | CaseItem:
+def parsed_item(item: Item) -> McqItem | CaseItem | BillingItem:
     """The item's current version, parsed (once: see grading.parsed_version)."""
     if item.current_version is None:
         raise ServiceError(f"{item.key} has no stored version.")

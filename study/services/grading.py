@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from study.bank.model import BillingItem, CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem
 from study.bank.model import Item as ParsedItem
 from study.bank.parser import parse_item
 from study.codes.checking import CodeChecker

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from study import analysis
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.grading.answers import as_case, as_mcq
 from study.grading.results import LINE_KINDS, VERDICTS
@@ -241,7 +241,7 @@ def _required_lines(parsed: CaseItem) -> list[tuple[str, str]]:
 def wrong_keys(
     matrix: ScoreMatrix,
     answers: Sequence[tuple[int, int, str]],
-    parsed: Mapping[int, McqItem | CaseItem | None],
+    parsed: Mapping[int, McqItem | CaseItem | BillingItem | None],
     min_responses: int,
 ) -> dict[int, tuple[analysis.WrongKey, ...]]:
     """The possible wrong keys (study.analysis) of the items in `parsed`, each ranked by the rest of
@@ -276,6 +276,8 @@ def wrong_keys(
         if isinstance(item, McqItem):
             choices = [_selected(answers[i][2], cache) for i in upper_partial.tolist()]
             found = analysis.mcq_suspects(choices + [frozenset(item.answer)] * upper_full, item.answer)
+        elif isinstance(item, BillingItem):  # no wrong-key signal for a whole form (yet): its field counts show
+            continue
         else:
             lines = _required_lines(item)
             agreed = [_agreed(answers[i][2]) for i in upper_partial.tolist()]
@@ -285,7 +287,7 @@ def wrong_keys(
     return out
 
 
-def _parse(version: ItemVersion | None) -> McqItem | CaseItem | None:
+def _parse(version: ItemVersion | None) -> McqItem | CaseItem | BillingItem | None:
     """The version parsed; None (no wrong-key signal) if there is none or it no longer parses: the
     statistics pages never fail on one item."""
     if version is None:
@@ -296,7 +298,7 @@ def _parse(version: ItemVersion | None) -> McqItem | CaseItem | None:
         return None
 
 
-def _parsed(items: Sequence[Item]) -> dict[int, McqItem | CaseItem | None]:
+def _parsed(items: Sequence[Item]) -> dict[int, McqItem | CaseItem | BillingItem | None]:
     """Each item's current version parsed (their versions already loaded)."""
     return {item.id: _parse(item.current_version) for item in items}
 
@@ -441,7 +443,7 @@ class KeyLineCount:
 class ItemBreakdown:
     scope: Scope
     item: Item
-    parsed: McqItem | CaseItem | None
+    parsed: McqItem | CaseItem | BillingItem | None
     stats: analysis.ItemStats | None
     served: int
     answered: int

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
-from study.bank.model import CaseItem, McqItem
+from study.bank.model import BillingItem, CaseItem, McqItem
 from study.extensions import db
 from study.kinds import ItemStatus
 from study.models import Item, User
@@ -65,7 +65,7 @@ def chosen(keys: list[str]) -> list[Chosen]:
     return [found.get(key, Chosen(key, None)) for key in keys]
 
 
-def preview(viewer: User, key: str) -> tuple[Item, McqItem | CaseItem]:
+def preview(viewer: User, key: str) -> tuple[Item, McqItem | CaseItem | BillingItem]:
     """A published item the viewer may see, with its current version parsed (NotFound otherwise)."""
     item = db.session.scalar(sa.select(Item).where(Item.key == key, Item.status == ItemStatus.PUBLISHED))
     if item is None or item.current_version is None or not bank_search.visible(viewer, item):

@@ -30,7 +30,7 @@ from study.extensions import db
 from study.grading.answers import as_case, as_mcq, clean_case_answer
 from study.kinds import BILLING_ITEM_TYPES, ItemStatus, ItemType
 from study.models import Attempt, AttemptItem, ExamBlueprint, Item, ItemExam, Response, ReviewCard, User
-from study.services import Conflict, ServiceError, rollups
+from study.services import Conflict, ServiceError, billing, rollups
 from study.services.attempts import (
     DEFAULT_SLOW_AFTER,
     add_items,
@@ -47,7 +47,6 @@ from study.services.attempts import (
     version_item,
     version_items,
 )
-from study.services import billing
 from study.services.grading import attempt_score, grade_response
 from study.services.transactions import transaction
 

@@ -12,11 +12,10 @@ from study.billing import exercise
 from study.billing.claim import form_values
 from study.extensions import db
 from study.models import AnswerRollup, Item, ReviewCard
-from study.services import bank
-from study.services.cohorts import FieldError
 from study.services import assignments as assignment_service
-from study.services import practice
+from study.services import bank, practice
 from study.services.attempts import version_item
+from study.services.cohorts import FieldError
 from tests.factories import make_cohort, make_user
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
