@@ -200,3 +200,25 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def write_billing_bank(real_root, target, keys=None, extra=()) -> None:
+    """A bank at `target` with the real bank's topics and blueprints and its billing exercises
+    (only those in `keys` when given), plus the files in `extra` (paths under the real bank): fast to
+    import, for the billing tests."""
+    import shutil
+    from pathlib import Path
+
+    real_root, target = Path(real_root), Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(real_root / "topics.yaml", target / "topics.yaml")
+    shutil.copytree(real_root / "blueprints", target / "blueprints")
+    if keys is None:
+        shutil.copytree(real_root / "billing", target / "billing")
+    else:
+        (target / "billing").mkdir()
+        for key in keys:
+            shutil.copy(next((real_root / "billing").rglob(f"{key}.md")), target / "billing" / f"{key}.md")
+    for relative in extra:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(real_root / relative, target / relative)

@@ -5,7 +5,6 @@ scrub a claim with one miss and one false alarm."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from study.billing import exercise
 from study.billing.claim import form_values
 from study.services import bank
 from tests.factories import make_user
-from tests.support import no_horizontal_overflow, sign_in_page
+from tests.support import no_horizontal_overflow, sign_in_page, write_billing_bank
 
 BILLING = Path(__file__).resolve().parents[2] / "question_bank" / "billing"
 # one exercise of each type, with what the test does wrong
@@ -25,15 +24,8 @@ CLAIM, REMIT, SCRUB = "claim-0001", "remit-0001", "scrub-0001"
 
 @pytest.fixture
 def billing_site(live_app, tmp_path):
-    root = Path(live_app.config["QUESTION_BANK"])
     target = tmp_path / "bank"
-    target.mkdir()
-    shutil.copy(root / "topics.yaml", target / "topics.yaml")
-    shutil.copytree(root / "blueprints", target / "blueprints")
-    for key in (CLAIM, REMIT, SCRUB):
-        source = next(BILLING.rglob(f"{key}.md"))
-        (target / "billing").mkdir(exist_ok=True)
-        shutil.copy(source, target / "billing" / source.name)
+    write_billing_bank(live_app.config["QUESTION_BANK"], target, keys=(CLAIM, REMIT, SCRUB))
     with live_app.app_context():
         bank.import_bank(target)
         make_user("learner", email="bill@example.org")

@@ -4,6 +4,7 @@ queue, assignments of chosen items, progress by section."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,26 +18,18 @@ from study.services import bank, practice
 from study.services.attempts import version_item
 from study.services.cohorts import FieldError
 from tests.factories import make_cohort, make_user
+from tests.support import write_billing_bank
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def billing_bank(app, tmp_path):
-    import shutil
-    from pathlib import Path
-
-    root = Path(app.config["QUESTION_BANK"])
-    target = tmp_path / "bank"
-    target.mkdir()
-    shutil.copy(root / "topics.yaml", target / "topics.yaml")
-    shutil.copytree(root / "blueprints", target / "blueprints")
-    shutil.copytree(root / "billing", target / "billing")
-    for mcq in sorted((root / "cpb" / "claims").glob("*.md"))[:3]:  # a few questions beside them
-        (target / "cpb" / "claims").mkdir(parents=True, exist_ok=True)
-        shutil.copy(mcq, target / "cpb" / "claims" / mcq.name)
-    bank.import_bank(target)
-
+    """The billing exercises, and a few CPB questions beside them."""
+    real = Path(app.config["QUESTION_BANK"])
+    questions = [p.relative_to(real) for p in sorted((real / "cpb" / "claims").glob("*.md"))[:3]]
+    write_billing_bank(real, tmp_path / "bank", extra=questions)
+    bank.import_bank(tmp_path / "bank")
 
 def choice(kind: str, size: int = 5, mode: str = "all", topics=()) -> practice.PracticeChoice:
     return practice.PracticeChoice("CPB", list(topics), None, size, mode, kind=kind)

@@ -6,8 +6,6 @@ with the learner's report (the key scores 100%; one wrong box shows its verdict)
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +14,7 @@ from study.bank import forms
 from study.extensions import db
 from study.models import Item, ItemVersion, Response
 from study.services import bank as bank_service
+from tests.support import write_billing_bank
 
 FULL = re.compile(r"Score: 100(?:\.0)?%")
 
@@ -23,14 +22,8 @@ FULL = re.compile(r"Score: 100(?:\.0)?%")
 @pytest.fixture
 def billing_bank(app, tmp_path):
     """The real bank's topics and blueprints with its billing exercises only (fast to import)."""
-    root = Path(app.config["QUESTION_BANK"])
-    target = tmp_path / "bank"
-    target.mkdir()
-    shutil.copy(root / "topics.yaml", target / "topics.yaml")
-    shutil.copytree(root / "blueprints", target / "blueprints")
-    shutil.copytree(root / "billing", target / "billing")
-    bank_service.import_bank(target)
-
+    write_billing_bank(app.config["QUESTION_BANK"], tmp_path / "bank")
+    bank_service.import_bank(tmp_path / "bank")
 
 def billing_data(kind: str, **overrides) -> dict:
     data = {

@@ -15,6 +15,7 @@ from study.billing.claim import form_values
 from study.extensions import db
 from study.models import Attempt, Item, Response
 from study.services import bank
+from tests.support import write_billing_bank
 
 BILLING = "question_bank/billing"
 
@@ -22,17 +23,8 @@ BILLING = "question_bank/billing"
 @pytest.fixture
 def billing_bank(app, tmp_path):
     """The real bank's topics and blueprints with its billing exercises only (fast to import)."""
-    import shutil
-    from pathlib import Path
-
-    root = Path(app.config["QUESTION_BANK"])
-    target = tmp_path / "bank"
-    target.mkdir()
-    shutil.copy(root / "topics.yaml", target / "topics.yaml")
-    shutil.copytree(root / "blueprints", target / "blueprints")
-    shutil.copytree(root / "billing", target / "billing")
-    bank.import_bank(target)
-    return root / "billing"
+    write_billing_bank(app.config["QUESTION_BANK"], tmp_path / "bank")
+    bank.import_bank(tmp_path / "bank")
 
 
 def start(client, kind: str, size: int = 1) -> str:
