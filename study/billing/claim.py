@@ -721,7 +721,9 @@ def _line_problems(claim: Claim, line: ServiceLine, where: str, code_problem: Ca
     if isinstance(line.from_, date) and isinstance(line.to, date) and line.to < line.from_:
         found[f"{where}.to"] = "the last date of service is before the first"
     if line.pos and line.pos not in _places():
-        found[f"{where}.pos"] = f"{line.pos!r} is not a place-of-service code CodePrep knows"
+        found[f"{where}.pos"] = (
+            f"{line.pos!r} is not one of the places of service these exercises use ({', '.join(sorted(_places()))})"
+        )
     if line.emg not in ("", "yes"):
         found[f"{where}.emg"] = f"{line.emg!r}: box 24C is 'yes' or blank"
     if line.code.strip():

@@ -105,5 +105,5 @@ def consistent_lines(draw: st.DrawFn) -> dict[str, Any]:
         "copay": amount(copay),
         "paid": amount(paid),
         "adjustments": [{"group": g, "carc": c, "amount": amount(a)} for g, c, a in adjustments],
-        "remarks": draw(st.sampled_from([[], ["N381"], ["M15", "N20"]])),
+        "remarks": draw(st.sampled_from([[], ["N130"], ["M15", "N20"]])),
     }
