@@ -14,7 +14,9 @@ from study.bank.model import BillingItem
 from study.billing import codes
 from study.billing import exercise as exercises
 from study.billing.claim import MAX_LINES, box_of, claim_from_form, display, field_paths, format_problems, label_of, value_at
+from study.billing.claim import load_place_of_service
 from study.billing.remittance import ACTIONS, EVIDENCE, parse_amount_text
+from study.codes.loaders import load_modifier_list
 
 ACTION_LABELS: dict[str, str] = {
     "accept": "Accept (nothing to do)",
@@ -56,6 +58,8 @@ class BillingView:
     actions: Mapping[str, str] = field(default_factory=lambda: ACTION_LABELS)
     evidence: Mapping[str, str] = field(default_factory=lambda: EVIDENCE_LABELS)
     marked: Mapping[str, str] = field(default_factory=dict)  # scrubber, answered: the fields marked
+    places: list[str] = field(default_factory=list)  # claim: the place-of-service codes, for the live format check
+    modifiers: list[str] = field(default_factory=list)  # claim: the modifier list, likewise
     groups: list[tuple[str, str]] = field(default_factory=list)  # remittance: the group codes used, explained
     carc_used: list[tuple[str, str]] = field(default_factory=list)
     rarc_used: list[tuple[str, str]] = field(default_factory=list)
@@ -64,6 +68,9 @@ class BillingView:
 def view(item: BillingItem, answer: Mapping[str, Any] | None) -> BillingView:
     exercise = exercises.exercise_of(item)
     result = BillingView(kind=item.kind, title=KIND_TITLES[item.kind])
+    if isinstance(exercise, exercises.ClaimExercise):
+        result.places = sorted(load_place_of_service())
+        result.modifiers = sorted(load_modifier_list())
     if isinstance(exercise, exercises.RemittanceExercise):
         remit = exercise.remit
         result.remit = remit
