@@ -13,8 +13,17 @@ from typing import Any
 from study.bank.model import BillingItem
 from study.billing import codes
 from study.billing import exercise as exercises
-from study.billing.claim import MAX_LINES, box_of, claim_from_form, display, field_paths, format_problems, label_of, value_at
-from study.billing.claim import load_place_of_service
+from study.billing.claim import (
+    MAX_LINES,
+    box_of,
+    claim_from_form,
+    display,
+    field_paths,
+    format_problems,
+    label_of,
+    load_place_of_service,
+    value_at,
+)
 from study.billing.remittance import ACTIONS, EVIDENCE, parse_amount_text
 from study.codes.loaders import load_modifier_list
 
