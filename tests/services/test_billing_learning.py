@@ -14,7 +14,7 @@ from study.billing.claim import form_values
 from study.extensions import db
 from study.models import AnswerRollup, Item, ReviewCard
 from study.services import assignments as assignment_service
-from study.services import bank, practice
+from study.services import bank, practice, progress
 from study.services.attempts import version_item
 from study.services.cohorts import FieldError
 from tests.factories import make_cohort, make_user
@@ -61,6 +61,10 @@ def test_an_answered_claim_is_scheduled_for_review_and_counted_by_section(billin
     assert card is not None
     rollup = db.session.scalar(sa.select(AnswerRollup).where(AnswerRollup.user_id == user.id, AnswerRollup.exam == "CPB"))
     assert (rollup.topic, rollup.answered, rollup.correct) == (item.topic, 1, 1)  # 70% or more counts as right
+    # the progress dashboard and readiness count it in its CPB section
+    board = progress.dashboard(user, "CPB", NOW)
+    section = next(s for s in board.sections if item.topic in s.topics)
+    assert section.evidence.answers == 1 and section.evidence.weighted_correct == 1.0  # (an estimate needs more answers)
     # a second answer to the same question is the first one
     again = practice.answer_billing(user, attempt.id, 1, form_values(exercise.exercise_of(item).key), 10.0, NOW)
     assert again.created is False
