@@ -88,3 +88,25 @@ def test_an_assignment_may_pick_billing_exercises_untimed_only(billing_bank):
     )
     with pytest.raises(FieldError, match="No published question or case"):
         assignment_service.create_assignment(instructor, cohort.id, timed)
+
+
+def test_item_analysis_of_an_assignment_counts_a_billing_exercise_field_by_field(client, billing_bank):
+    from tests.support import sign_in
+
+    instructor = make_user("instructor")
+    learner = make_user()
+    cohort = make_cohort(instructor, [learner], name="CPB evenings", exam="CPB")
+    claim_key = db.session.scalar(sa.select(Item.key).where(Item.type == "claim").order_by(Item.key))
+    spec = assignment_service.AssignmentSpec("practice", "Claims week", NOW, NOW + timedelta(days=7), items=[claim_key], feedback="each")
+    assignment = assignment_service.create_assignment(instructor, cohort.id, spec)
+    attempt = assignment_service.start_assignment(learner, assignment.id, NOW + timedelta(hours=1))
+    item = version_item(attempt.items[0])
+    form = form_values(exercise.exercise_of(item).key)
+    form["lines-1-pointers"] = "L"
+    practice.answer_billing(learner, attempt.id, 1, form, 200.0, NOW + timedelta(hours=1))
+    sign_in(client, instructor)
+    item_id = attempt.items[0].item_id
+    page = client.get(f"/teach/analysis/assignment/{assignment.id}/item/{item_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Verdicts per field" in html and "lines.1.pointers" in html
