@@ -48,7 +48,7 @@ class Item(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)  # the bank id, e.g. cpc-icd-0007
-    type: Mapped[str] = mapped_column(sa.String(8))  # "mcq" or "case"
+    type: Mapped[str] = mapped_column(sa.String(16))  # study.kinds.ItemType: mcq, case, claim, remittance, scrubber
     topic: Mapped[str] = mapped_column(sa.String(64), index=True)
     difficulty: Mapped[str] = mapped_column(sa.String(8), default="medium")
     status: Mapped[str] = mapped_column(sa.String(10), default="published", index=True)

@@ -85,7 +85,7 @@ def test_assignment_form_shows_the_field_error_and_changes_nothing(client, login
     bad_cases = [
         (_assignment_form(due_at=_local(NOW - timedelta(days=1))), "The due date must be after the opening date."),
         (_assignment_form(due_at="tomorrow-ish"), "Enter a date and time"),
-        (_assignment_form(items="learn-icd-001 nope-999"), "No published question with id: nope-999."),
+        (_assignment_form(items="learn-icd-001 nope-999"), "No published question or billing exercise with id: nope-999."),
         (_assignment_form(kind="exam", exam="NOPE", items=""), "Not a valid choice"),
     ]
     for data, message in bad_cases:
