@@ -96,7 +96,8 @@ def test_the_picker_filters_pages_and_marks_what_cannot_be_assigned(client, logi
     assert "Page 2 of 2" in again and _chosen(again) == ["learn-icd-008"]
     # a reserved item typed by id is refused when the assignment is created
     refused = client.post(url, data=_form(picked=["learn-icd-003"]))
-    assert refused.status_code == 400 and "No published question or billing exercise with id: learn-icd-003." in refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "No published question or billing exercise with id: learn-icd-003." in refused.get_data(as_text=True)
     assert _count() == 0
 
 
