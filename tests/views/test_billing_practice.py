@@ -125,3 +125,17 @@ def test_a_claim_is_scrubbed_with_a_miss_and_a_false_alarm(client, login_as, bil
     assert len(report["false_alarms"]) == 1 and report["false_alarms"][0]["path"] == innocent
     verdicts = [e["verdict"] for e in report["errors"]]
     assert verdicts[0] != "missed" and ("missed" in verdicts[1:] if len(verdicts) > 1 else True)
+
+
+def test_the_set_summary_names_each_exercise_and_its_score(client, login_as, billing_bank):
+    login_as("learner")
+    url = start(client, "billing", size=2)
+    attempt, item = served_item(url)
+    data = {"action": "grade-anyway"}
+    if item.kind == "claim":
+        data |= form_values(exercise.exercise_of(item).key) | {"insurance_type": "other"}
+    client.post(url, data=data)
+    client.post(f"/practice/{attempt.id}/end")
+    html = client.get(f"/practice/{attempt.id}/summary").get_data(as_text=True)
+    assert {"claim": "Claim form", "remittance": "Remittance", "scrubber": "Claim scrubber"}[item.kind] in html
+    assert "%</span>" in html or "Missed" in html
