@@ -59,3 +59,15 @@ def test_a_bad_exercise_names_the_file_the_line_and_the_problem():
     assert f"billing/claims/claim-0001.md:{npi_line}: billing_npi: NPIs in bank files are fictional" in " ".join(messages), messages
     assert any("lines.1.pos" in m and "'77'" in m for m in messages), messages
     assert all(m.startswith("billing/claims/claim-0001.md:") for m in messages)
+
+
+def test_a_scrubber_correction_with_alternatives_accepts_each_of_them():
+    """Regression: scrub-0007's correction "XS or 59" was read as both modifiers together."""
+    path = next(f for f in FILES if f.stem == "scrub-0007")
+    item, _ = parse_item_file(path)
+    found = exercise.exercise_of(item)
+    ncci = next(e for e in found.errors if e.path.endswith(".modifiers") and e.kind == "ncci")
+    others = {e.path: (e.corrections[0] if e.corrections else "") for e in found.errors if e is not ncci}
+    for modifier in ("XS", "59"):
+        report = exercise.grade(item, {"marked": others | {ncci.path: modifier}})
+        assert report.score_pct == 100, (modifier, report.to_json())

@@ -322,3 +322,9 @@ def test_with_value_replaces_one_field() -> None:
     assert changed.lines[1].units == 3 and changed.diagnoses == ("I10", "S93.402A", "E11.9") and changed.plan_name == "X"
     assert sample.lines[1].units == 1
     assert isinstance(Claim(), Claim) and ServiceLine().is_blank()
+
+
+def test_box_17_names_compare_without_punctuation() -> None:
+    """Regression: "Samuel T. Reyes, MD" was wrong against the key "SAMUEL T REYES MD"."""
+    assert normalise("referring_name", "Samuel T. Reyes, MD") == normalise("referring_name", "SAMUEL T REYES MD")
+    assert normalise("patient_name", "smith , jane q.") == "SMITH,JANE Q"  # boxes 2, 4 and 9 keep LAST, FIRST
