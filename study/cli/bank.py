@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from study.cli.codes import ready_database
 from study.services import ServiceError, bank_stats
 from study.services import bank as bank_service
 
@@ -32,6 +33,7 @@ def print_problems(problems) -> int:
 @click.argument("path", required=False)
 def bank_validate_command(path: str | None) -> None:
     """Check a whole bank (default question_bank/) or one file; exit 1 on any error."""
+    ready_database()  # the code sets to check codes against, on a new checkout too
     target = _bank_root(path)
     problems = bank_service.validate(target)
     errors = print_problems(problems)
@@ -53,6 +55,7 @@ def bank_validate_command(path: str | None) -> None:
 )
 def bank_import_command(path: str | None, force: bool) -> None:
     """Validate, then import the bank in one transaction (nothing when anything is wrong)."""
+    ready_database()
     try:
         summary = bank_service.import_bank(_bank_root(path), force=force)
     except bank_service.BankError as exc:
@@ -120,6 +123,7 @@ def bank_import_gift_command(source: str, topic: str, exams: tuple[str, ...], pr
 @click.option("--json", "as_json", is_flag=True, help="Print the grade report as JSON.")
 def bank_check_answer_command(file_or_id: str, dx: str, px: str, pcs: str, as_json: bool) -> None:
     """Grade a submission against a case's key and print the grade report."""
+    ready_database()
     try:
         report = bank_service.check_answer(file_or_id, dx, px, pcs)
     except bank_service.BankError as exc:

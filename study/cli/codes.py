@@ -6,6 +6,7 @@ import json
 
 import click
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 
 from study.codebook.payloads import describe_payload, pcs_payload, search_payload
 from study.services import code_book, code_loaders, code_search, pcs_tables
@@ -115,6 +116,14 @@ def codes_load_cpt_command(path: str) -> None:
     """Import your site's licensed CPT file (CSV: code,description). CodePrep ships no CPT text."""
     summary = _load_code_file("load_cpt_file", path)
     click.echo(f"Loaded {summary['codes']:,} CPT codes; CPT codes are now checked for existence.")
+
+
+def ready_database() -> None:
+    """The database as `flask setup` leaves it, before the bank is read: the migrations and the code
+    sets the validator checks codes against (idempotent, and quick once done). Commands that check
+    codes call it first, so that they work on a new checkout without `flask setup` having run."""
+    upgrade()
+    setup_code_sets()
 
 
 def setup_code_sets() -> None:

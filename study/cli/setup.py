@@ -4,18 +4,16 @@ idempotent: migrations, the code sets when empty, the question bank when its fil
 from __future__ import annotations
 
 import click
-from flask_migrate import upgrade
 
 from study.cli.bank import setup_bank
-from study.cli.codes import setup_code_sets
+from study.cli.codes import ready_database
 
 
 @click.command("setup")
 def setup_command() -> None:
     """Bring the database up to date: migrations, code sets (when empty) and the question bank (when changed)."""
-    upgrade()
+    ready_database()
     click.echo("Database schema is up to date.")
-    setup_code_sets()
     setup_bank()
     click.echo(
         "Sign up at /account/signup, or create an admin with:\n"

@@ -37,3 +37,19 @@ def test_setup_stops_on_a_broken_bank(app, runner, tmp_path):
     assert result.exit_code == 1
     assert "Fix the files above and run again." in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Item)) == 0
+
+
+def test_bank_validate_on_a_new_checkout_sets_the_database_up_first(tmp_path):
+    """Regression: `flask bank validate` before `flask setup` stopped on "no such table: icd10cm_code".
+    It now brings the schema and the code sets up first (what `flask setup` does), then validates."""
+    from tests.learning_bank import write_learning_bank
+    from tests.support import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'new.sqlite'}", str(tmp_path / "instance"))
+    root = write_learning_bank(tmp_path / "bank")
+    result = app.test_cli_runner().invoke(args=["bank", "validate", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "Loaded" in result.output and "ICD-10-CM entries" in result.output
+    assert f"{root}: no errors" in result.output
+    again = app.test_cli_runner().invoke(args=["bank", "validate", str(root)])
+    assert again.exit_code == 0 and "ICD-10-CM entries" not in again.output  # loaded once
