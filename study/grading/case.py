@@ -43,7 +43,6 @@ beyond the rules above.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,7 +59,7 @@ from study.codes.normalize import (
 )
 from study.codes.types import CodeCheck, ProcedureEntry, Submission
 from study.grading.explain import explain_icd10cm, explain_pcs, unit_basis
-from study.grading.results import GradeLine, GradeReport
+from study.grading.results import GradeLine, GradeReport, percent, round_half_up
 
 ZERO = Fraction(0)
 #: ICD-10-CM chapter 20, external causes of morbidity: V00-Y99
@@ -83,12 +82,6 @@ def weights_of(case: CaseItem) -> dict[str, Fraction]:
         if name in weights:
             weights[name] = _fraction(value)
     return weights
-
-
-def round_half_up(value: Fraction, places: int = 1) -> float:
-    """85.75 -> 85.8 (not banker's rounding); exact on fractions."""
-    scale = 10**places
-    return math.floor(value * scale + Fraction(1, 2)) / scale
 
 
 def _points_text(value: Fraction) -> str:
@@ -631,13 +624,9 @@ class _CaseGrader:
         self.procedures()
         self.ordered("pcs")
         out = self.out
-        if out.possible > 0:
-            score = round_half_up(Fraction(100) * max(ZERO, out.earned - out.penalties) / out.possible)
-        else:
-            score = 100.0 if out.penalties == 0 else 0.0
         return GradeReport(
             case_id=self.case.id,
-            score_pct=score,
+            score_pct=percent(out.earned, out.penalties, out.possible),
             earned=float(out.earned),
             penalties=float(out.penalties),
             possible=float(out.possible),

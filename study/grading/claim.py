@@ -34,7 +34,7 @@ from study.billing.claim import (
     normalise,
     value_at,
 )
-from study.grading.case import round_half_up
+from study.grading.results import Scored, number, percent
 
 __all__ = ["CLAIM_VERDICTS", "EXTRA_LINE_PENALTY", "ClaimReport", "FieldVerdict", "grade_claim", "weight_of", "rule_of"]
 
@@ -50,10 +50,6 @@ _DURING = {
     "missing": "left blank, but this box needs a value",
     "extra": "this service line does not belong on the claim",
 }
-
-
-def _number(value: float | Fraction) -> float:
-    return round(float(value), 4) + 0.0
 
 
 def _fraction(value: float) -> Fraction:
@@ -116,8 +112,8 @@ class FieldVerdict:
             "box": self.box,
             "label": self.label,
             "verdict": self.verdict,
-            "points": _number(self.points),
-            "possible": _number(self.possible),
+            "points": number(self.points),
+            "possible": number(self.possible),
             "given": self.given,
         }
         if after_attempt:
@@ -143,7 +139,7 @@ class FieldVerdict:
 
 
 @dataclass(frozen=True)
-class ClaimReport:
+class ClaimReport(Scored):
     """The grade of one claim. ``score_pct = 100 * max(0, earned - penalties) / possible``."""
 
     fields: tuple[FieldVerdict, ...]
@@ -152,25 +148,15 @@ class ClaimReport:
     possible: float
     score_pct: float
 
-    @property
-    def score(self) -> float:
-        """``score_pct`` as 0..1."""
-        return self.score_pct / 100
-
-    @property
-    def correct(self) -> bool:
-        """Full marks: every scored field right and no extra line."""
-        return self.penalties == 0 and self.earned == self.possible
-
     def wrong_paths(self) -> list[str]:
         return [f.path for f in self.fields if f.verdict != "correct"]
 
     def to_json(self, after_attempt: bool = True) -> dict[str, Any]:
         return {
-            "score_pct": _number(self.score_pct),
-            "earned": _number(self.earned),
-            "penalties": _number(self.penalties),
-            "possible": _number(self.possible),
+            "score_pct": number(self.score_pct),
+            "earned": number(self.earned),
+            "penalties": number(self.penalties),
+            "possible": number(self.possible),
             "fields": [f.to_json(after_attempt) for f in self.fields],
         }
 
@@ -310,10 +296,7 @@ class _Grader:
                     expected="",
                 )
             )
-        if self.possible:
-            pct = round_half_up(100 * max(Fraction(0), self.earned - self.penalties) / self.possible)
-        else:
-            pct = 100.0 if not self.penalties else 0.0
+        pct = percent(self.earned, self.penalties, self.possible)
         return ClaimReport(
             fields=tuple(self.verdicts),
             earned=float(self.earned),

@@ -26,7 +26,6 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +35,7 @@ from typing import Any
 
 from study.billing.codes import carc
 from study.billing.remittance import ZERO, KeyLine, LineAnswer, Remit, RemitLine, money, parse_amount_text
+from study.grading.results import number, percent
 
 __all__ = ["FIELDS", "FIELD_VERDICTS", "RemitField", "RemittanceReport", "grade_remittance"]
 
@@ -57,15 +57,6 @@ _LABELS = {
     "action": "action",
     "evidence": "evidence",
 }
-
-
-def _number(value: float | Fraction) -> float:
-    return round(float(value), 4) + 0.0
-
-
-def _round_half_up(value: Fraction, places: int = 1) -> float:
-    scale = 10**places
-    return math.floor(value * scale + Fraction(1, 2)) / scale
 
 
 @dataclass(frozen=True)
@@ -100,8 +91,8 @@ class RemitField:
             "submitted": self.submitted,
             "expected": expected,
             "verdict": self.verdict,
-            "points": _number(self.points),
-            "possible": _number(self.possible),
+            "points": number(self.points),
+            "possible": number(self.possible),
             "message": message,
         }
         if after_attempt:
@@ -154,9 +145,9 @@ class RemittanceReport:
 
     def to_json(self, after_attempt: bool = True) -> dict[str, Any]:
         return {
-            "score_pct": _number(self.score_pct),
-            "earned": _number(self.earned),
-            "possible": _number(self.possible),
+            "score_pct": number(self.score_pct),
+            "earned": number(self.earned),
+            "possible": number(self.possible),
             "correct": self.correct,
             "fields": [field.to_json(after_attempt) for field in self.fields],
         }
@@ -306,7 +297,7 @@ class _Grader:
             during = f"{typed} is not right for this line"
         if verdict != "correct":
             message = _with_rule(message, self.rules, path)
-        self.add(RemitField(n, "action", typed, best, verdict, _number(points), 1.0, message, during), points, ACTION_POINTS)
+        self.add(RemitField(n, "action", typed, best, verdict, number(points), 1.0, message, during), points, ACTION_POINTS)
 
     def evidence(self, n: int, typed: str, action: str, key: KeyLine) -> None:
         if key.evidence is None:
@@ -370,10 +361,10 @@ def grade_remittance(
         grader.action(n, action, key)
         grader.evidence(n, answer.evidence.strip().lower(), action, key)
     possible = grader.possible
-    score_pct = _round_half_up(100 * grader.earned / possible) if possible else 100.0
+    score_pct = percent(grader.earned, Fraction(0), possible)  # no penalties on a remittance
     return RemittanceReport(
         score_pct=score_pct,
-        earned=_number(grader.earned),
-        possible=_number(possible),
+        earned=number(grader.earned),
+        possible=number(possible),
         fields=tuple(grader.fields),
     )

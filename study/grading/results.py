@@ -8,7 +8,9 @@ learner submitted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 #: ``GradeLine.kind`` values.
@@ -28,8 +30,44 @@ VERDICTS = (
 )
 
 
-def _number(value: float) -> float:
-    return round(float(value), 4) + 0.0  # no -0.0, no 0.30000000000000004
+def number(value: float | Fraction) -> float:
+    """A figure as a report stores it: no -0.0, no 0.30000000000000004."""
+    return round(float(value), 4) + 0.0
+
+
+
+def round_half_up(value: Fraction, places: int = 1) -> float:
+    """85.75 -> 85.8 (not banker's rounding); exact on fractions."""
+    scale = 10**places
+    return math.floor(value * scale + Fraction(1, 2)) / scale
+
+
+def percent(earned: Fraction, penalties: Fraction, possible: Fraction) -> float:
+    """Every grader's ``score_pct``: ``100 * max(0, earned - penalties) / possible``, rounded half up
+    to one decimal; with nothing to score, 100 unless something was penalised (then 0)."""
+    if possible > 0:
+        return round_half_up(Fraction(100) * max(Fraction(0), earned - penalties) / possible)
+    return 100.0 if penalties == 0 else 0.0
+
+
+class Scored:
+    """What the billing exercises' reports share (mixed into their dataclasses, which hold
+    ``score_pct``, ``earned``, ``penalties`` and ``possible``)."""
+
+    score_pct: float
+    earned: float
+    penalties: float
+    possible: float
+
+    @property
+    def score(self) -> float:
+        """``score_pct`` as 0..1 (what a response stores)."""
+        return self.score_pct / 100
+
+    @property
+    def correct(self) -> bool:
+        """Full marks: everything earned and nothing penalised."""
+        return self.penalties == 0 and self.earned == self.possible
 
 
 @dataclass(frozen=True)
@@ -56,7 +94,7 @@ class GradeLine:
             "submitted": self.submitted,
             "expected": expected,
             "verdict": self.verdict,
-            "points": _number(self.points),
+            "points": number(self.points),
             "message": message,
         }
 
@@ -78,10 +116,10 @@ class GradeReport:
     def to_json(self, after_attempt: bool = True) -> dict[str, Any]:
         return {
             "case_id": self.case_id,
-            "score_pct": _number(self.score_pct),
-            "earned": _number(self.earned),
-            "penalties": _number(self.penalties),
-            "possible": _number(self.possible),
+            "score_pct": number(self.score_pct),
+            "earned": number(self.earned),
+            "penalties": number(self.penalties),
+            "possible": number(self.possible),
             "lines": [line.to_json(after_attempt) for line in self.lines],
         }
 

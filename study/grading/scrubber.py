@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from study.billing.claim import Claim, box_of, display, format_problems, label_of, normalise, value_at
-from study.grading.case import round_half_up
+from study.grading.results import Scored, number, percent
 
 __all__ = [
     "ERROR_KINDS",
@@ -57,10 +57,6 @@ CORRECTION_POINTS = Fraction(1)
 FALSE_ALARM_PENALTY = Fraction(1, 2)
 #: ``ErrorVerdict.verdict`` values.
 SCRUBBER_VERDICTS = ("corrected", "found", "missed")
-
-
-def _number(value: float | Fraction) -> float:
-    return round(float(value), 4) + 0.0
 
 
 @dataclass(frozen=True)
@@ -178,8 +174,8 @@ class ErrorVerdict:
             "label": self.label,
             "kind": self.kind,
             "verdict": self.verdict,
-            "points": _number(self.points),
-            "possible": _number(self.possible),
+            "points": number(self.points),
+            "possible": number(self.possible),
             "given": self.given,
             "expected": self.expected,
             "why": self.why,
@@ -203,7 +199,7 @@ class FalseAlarm:
     points: float = -float(FALSE_ALARM_PENALTY)
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "given": self.given, "message": self.message, "points": _number(self.points)}
+        return {"path": self.path, "given": self.given, "message": self.message, "points": number(self.points)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FalseAlarm:
@@ -211,7 +207,7 @@ class FalseAlarm:
 
 
 @dataclass(frozen=True)
-class ScrubberReport:
+class ScrubberReport(Scored):
     """The grade of one scrubber attempt."""
 
     errors: tuple[ErrorVerdict, ...]
@@ -220,14 +216,6 @@ class ScrubberReport:
     penalties: float
     possible: float
     score_pct: float
-
-    @property
-    def score(self) -> float:
-        return self.score_pct / 100
-
-    @property
-    def correct(self) -> bool:
-        return self.penalties == 0 and self.earned == self.possible
 
     def counts(self) -> dict[str, int]:
         return {
@@ -241,10 +229,10 @@ class ScrubberReport:
         """After the attempt: every verdict. Before its end: counts and the score only (never the
         path of a missed error)."""
         data: dict[str, Any] = {
-            "score_pct": _number(self.score_pct),
-            "earned": _number(self.earned),
-            "penalties": _number(self.penalties),
-            "possible": _number(self.possible),
+            "score_pct": number(self.score_pct),
+            "earned": number(self.earned),
+            "penalties": number(self.penalties),
+            "possible": number(self.possible),
             "counts": self.counts(),
         }
         if after_attempt:
@@ -337,10 +325,7 @@ def grade_scrubber(claim: Claim, errors: Sequence[PlantedError], marked: Mapping
         where = f"box {box} ({label})" if box else path
         tail = f" ({current} was right)" if current else ""
         alarms.append(FalseAlarm(path=path, given=given or "", message=f"{where}: false alarm — nothing was wrong here{tail}; costs 0.5"))
-    if possible:
-        pct = round_half_up(100 * max(Fraction(0), earned - penalties) / possible)
-    else:
-        pct = 100.0 if not penalties else 0.0
+    pct = percent(earned, penalties, possible)
     return ScrubberReport(
         errors=tuple(verdicts),
         false_alarms=tuple(alarms),
