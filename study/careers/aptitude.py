@@ -84,7 +84,8 @@ def parse(data: Mapping, where: str = str(DATA)) -> tuple[Task, ...]:
             raise TasksError(f"{where}: item {number} ({key or 'no key'}): {problem}")
         seen.add(key)
         tasks.append(task)
-    return tuple(sorted(tasks, key=lambda t: ([k for k, _ in SKILLS].index(t.skill), tasks.index(t))))
+    order = {key: n for n, (key, _) in enumerate(SKILLS)}
+    return tuple(sorted(tasks, key=lambda t: order[t.skill]))  # stable: file order within a skill
 
 
 @cache

@@ -200,9 +200,9 @@ STRONG = 0.75  # a skill at or above this is strong
 FAIR = 0.5  # ...at or above this fair, below it weak
 
 
-@dataclass(frozen=True)
 class Tally:
-    """Right answers out of a total; no fraction when nothing was asked."""
+    """Right answers out of a total (mixed into the score dataclasses below); no fraction when
+    nothing was asked."""
 
     correct: int
     total: int
@@ -219,12 +219,9 @@ class Tally:
 
 @dataclass(frozen=True)
 class SkillScore(Tally):
-    skill: str = ""
-
-    def __init__(self, skill: str, correct: int, total: int) -> None:
-        object.__setattr__(self, "skill", skill)
-        object.__setattr__(self, "correct", correct)
-        object.__setattr__(self, "total", total)
+    skill: str
+    correct: int
+    total: int
 
     @property
     def title(self) -> str:
@@ -282,12 +279,6 @@ AREAS: tuple[Area, ...] = (
 AREA_TITLES: dict[str, str] = {a.key: a.title for a in AREAS}
 # topics that belong to one area whatever the exam (icd-10-cm depends on the exam: see area_for)
 _TOPIC_AREA: dict[str, str] = {t: a.key for a in AREAS for t in a.topics if t != "icd-10-cm"}
-_PLAN_TOPIC_AREA: dict[str, str] = {
-    "anesthesia": "outpatient",
-    "outpatient-reimbursement": "outpatient",
-    "billing-denials": "billing",
-}
-_EXAM_DEPENDENT = ("icd-10-cm", "coding-guidelines")
 
 
 def area_for(topic: str, exams: Iterable[str]) -> str | None:
@@ -304,21 +295,11 @@ def area_for(topic: str, exams: Iterable[str]) -> str | None:
     return _TOPIC_AREA.get(topic)
 
 
-def plan_area_for(topic: str, exam: str) -> str | None:
-    """The area a blueprint topic is studied under for `exam` (wider than `area_for`)."""
-    if topic in _EXAM_DEPENDENT:
-        return "inpatient" if exam == "CCS" else "outpatient"
-    return _TOPIC_AREA.get(topic) or _PLAN_TOPIC_AREA.get(topic)
-
-
 @dataclass(frozen=True)
 class AreaScore(Tally):
-    area: str = ""
-
-    def __init__(self, area: str, correct: int, total: int) -> None:
-        object.__setattr__(self, "area", area)
-        object.__setattr__(self, "correct", correct)
-        object.__setattr__(self, "total", total)
+    area: str
+    correct: int
+    total: int
 
     @property
     def title(self) -> str:

@@ -8,9 +8,6 @@ import pytest
 
 from study.billing.codes import GROUPS, carc, parse_code_yaml, rarc
 
-NEEDED_CARC = "1 2 3 4 5 11 16 18 22 23 24 26 27 29 31 45 49 50 59 96 97 109 119 129 136 151 167 170 185 197 204 223 242 253 B7 B15".split()
-NEEDED_RARC = "M15 M20 M51 M76 M80 M86 MA04 MA18 MA130 N4 N20 N30 N115 N130 N179 N290 N362 N381 N386 N432 N519".split()
-
 
 def test_the_lists_carry_the_commonest_codes() -> None:
     assert {"1", "2", "3", "45", "50", "97", "253"} <= set(carc())  # every code used: tests/billing/test_code_lists.py

@@ -20,7 +20,6 @@ from study.careers.recommend import (
     area_for,
     assess_fit,
     fractions,
-    plan_area_for,
     recommend,
 )
 
@@ -208,9 +207,6 @@ def test_area_of_items():
     assert area_for("denials-appeals", ["CPB"]) == "billing"
     assert area_for("compliance", ["CPB"]) == "compliance"
     assert area_for("anesthesia", ["CPC"]) is None
-    assert plan_area_for("anesthesia", "CPC") == "outpatient"
-    assert plan_area_for("icd-10-cm", "CCS") == "inpatient"
-    assert plan_area_for("coding-guidelines", "CPC") == "outpatient"
 
 
 def test_area_scores():
