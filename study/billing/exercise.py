@@ -15,7 +15,18 @@ from typing import Any
 
 from study.bank.model import BillingItem
 from study.billing import npi as npi_rules
-from study.billing.claim import Claim, claim_from_form, field_paths, format_problems, parse_claim, value_at
+from study.billing.claim import (
+    DIAGNOSIS_LETTERS,
+    FIELDS,
+    LINE_FIELDS,
+    MAX_LINES,
+    Claim,
+    claim_from_form,
+    field_paths,
+    format_problems,
+    parse_claim,
+    value_at,
+)
 from study.billing.remittance import KeyLine, Remit, answers_from_form, parse_remit, parse_remit_key
 from study.grading.claim import ClaimReport, grade_claim
 from study.grading.remittance import RemittanceReport, grade_remittance
@@ -177,8 +188,33 @@ def response_from_form(item: BillingItem, form: Mapping[str, str]) -> dict[str, 
     exercise = exercise_of(item)
     if isinstance(exercise, ScrubberExercise):
         marked = [p for p in field_paths(exercise.claim) if form.get(f"mark-{p}")]
-        return {"marked": {p: str(form.get(f"fix-{p}", "")).strip() for p in marked}}
-    return {"fields": {str(k): str(v) for k, v in form.items() if k not in ("csrf_token", "action", "seconds")}}
+        return {"marked": {p: _typed(form.get(f"fix-{p}")) for p in marked}}
+    names = form_names(exercise)
+    return {"fields": {name: _typed(form.get(name)) for name in names if _typed(form.get(name))}}
+
+
+MAX_TYPED = 200  # characters kept of one typed box (the longest real one, an address, is far shorter)
+
+
+def _typed(value: object) -> str:
+    return str(value or "").strip()[:MAX_TYPED]
+
+
+def form_names(exercise: ClaimExercise | RemittanceExercise) -> tuple[str, ...]:
+    """The names of the work form's fields: only these are read and stored (whatever else a
+    request carries is ignored)."""
+    if isinstance(exercise, RemittanceExercise):
+        return tuple(
+            f"lines-{n}-{name}"
+            for n in range(1, len(exercise.remit.lines) + 1)
+            for name in ("patient_responsibility", "write_off", "action", "evidence")
+        )
+    top = tuple(key for key, spec in FIELDS.items() if spec.kind not in ("diagnoses", "lines"))
+    return (
+        top
+        + tuple(f"diagnoses-{letter}" for letter in DIAGNOSIS_LETTERS)
+        + tuple(f"lines-{n}-{name}" for n in range(1, MAX_LINES + 1) for name in LINE_FIELDS)
+    )
 
 
 def grade(item: BillingItem, answer: Mapping[str, Any], describe: Describe | None = None) -> Report:

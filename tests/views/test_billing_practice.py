@@ -139,3 +139,16 @@ def test_the_set_summary_names_each_exercise_and_its_score(client, login_as, bil
     html = client.get(f"/practice/{attempt.id}/summary").get_data(as_text=True)
     assert {"claim": "Claim form", "remittance": "Remittance", "scrubber": "Claim scrubber"}[item.kind] in html
     assert "%</span>" in html or "Missed" in html
+
+
+def test_only_the_forms_own_boxes_are_stored_and_each_is_capped(client, login_as, billing_bank):
+    """Regression: the stored answer kept every field a request carried, of any size."""
+    login_as("learner")
+    url = start(client, "claim")
+    attempt, item = served_item(url)
+    data = form_values(exercise.exercise_of(item).key) | {"action": "grade-anyway", "junk": "x" * 5000}
+    data["billing_name"] = "B" * 5000
+    assert client.post(url, data=data).status_code == 302
+    stored = db.session.scalar(sa.select(Response)).answer["fields"]
+    assert "junk" not in stored and "csrf_token" not in stored and "action" not in stored
+    assert len(stored["billing_name"]) == exercise.MAX_TYPED
