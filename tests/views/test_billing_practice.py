@@ -5,6 +5,7 @@ the key never on the page before the answer."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -152,3 +153,38 @@ def test_only_the_forms_own_boxes_are_stored_and_each_is_capped(client, login_as
     stored = db.session.scalar(sa.select(Response)).answer["fields"]
     assert "junk" not in stored and "csrf_token" not in stored and "action" not in stored
     assert len(stored["billing_name"]) == exercise.MAX_TYPED
+
+
+def test_an_assignment_holding_its_keys_shows_no_report_or_rationale(client, billing_bank):
+    """A billing exercise in an assignment whose keys wait for its end: the answer is recorded,
+    and neither the field verdicts, the key's values nor the rationale reach the page."""
+    from datetime import datetime, timedelta, timezone
+
+    from study.services import assignments as assignment_service
+    from tests.factories import make_cohort, make_user
+    from tests.support import sign_in
+
+    now = datetime.now(timezone.utc)
+    instructor, learner = make_user("instructor"), make_user()
+    cohort = make_cohort(instructor, [learner], exam="CPB")
+    claim_key = db.session.scalar(sa.select(Item.key).where(Item.type == "claim").order_by(Item.key))
+    remit_key = db.session.scalar(sa.select(Item.key).where(Item.type == "remittance").order_by(Item.key))
+    # two exercises: after the first the attempt is still open, so its keys are held
+    spec = assignment_service.AssignmentSpec(
+        "practice", "Claims", now - timedelta(hours=1), now + timedelta(days=3), items=[claim_key, remit_key]
+    )
+    assignment = assignment_service.create_assignment(instructor, cohort.id, spec)
+    assert assignment.feedback == "attempt"
+    attempt = assignment_service.start_assignment(learner, assignment.id, now)
+    sign_in(client, learner)
+    url = f"/practice/{attempt.id}/q/1"
+    item, _ = parse_item_file(next(Path(BILLING).rglob(f"{claim_key}.md")))
+    form = form_values(exercise.exercise_of(item).key) | {"insurance_type": "other", "action": "grade-anyway"}
+    assert client.post(url, data=form).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "Answer recorded" in html
+    assert "field by field" not in html and "Rationale" not in html and "Score:" not in html
+    assert item.rationale.split("\n")[0][:40] not in html
+    # once the attempt ends (the second exercise answered), the policy releases the key
+    client.post(f"/practice/{attempt.id}/q/2", data={"action": "grade-anyway"})
+    assert "field by field" in client.get(url).get_data(as_text=True)
