@@ -110,3 +110,42 @@ def test_item_analysis_of_an_assignment_counts_a_billing_exercise_field_by_field
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Verdicts per field" in html and "lines.1.pointers" in html
+
+
+def test_two_tabs_answering_the_same_exercise_record_one_answer(app, billing_bank):
+    """A double click or two tabs: both requests load the open set, one answer is stored and graded,
+    the other gets that same answer back."""
+    import threading
+
+    from study.models import Response
+
+    user = make_user()
+    attempt = practice.start_practice(user, choice("claim", 2), NOW)
+    item = version_item(attempt.items[0])
+    forms = [form_values(exercise.exercise_of(item).key), {"insurance_type": "other"}]
+    user_id, attempt_id = user.id, attempt.id
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def answer(form):
+        with app.app_context():
+            from study.models import User
+
+            learner = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                outcomes.append(practice.answer_billing(learner, attempt_id, 1, form, 30.0, NOW).created)
+            except Exception as exc:  # noqa: BLE001 - checked below
+                outcomes.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=answer, args=(f,)) for f in forms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes, key=str) == [False, True], outcomes
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard)) == 1

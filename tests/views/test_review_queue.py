@@ -19,7 +19,7 @@ KEYS = ["learn-icd-001", "learn-icd-002", "learn-icd-003", "case-pro-0003", "cas
 
 def _home_count(client) -> int:
     page = client.get("/").get_data(as_text=True)
-    found = re.search(r"<strong>(\d+)</strong> items? \(questions and cases\) due for review", page)
+    found = re.search(r"<strong>(\d+)</strong> items? \(questions, cases and exercises\) due for review", page)
     return int(found.group(1)) if found else 0
 
 
