@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from study.codebook.payloads import describe_payload, pcs_payload, search_payload
-from study.services import code_book, code_loaders, code_search, pcs_tables
+from study.services import backups, code_book, code_loaders, code_search, pcs_tables
 
 codes_cli = AppGroup("codes", help="Code sets: load them, look codes up.")
 
@@ -121,23 +121,26 @@ def codes_load_cpt_command(path: str) -> None:
 def ready_database() -> None:
     """The database as `flask setup` leaves it, before the bank is read: the migrations and the code
     sets the validator checks codes against (idempotent, and quick once done). Commands that check
-    codes call it first, so that they work on a new checkout without `flask setup` having run."""
-    upgrade()
+    codes call it first, so that they work on a new checkout without `flask setup` having run. Quiet
+    when there is nothing to do (`check-answer --json` prints JSON alone)."""
+    if not backups.schema_is_current():
+        upgrade()
     setup_code_sets()
 
 
 def setup_code_sets() -> None:
     """The setup step: ICD-10-CM when the table is empty, and the project's own lists (with the
-    HCPCS Level II set of the current year when it is not loaded yet)."""
+    HCPCS Level II set of the current year when it is not loaded yet). What it loads is said on
+    stderr: stdout stays the command's own output (`bank check-answer --json`)."""
     count = code_loaders.load_icd10cm()
     if count:
-        click.echo(f"Loaded {count:,} ICD-10-CM entries.")
+        click.echo(f"Loaded {count:,} ICD-10-CM entries.", err=True)
     count = code_loaders.load_hcpcs_set()  # load_project_lists asks again: then it is a no-op
     hcpcs = code_loaders.code_set_version(code_loaders.HCPCS)
     if count and hcpcs is not None:
-        click.echo(f"Loaded {count:,} HCPCS Level II codes: {hcpcs.version}.")
+        click.echo(f"Loaded {count:,} HCPCS Level II codes: {hcpcs.version}.", err=True)
     code_loaders.load_project_lists()
     pcs = code_loaders.load_pcs_data()
     if pcs:
         codes = f" and {pcs['codes']:,} FY2026 codes" if pcs["codes"] else ""
-        click.echo(f"Loaded {pcs['tables']:,} ICD-10-PCS tables ({pcs['rows']:,} rows){codes}.")
+        click.echo(f"Loaded {pcs['tables']:,} ICD-10-PCS tables ({pcs['rows']:,} rows){codes}.", err=True)

@@ -148,6 +148,18 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
+def schema_is_current() -> bool:
+    """Is the database at this code's newest migration? (False for a new, empty database.)"""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from study.extensions import db
+
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    with db.engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
 def _check_sqlite(conn: sqlite3.Connection, path: Path) -> None:
     try:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -53,3 +53,20 @@ def test_bank_validate_on_a_new_checkout_sets_the_database_up_first(tmp_path):
     assert f"{root}: no errors" in result.output
     again = app.test_cli_runner().invoke(args=["bank", "validate", str(root)])
     assert again.exit_code == 0 and "ICD-10-CM entries" not in again.output  # loaded once
+
+
+def test_check_answer_json_is_json_alone_on_a_new_checkout(tmp_path):
+    """`bank check-answer --json` keeps stdout for the report: what setting the database up loads is
+    said on stderr (a first run on a new checkout loads the code sets)."""
+    import json
+
+    from tests.learning_bank import write_learning_bank
+    from tests.support import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'new.sqlite'}", str(tmp_path / "instance"))
+    root = write_learning_bank(tmp_path / "bank")
+    case = next(root.rglob("learn-case-*.md"), None) or next(p for p in root.rglob("*.md") if "type: case" in p.read_text())
+    result = app.test_cli_runner().invoke(args=["bank", "check-answer", str(case), "--dx", "R52", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "ICD-10-CM entries" in result.stderr
+    assert "score_pct" in json.loads(result.stdout)
